@@ -1,0 +1,1 @@
+"""Wiring: configuration, the command line, and one adapter per chat channel."""

@@ -1,0 +1,1 @@
+"""The bundled example school, and the scripted run of `caitien demo`."""

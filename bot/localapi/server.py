@@ -1,0 +1,477 @@
+"""A local HTTP server that speaks the part of the Telegram Bot API this bot uses.
+
+`caitien demo` and the tests point the real python-telegram-bot client at it. People are
+simulated with LocalUser: what they send becomes updates; what the bot sends is kept per
+chat. Errors Telegram really returns (429 with retry_after, 403 for a blocked chat, 502)
+can be injected."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+JSON_FIELDS = {"reply_markup", "entities", "commands", "allowed_updates", "link_preview_options",
+               "reply_parameters", "caption_entities", "scope"}
+SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                "editMessageReplyMarkup", "sendChatAction"}
+
+
+@dataclass
+class SentMessage:
+    message_id: int
+    chat_id: int
+    kind: str  # text | photo | document
+    text: str | None = None
+    reply_markup: dict | None = None
+    file_name: str | None = None
+    data: bytes | None = None
+    edits: int = 0
+
+    def button_rows(self) -> list[list[dict]]:
+        return (self.reply_markup or {}).get("inline_keyboard", [])
+
+    def buttons(self) -> list[str]:
+        return [b["text"] for row in self.button_rows() for b in row]
+
+    def keyboard(self) -> list[dict]:
+        return [b for row in (self.reply_markup or {}).get("keyboard", []) for b in row]
+
+
+@dataclass
+class Failure:
+    method: str
+    status: int
+    description: str
+    retry_after: int | None = None
+    chat_id: int | None = None
+
+
+@dataclass
+class _State:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    updates: list[dict] = field(default_factory=list)
+    confirmed: int = 0
+    sent: dict[int, list[SentMessage]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    failures: list[Failure] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    commands: list[dict] = field(default_factory=list)
+
+
+class LocalBotApi:
+    def __init__(self, token: str = "123456789:LOCAL-TEST-TOKEN",
+                 username: str = "caitien_local_bot") -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self.username = username
+        self.state = _State()
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port: int | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def start(self) -> "LocalBotApi":
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        app = Starlette(routes=[
+            Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
+        ])
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("local Bot API server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+            self._server = None
+
+    def __enter__(self) -> "LocalBotApi":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # --- what tests and the demo use -------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str, phone: str | None = None) -> "LocalUser":
+        return LocalUser(self, user_id, first_name, phone)
+
+    def block(self, chat_id: int) -> None:
+        with self.state.lock:
+            self.state.blocked.add(chat_id)
+
+    def fail_next(self, method: str, status: int, description: str,
+                  retry_after: int | None = None, chat_id: int | None = None) -> None:
+        with self.state.lock:
+            self.state.failures.append(Failure(method, status, description, retry_after,
+                                               chat_id))
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        with self.state.lock:
+            return list(self.state.sent.get(chat_id, []))
+
+    def calls(self, method: str | None = None) -> list[str]:
+        with self.state.lock:
+            return [c for c in self.state.calls if method is None or c == method]
+
+    def pending_updates(self) -> int:
+        with self.state.lock:
+            return sum(1 for u in self.state.updates if u["update_id"] >= self.state.confirmed)
+
+    def push_update(self, payload: dict) -> int:
+        with self.state.lock:
+            update_id = next(self._update_ids)
+            self.state.updates.append({"update_id": update_id, **payload})
+            return update_id
+
+    def add_file(self, data: bytes, name: str) -> tuple[str, str]:
+        serial = next(self._ids)
+        file_id = f"file-{serial}"
+        with self.state.lock:
+            self.state.files[file_id] = (f"uploads/{serial}-{name}", data)
+        return file_id, f"unique-{serial}"
+
+    def bot_user(self) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Caitien",
+                "username": self.username}
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    async def _endpoint(self, request: Request) -> Response:
+        if request.path_params["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.path_params["method"]
+        params = await _params(request)
+        with self.state.lock:
+            self.state.calls.append(method)
+            failure = self._take_failure(method, params)
+        if failure is not None:
+            extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+            return _error(failure.status, failure.description, extra)
+        if method == "getUpdates":
+            return _ok(await self._get_updates(params))
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        chat_id = _int(params.get("chat_id"))
+        if method in SEND_METHODS and chat_id in self.state.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        return handler(params)
+
+    def _take_failure(self, method: str, params: dict) -> Failure | None:
+        chat_id = _int(params.get("chat_id"))
+        for failure in self.state.failures:
+            if failure.method == method and failure.chat_id in (None, chat_id):
+                self.state.failures.remove(failure)
+                return failure
+        return None
+
+    async def _download(self, request: Request) -> Response:
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        path = request.path_params["path"]
+        with self.state.lock:
+            found = next((data for p, data in self.state.files.values() if p == path), None)
+        if found is None:
+            return Response(status_code=404)
+        return Response(found, media_type="application/octet-stream")
+
+    async def _get_updates(self, params: dict) -> list[dict]:
+        offset = _int(params.get("offset")) or 0
+        limit = _int(params.get("limit")) or 100
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        while True:
+            with self.state.lock:
+                if offset:
+                    self.state.confirmed = max(self.state.confirmed, offset)
+                ready = [u for u in self.state.updates if u["update_id"] >= offset][:limit]
+            if ready or time.monotonic() >= deadline:
+                return ready
+            await asyncio.sleep(0.01)
+
+    def _m_getMe(self, params: dict) -> Response:
+        return _ok({**self.bot_user(), "can_join_groups": True,
+                    "can_read_all_group_messages": False, "supports_inline_queries": False})
+
+    def _m_deleteWebhook(self, params: dict) -> Response:
+        return _ok(True)
+
+    def _m_setMyCommands(self, params: dict) -> Response:
+        with self.state.lock:
+            self.state.commands = params.get("commands") or []
+        return _ok(True)
+
+    def _m_getMyCommands(self, params: dict) -> Response:
+        return _ok(self.state.commands)
+
+    def _m_answerCallbackQuery(self, params: dict) -> Response:
+        return _ok(True)
+
+    def _m_sendChatAction(self, params: dict) -> Response:
+        return _ok(True)
+
+    def _m_sendMessage(self, params: dict) -> Response:
+        if not params.get("text"):
+            return _error(400, "Bad Request: message text is empty")
+        if len(params["text"]) > 4096:
+            return _error(400, "Bad Request: message is too long")
+        return self._record(params, "text", text=params["text"])
+
+    def _m_sendPhoto(self, params: dict) -> Response:
+        return self._record(params, "photo", text=params.get("caption"),
+                            upload=params.get("photo"))
+
+    def _m_sendDocument(self, params: dict) -> Response:
+        return self._record(params, "document", text=params.get("caption"),
+                            upload=params.get("document"))
+
+    def _m_editMessageText(self, params: dict) -> Response:
+        return self._edit(params, text=params.get("text"))
+
+    def _m_editMessageReplyMarkup(self, params: dict) -> Response:
+        return self._edit(params)
+
+    def _m_getFile(self, params: dict) -> Response:
+        file_id = params.get("file_id")
+        with self.state.lock:
+            found = self.state.files.get(file_id)
+        if found is None:
+            return _error(400, "Bad Request: invalid file_id")
+        path, data = found
+        return _ok({"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                    "file_size": len(data), "file_path": path})
+
+    def _record(self, params: dict, kind: str, text: str | None = None,
+                upload: tuple[str, bytes] | str | None = None) -> Response:
+        chat_id = _int(params.get("chat_id"))
+        name, data = upload if isinstance(upload, tuple) else (None, None)
+        message = SentMessage(next(self._ids), chat_id, kind, text, params.get("reply_markup"),
+                              name, data)
+        with self.state.lock:
+            self.state.sent.setdefault(chat_id, []).append(message)
+        return _ok(self._message_json(message))
+
+    def _edit(self, params: dict, text: str | None = None) -> Response:
+        chat_id = _int(params.get("chat_id"))
+        message_id = _int(params.get("message_id"))
+        with self.state.lock:
+            message = next((m for m in self.state.sent.get(chat_id, [])
+                            if m.message_id == message_id), None)
+            if message is None:
+                return _error(400, "Bad Request: message to edit not found")
+            if text is not None:
+                message.text = text
+            message.reply_markup = params.get("reply_markup")
+            message.edits += 1
+        return _ok(self._message_json(message))
+
+    def _message_json(self, message: SentMessage) -> dict:
+        data = {"message_id": message.message_id, "date": int(time.time()),
+                "chat": {"id": message.chat_id, "type": "private"}, "from": self.bot_user()}
+        if message.kind == "text":
+            data["text"] = message.text
+        elif message.kind == "photo":
+            data["photo"] = [{"file_id": f"sent-{message.message_id}",
+                              "file_unique_id": f"su-{message.message_id}",
+                              "width": 800, "height": 600}]
+        else:
+            data["document"] = {"file_id": f"sent-{message.message_id}",
+                                "file_unique_id": f"su-{message.message_id}",
+                                "file_name": message.file_name}
+        if message.kind != "text" and message.text:
+            data["caption"] = message.text
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        return data
+
+
+class LocalUser:
+    """A person chatting with the bot in a private chat."""
+
+    def __init__(self, api: LocalBotApi, user_id: int, first_name: str,
+                 phone: str | None) -> None:
+        self.api = api
+        self.id = user_id
+        self.first_name = first_name
+        self.phone = phone
+        self._seen = 0
+
+    def _message(self, **content) -> dict:
+        message = {"message_id": next(self.api._ids), "date": int(time.time()),
+                   "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
+                   "from": {"id": self.id, "is_bot": False, "first_name": self.first_name},
+                   **content}
+        self.api.push_update({"message": message})
+        return message
+
+    def send(self, text: str) -> None:
+        content: dict = {"text": text}
+        if text.startswith("/"):
+            command = text.split(" ", 1)[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(command)}]
+        self._message(**content)
+
+    def share_contact(self, phone: str | None = None, owner_id: int | None = None,
+                      first_name: str | None = None) -> None:
+        """Share a contact: by default one's own; `owner_id` makes it someone else's."""
+        contact = {"phone_number": phone or self.phone,
+                   "first_name": first_name or self.first_name}
+        user_id = self.id if owner_id is None else owner_id
+        if user_id:
+            contact["user_id"] = user_id
+        self._message(contact=contact)
+
+    def send_photo(self, data: bytes, caption: str | None = None) -> None:
+        file_id, unique = self.api.add_file(data, "photo.jpg")
+        content: dict = {"photo": [{"file_id": file_id, "file_unique_id": unique,
+                                    "width": 1280, "height": 960, "file_size": len(data)}]}
+        if caption:
+            content["caption"] = caption
+        self._message(**content)
+
+    def send_document(self, data: bytes, file_name: str, mime_type: str,
+                      size: int | None = None) -> None:
+        file_id, unique = self.api.add_file(data, file_name)
+        self._message(document={"file_id": file_id, "file_unique_id": unique,
+                                "file_name": file_name, "mime_type": mime_type,
+                                "file_size": size if size is not None else len(data)})
+
+    def send_sticker(self) -> None:
+        self._message(sticker={"file_id": "sticker-1", "file_unique_id": "s1", "width": 512,
+                               "height": 512, "is_animated": False, "is_video": False,
+                               "type": "regular"})
+
+    def send_voice(self) -> None:
+        self._message(voice={"file_id": "voice-1", "file_unique_id": "v1", "duration": 3})
+
+    def press(self, label: str) -> None:
+        """Press the inline button whose text starts with `label`, on the newest message
+        that has one."""
+        for message in reversed(self.api.sent_to(self.id)):
+            for row in message.button_rows():
+                for button in row:
+                    if button["text"].startswith(label):
+                        self.press_data(button["callback_data"], message)
+                        return
+        raise LookupError(f"no button {label!r} in chat {self.id}")
+
+    def press_data(self, data: str, message: SentMessage | None = None) -> None:
+        message = message or self.api.sent_to(self.id)[-1]
+        self.api.push_update({"callback_query": {
+            "id": str(next(self.api._ids)),
+            "from": {"id": self.id, "is_bot": False, "first_name": self.first_name},
+            "chat_instance": str(self.id),
+            "data": data,
+            "message": {"message_id": message.message_id, "date": int(time.time()),
+                        "chat": {"id": self.id, "type": "private"},
+                        "from": self.api.bot_user(), "text": message.text or ""},
+        }})
+
+    def all_replies(self) -> list[SentMessage]:
+        return self.api.sent_to(self.id)
+
+    async def replies(self, count: int = 1, timeout: float = 15.0) -> list[SentMessage]:
+        """Wait for `count` new messages from the bot, then a moment for stragglers."""
+        deadline = time.monotonic() + timeout
+        while True:
+            sent = self.api.sent_to(self.id)
+            if len(sent) - self._seen >= count:
+                await asyncio.sleep(0.15)
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"user {self.id} waited for {count} replies, got "
+                    f"{[m.text for m in sent[self._seen:]]}")
+            await asyncio.sleep(0.01)
+        sent = self.api.sent_to(self.id)
+        new, self._seen = sent[self._seen:], len(sent)
+        return new
+
+    async def reply(self, timeout: float = 15.0) -> SentMessage:
+        """All the new messages folded into one: their texts joined, the last one's markup."""
+        new = await self.replies(1, timeout)
+        joined = SentMessage(new[-1].message_id, self.id, "text",
+                             "\n\n".join(m.text or "" for m in new), new[-1].reply_markup)
+        return joined
+
+
+async def _params(request: Request) -> dict:
+    if request.method == "GET":
+        raw = dict(request.query_params)
+    elif request.headers.get("content-type", "").startswith("application/json"):
+        raw = await request.json()
+    else:
+        form = await request.form()
+        raw = {}
+        for key, value in form.multi_items():
+            if hasattr(value, "read"):
+                raw[key] = (value.filename, await value.read())
+            else:
+                raw[key] = value
+    params = {}
+    for key, value in raw.items():
+        if key in JSON_FIELDS and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                pass
+        params[key] = value
+    # PTB sends an uploaded file as "attach://name" in the field and the bytes under name.
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = raw.get(value.removeprefix("attach://"))
+    return params
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ok(result) -> JSONResponse:
+    return JSONResponse({"ok": True, "result": result})
+
+
+def _error(status: int, description: str, parameters: dict | None = None) -> JSONResponse:
+    body = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return JSONResponse(body, status_code=status)

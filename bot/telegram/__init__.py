@@ -1,0 +1,1 @@
+"""Telegram: the adapter, the only code that imports python-telegram-bot."""

@@ -1,0 +1,1 @@
+"""Conversations, channel-neutral: they take an Incoming and return Replies."""

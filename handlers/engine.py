@@ -1,0 +1,210 @@
+"""The conversation engine: one transaction per incoming message, whatever the channel."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers import onboarding, update_flow
+from handlers.messages import Attachment, Fetch, Incoming, Reply
+from handlers.progress import show_progress
+from handlers.render import Renderer
+from handlers.task_list import show_tasks
+from handlers.turn import Turn
+from reminders.clock import Clock
+from storage.conversations import claim_event, lock_conversation
+from storage.evidence_store import EvidenceStore
+from storage.models import Conversation, School, Task
+from storage.staff_repo import is_board, linked_staff
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
+
+
+class Engine:
+    def __init__(self, sessions: sessionmaker[Session], renderer: Renderer,
+                 evidence: EvidenceStore, clock: Clock,
+                 max_file_bytes: int = MAX_FILE_BYTES) -> None:
+        self.sessions = sessions
+        self.renderer = renderer
+        self.evidence = evidence
+        self.clock = clock
+        self.max_file_bytes = max_file_bytes
+
+    async def handle(self, msg: Incoming, fetch: Fetch | None = None) -> list[Reply]:
+        stored: list[dict] = []
+        problems: list[str] = []
+        if msg.attachments and fetch is not None:
+            target = self._evidence_target(msg)
+            if target is not None:
+                stored, problems = await self._download(msg.attachments, target, fetch)
+        try:
+            with self.sessions.begin() as session:
+                turn, used = self._handle_in(session, msg, stored, problems)
+        except Exception:
+            self._discard(stored)
+            raise
+        if not used:
+            self._discard(stored)
+        return turn.replies if turn else []
+
+    # --- inside the transaction -----------------------------------------------------------
+
+    def _handle_in(self, session: Session, msg: Incoming, stored: list[dict],
+                   problems: list[str]) -> tuple[Turn | None, bool]:
+        staff = linked_staff(session, msg.channel, msg.user_id)
+        turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence)
+        if not msg.private:
+            if msg.command:
+                turn.say("chat/private_only.j2")
+            return turn, False
+        if not staff:
+            self._stranger(turn)
+            return turn, False
+        if not claim_event(session, msg.channel, msg.event_id, self.clock):
+            log.info("skipping redelivered event %s", msg.event_id)
+            return None, False
+        turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
+        return turn, self._route(turn, stored, problems)
+
+    def _stranger(self, turn: Turn) -> None:
+        """Only linking is open to someone we do not know; nothing is written otherwise."""
+        msg = turn.msg
+        if msg.command == "start" and msg.args.strip():
+            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
+                onboarding.start(turn)
+        elif msg.contact_phone is not None:
+            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
+                onboarding.contact(turn)
+        elif msg.command in ("huongdan", "help"):
+            turn.say("chat/help_stranger.j2")
+        else:
+            onboarding.ask_to_link(turn)
+
+    def _route(self, turn: Turn, stored: list[dict], problems: list[str]) -> bool:
+        """Returns whether the downloaded files were kept."""
+        msg = turn.msg
+        step = turn.conversation.step if turn.conversation.flow == update_flow.FLOW else None
+        if msg.command:
+            self._command(turn, step)
+        elif msg.contact_phone is not None:
+            onboarding.contact(turn)
+            self._resume(turn, step)
+        elif msg.choice is not None:
+            self._button(turn, step)
+        elif msg.unsupported:
+            turn.say("chat/unsupported.j2", kind=msg.unsupported)
+            self._resume(turn, step)
+        elif msg.attachments:
+            if step == "evidence" and stored:
+                update_flow.add_evidence(turn, stored)
+                for problem in problems:
+                    turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
+                return True
+            for problem in problems:
+                turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
+            if step == "evidence" and problems:
+                update_flow.prompt(turn)
+            elif not problems:
+                turn.say("chat/file_not_now.j2", updating=step is not None)
+                self._resume(turn, step)
+        elif step is not None:
+            update_flow.answer(turn)
+        else:
+            turn.say("chat/idle.j2")
+        return False
+
+    def _command(self, turn: Turn, step: str | None) -> None:
+        command = turn.msg.command
+        if command == "huy":
+            if step is None:
+                turn.say("chat/nothing_to_cancel.j2")
+            else:
+                update_flow.cancel(turn)
+            return
+        if command == "capnhat":
+            if step is None:
+                update_flow.begin(turn)
+            else:
+                turn.say("chat/already_updating.j2")
+                update_flow.prompt(turn)
+            return
+        if command == "nhiemvu":
+            show_tasks(turn)
+        elif command in ("huongdan", "help"):
+            turn.say("chat/help.j2", board=any(is_board(m) for m in turn.staff))
+        elif command == "tiendo":
+            show_progress(turn)
+        elif command == "start":
+            onboarding.start(turn)
+        else:
+            turn.say("chat/unknown_command.j2", command=command, updating=step is not None)
+        self._resume(turn, step)
+
+    def _button(self, turn: Turn, step: str | None) -> None:
+        choice = turn.msg.choice
+        if choice == "again" or choice.startswith("fix:"):
+            if step is not None:
+                turn.say("chat/already_updating.j2")
+                update_flow.prompt(turn)
+            elif choice == "again":
+                update_flow.begin(turn)
+            else:
+                update_id = choice.removeprefix("fix:")
+                if update_id.isdigit():
+                    update_flow.begin_correction(turn, int(update_id))
+                else:
+                    turn.say("chat/stale_button.j2")
+        elif step is not None and update_flow.accepts_button(step, choice):
+            update_flow.answer(turn)
+        else:
+            turn.say("chat/stale_button.j2")
+            self._resume(turn, step)
+
+    def _resume(self, turn: Turn, step: str | None) -> None:
+        if step is not None:
+            update_flow.prompt(turn)
+
+    # --- files, outside the transaction ---------------------------------------------------
+
+    def _evidence_target(self, msg: Incoming) -> tuple[str, str] | None:
+        """(school code, criterion) when this sender is at the evidence step."""
+        with self.sessions() as session:
+            conversation = session.scalar(select(Conversation).where(
+                Conversation.channel == msg.channel,
+                Conversation.external_user_id == msg.user_id))
+            if conversation is None or conversation.step != "evidence":
+                return None
+            task = session.get(Task, conversation.data.get("task_id"))
+            if task is None:
+                return None
+            return session.get(School, task.school_id).code, task.criterion.code
+
+    async def _download(self, attachments: list[Attachment], target: tuple[str, str],
+                        fetch: Fetch) -> tuple[list[dict], list[str]]:
+        stored, problems = [], []
+        for attachment in attachments:
+            if attachment.size and attachment.size > self.max_file_bytes:
+                problems.append("too_big")
+                continue
+            try:
+                data = await fetch(attachment)
+            except Exception:
+                log.exception("could not download %s", attachment.ref)
+                problems.append("failed")
+                continue
+            if len(data) > self.max_file_bytes:
+                problems.append("too_big")
+                continue
+            saved = self.evidence.save(target[0], target[1], attachment.kind, data,
+                                       attachment.file_name, attachment.mime_type,
+                                       self.clock.now())
+            stored.append(saved.to_dict())
+        return stored, problems
+
+    def _discard(self, stored: list[dict]) -> None:
+        for item in stored:
+            self.evidence.discard(item["path"])

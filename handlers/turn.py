@@ -1,0 +1,41 @@
+"""One incoming message being handled: its transaction, its sender, the replies so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from handlers.messages import Button, Incoming, Reply
+from handlers.render import Renderer
+from reminders.clock import Clock
+from storage.evidence_store import EvidenceStore
+from storage.models import Conversation, Staff
+
+
+@dataclass
+class Turn:
+    session: Session
+    msg: Incoming
+    staff: list[Staff]
+    conversation: Conversation | None
+    renderer: Renderer
+    clock: Clock
+    evidence: EvidenceStore
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, template: str, buttons: list[list[Button]] | None = None,
+            **context: object) -> Reply:
+        reply = Reply(self.renderer.text(template, **context), buttons or [])
+        self.replies.append(reply)
+        return reply
+
+    def button(self, label_key: str, data: str) -> Button:
+        return Button(self.renderer.label(label_key), data)
+
+    @property
+    def staff_ids(self) -> list[int]:
+        return [m.id for m in self.staff]
+
+    def staff_in(self, school_id: int) -> Staff | None:
+        return next((m for m in self.staff if m.school_id == school_id), None)

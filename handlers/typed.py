@@ -1,0 +1,35 @@
+"""Reading typed answers: a number from a list, or words that mean an option."""
+
+from __future__ import annotations
+
+from handlers.render import Renderer
+from storage.text import fold_words
+
+
+def pick_number(text: str | None, count: int) -> int | None:
+    """The 0-based index for '2', '2.' or 'số 2'; None when it is not one of 1..count."""
+    words = fold_words(text or "").split()
+    digits = [w for w in words if w.isdigit()]
+    if len(digits) != 1 or len(words) > 2:
+        return None
+    number = int(digits[0])
+    return number - 1 if 1 <= number <= count else None
+
+
+def pick_word(text: str | None, renderer: Renderer, keys: list[str]) -> str | None:
+    """The key whose typed words (templates/typed_words.j2) match the text."""
+    said = fold_words(text or "")
+    if not said:
+        return None
+    for key in keys:
+        if any(fold_words(word) == said for word in renderer.words(key)):
+            return key
+    return None
+
+
+def pick_option(text: str | None, renderer: Renderer, keys: list[str]) -> str | None:
+    """An option by its number in `keys` or by its words."""
+    index = pick_number(text, len(keys))
+    if index is not None:
+        return keys[index]
+    return pick_word(text, renderer, keys)

@@ -1,0 +1,1 @@
+"""The school calendar, schedules and the outbox sender."""

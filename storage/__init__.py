@@ -1,0 +1,1 @@
+"""Models, repositories, migrations and the file formats in and out."""

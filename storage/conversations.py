@@ -1,0 +1,59 @@
+"""Conversation state and the record of handled events, read and written in the
+transaction of the answer they go with."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reminders.clock import Clock
+from storage.models import Conversation, ProcessedEvent
+
+KEEP_EVENTS = timedelta(days=7)
+
+
+def lock_conversation(session: Session, channel: str, user_id: str,
+                      clock: Clock) -> Conversation:
+    """This user's conversation row, locked until the transaction ends (PostgreSQL)."""
+    query = select(Conversation).where(
+        Conversation.channel == channel, Conversation.external_user_id == user_id
+    ).with_for_update()
+    conversation = session.scalar(query)
+    if conversation is not None:
+        return conversation
+    try:
+        with session.begin_nested():
+            session.add(Conversation(channel=channel, external_user_id=user_id, data={},
+                                     updated_at=clock.now()))
+    except IntegrityError:
+        pass  # another process created it first
+    return session.scalar(query)
+
+
+def save_step(conversation: Conversation, flow: str | None, step: str | None, data: dict,
+              clock: Clock) -> None:
+    conversation.flow, conversation.step = flow, step
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    conversation.data = dict(data)
+    conversation.updated_at = clock.now()
+
+
+def claim_event(session: Session, channel: str, event_id: str | None, clock: Clock) -> bool:
+    """False when this event was handled before (a redelivery after a crash)."""
+    if event_id is None:
+        return True
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(channel=channel, event_id=event_id,
+                                       processed_at=clock.now()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_old_events(session: Session, clock: Clock) -> None:
+    session.execute(delete(ProcessedEvent).where(
+        ProcessedEvent.processed_at < clock.now() - KEEP_EVENTS))

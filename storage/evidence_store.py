@@ -1,0 +1,54 @@
+"""Evidence files on disk, one folder per school and criterion."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class StoredFile:
+    kind: str
+    path: str  # relative to the evidence directory
+    file_name: str | None
+    mime_type: str | None
+    size: int
+    sha256: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def save(self, school_code: str, criterion: str, kind: str, data: bytes,
+             file_name: str | None, mime_type: str | None, now: datetime) -> StoredFile:
+        digest = hashlib.sha256(data).hexdigest()
+        suffix = Path(file_name).suffix if file_name else ""
+        if not suffix and mime_type:
+            suffix = mimetypes.guess_extension(mime_type) or ""
+        if not suffix and kind == "photo":
+            suffix = ".jpg"
+        suffix = _SAFE.sub("", suffix)[:10]
+        relative = Path(_SAFE.sub("_", school_code), criterion,
+                        f"{now:%Y%m%d-%H%M%S}-{digest[:12]}{suffix}")
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(target.suffix + ".part")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+        return StoredFile(kind, relative.as_posix(), file_name, mime_type, len(data), digest)
+
+    def discard(self, relative: str) -> None:
+        (self.root / relative).unlink(missing_ok=True)
+
+    def path_of(self, relative: str) -> Path:
+        return self.root / relative

@@ -1,0 +1,124 @@
+"""Linking a chat account to a staff record: by invite code or by the person's own phone."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reminders.clock import Clock
+from storage.models import Account, Invite, School, Staff
+from storage.phones import normalize_phone
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+@dataclass
+class Issued:
+    staff: Staff
+    code: str
+
+
+def issue_invites(session: Session, school: School, clock: Clock, days: int = 30,
+                  only: list[Staff] | None = None, include_linked: bool = False) -> list[Issued]:
+    """New single-use codes; the person's earlier open codes stop working."""
+    linked = set(session.scalars(select(Account.staff_id).where(Account.school_id == school.id)))
+    if only is not None:
+        members = only
+    else:
+        members = session.scalars(
+            select(Staff).where(Staff.school_id == school.id, Staff.active).order_by(Staff.id)
+        ).all()
+        if not include_linked:
+            members = [m for m in members if m.id not in linked]
+    now = clock.now()
+    open_invites = session.scalars(
+        select(Invite).where(
+            Invite.staff_id.in_([m.id for m in members]),
+            Invite.used_at.is_(None),
+            Invite.revoked_at.is_(None),
+        )
+    )
+    for invite in open_invites:
+        invite.revoked_at = now
+    issued = []
+    for member in members:
+        code = secrets.token_urlsafe(12)
+        session.add(Invite(school_id=school.id, staff_id=member.id, code_hash=_hash(code),
+                           created_at=now, expires_at=now + timedelta(days=days)))
+        issued.append(Issued(member, code))
+    session.flush()
+    return issued
+
+
+@dataclass
+class LinkResult:
+    outcome: str  # linked | already | invalid | used | expired | taken | no_match | not_own
+    staff: list[Staff]
+
+
+def _link(session: Session, member: Staff, channel: str, user_id: str, chat_id: str,
+          how: str, clock: Clock) -> str:
+    """'linked', 'already', or 'taken' (this account is someone else in that school)."""
+    mine = session.scalar(
+        select(Account).where(Account.school_id == member.school_id, Account.channel == channel,
+                              Account.external_user_id == user_id)
+    )
+    if mine is not None:
+        return "already" if mine.staff_id == member.id else "taken"
+    previous = session.scalar(select(Account).where(Account.staff_id == member.id))
+    if previous is not None:
+        session.delete(previous)
+        session.flush()
+    session.add(Account(school_id=member.school_id, staff_id=member.id, channel=channel,
+                        external_user_id=user_id, chat_id=chat_id, linked_at=clock.now(),
+                        linked_by=how))
+    session.flush()
+    return "linked"
+
+
+def redeem_invite(session: Session, code: str, channel: str, user_id: str, chat_id: str,
+                  clock: Clock) -> LinkResult:
+    invite = session.scalar(select(Invite).where(Invite.code_hash == _hash(code)).with_for_update())
+    if invite is None or invite.revoked_at is not None or not invite.staff.active:
+        return LinkResult("invalid", [])
+    if invite.used_at is not None:
+        return LinkResult("used", [invite.staff])
+    if invite.expires_at <= clock.now():
+        return LinkResult("expired", [invite.staff])
+    outcome = _link(session, invite.staff, channel, user_id, chat_id, "invite", clock)
+    if outcome == "linked":
+        invite.used_at = clock.now()
+    return LinkResult(outcome, [invite.staff])
+
+
+def link_by_contact(session: Session, phone: str, contact_user_id: str | None, channel: str,
+                    user_id: str, chat_id: str, clock: Clock) -> LinkResult:
+    """Only the sender's own contact links: a forwarded one never does."""
+    if contact_user_id is None or contact_user_id != user_id:
+        return LinkResult("not_own", [])
+    number = normalize_phone(phone)
+    members = [] if number is None else session.scalars(
+        select(Staff).where(Staff.phone_norm == number, Staff.active).order_by(Staff.school_id)
+    ).all()
+    if not members:
+        return LinkResult("no_match", [])
+    outcomes = []
+    for member in members:
+        taken_by_other = session.scalar(
+            select(Account).where(Account.staff_id == member.id,
+                                  Account.external_user_id != user_id)
+        )
+        # A record already linked elsewhere moves only through an invite the school issues.
+        outcomes.append("taken" if taken_by_other else
+                        _link(session, member, channel, user_id, chat_id, "contact", clock))
+    for outcome in ("linked", "already", "taken"):
+        if outcome in outcomes:
+            return LinkResult(outcome, [m for m, o in zip(members, outcomes) if o == outcome])
+    return LinkResult("no_match", [])

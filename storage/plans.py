@@ -1,0 +1,166 @@
+"""Writing an imported plan, and reading tasks back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from reminders.clock import Clock
+from storage.frameworks import criterion_sort_key, criterion_title
+from storage.models import Criterion, Plan, School, Staff, Task, TaskOwner
+from storage.owner_phrases import lead_phrase_count
+from storage.owners import Resolution, resolve_phrase
+from storage.plan_draft import PlanDraft
+from storage.staff_repo import active_staff
+from storage.text import fold_words
+
+
+@dataclass
+class PlanImportReport:
+    plan_id: int
+    criteria: int
+    tasks: int
+    added: int = 0
+    kept: int = 0
+    closed: int = 0
+    resolved: dict[str, list[str]] = field(default_factory=dict)
+    external: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+
+def current_plan(session: Session, school_id: int) -> Plan | None:
+    return session.scalar(
+        select(Plan).where(Plan.school_id == school_id).order_by(Plan.id.desc()).limit(1)
+    )
+
+
+def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution]:
+    phrases = {p for c in draft.criteria for t in c.tasks for p in t.owners}
+    return {p: resolve_phrase(p, staff) for p in sorted(phrases)}
+
+
+def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
+              source_name: str | None = None) -> PlanImportReport:
+    """Write the plan. Re-importing keeps tasks whose text is unchanged (and their history);
+    tasks no longer in the document are closed, never deleted."""
+    now = clock.now()
+    if draft.school and not school.name:
+        school.name = draft.school
+    plan = current_plan(session, school.id)
+    if plan is None:
+        plan = Plan(school_id=school.id, imported_at=now)
+        session.add(plan)
+    plan.school_year = draft.school_year or plan.school_year
+    plan.framework = draft.framework or plan.framework
+    plan.level = draft.level or plan.level
+    plan.source_name = source_name
+    plan.updated_at = now
+    session.flush()
+
+    staff = active_staff(session, school.id)
+    resolutions = resolve_owners(draft, staff)
+    names = {m.id: m.name for m in staff}
+    report = PlanImportReport(plan.id, len(draft.criteria), draft.task_count)
+    for phrase, res in resolutions.items():
+        if res.kind == "staff":
+            report.resolved[phrase] = [names[i] for i in res.staff_ids]
+        elif res.kind == "external":
+            report.external.append(phrase)
+        else:
+            report.unresolved.append(phrase)
+
+    criteria = {c.code: c for c in session.scalars(
+        select(Criterion).where(Criterion.plan_id == plan.id))}
+    open_tasks = {
+        (t.criterion.code, fold_words(t.text)): t
+        for t in session.scalars(
+            select(Task).where(Task.plan_id == plan.id, Task.closed_at.is_(None))
+            .options(selectinload(Task.criterion), selectinload(Task.owners))
+        )
+    }
+    ordered = sorted(draft.criteria, key=lambda c: criterion_sort_key(c.id))
+    for position, cdraft in enumerate(ordered):
+        criterion = criteria.get(cdraft.id)
+        if criterion is None:
+            criterion = Criterion(plan_id=plan.id, school_id=school.id, code=cdraft.id,
+                                  standard=int(cdraft.id.split(".")[0]))
+            session.add(criterion)
+            criteria[cdraft.id] = criterion
+        criterion.position = position
+        criterion.title = cdraft.title or criterion_title(draft.framework, cdraft.id)
+        criterion.target = cdraft.target
+        session.flush()
+        for task_position, tdraft in enumerate(cdraft.tasks):
+            task = open_tasks.pop((cdraft.id, fold_words(tdraft.text)), None)
+            if task is None:
+                task = Task(school_id=school.id, plan_id=plan.id, criterion_id=criterion.id,
+                            text=tdraft.text)
+                session.add(task)
+                report.added += 1
+            else:
+                report.kept += 1
+            task.position = task_position
+            task.owners_text = tdraft.owners_text
+            task.owner_phrases = tdraft.owners
+            task.output, task.timeline = tdraft.output, tdraft.timeline
+            task.support, task.note = tdraft.support, tdraft.note
+            session.flush()
+            _set_owners(session, task, tdraft.owners, tdraft.owners_text, resolutions)
+    for task in open_tasks.values():
+        task.closed_at = now
+        report.closed += 1
+    session.flush()
+    return report
+
+
+def _set_owners(session: Session, task: Task, phrases: list[str], owners_text: str | None,
+                resolutions: dict[str, Resolution]) -> None:
+    leads = lead_phrase_count(owners_text)
+    wanted: dict[int, tuple[bool, str]] = {}
+    for index, phrase in enumerate(phrases):
+        for staff_id in resolutions[phrase].staff_ids:
+            if staff_id not in wanted:
+                wanted[staff_id] = (index < leads, phrase)
+    for owner in list(task.owners):
+        if owner.staff_id not in wanted:
+            task.owners.remove(owner)
+    have = {o.staff_id: o for o in task.owners}
+    for staff_id, (is_lead, phrase) in wanted.items():
+        owner = have.get(staff_id)
+        if owner is None:
+            task.owners.append(TaskOwner(staff_id=staff_id, is_lead=is_lead, phrase=phrase))
+        else:
+            owner.is_lead, owner.phrase = is_lead, phrase
+    session.flush()
+
+
+def tasks_of(session: Session, staff_ids: list[int]) -> list[Task]:
+    """Open tasks owned by any of these staff records, in plan order."""
+    if not staff_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Task)
+            .join(Criterion, Criterion.id == Task.criterion_id)
+            .where(
+                Task.id.in_(select(TaskOwner.task_id).where(TaskOwner.staff_id.in_(staff_ids))),
+                Task.closed_at.is_(None),
+            )
+            .options(selectinload(Task.criterion))
+            .order_by(Task.school_id, Criterion.position, Task.position, Task.id)
+        )
+    )
+
+
+def open_tasks(session: Session, school_id: int) -> list[Task]:
+    return list(
+        session.scalars(
+            select(Task)
+            .join(Criterion, Criterion.id == Task.criterion_id)
+            .where(Task.school_id == school_id, Task.closed_at.is_(None))
+            .options(selectinload(Task.criterion))
+            .order_by(Criterion.position, Task.position, Task.id)
+        )
+    )

@@ -1,0 +1,76 @@
+"""Staff records and the chat accounts linked to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Account, School, Staff
+from storage.owners import BOARD, staff_roles
+from storage.staff_sheet import StaffRow
+from storage.text import fold_words
+
+
+@dataclass
+class StaffImportReport:
+    added: int = 0
+    updated: int = 0
+    deactivated: int = 0
+
+
+def import_staff(session: Session, school: School, rows: list[StaffRow]) -> StaffImportReport:
+    """Upsert by phone (by name when there is no phone); those not listed are deactivated."""
+    existing = session.scalars(select(Staff).where(Staff.school_id == school.id)).all()
+    by_phone = {s.phone_norm: s for s in existing if s.phone_norm}
+    by_name = {fold_words(s.name): s for s in existing}
+    report = StaffImportReport()
+    kept: set[int] = set()
+    for row in rows:
+        member = by_phone.get(row.phone_norm) if row.phone_norm else None
+        member = member or by_name.get(fold_words(row.name))
+        if member is None or member.id in kept:
+            member = Staff(school_id=school.id)
+            session.add(member)
+            report.added += 1
+        else:
+            report.updated += 1
+        member.name = row.name
+        member.phone = row.phone
+        member.phone_norm = row.phone_norm
+        member.roles = row.roles
+        member.group = row.group
+        member.telegram_username = row.telegram
+        member.active = True
+        session.flush()
+        kept.add(member.id)
+    for member in existing:
+        if member.id not in kept and member.active:
+            member.active = False
+            report.deactivated += 1
+    return report
+
+
+def active_staff(session: Session, school_id: int) -> list[Staff]:
+    return list(
+        session.scalars(
+            select(Staff).where(Staff.school_id == school_id, Staff.active).order_by(Staff.id)
+        )
+    )
+
+
+def linked_staff(session: Session, channel: str, user_id: str) -> list[Staff]:
+    """The active staff records this chat account is linked to (one per school)."""
+    return list(
+        session.scalars(
+            select(Staff)
+            .join(Account, Account.staff_id == Staff.id)
+            .where(Account.channel == channel, Account.external_user_id == user_id, Staff.active)
+            .order_by(Staff.school_id)
+        )
+    )
+
+
+def is_board(member: Staff) -> bool:
+    return bool(staff_roles(member) & BOARD)

@@ -1,0 +1,38 @@
+"""Task updates: appended, never edited; the task keeps its newest status."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reminders.clock import Clock
+from storage.models import Evidence, Task, TaskUpdate
+
+STATUSES = ("done", "in_progress", "late", "not_started")
+NEEDS_REASON = ("late", "not_started")
+NEEDS_DONE_TEXT = ("done", "in_progress", "late")
+
+
+def record_update(session: Session, task: Task, author_id: int, status: str,
+                  done_text: str | None, reason: str | None, files: list[dict],
+                  clock: Clock, corrects_id: int | None = None) -> TaskUpdate:
+    now = clock.now()
+    update = TaskUpdate(school_id=task.school_id, task_id=task.id, author_id=author_id,
+                        status=status, done_text=done_text, reason=reason,
+                        corrects_id=corrects_id, created_at=now)
+    session.add(update)
+    session.flush()
+    for stored in files:
+        session.add(Evidence(school_id=task.school_id, task_id=task.id, update_id=update.id,
+                             criterion_code=task.criterion.code, author_id=author_id,
+                             created_at=now, **stored))
+    task.status, task.status_at = status, now
+    session.flush()
+    return update
+
+
+def latest_update(session: Session, task_id: int) -> TaskUpdate | None:
+    return session.scalar(
+        select(TaskUpdate).where(TaskUpdate.task_id == task_id)
+        .order_by(TaskUpdate.id.desc()).limit(1)
+    )

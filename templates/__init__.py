@@ -1,0 +1,1 @@
+"""Every word users read: Jinja2 templates, Vietnamese, overridable per deployment."""
