@@ -1,0 +1,112 @@
+"""Shared fixtures. The suite runs on SQLite, or on PostgreSQL when
+CAITIEN_TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from handlers.engine import Engine
+from handlers.render import Renderer
+from reminders.clock import FixedClock
+from storage.db import make_engine, session_factory, upgrade
+from storage.evidence_store import EvidenceStore
+from storage.models import Base
+from storage.plan_sheet import parse_plan_sheet
+from storage.plans import save_plan
+from storage.schools import pick_school
+from storage.staff_repo import import_staff
+from storage.staff_sheet import parse_staff_sheet
+from tests.chat import Chat
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = Path(__file__).parent.parent / "bot" / "demo"
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def db(db_url):
+    """A migrated, empty database."""
+    engine = make_engine(db_url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(db):
+    return session_factory(db)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def renderer() -> Renderer:
+    return Renderer()
+
+
+@pytest.fixture
+def evidence(tmp_path) -> EvidenceStore:
+    return EvidenceStore(tmp_path / "evidence")
+
+
+@pytest.fixture
+def engine(sessions, renderer, evidence, clock) -> Engine:
+    return Engine(sessions, renderer, evidence, clock, max_file_bytes=1024 * 1024)
+
+
+@pytest.fixture
+def school(sessions, clock):
+    """The bundled example school: staff list and plan imported."""
+    with sessions.begin() as session:
+        school = pick_school(session, "demo", clock, create=True)
+        import_staff(session, school, parse_staff_sheet(DEMO / "staff.csv"))
+        save_plan(session, school, parse_plan_sheet(DEMO / "plan.csv"), clock)
+    return school
+
+
+@pytest.fixture
+def chat_as(engine, sessions, clock):
+    """chat_as("0901234503") is that staff member, already linked, in a private chat."""
+    from storage.linking import link_by_contact
+
+    def make(phone: str, user_id: int | None = None) -> Chat:
+        user_id = user_id or int(phone[-6:])
+        with sessions.begin() as session:
+            result = link_by_contact(session, phone, str(user_id), "test", str(user_id),
+                                     str(user_id), clock)
+            assert result.outcome == "linked", result
+        return Chat(engine, user_id)
+
+    return make
+
+
+@pytest.fixture
+def stranger(engine) -> Chat:
+    return Chat(engine, 999_001)

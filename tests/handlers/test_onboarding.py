@@ -1,0 +1,48 @@
+from sqlalchemy import func, select
+
+from storage.linking import issue_invites
+from storage.models import Account, Conversation
+
+
+async def test_a_stranger_is_refused_politely_and_nothing_is_created(stranger, sessions, school):
+    for text in ("/capnhat", "/nhiemvu", "/tiendo", "xin chào", "/start"):
+        answer = await stranger.send(text)
+        assert "chưa biết thầy/cô là ai" in answer
+        assert stranger.last[0].ask_contact
+    with sessions() as s:
+        assert s.scalar(select(func.count(Account.id))) == 0
+        assert s.scalar(select(func.count(Conversation.id))) == 0
+
+
+async def test_invite_link_links_the_account(stranger, sessions, school, clock):
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[2].code
+    assert "Đã liên kết với Lê Thị Thu Trang" in await stranger.send(f"/start {code}")
+    assert "Nhiệm vụ của thầy/cô (3)" in await stranger.send("/nhiemvu")
+
+
+async def test_wrong_or_used_codes_get_a_clear_answer(stranger, engine, sessions, school, clock):
+    assert "không đúng" in await stranger.send("/start not-a-real-code")
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[0].code
+    await stranger.send(f"/start {code}")
+    from tests.chat import Chat
+    other = Chat(engine, 999_002)
+    assert "đã được dùng" in await other.send(f"/start {code}")
+
+
+async def test_sharing_ones_own_phone_links(stranger, school):
+    assert "Đã liên kết với Phạm Quốc Bảo" in await stranger.share_contact("+84901234504")
+
+
+async def test_a_forwarded_contact_never_links(stranger, sessions, school):
+    answer = await stranger.share_contact("0901234504", owner="12345")
+    assert "số điện thoại của chính thầy/cô" in answer
+    answer = await stranger.share_contact("0901234504", owner=None)
+    assert "số điện thoại của chính thầy/cô" in answer
+    with sessions() as s:
+        assert s.scalar(select(func.count(Account.id))) == 0
+
+
+async def test_an_unknown_number_is_told_to_ask_the_school(stranger, school):
+    assert "chưa có trong danh sách" in await stranger.share_contact("0988000111")

@@ -1,0 +1,62 @@
+import csv
+
+from sqlalchemy import func, select
+
+from storage.models import Criterion, Task, TaskOwner, TaskUpdate
+from storage.plan_sheet import parse_plan_sheet
+from storage.plans import save_plan, tasks_of
+from storage.schools import pick_school
+from storage.staff_repo import import_staff
+from storage.staff_sheet import parse_staff_sheet
+from storage.updates import record_update
+from tests.conftest import DEMO
+
+
+def write_plan(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["Tiêu chí", "Công việc", "Chủ trì, phối hợp"], *rows])
+    return parse_plan_sheet(path)
+
+
+def test_owners_are_linked_with_the_first_phrase_leading(sessions, school):
+    with sessions.begin() as s:
+        task = s.scalar(select(Task).where(Task.text.like("Kiểm kê%")))
+        owners = {o.staff.name: (o.is_lead, o.phrase) for o in task.owners}
+    assert owners == {"Huỳnh Thị Mai": (True, "NV Thiết bị"),
+                      "Trần Văn Phúc": (False, "PHT")}
+
+
+def test_reimport_keeps_unchanged_tasks_and_their_history_and_closes_removed(
+        sessions, clock, tmp_path):
+    with sessions.begin() as s:
+        school = pick_school(s, "a", clock, create=True)
+        import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+        save_plan(s, school, write_plan(tmp_path / "1.csv", [["1.1", "Keep", "HT"],
+                                                             ["1.2", "Drop", "HT"]]), clock)
+        keep = s.scalar(select(Task).where(Task.text == "Keep"))
+        record_update(s, keep, keep.owners[0].staff_id, "done", "ok", None, [], clock)
+    with sessions.begin() as s:
+        report = save_plan(s, school, write_plan(tmp_path / "2.csv", [["1.1", "Keep", "HT"],
+                                                                      ["1.1", "New", "PHT"]]),
+                           clock)
+        assert (report.added, report.kept, report.closed) == (1, 1, 1)
+        keep = s.scalar(select(Task).where(Task.text == "Keep"))
+        assert keep.status == "done"
+        assert s.scalar(select(func.count(TaskUpdate.id))) == 1
+        dropped = s.scalar(select(Task).where(Task.text == "Drop"))
+        assert dropped.closed_at is not None
+
+
+def test_schools_do_not_see_each_others_tasks(sessions, clock, tmp_path):
+    with sessions.begin() as s:
+        ids = {}
+        for code in ("a", "b"):
+            school = pick_school(s, code, clock, create=True)
+            import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+            save_plan(s, school, write_plan(tmp_path / f"{code}.csv",
+                                            [["1.1", f"task of {code}", "HT"]]), clock)
+            ids[code] = [o.staff_id for o in s.scalars(
+                select(TaskOwner).join(Task).where(Task.school_id == school.id))]
+        assert [t.text for t in tasks_of(s, ids["a"])] == ["task of a"]
+        assert [t.text for t in tasks_of(s, ids["b"])] == ["task of b"]
+        assert s.scalar(select(func.count(Criterion.id))) == 2
