@@ -29,8 +29,8 @@ class Renderer:
         self.env.filters["short"] = _short
         self.env.filters["local"] = _local_date
 
-    def text(self, name: str, **context: object) -> str:
-        return self.env.get_template(name).render(**context).strip()
+    def text(self, template: str, /, **context: object) -> str:
+        return self.env.get_template(template).render(**context).strip()
 
     def label(self, key: str) -> str:
         return self._labels[key]

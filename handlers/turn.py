@@ -24,7 +24,7 @@ class Turn:
     evidence: EvidenceStore
     replies: list[Reply] = field(default_factory=list)
 
-    def say(self, template: str, buttons: list[list[Button]] | None = None,
+    def say(self, template: str, buttons: list[list[Button]] | None = None, /,
             **context: object) -> Reply:
         reply = Reply(self.renderer.text(template, **context), buttons or [])
         self.replies.append(reply)

@@ -1,0 +1,122 @@
+"""The `caitien` command as the principal and the IT person use it."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from bot.cli import main
+from storage.models import Invite, Plan, Staff, Task
+from tests.conftest import DEMO
+
+
+@pytest.fixture
+def cli(db, db_url, tmp_path, monkeypatch, capsys):
+    """Run `caitien ARGS` in-process; returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+    def run(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def count(db, model):
+    with db.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar()
+
+
+def test_template_then_import_then_invites(cli, db, tmp_path, monkeypatch):
+    code, out, _ = cli("plan", "template", "plan.xlsx")
+    assert code == 0 and (tmp_path / "plan.xlsx").exists()
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    code, out, _ = cli("plan", "import", "plan.xlsx")
+    assert code == 0 and "1 tiêu chí, 1 công việc" in out
+    assert "«HT» → Nguyễn Thị Minh Hạnh" in out
+    assert count(db, Task) == 1
+
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "truong_hoa_binh_bot")
+    code, out, _ = cli("invite", "--json")
+    rows = json.loads(out)
+    assert len(rows) == 8 and set(rows[0]) == {"name", "phone", "code", "link"}
+    assert rows[0]["link"] == f"https://t.me/truong_hoa_binh_bot?start={rows[0]['code']}"
+    code, out, _ = cli("invite", "--staff", "0901 234 503", "--json")
+    assert [r["name"] for r in json.loads(out)] == ["Lê Thị Thu Trang"]
+    assert count(db, Invite) == 9
+
+
+def test_dry_run_json_prints_the_contract_and_writes_nothing(cli, db):
+    code, out, _ = cli("plan", "import", str(DEMO / "plan.csv"), "--dry-run", "--json")
+    assert code == 0
+    plan = json.loads(out)
+    assert set(plan) == {"school", "framework", "level", "school_year", "criteria", "warnings"}
+    assert plan["school_year"] == "2026-2027"
+    assert plan["school"] == "Trường THCS Hoà Bình (trường giả định)"
+    first = plan["criteria"][0]
+    assert set(first) == {"id", "title", "target", "tasks"}
+    assert set(first["tasks"][0]) == {"text", "owners", "output", "timeline", "support"}
+    assert first["tasks"][0]["owners"] == ["HT", "PHT"]
+    assert [c["id"] for c in plan["criteria"]] == ["1.1", "1.3", "1.4", "2.2", "3.2", "3.3",
+                                                   "4.1", "4.3"]
+    assert count(db, Plan) == 0 and count(db, Staff) == 0
+
+
+def test_import_reports_external_and_unresolved_owners(cli, tmp_path):
+    cli("staff", "import", str(DEMO / "staff.csv"))
+    with (tmp_path / "p.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["Tiêu chí", "Công việc", "Chủ trì, phối hợp"],
+                                      ["4.1", "Sửa nhà vệ sinh", "HT, UBND phường, Hội đồng X"]])
+    code, out, _ = cli("plan", "import", "p.csv")
+    assert "«UBND phường» → đơn vị ngoài trường" in out
+    assert "Chưa xác định được người phụ trách cho: «Hội đồng X»" in out
+
+
+def test_a_malformed_spreadsheet_is_one_clear_sentence_and_writes_nothing(cli, db, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["Tiêu chí", "Sản phẩm"])
+    workbook.active.append(["1.1", "x"])
+    workbook.save(tmp_path / "bad.xlsx")
+    code, out, err = cli("plan", "import", "bad.xlsx")
+    assert code == 2 and "thiếu cột: Công việc/giải pháp" in err and "Traceback" not in err
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    code, _, err = cli("plan", "import", "broken.xlsx")
+    assert code == 2 and "bị hỏng" in err
+    code, _, err = cli("staff", "import", "missing.csv")
+    assert code == 2 and "Không tìm thấy tệp" in err
+    assert count(db, Plan) == 0 and count(db, Task) == 0
+
+
+def test_invite_without_a_bot_name_says_how_to_get_one(cli):
+    cli("staff", "import", str(DEMO / "staff.csv"))
+    code, _, err = cli("invite")
+    assert code == 2 and "TELEGRAM_BOT_TOKEN" in err
+
+
+def test_run_without_a_token_is_one_clear_sentence(cli):
+    code, _, err = cli("run")
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in err
+
+
+def test_db_upgrade_is_idempotent(cli):
+    assert cli("db", "upgrade")[0] == 0
+    assert cli("db", "upgrade")[0] == 0
+
+
+def test_demo_runs_and_prints_the_principals_progress(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Hiệu trưởng gõ /tiendo" in result.stdout
+    assert "Toàn kế hoạch: 1/10 nhiệm vụ hoàn thành" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
