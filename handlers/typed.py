@@ -7,7 +7,7 @@ from storage.text import fold_words
 
 
 def pick_number(text: str | None, count: int) -> int | None:
-    """The 0-based index for '2', '2.' or 'số 2'; None when it is not one of 1..count."""
+    """The 0-based index for '2', '2.' or a word and '2'; None unless it is one of 1..count."""
     words = fold_words(text or "").split()
     digits = [w for w in words if w.isdigit()]
     if len(digits) != 1 or len(words) > 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.localapi.server import LocalBotApi, LocalUser
 from bot.telegram.polling import running_bot
 from storage.linking import issue_invites
+from storage.phones import normalize_phone
 from storage.plan_sheet import parse_plan_sheet
 from storage.plans import save_plan
 from storage.schools import pick_school
@@ -75,44 +77,29 @@ class Transcript:
 
 
 async def _script(api: LocalBotApi, t: Transcript, codes: dict[str, str]) -> None:
-    trang = api.user(7001, "Trang", "0901234503")
-    bao = api.user(7002, "Bảo", "+84901234504")
-    hanh = api.user(7003, "Hạnh", "0901234501")
-
-    async def say(user: LocalUser, text: str) -> str:
-        t.said(user, text)
-        user.send(text)
-        return await t.answer(user)
-
-    async def press(user: LocalUser, label: str) -> str:
-        t.said(user, f"[{label}]")
-        user.press(label)
-        return await t.answer(user)
-
-    await say(trang, f"/start {codes['0901234503']}")
-    await say(trang, "/capnhat")
-    await press(trang, "1.")
-    await press(trang, t.app.renderer.label("status.done"))
-    await say(trang, "Tổ đã sinh hoạt chuyên môn 2 buổi, dự giờ 4 tiết.")
-    t.said(trang, "📷")
-    trang.send_photo(PHOTO)
-    await t.answer(trang)
-    await press(trang, t.app.renderer.label("button.evidence_done"))
-    await press(trang, t.app.renderer.label("button.save"))
-
-    t.said(bao, "📱")
-    bao.share_contact()
-    await t.answer(bao)
-    await say(bao, "/capnhat")
-    await say(bao, "2")
-    await say(bao, "3")
-    await say(bao, "Lớp 8A đã tổ chức hoạt động trải nghiệm tháng 10.")
-    await say(bao, "Tháng 11 trùng lịch kiểm tra giữa kỳ, lùi sang tháng 12.")
-    await press(bao, t.app.renderer.label("button.skip"))
-    await say(bao, "lưu")
-
-    await say(hanh, f"/start {codes['0901234501']}")
-    t.said(hanh, "/tiendo")
-    hanh.send("/tiendo")
-    reply = await hanh.reply()
-    print(t.app.renderer.text("cli/demo_progress.j2", text=reply.text))
+    """Play bot/demo/script.json: who sends, presses or shares what."""
+    script = json.loads((DATA / "script.json").read_text(encoding="utf-8"))
+    people = {key: api.user(p["id"], p["first_name"], p["phone"])
+              for key, p in script["people"].items()}
+    phones = {key: normalize_phone(p["phone"]) for key, p in script["people"].items()}
+    for step in script["steps"]:
+        user = people[step["who"]]
+        if "send" in step:
+            text = step["send"].format(invite=codes.get(phones[step["who"]], ""))
+            t.said(user, text)
+            user.send(text)
+        elif "press" in step or "press_label" in step:
+            label = step.get("press") or t.app.renderer.label(step["press_label"])
+            t.said(user, f"[{label}]")
+            user.press(label)
+        elif step.get("photo"):
+            t.said(user, "📷")
+            user.send_photo(PHOTO)
+        elif step.get("share_contact"):
+            t.said(user, "📱")
+            user.share_contact()
+        if step.get("show"):
+            reply = await user.reply()
+            print(t.app.renderer.text("cli/demo_progress.j2", text=reply.text))
+        else:
+            await t.answer(user)

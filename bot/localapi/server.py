@@ -67,6 +67,7 @@ class _State:
     blocked: set[int] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    delays: list[tuple[str, float]] = field(default_factory=list)
     commands: list[dict] = field(default_factory=list)
 
 
@@ -141,6 +142,11 @@ class LocalBotApi:
             self.state.failures.append(Failure(method, status, description, retry_after,
                                                chat_id))
 
+    def delay_next(self, method: str, seconds: float) -> None:
+        """Answer the next call of `method` only after `seconds`, as a slow network does."""
+        with self.state.lock:
+            self.state.delays.append((method, seconds))
+
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         with self.state.lock:
             return list(self.state.sent.get(chat_id, []))
@@ -180,6 +186,11 @@ class LocalBotApi:
         with self.state.lock:
             self.state.calls.append(method)
             failure = self._take_failure(method, params)
+            delay = next((d for d in self.state.delays if d[0] == method), None)
+            if delay is not None:
+                self.state.delays.remove(delay)
+        if delay is not None:
+            await asyncio.sleep(delay[1])
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)

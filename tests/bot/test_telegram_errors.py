@@ -56,3 +56,11 @@ async def test_a_failed_download_asks_for_the_file_again(api, bot, invites):
     assert "chưa tải được tệp" in (await mai.reply()).text
     mai.send_photo(b"photo")
     assert "Đã nhận 1 tệp" in (await mai.reply()).text
+
+
+async def test_a_timed_out_send_is_retried(api, bot, invites):
+    mai = await linked(api, invites, 7006, "0901234507")
+    api.delay_next("sendMessage", 6)  # longer than python-telegram-bot's 5 s read timeout
+    mai.send("/huongdan")
+    replies = await mai.replies(1, timeout=30)
+    assert "Hướng dẫn" in replies[0].text

@@ -1,0 +1,39 @@
+"""The local Bot API server answers python-telegram-bot the way Telegram does."""
+
+import pytest
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, InvalidToken
+
+
+@pytest.fixture
+async def client(api):
+    async with Bot(api.token, base_url=api.base_url, base_file_url=api.file_base_url) as bot:
+        yield bot
+
+
+async def test_get_me_and_documents_and_photos(api, client):
+    assert client.username == api.username
+    await client.send_document(42, document=b"%PDF-1.4 report", filename="bao-cao.pdf",
+                               caption="Báo cáo")
+    await client.send_photo(42, photo=b"\x89PNG chart")
+    document, photo = api.sent_to(42)
+    assert (document.kind, document.file_name, document.data, document.text) == (
+        "document", "bao-cao.pdf", b"%PDF-1.4 report", "Báo cáo")
+    assert (photo.kind, photo.data) == ("photo", b"\x89PNG chart")
+
+
+async def test_files_users_send_can_be_downloaded(api, client):
+    file_id, _ = api.add_file(b"bytes of a photo", "p.jpg")
+    file = await client.get_file(file_id)
+    assert bytes(await file.download_as_bytearray()) == b"bytes of a photo"
+
+
+async def test_errors_are_telegrams(api, client):
+    api.block(43)
+    with pytest.raises(Forbidden):
+        await client.send_message(43, "hi")
+    with pytest.raises(BadRequest):
+        await client.send_message(44, "x" * 5000)
+    with pytest.raises(InvalidToken):
+        async with Bot("1:wrong", base_url=api.base_url) as other:
+            await other.get_me()
