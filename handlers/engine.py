@@ -99,22 +99,26 @@ class Engine:
             turn.say("chat/unsupported.j2", kind=msg.unsupported)
             self._resume(turn, step)
         elif msg.attachments:
-            if step == "evidence" and stored:
-                update_flow.add_evidence(turn, stored)
-                for problem in problems:
-                    turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
-                return True
-            for problem in problems:
-                turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
-            if step == "evidence" and problems:
-                update_flow.prompt(turn)
-            elif not problems:
-                turn.say("chat/file_not_now.j2", updating=step is not None)
-                self._resume(turn, step)
+            return self._files(turn, step, stored, problems)
         elif step is not None:
             update_flow.answer(turn)
         else:
             turn.say("chat/idle.j2")
+        return False
+
+    def _files(self, turn: Turn, step: str | None, stored: list[dict],
+               problems: list[str]) -> bool:
+        """Files are kept only at the evidence step (and downloaded only then)."""
+        for problem in problems:
+            turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
+        if step != "evidence":
+            turn.say("chat/file_not_now.j2", updating=step is not None)
+            self._resume(turn, step)
+            return False
+        if stored:
+            update_flow.add_evidence(turn, stored)
+            return True
+        update_flow.prompt(turn)
         return False
 
     def _command(self, turn: Turn, step: str | None) -> None:

@@ -23,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.app import App
 from handlers.messages import Attachment, Incoming, Reply
+from storage.conversations import forget_old_events
 from storage.models import Setting
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ async def _on_start(application: Application, app: App) -> None:
     await bot.set_my_commands(commands)
     with app.sessions.begin() as session:
         session.merge(Setting(key="telegram.bot_username", value=bot.username))
+        forget_old_events(session, app.clock)
     log.info("running as @%s", bot.username)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from contextlib import asynccontextmanager
@@ -25,10 +26,17 @@ def run_polling(settings: Settings) -> int:
         return 2
     app = build_app(settings)
     application = build_application(app)
+    # run_polling runs on, and then closes, the current event loop: give it its own.
+    asyncio.set_event_loop(asyncio.new_event_loop())
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         print(renderer.text("errors/bad_token.j2"), file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        log.debug("start-up failed", exc_info=exc)
+        print(renderer.text("errors/no_network.j2", url=settings.telegram_api_base_url),
+              file=sys.stderr)
         return 2
     return 0
 

@@ -120,3 +120,17 @@ def test_demo_runs_and_prints_the_principals_progress(tmp_path):
     assert "Hiệu trưởng gõ /tiendo" in result.stdout
     assert "Toàn kế hoạch: 1/10 nhiệm vụ hoàn thành" in result.stdout
     assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
+
+
+def test_run_with_telegram_unreachable_is_one_clear_sentence(cli, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:token")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")
+    code, _, err = cli("run")
+    assert code == 2 and "Không kết nối được tới Telegram" in err
+
+
+def test_run_with_a_wrong_token_is_one_clear_sentence(cli, api, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:wrong")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+    code, _, err = cli("run")
+    assert code == 2 and "không chấp nhận TELEGRAM_BOT_TOKEN" in err

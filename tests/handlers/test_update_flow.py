@@ -12,6 +12,15 @@ TRANG = "0901234503"  # TTCM, three tasks
 MAI = "0901234507"  # NV Thiết bị, one task
 
 
+async def save_in_progress(mai: Chat, done_text: str = "Tiếp tục.") -> None:
+    """Mai's one task, saved as in progress without evidence."""
+    await mai.send("/capnhat")
+    await mai.send("2")
+    await mai.send(done_text)
+    await mai.press("Bỏ qua")
+    await mai.press("💾 Lưu")
+
+
 def updates(sessions):
     with sessions() as s:
         return s.scalars(select(TaskUpdate).order_by(TaskUpdate.id)).all()
@@ -138,11 +147,7 @@ async def test_an_answer_too_long_to_keep_is_refused_with_the_limit(chat_as, sch
 
 async def test_right_after_saving_the_update_can_be_corrected(chat_as, sessions, school):
     mai = chat_as(MAI)
-    await mai.send("/capnhat")
-    await mai.send("2")
-    await mai.send("Đã kiểm kê 50%.")
-    await mai.press("Bỏ qua")
-    await mai.press("💾 Lưu")
+    await save_in_progress(mai, "Đã kiểm kê 50%.")
     assert "Sửa cập nhật" in await mai.press("✏️ Sửa lại")
     await mai.send("1")
     await mai.send("Đã kiểm kê xong toàn bộ.")
@@ -156,21 +161,12 @@ async def test_right_after_saving_the_update_can_be_corrected(chat_as, sessions,
 async def test_an_older_update_cannot_be_corrected(chat_as, school):
     mai = chat_as(MAI)
     for _ in range(2):
-        await mai.send("/capnhat")
-        await mai.send("2")
-        await mai.send("Tiếp tục.")
-        await mai.press("Bỏ qua")
-        await mai.press("💾 Lưu")
+        await save_in_progress(mai)
     assert "không sửa được nữa" in await mai.press_data("fix:1")
 
 
 async def test_someone_elses_update_cannot_be_corrected(chat_as, school):
-    mai = chat_as(MAI)
-    await mai.send("/capnhat")
-    await mai.send("2")
-    await mai.send("Tiếp tục.")
-    await mai.press("Bỏ qua")
-    await mai.press("💾 Lưu")
+    await save_in_progress(chat_as(MAI))
     trang = chat_as(TRANG)
     assert "không sửa được nữa" in await trang.press_data("fix:1")
 
