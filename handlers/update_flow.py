@@ -9,6 +9,7 @@ from handlers.typed import pick_number, pick_option, pick_word
 from storage.conversations import save_step
 from storage.models import Task, TaskUpdate
 from storage.plans import tasks_of
+from storage.text import fold_words
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES, latest_update, record_update
 
 FLOW = "update"
@@ -108,7 +109,7 @@ def _answer_task(turn: Turn) -> None:
         task_id = int(chosen) if chosen.isdigit() else None
     else:
         index = pick_number(turn.msg.text, len(ids))
-        task_id = ids[index] if index is not None else None
+        task_id = ids[index] if index is not None else _task_by_words(turn, ids)
     if task_id not in ids or not _still_mine(turn, task_id):
         _retry(turn, "chat/retry_task.j2", count=len(ids))
         return
@@ -224,6 +225,20 @@ def _choice(turn: Turn, prefix: str) -> str | None:
     choice = turn.msg.choice or ""
     head, _, value = choice.partition(":")
     return value if head == prefix and value else None
+
+
+def _task_by_words(turn: Turn, ids: list[int]) -> int | None:
+    """The one task whose criterion id or text the typed words name."""
+    said = fold_words(turn.msg.text or "")
+    if not said:
+        return None
+    tasks = [turn.session.get(Task, i) for i in ids]
+    by_code = [t.id for t in tasks if t.criterion.code == said.replace(" ", ".")]
+    by_text = [t.id for t in tasks if said in fold_words(t.text)]
+    for found in (by_code, by_text):
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _still_mine(turn: Turn, task_id: int) -> bool:

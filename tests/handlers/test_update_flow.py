@@ -204,3 +204,15 @@ async def test_a_file_too_big_is_refused_and_the_step_stays(chat_as, sessions, s
     assert "quá lớn" in answer
     with sessions() as s:
         assert s.scalar(select(Conversation)).step == "evidence"
+
+
+async def test_a_task_can_be_chosen_by_its_criterion_or_its_words(chat_as, school):
+    trang = chat_as(TRANG)
+    await trang.send("/capnhat")
+    assert "ngân hàng đề" in await trang.send("3.2")
+    await trang.send("/huy")
+    await trang.send("/capnhat")
+    assert "Bồi dưỡng ứng dụng" in await trang.send("boi duong")
+    await trang.send("/huy")
+    await trang.send("/capnhat")
+    assert "số từ 1 đến 3" in await trang.send("2.2")  # two tasks under 2.2: ambiguous
