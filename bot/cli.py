@@ -11,12 +11,14 @@ from pathlib import Path
 
 from bot.app import App, build_app
 from bot.config import Settings
+from handlers.render import Renderer
 from storage.db import make_engine, upgrade
 from storage.errors import InputError
 from storage.linking import issue_invites
 from storage.models import Setting, Staff
 from storage.phones import normalize_phone
-from storage.plan_sheet import parse_plan_sheet, write_plan_template
+from storage.plan_files import read_plan
+from storage.plan_sheet import write_plan_template
 from storage.plans import resolve_owners, save_plan
 from storage.schools import pick_school
 from storage.staff_repo import active_staff, import_staff
@@ -77,8 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args, settings)
     except InputError as error:
-        from handlers.render import Renderer
-
         print(Renderer(settings.templates_dir).text(f"errors/{error.key}.j2", **error.params),
               file=sys.stderr)
         return 2
@@ -114,30 +114,32 @@ def _say(app: App, template: str, **context: object) -> None:
 
 
 def plan_import(args: argparse.Namespace, settings: Settings) -> int:
-    draft = parse_plan_sheet(args.file)
-    if args.school_year and not draft.school_year:
-        draft.school_year = args.school_year
-    if args.dry_run:
-        if args.json:
-            print(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
-        else:
-            app = build_app(settings)
-            with app.sessions() as session:
-                school = _existing_school(session, args.school, app)
-                staff = active_staff(session, school.id) if school else []
-                _say(app, "cli/plan_preview.j2", draft=draft,
-                     owners=resolve_owners(draft, staff))
+    draft = read_plan(args.file, args.school_year)
+    renderer = Renderer(settings.templates_dir)
+    if args.dry_run and args.json:
+        _print_json(draft, renderer)
         return 0
     app = build_app(settings)
+    if args.dry_run:
+        with app.sessions() as session:
+            school = _existing_school(session, args.school, app)
+            staff = active_staff(session, school.id) if school else []
+            _say(app, "cli/plan_preview.j2", draft=draft, owners=resolve_owners(draft, staff))
+        return 0
     with app.sessions.begin() as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)
         report = save_plan(session, school, draft, app.clock, source_name=args.file.name)
     if args.json:
-        print(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+        _print_json(draft, renderer)
     else:
         _say(app, "cli/plan_imported.j2", draft=draft, report=report)
     return 0
+
+
+def _print_json(draft, renderer: Renderer) -> None:
+    plan = draft.to_json(lambda w: renderer.text(f"warnings/{w.key}.j2", **w.params))
+    print(json.dumps(plan, ensure_ascii=False, indent=2))
 
 
 def _existing_school(session, code, app: App):

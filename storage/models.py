@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -151,6 +152,11 @@ class Task(Base):
     timeline: Mapped[str | None] = mapped_column(Text)
     support: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The timeline as understood (storage/timelines.py); what reminders are computed from.
+    schedule_kind: Mapped[str | None] = mapped_column(String(20))
+    schedule_every: Mapped[str | None] = mapped_column(String(20))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Denormalised from the newest TaskUpdate, written in the same transaction.
     status: Mapped[str | None] = mapped_column(String(20))
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from storage.timelines import Schedule
 
 
 @dataclass
@@ -14,6 +17,7 @@ class TaskDraft:
     timeline: str | None = None
     support: str | None = None
     note: str | None = None
+    schedule: Schedule | None = None
 
 
 @dataclass
@@ -24,6 +28,14 @@ class CriterionDraft:
     tasks: list[TaskDraft] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Warning:
+    """Something the reader should check; the words are templates/warnings/<key>.j2."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+
 @dataclass
 class PlanDraft:
     school: str | None = None
@@ -31,15 +43,33 @@ class PlanDraft:
     level: str | None = None
     school_year: str | None = None
     criteria: list[CriterionDraft] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:
         return sum(len(c.tasks) for c in self.criteria)
 
-    def to_json(self) -> dict:
-        data = asdict(self)
-        for criterion in data["criteria"]:
-            for task in criterion["tasks"]:
-                del task["owners_text"], task["note"]
-        return data
+    def warn(self, key: str, **params: object) -> None:
+        self.warnings.append(Warning(key, params))
+
+    def to_json(self, say: Callable[[Warning], str]) -> dict:
+        """The `plan import --json` contract; `say` words each warning."""
+        return {
+            "school": self.school,
+            "framework": self.framework,
+            "level": self.level,
+            "school_year": self.school_year,
+            "criteria": [
+                {"id": c.id, "title": c.title, "target": c.target,
+                 "tasks": [_task_json(t) for t in c.tasks]}
+                for c in self.criteria
+            ],
+            "warnings": [say(w) for w in self.warnings],
+        }
+
+
+def _task_json(task: TaskDraft) -> dict:
+    data = {key: value for key, value in asdict(task).items()
+            if key in ("text", "owners", "output", "timeline", "support")}
+    data["schedule"] = (task.schedule or Schedule("unknown")).to_json()
+    return data

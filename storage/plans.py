@@ -106,6 +106,11 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
             task.owner_phrases = tdraft.owners
             task.output, task.timeline = tdraft.output, tdraft.timeline
             task.support, task.note = tdraft.support, tdraft.note
+            schedule = tdraft.schedule
+            task.schedule_kind = schedule.kind if schedule else None
+            task.schedule_every = schedule.every if schedule else None
+            task.starts_on = schedule.start if schedule else None
+            task.due_on = schedule.due if schedule else None
             session.flush()
             _set_owners(session, task, tdraft.owners, tdraft.owners_text, resolutions)
     for task in open_tasks.values():

@@ -16,7 +16,7 @@ from reminders.clock import FixedClock
 from storage.db import make_engine, session_factory, upgrade
 from storage.evidence_store import EvidenceStore
 from storage.models import Base
-from storage.plan_sheet import parse_plan_sheet
+from storage.plan_files import read_plan
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
@@ -87,7 +87,7 @@ def school(sessions, clock):
     with sessions.begin() as session:
         school = pick_school(session, "demo", clock, create=True)
         import_staff(session, school, parse_staff_sheet(DEMO / "staff.csv"))
-        save_plan(session, school, parse_plan_sheet(DEMO / "plan.csv"), clock)
+        save_plan(session, school, read_plan(DEMO / "plan.csv"), clock)
     return school
 
 

@@ -15,7 +15,7 @@ from bot.localapi.server import LocalBotApi, LocalUser
 from bot.telegram.polling import running_bot
 from storage.linking import issue_invites
 from storage.phones import normalize_phone
-from storage.plan_sheet import parse_plan_sheet
+from storage.plan_files import read_plan
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
@@ -53,7 +53,7 @@ def _set_up_school(app: App) -> dict[str, str]:
     with app.sessions.begin() as session:
         school = pick_school(session, "demo", app.clock, create=True)
         staff_report = import_staff(session, school, parse_staff_sheet(DATA / "staff.csv"))
-        draft = parse_plan_sheet(DATA / "plan.csv")
+        draft = read_plan(DATA / "plan.csv")
         plan_report = save_plan(session, school, draft, app.clock, source_name="plan.csv")
         codes = {i.staff.phone_norm: i.code for i in issue_invites(session, school, app.clock)}
     print(app.renderer.text("cli/demo_setup.j2", staff=staff_report, plan=plan_report,

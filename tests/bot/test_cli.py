@@ -63,11 +63,30 @@ def test_dry_run_json_prints_the_contract_and_writes_nothing(cli, db):
     assert plan["school"] == "Trường THCS Hoà Bình (trường giả định)"
     first = plan["criteria"][0]
     assert set(first) == {"id", "title", "target", "tasks"}
-    assert set(first["tasks"][0]) == {"text", "owners", "output", "timeline", "support"}
+    assert set(first["tasks"][0]) == {"text", "owners", "output", "timeline", "support",
+                                      "schedule"}
     assert first["tasks"][0]["owners"] == ["HT", "PHT"]
+    assert first["tasks"][0]["schedule"] == {"kind": "deadline", "every": None, "start": None,
+                                             "due": "2026-10-31"}
+    monthly = plan["criteria"][1]["tasks"][0]
+    assert monthly["schedule"] == {"kind": "recurring", "every": "month",
+                                   "start": "2026-09-05", "due": "2027-05-31"}
     assert [c["id"] for c in plan["criteria"]] == ["1.1", "1.3", "1.4", "2.2", "3.2", "3.3",
                                                    "4.1", "4.3"]
     assert count(db, Plan) == 0 and count(db, Staff) == 0
+
+
+def test_unreadable_timelines_are_warned_about_by_name(cli, tmp_path):
+    with (tmp_path / "p.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["Tiêu chí", "Công việc", "Thời gian"],
+                                      ["1.1", "a", "Khi có kinh phí"], ["1.2", "b", "Tháng 9/2026"]])
+    code, out, _ = cli("plan", "import", "p.csv", "--dry-run", "--json")
+    plan = json.loads(out)
+    assert plan["criteria"][0]["tasks"][0]["schedule"]["kind"] == "unknown"
+    assert plan["warnings"] == [
+        "Tiêu chí 1.1: chưa hiểu thời gian «Khi có kinh phí», nhiệm vụ này sẽ không được "
+        "nhắc theo hạn."]
+    assert not (tmp_path / "caitien.sqlite3").exists()
 
 
 def test_import_reports_external_and_unresolved_owners(cli, tmp_path):

@@ -60,3 +60,12 @@ def test_schools_do_not_see_each_others_tasks(sessions, clock, tmp_path):
         assert [t.text for t in tasks_of(s, ids["a"])] == ["task of a"]
         assert [t.text for t in tasks_of(s, ids["b"])] == ["task of b"]
         assert s.scalar(select(func.count(Criterion.id))) == 2
+
+
+def test_tasks_keep_their_schedule(sessions, school):
+    with sessions() as s:
+        stocktake = s.scalar(select(Task).where(Task.text.like("Kiểm kê%")))
+        monthly = s.scalar(select(Task).where(Task.text.like("Cập nhật đầy đủ%")))
+    assert (stocktake.schedule_kind, str(stocktake.due_on)) == ("deadline", "2026-11-30")
+    assert (monthly.schedule_kind, monthly.schedule_every, str(monthly.starts_on)) == (
+        "recurring", "month", "2026-09-05")

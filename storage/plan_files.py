@@ -1,0 +1,21 @@
+"""Read a plan from whatever file the school has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.errors import InputError
+from storage.plan_complete import complete_draft
+from storage.plan_draft import PlanDraft
+from storage.plan_sheet import parse_plan_sheet
+
+SHEETS = (".xlsx", ".xlsm", ".csv")
+
+
+def read_plan(path: Path, school_year: str | None = None) -> PlanDraft:
+    suffix = path.suffix.lower()
+    if suffix in SHEETS:
+        draft = parse_plan_sheet(path)
+    else:
+        raise InputError("plan_wrong_type", name=path.name)
+    return complete_draft(draft, school_year)
