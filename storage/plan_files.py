@@ -7,6 +7,7 @@ from pathlib import Path
 from storage.errors import InputError
 from storage.plan_complete import complete_draft
 from storage.plan_draft import PlanDraft
+from storage.plan_docx import parse_plan_docx
 from storage.plan_sheet import parse_plan_sheet
 
 SHEETS = (".xlsx", ".xlsm", ".csv")
@@ -16,6 +17,8 @@ def read_plan(path: Path, school_year: str | None = None) -> PlanDraft:
     suffix = path.suffix.lower()
     if suffix in SHEETS:
         draft = parse_plan_sheet(path)
+    elif suffix in (".docx", ".doc"):
+        draft = parse_plan_docx(path)
     else:
         raise InputError("plan_wrong_type", name=path.name)
     return complete_draft(draft, school_year)

@@ -1,0 +1,53 @@
+"""A plan from the school's own Word file: its tables, whatever their layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.docx_file import Block, read_blocks
+from storage.errors import InputError
+from storage.plan_draft import PlanDraft
+from storage.plan_meta import detect_meta
+from storage.plan_table import criterion_ids, match_header, read_plan_table
+from storage.sheets import find_header
+from storage.text import fold_words
+
+
+def parse_plan_docx(path: Path) -> PlanDraft:
+    return parse_plan_blocks(read_blocks(path), path.name)
+
+
+def parse_plan_blocks(blocks: list[Block], name: str) -> PlanDraft:
+    draft = PlanDraft()
+    tables = [b.rows for b in blocks if b.rows]
+    focus = _focus_criteria(tables)
+    for rows in tables:
+        read = read_plan_table(rows, draft, focus)
+        for line, text in read.problems:
+            draft.warn("row_without_criterion", row=line, text=text)
+    lines = [b.text for b in blocks if b.text]
+    lines += [cell for rows in tables for row in rows[:3] for cell in row]
+    detect_meta(lines, draft)
+    if not draft.criteria:
+        raise InputError("plan_no_criteria", name=name)
+    return draft
+
+
+def _focus_criteria(tables: list[list[list[str]]]) -> dict[str, list[str]]:
+    """TT → criterion ids, from a 57/2026 focus-issues table ("Tiêu chí liên quan")."""
+    for rows in tables:
+        found = find_header(rows, _focus_header, {"number", "related"})
+        if found is None or found[0] is None:
+            continue
+        header_at, columns = found
+        number_col = next(c for c, f in columns.items() if f == "number")
+        related_col = next(c for c, f in columns.items() if f == "related")
+        return {fold_words(row[number_col]): criterion_ids(row[related_col])
+                for row in rows[header_at + 1:] if len(row) > max(number_col, related_col)}
+    return {}
+
+
+def _focus_header(cell: str) -> str | None:
+    if "tieu chi lien quan" in fold_words(cell):
+        return "related"
+    return "number" if match_header(cell) == "number" else None

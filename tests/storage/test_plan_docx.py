@@ -1,0 +1,114 @@
+"""Plans from Word files: the seeds, checked against expectations kept as data, and every
+kind of bad file."""
+
+import json
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from storage.errors import InputError
+from storage.plan_files import read_plan
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+EXPECTED = json.loads((Path(__file__).parents[1] / "fixtures" / "seed_plans.json")
+                      .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_documents_import_as_expected(name):
+    if not (SEEDS / name).exists():
+        pytest.skip(f"{SEEDS / name} is not here")
+    draft = read_plan(SEEDS / name)
+    expected = EXPECTED[name]
+    assert (draft.school, draft.framework, draft.level, draft.school_year) == (
+        expected["school"], expected["framework"], expected["level"], expected["school_year"])
+    assert [c.id for c in draft.criteria] == expected["criteria"]
+    for criterion in draft.criteria:
+        got = [{"owners": t.owners, "timeline": t.timeline, "schedule": t.schedule.to_json(),
+                "starts_with": t.text[:40]} for t in criterion.tasks]
+        assert got == expected["tasks"][criterion.id], criterion.id
+
+
+def make_docx(path: Path, paragraphs=(), table=None) -> Path:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+def test_a_table_plan_with_its_own_column_order(tmp_path):
+    path = make_docx(tmp_path / "p.docx", [
+        "TRƯỜNG TIỂU HỌC KIM ĐỒNG",
+        "Căn cứ Thông tư số 17/2018/TT-BGDĐT ngày 22/8/2018",
+        "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG NĂM HỌC 2025 – 2026",
+    ], [
+        ["Tiêu chí", "Thời gian", "Người thực hiện", "Giải pháp"],
+        ["Tiêu chuẩn 3: Cơ sở vật chất"] * 4,
+        ["Tiêu chí 3.2", "Tháng 12/2025", "HT, Kế toán", "Sửa mái phòng học"],
+        ["", "Cuối năm học", "PHT", "Mua bàn ghế"],
+    ])
+    draft = read_plan(path)
+    assert (draft.school, draft.framework, draft.level, draft.school_year) == (
+        "TRƯỜNG TIỂU HỌC KIM ĐỒNG", "TT17/2018", "tieu_hoc", "2025-2026")
+    (criterion,) = draft.criteria
+    assert criterion.title == "Phòng học"  # from the catalogue
+    assert [(t.text, t.owners, t.schedule.due.isoformat()) for t in criterion.tasks] == [
+        ("Sửa mái phòng học", ["HT", "Kế toán"], "2025-12-31"),
+        ("Mua bàn ghế", ["PHT"], "2026-05-31")]
+
+
+@pytest.mark.parametrize("make, key", [
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "doc_old"),
+    (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+                             + "EncryptedPackage".encode("utf-16-le")), "docx_encrypted"),
+    (lambda p: p.write_bytes(b"PK\x03\x04 this is not really a zip"), "docx_broken"),
+    (lambda p: p.write_text("chỉ là chữ"), "docx_broken"),
+])
+def test_files_that_are_not_a_docx_are_refused(tmp_path, make, key):
+    path = tmp_path / "ke-hoach.docx"
+    make(path)
+    with pytest.raises(InputError) as caught:
+        read_plan(path)
+    assert caught.value.key == key
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
+    with pytest.raises(InputError) as caught:
+        read_plan(path)
+    assert caught.value.key == "docx_bomb"
+
+
+def test_a_50_mb_upload_is_refused(tmp_path):
+    path = tmp_path / "big.docx"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(InputError) as caught:
+        read_plan(path)
+    assert caught.value.key == "file_too_big"
+
+
+def test_a_zip_that_is_not_word(tmp_path):
+    path = tmp_path / "x.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError) as caught:
+        read_plan(path)
+    assert caught.value.key == "docx_not_word"
+
+
+def test_a_word_file_that_is_not_a_plan(tmp_path):
+    path = make_docx(tmp_path / "thu-moi.docx", ["Kính mời quý phụ huynh dự họp."])
+    with pytest.raises(InputError) as caught:
+        read_plan(path)
+    assert caught.value.key == "plan_no_criteria"
