@@ -8,6 +8,7 @@ from storage.docx_file import Block, read_blocks
 from storage.errors import InputError
 from storage.plan_draft import PlanDraft
 from storage.plan_meta import detect_meta
+from storage.plan_prose import read_prose
 from storage.plan_table import criterion_ids, match_header, read_plan_table
 from storage.sheets import find_header
 from storage.text import fold_words
@@ -25,9 +26,11 @@ def parse_plan_blocks(blocks: list[Block], name: str) -> PlanDraft:
         read = read_plan_table(rows, draft, focus)
         for line, text in read.problems:
             draft.warn("row_without_criterion", row=line, text=text)
-    lines = [b.text for b in blocks if b.text]
-    lines += [cell for rows in tables for row in rows[:3] for cell in row]
-    detect_meta(lines, draft)
+    paragraphs = [b.text for b in blocks if b.text]
+    if not draft.task_count:
+        read_prose(paragraphs, draft)
+    detect_meta(paragraphs + [cell for rows in tables for row in rows[:3] for cell in row],
+                draft)
     if not draft.criteria:
         raise InputError("plan_no_criteria", name=name)
     return draft

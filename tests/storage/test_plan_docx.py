@@ -112,3 +112,31 @@ def test_a_word_file_that_is_not_a_plan(tmp_path):
     with pytest.raises(InputError) as caught:
         read_plan(path)
     assert caught.value.key == "plan_no_criteria"
+
+
+def test_prose_per_criterion_with_targets_and_bullets(tmp_path):
+    path = make_docx(tmp_path / "p.docx", [
+        "TRƯỜNG MẦM NON HOA SEN",
+        "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG NĂM HỌC 2025-2026",
+        "1. Tiêu chuẩn 1: Tổ chức và quản lý nhà trường",
+        "Tiêu chí 1.5: Tổ chức nhóm trẻ và lớp mẫu giáo",
+        "Mục tiêu cần đạt: Phấn đấu đạt Mức 2.",
+        "Giải pháp thực hiện:",
+        "- Rà soát sĩ số các lớp.",
+        "+ Bố trí giáo viên đủ định mức.",
+        "Tiêu chí 2. 3: Đối với nhân viên",
+        "Bồi dưỡng nhân viên nuôi dưỡng.",
+        "Tiêu chí 2.3: Đối với nhân viên",
+        "Khám sức khỏe định kỳ.",
+        "V. TỔ CHỨC THỰC HIỆN",
+        "Hiệu trưởng chỉ đạo chung.",
+    ])
+    draft = read_plan(path)
+    assert (draft.level, draft.framework) == ("mam_non", "TT19/2018")
+    first, second, third = draft.criteria
+    assert (first.id, first.target) == ("1.5", "Phấn đấu đạt Mức 2.")
+    assert [t.text for t in first.tasks] == ["Rà soát sĩ số các lớp.",
+                                             "Bố trí giáo viên đủ định mức."]
+    assert (second.id, third.id) == ("2.3", "2.3")  # repeated: both kept, and warned
+    assert [t.text for t in third.tasks] == ["Khám sức khỏe định kỳ."]
+    assert [w.key for w in draft.warnings] == ["criterion_repeated"]
