@@ -84,7 +84,10 @@ async def run(url: str, teachers: int) -> None:
                 assert replies, fields
         elapsed = time.perf_counter() - started
     latencies.sort()
-    pct = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    def pct(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
     print(f"{db.dialect.name:10} teachers={teachers} turns={len(latencies)} "
           f"turns/s={len(latencies) / elapsed:7.1f} "
           f"p50={pct(0.50):6.2f} ms p95={pct(0.95):6.2f} ms max={latencies[-1] * 1000:6.2f} ms "

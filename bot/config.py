@@ -37,7 +37,8 @@ class Settings:
             telegram_file_base_url=file_base,
             database_url=database,
             timezone=env.get("CAITIEN_TIMEZONE") or "Asia/Ho_Chi_Minh",
-            evidence_dir=Path(env.get("CAITIEN_EVIDENCE_DIR") or Path.cwd() / "caitien-data" / "evidence"),
+            evidence_dir=Path(env.get("CAITIEN_EVIDENCE_DIR")
+                              or Path.cwd() / "caitien-data" / "evidence"),
             templates_dir=Path(templates) if templates else None,
             bot_username=(env.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from storage.frameworks import known_criterion_ids, parse_criterion_id
 from storage.owner_phrases import split_owner_phrases
 from storage.plan_draft import CriterionDraft, PlanDraft, TaskDraft
-from storage.sheets import find_header
+from storage.sheets import find_header, header_matcher
 from storage.text import fold, fold_words
 
 # Header words, folded, per field, checked in this order: "Sản phẩm/kết quả cần đạt" is an
@@ -39,12 +39,7 @@ _ONLY_IDS = re.compile(r"^[\d\s.,;&]+$")
 _STANDARD = re.compile(r"\btieu chuan\s*(\d)")
 
 
-def match_header(cell: str) -> str | None:
-    words = f" {fold_words(cell)} "
-    for name, needles in HEADER_WORDS:
-        if any(f" {needle} " in words for needle in needles):
-            return name
-    return None
+match_header = header_matcher(HEADER_WORDS)
 
 
 def criterion_ids(cell: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from storage.errors import InputError
-from storage.text import clean
+from storage.text import clean, fold_words
 
 MAX_ROWS = 20_000
 
@@ -67,6 +67,20 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         return rows
     finally:
         workbook.close()
+
+
+def header_matcher(fields: list[tuple[str, tuple[str, ...]]]):
+    """A function naming the field a header cell is, by its words (folded, whole words);
+    the first field in `fields` whose words appear wins."""
+
+    def match(cell: str) -> str | None:
+        words = f" {fold_words(cell)} "
+        for name, needles in fields:
+            if any(f" {needle} " in words for needle in needles):
+                return name
+        return None
+
+    return match
 
 
 def find_header(rows: list[list[str]], match, required: set[str], scan: int = 15):

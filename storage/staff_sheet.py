@@ -8,8 +8,8 @@ from pathlib import Path
 
 from storage.errors import InputError
 from storage.phones import normalize_phone
-from storage.sheets import find_header, read_rows
-from storage.text import clean, fold_words
+from storage.sheets import find_header, header_matcher, read_rows
+from storage.text import clean
 
 HEADER_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("phone", ("so dien thoai", "dien thoai", "sdt", "phone", "mobile")),
@@ -32,12 +32,7 @@ class StaffRow:
     telegram: str | None = None
 
 
-def match_header(cell: str) -> str | None:
-    words = f" {fold_words(cell)} "
-    for name, needles in HEADER_WORDS:
-        if any(f" {needle} " in words for needle in needles):
-            return name
-    return None
+match_header = header_matcher(HEADER_WORDS)
 
 
 def split_roles(text: str) -> list[str]:
