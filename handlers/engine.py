@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers import onboarding, update_flow
+from handlers import onboarding, plan_upload, update_flow
 from handlers.messages import Attachment, Fetch, Incoming, Reply
 from handlers.progress import show_progress
 from handlers.render import Renderer
@@ -38,7 +38,7 @@ class Engine:
         stored: list[dict] = []
         problems: list[str] = []
         if msg.attachments and fetch is not None:
-            target = self._evidence_target(msg)
+            target = self._download_target(msg)
             if target is not None:
                 stored, problems = await self._download(msg.attachments, target, fetch)
         try:
@@ -87,6 +87,9 @@ class Engine:
     def _route(self, turn: Turn, stored: list[dict], problems: list[str]) -> bool:
         """Returns whether the downloaded files were kept."""
         msg = turn.msg
+        if turn.conversation.flow == plan_upload.FLOW:
+            self._plan_confirmation(turn)
+            return False
         step = turn.conversation.step if turn.conversation.flow == update_flow.FLOW else None
         if msg.command:
             self._command(turn, step)
@@ -111,6 +114,8 @@ class Engine:
         """Files are kept only at the evidence step (and downloaded only then)."""
         for problem in problems:
             turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
+        if step is None and all(plan_upload.is_plan_file(a) for a in turn.msg.attachments):
+            return self._plan_file(turn, stored)
         if step != "evidence":
             turn.say("chat/file_not_now.j2", updating=step is not None)
             self._resume(turn, step)
@@ -120,6 +125,27 @@ class Engine:
             return True
         update_flow.prompt(turn)
         return False
+
+    def _plan_file(self, turn: Turn, stored: list[dict]) -> bool:
+        school = self._board_school(turn.session, turn.msg)
+        if school is None:
+            turn.say("chat/plan_board_only.j2")
+            return False
+        if not stored:
+            return False  # could not be downloaded: already said why
+        return plan_upload.receive(turn, school, stored[0])
+
+    def _plan_confirmation(self, turn: Turn) -> None:
+        msg = turn.msg
+        if msg.command == "huy":
+            plan_upload.cancel(turn)
+        elif msg.choice is not None and not msg.choice.startswith("plan:"):
+            turn.say("chat/stale_button.j2")
+            plan_upload.prompt(turn)
+        elif msg.choice is not None or msg.text:
+            plan_upload.answer(turn)
+        else:
+            plan_upload.prompt(turn)
 
     def _command(self, turn: Turn, step: str | None) -> None:
         command = turn.msg.command
@@ -174,18 +200,29 @@ class Engine:
 
     # --- files, outside the transaction ---------------------------------------------------
 
-    def _evidence_target(self, msg: Incoming) -> tuple[str, str] | None:
-        """(school code, criterion) when this sender is at the evidence step."""
+    def _download_target(self, msg: Incoming) -> tuple[str, str] | None:
+        """(school code, folder) when this file is wanted: evidence at the evidence step,
+        or a plan file from the board when nothing else is going on."""
         with self.sessions() as session:
             conversation = session.scalar(select(Conversation).where(
                 Conversation.channel == msg.channel,
                 Conversation.external_user_id == msg.user_id))
-            if conversation is None or conversation.step != "evidence":
-                return None
-            task = session.get(Task, conversation.data.get("task_id"))
-            if task is None:
-                return None
-            return session.get(School, task.school_id).code, task.criterion.code
+            step = conversation.step if conversation else None
+            if step == "evidence":
+                task = session.get(Task, conversation.data.get("task_id"))
+                if task is None:
+                    return None
+                return session.get(School, task.school_id).code, task.criterion.code
+            if step is None and all(plan_upload.is_plan_file(a) for a in msg.attachments):
+                school = self._board_school(session, msg)
+                if school is not None:
+                    return school.code, plan_upload.FOLDER
+        return None
+
+    def _board_school(self, session: Session, msg: Incoming) -> School | None:
+        member = next((m for m in linked_staff(session, msg.channel, msg.user_id)
+                       if is_board(m)), None)
+        return session.get(School, member.school_id) if member else None
 
     async def _download(self, attachments: list[Attachment], target: tuple[str, str],
                         fetch: Fetch) -> tuple[list[dict], list[str]]:

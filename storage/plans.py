@@ -41,6 +41,37 @@ def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution
     return {p: resolve_phrase(p, staff) for p in sorted(phrases)}
 
 
+@dataclass
+class PlanChanges:
+    added: int = 0
+    kept: int = 0
+    closed: int = 0
+
+
+def _task_key(code: str, text: str) -> tuple[str, str]:
+    return code, fold_words(text)
+
+
+def _open_task_keys(session: Session, plan_id: int) -> dict[tuple[str, str], Task]:
+    return {
+        _task_key(t.criterion.code, t.text): t
+        for t in session.scalars(
+            select(Task).where(Task.plan_id == plan_id, Task.closed_at.is_(None))
+            .options(selectinload(Task.criterion), selectinload(Task.owners))
+        )
+    }
+
+
+def plan_changes(session: Session, school_id: int, draft: PlanDraft) -> PlanChanges:
+    """What importing `draft` would do to the school's current plan; writes nothing."""
+    plan = current_plan(session, school_id)
+    existing = _open_task_keys(session, plan.id) if plan else {}
+    wanted = {_task_key(c.id, t.text) for c in draft.criteria for t in c.tasks}
+    kept = len(wanted & existing.keys())
+    return PlanChanges(added=len(wanted) - kept, kept=kept,
+                       closed=len(existing.keys() - wanted))
+
+
 def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
               source_name: str | None = None) -> PlanImportReport:
     """Write the plan. Re-importing keeps tasks whose text is unchanged (and their history);
@@ -73,13 +104,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
 
     criteria = {c.code: c for c in session.scalars(
         select(Criterion).where(Criterion.plan_id == plan.id))}
-    open_tasks = {
-        (t.criterion.code, fold_words(t.text)): t
-        for t in session.scalars(
-            select(Task).where(Task.plan_id == plan.id, Task.closed_at.is_(None))
-            .options(selectinload(Task.criterion), selectinload(Task.owners))
-        )
-    }
+    open_tasks = _open_task_keys(session, plan.id)
     ordered = sorted(draft.criteria, key=lambda c: criterion_sort_key(c.id))
     for position, cdraft in enumerate(ordered):
         criterion = criteria.get(cdraft.id)
@@ -93,7 +118,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
         criterion.target = cdraft.target
         session.flush()
         for task_position, tdraft in enumerate(cdraft.tasks):
-            task = open_tasks.pop((cdraft.id, fold_words(tdraft.text)), None)
+            task = open_tasks.pop(_task_key(cdraft.id, tdraft.text), None)
             if task is None:
                 task = Task(school_id=school.id, plan_id=plan.id, criterion_id=criterion.id,
                             text=tdraft.text)

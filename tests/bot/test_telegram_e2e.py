@@ -78,3 +78,18 @@ async def test_principal_sees_progress(api, bot, invites):
     await hanh.reply()
     hanh.send("/tiendo")
     assert "Toàn kế hoạch: 0/10 nhiệm vụ hoàn thành" in (await hanh.reply()).text
+
+
+async def test_principal_sends_the_plan_as_a_word_file(api, bot, invites):
+    from tests.handlers.test_plan_upload import DOCX, NEW_PLAN
+
+    hanh = api.user(5006, "Hạnh")
+    hanh.send(f"/start {invites['0901234501']}")
+    await hanh.reply()
+    hanh.send_document(NEW_PLAN, "ke-hoach-2026.docx", DOCX)
+    preview = await hanh.reply()
+    assert "Xem trước kế hoạch" in preview.text and "2 tiêu chí" in preview.text
+    hanh.press("📥 Nhập")
+    assert "Đã nhập kế hoạch" in (await hanh.reply()).text
+    hanh.send("/tiendo")
+    assert "0/2 nhiệm vụ hoàn thành" in (await hanh.reply()).text

@@ -1,0 +1,90 @@
+"""The principal sends the plan file in chat: a preview, then Nhập or Hủy.
+Nothing is written to the plan before the confirmation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers.messages import Attachment
+from handlers.turn import Turn
+from handlers.typed import pick_option
+from storage.conversations import save_step
+from storage.errors import InputError
+from storage.models import School
+from storage.plan_files import read_plan
+from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
+from storage.staff_repo import active_staff
+
+FLOW = "plan_import"
+SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv")
+ACTIONS = ["import", "cancel"]
+FOLDER = "ke-hoach"
+
+
+def is_plan_file(attachment: Attachment) -> bool:
+    return attachment.kind == "document" and Path(attachment.file_name or "").suffix.lower() \
+        in SUFFIXES
+
+
+def receive(turn: Turn, school: School, stored: dict) -> bool:
+    """Read the uploaded file and show what importing it would do. True when it is kept
+    for the confirmation."""
+    try:
+        draft = _read(turn, school, stored)
+    except InputError as error:
+        turn.say(f"errors/{error.key}.j2", **error.params)
+        return False
+    staff = active_staff(turn.session, school.id)
+    save_step(turn.conversation, FLOW, "confirm",
+              {"school_id": school.id, "file": stored}, turn.clock)
+    turn.say("chat/plan_preview.j2", _buttons(turn), draft=draft,
+             owners=resolve_owners(draft, staff),
+             changes=plan_changes(turn.session, school.id, draft),
+             has_plan=current_plan(turn.session, school.id) is not None,
+             warnings=[turn.renderer.text(f"warnings/{w.key}.j2", **w.params)
+                       for w in draft.warnings])
+    return True
+
+
+def prompt(turn: Turn) -> None:
+    turn.say("chat/plan_confirm_again.j2", _buttons(turn))
+
+
+def answer(turn: Turn) -> None:
+    choice = turn.msg.choice or ""
+    action = choice.removeprefix("plan:") if choice.startswith("plan:") else None
+    if action is None:
+        picked = pick_option(turn.msg.text, turn.renderer, ["button.import", "button.cancel"])
+        action = picked.removeprefix("button.") if picked else None
+    if action == "import":
+        _import(turn)
+    elif action == "cancel":
+        cancel(turn)
+    else:
+        prompt(turn)
+
+
+def cancel(turn: Turn) -> None:
+    turn.evidence.discard(turn.conversation.data["file"]["path"])
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    turn.say("chat/plan_cancelled.j2")
+
+
+def _import(turn: Turn) -> None:
+    data = turn.conversation.data
+    school = turn.session.get(School, data["school_id"])
+    draft = _read(turn, school, data["file"])
+    report = save_plan(turn.session, school, draft, turn.clock,
+                       source_name=data["file"]["file_name"])
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    turn.say("chat/plan_imported.j2", report=report)
+
+
+def _read(turn: Turn, school: School, stored: dict):
+    plan = current_plan(turn.session, school.id)
+    return read_plan(turn.evidence.path_of(stored["path"]), plan.school_year if plan else None)
+
+
+def _buttons(turn: Turn):
+    return [[turn.button("button.import", "plan:import"),
+             turn.button("button.cancel", "plan:cancel")]]
