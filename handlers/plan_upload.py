@@ -1,4 +1,4 @@
-"""The principal sends the plan file in chat: a preview, then Nhập or Hủy.
+"""The principal sends the plan file in chat: a preview, then import or cancel.
 Nothing is written to the plan before the confirmation."""
 
 from __future__ import annotations

@@ -46,3 +46,16 @@ def invites(app, school) -> dict[str, str]:
     with app.sessions.begin() as session:
         school = pick_school(session, "demo", app.clock)
         return {i.staff.phone_norm: i.code for i in issue_invites(session, school, app.clock)}
+
+
+@pytest.fixture
+def linked(api, invites):
+    """`await linked(user_id, phone)`: a person who has opened their invite link."""
+
+    async def link(user_id: int, phone: str, first_name: str = "GV"):
+        user = api.user(user_id, first_name)
+        user.send(f"/start {invites[phone]}")
+        await user.reply()
+        return user
+
+    return link

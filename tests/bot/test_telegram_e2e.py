@@ -59,10 +59,8 @@ async def test_contact_button_links_and_forwarded_contacts_do_not(api, bot, scho
         assert s.scalar(select(func.count(Account.id))) == 1
 
 
-async def test_stickers_voice_and_unknown_commands_mid_conversation(api, bot, invites):
-    mai = api.user(5004, "Mai")
-    mai.send(f"/start {invites['0901234507']}")
-    await mai.reply()
+async def test_stickers_voice_and_unknown_commands_mid_conversation(bot, linked):
+    mai = await linked(5004, "0901234507")
     mai.send("/capnhat")
     await mai.reply()
     for act in (mai.send_sticker, mai.send_voice, lambda: mai.send("/abc")):
@@ -72,20 +70,16 @@ async def test_stickers_voice_and_unknown_commands_mid_conversation(api, bot, in
     assert "Đã hủy" in (await mai.reply()).text
 
 
-async def test_principal_sees_progress(api, bot, invites):
-    hanh = api.user(5005, "Hạnh")
-    hanh.send(f"/start {invites['0901234501']}")
-    await hanh.reply()
+async def test_principal_sees_progress(bot, linked):
+    hanh = await linked(5005, "0901234501")
     hanh.send("/tiendo")
     assert "Toàn kế hoạch: 0/10 nhiệm vụ hoàn thành" in (await hanh.reply()).text
 
 
-async def test_principal_sends_the_plan_as_a_word_file(api, bot, invites):
+async def test_principal_sends_the_plan_as_a_word_file(bot, linked):
     from tests.handlers.test_plan_upload import DOCX, NEW_PLAN
 
-    hanh = api.user(5006, "Hạnh")
-    hanh.send(f"/start {invites['0901234501']}")
-    await hanh.reply()
+    hanh = await linked(5006, "0901234501")
     hanh.send_document(NEW_PLAN, "ke-hoach-2026.docx", DOCX)
     preview = await hanh.reply()
     assert "Xem trước kế hoạch" in preview.text and "2 tiêu chí" in preview.text

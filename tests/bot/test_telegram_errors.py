@@ -6,15 +6,8 @@ from storage.models import Account
 from sqlalchemy import select
 
 
-async def linked(api, invites, user_id, phone):
-    user = api.user(user_id, "GV")
-    user.send(f"/start {invites[phone]}")
-    await user.reply()
-    return user
-
-
-async def test_429_is_retried_after_retry_after(api, bot, invites):
-    mai = await linked(api, invites, 7001, "0901234507")
+async def test_429_is_retried_after_retry_after(api, bot, linked):
+    mai = await linked(7001, "0901234507")
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1,
                   chat_id=7001)
     mai.send("/nhiemvu")
@@ -23,9 +16,9 @@ async def test_429_is_retried_after_retry_after(api, bot, invites):
     assert api.calls("sendMessage").count("sendMessage") >= 3
 
 
-async def test_a_blocked_chat_does_not_stop_the_bot(api, bot, invites, caplog):
-    mai = await linked(api, invites, 7002, "0901234507")
-    trang = await linked(api, invites, 7003, "0901234503")
+async def test_a_blocked_chat_does_not_stop_the_bot(api, bot, linked, caplog):
+    mai = await linked(7002, "0901234507")
+    trang = await linked(7003, "0901234503")
     api.block(7002)
     with caplog.at_level(logging.WARNING):
         mai.send("/nhiemvu")
@@ -36,15 +29,15 @@ async def test_a_blocked_chat_does_not_stop_the_bot(api, bot, invites, caplog):
         assert len(s.scalars(select(Account)).all()) == 2
 
 
-async def test_a_bad_gateway_is_retried(api, bot, invites):
-    mai = await linked(api, invites, 7004, "0901234507")
+async def test_a_bad_gateway_is_retried(api, bot, linked):
+    mai = await linked(7004, "0901234507")
     api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=7004)
     mai.send("/huongdan")
     assert "Hướng dẫn" in (await mai.reply(timeout=20)).text
 
 
-async def test_a_failed_download_asks_for_the_file_again(api, bot, invites):
-    mai = await linked(api, invites, 7005, "0901234507")
+async def test_a_failed_download_asks_for_the_file_again(api, bot, linked):
+    mai = await linked(7005, "0901234507")
     mai.send("/capnhat")
     await mai.reply()
     mai.send("2")
@@ -58,8 +51,8 @@ async def test_a_failed_download_asks_for_the_file_again(api, bot, invites):
     assert "Đã nhận 1 tệp" in (await mai.reply()).text
 
 
-async def test_a_timed_out_send_is_retried(api, bot, invites):
-    mai = await linked(api, invites, 7006, "0901234507")
+async def test_a_timed_out_send_is_retried(api, bot, linked):
+    mai = await linked(7006, "0901234507")
     api.delay_next("sendMessage", 6)  # longer than python-telegram-bot's 5 s read timeout
     mai.send("/huongdan")
     replies = await mai.replies(1, timeout=30)
