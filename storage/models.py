@@ -146,6 +146,9 @@ class Task(Base):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # Set when a re-import edits the task: the text as first planned, and when it changed.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    adjusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     owners_text: Mapped[str | None] = mapped_column(Text)
     owner_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
     output: Mapped[str | None] = mapped_column(Text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -24,6 +25,7 @@ class PlanImportReport:
     tasks: int
     added: int = 0
     kept: int = 0
+    adjusted: int = 0
     closed: int = 0
     resolved: dict[str, list[str]] = field(default_factory=dict)
     external: list[str] = field(default_factory=list)
@@ -45,7 +47,23 @@ def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution
 class PlanChanges:
     added: int = 0
     kept: int = 0
+    adjusted: int = 0
     closed: int = 0
+
+
+SAME_TASK = 0.6  # how alike an edited task's text must stay to count as the same task
+
+
+@dataclass
+class TaskMatch:
+    """Each draft task (criterion id, index) paired with the open task it continues, if any:
+    'kept' (same text), 'adjusted' (edited text) or 'added'; and the tasks left over."""
+
+    pairs: dict[tuple[str, int], tuple[Task | None, str]]
+    closed: list[Task]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for _, k in self.pairs.values() if k == kind)
 
 
 def _task_key(code: str, text: str) -> tuple[str, str]:
@@ -62,14 +80,38 @@ def _open_task_keys(session: Session, plan_id: int) -> dict[tuple[str, str], Tas
     }
 
 
+def match_tasks(existing: dict[tuple[str, str], Task], draft: PlanDraft) -> TaskMatch:
+    left = dict(existing)
+    pairs: dict[tuple[str, int], tuple[Task | None, str]] = {}
+    for criterion in draft.criteria:
+        for index, task in enumerate(criterion.tasks):
+            same = left.pop(_task_key(criterion.id, task.text), None)
+            if same is not None:
+                pairs[(criterion.id, index)] = (same, "kept")
+    for criterion in draft.criteria:
+        for index, task in enumerate(criterion.tasks):
+            if (criterion.id, index) in pairs:
+                continue
+            wanted = fold_words(task.text)
+            best, best_ratio = None, SAME_TASK
+            for key, old in left.items():
+                if key[0] == criterion.id:
+                    ratio = SequenceMatcher(None, key[1], wanted).ratio()
+                    if ratio >= best_ratio:
+                        best, best_ratio = key, ratio
+            if best is None:
+                pairs[(criterion.id, index)] = (None, "added")
+            else:
+                pairs[(criterion.id, index)] = (left.pop(best), "adjusted")
+    return TaskMatch(pairs, list(left.values()))
+
+
 def plan_changes(session: Session, school_id: int, draft: PlanDraft) -> PlanChanges:
     """What importing `draft` would do to the school's current plan; writes nothing."""
     plan = current_plan(session, school_id)
-    existing = _open_task_keys(session, plan.id) if plan else {}
-    wanted = {_task_key(c.id, t.text) for c in draft.criteria for t in c.tasks}
-    kept = len(wanted & existing.keys())
-    return PlanChanges(added=len(wanted) - kept, kept=kept,
-                       closed=len(existing.keys() - wanted))
+    match = match_tasks(_open_task_keys(session, plan.id) if plan else {}, draft)
+    return PlanChanges(added=match.count("added"), kept=match.count("kept"),
+                       adjusted=match.count("adjusted"), closed=len(match.closed))
 
 
 def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
@@ -104,7 +146,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
 
     criteria = {c.code: c for c in session.scalars(
         select(Criterion).where(Criterion.plan_id == plan.id))}
-    open_tasks = _open_task_keys(session, plan.id)
+    match = match_tasks(_open_task_keys(session, plan.id), draft)
     ordered = sorted(draft.criteria, key=lambda c: criterion_sort_key(c.id))
     for position, cdraft in enumerate(ordered):
         criterion = criteria.get(cdraft.id)
@@ -118,14 +160,16 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
         criterion.target = cdraft.target
         session.flush()
         for task_position, tdraft in enumerate(cdraft.tasks):
-            task = open_tasks.pop(_task_key(cdraft.id, tdraft.text), None)
+            task, kind = match.pairs[(cdraft.id, task_position)]
             if task is None:
                 task = Task(school_id=school.id, plan_id=plan.id, criterion_id=criterion.id,
                             text=tdraft.text)
                 session.add(task)
-                report.added += 1
-            else:
-                report.kept += 1
+            elif kind == "adjusted":
+                # The plan as written at the start of the year stays on record.
+                task.original_text = task.original_text or task.text
+                task.text, task.adjusted_at = tdraft.text, now
+            setattr(report, kind, getattr(report, kind) + 1)
             task.position = task_position
             task.owners_text = tdraft.owners_text
             task.owner_phrases = tdraft.owners
@@ -138,7 +182,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
             task.due_on = schedule.due if schedule else None
             session.flush()
             _set_owners(session, task, tdraft.owners, tdraft.owners_text, resolutions)
-    for task in open_tasks.values():
+    for task in match.closed:
         task.closed_at = now
         report.closed += 1
     session.flush()

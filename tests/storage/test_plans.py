@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from storage.models import Criterion, Task, TaskOwner, TaskUpdate
 from storage.plan_sheet import parse_plan_sheet
-from storage.plans import save_plan, tasks_of
+from storage.plans import plan_changes, save_plan, tasks_of
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
 from storage.staff_sheet import parse_staff_sheet
@@ -69,3 +69,28 @@ def test_tasks_keep_their_schedule(sessions, school):
     assert (stocktake.schedule_kind, str(stocktake.due_on)) == ("deadline", "2026-11-30")
     assert (monthly.schedule_kind, monthly.schedule_every, str(monthly.starts_on)) == (
         "recurring", "month", "2026-09-05")
+
+
+def test_an_edited_task_is_adjusted_keeping_its_first_text_and_history(sessions, clock,
+                                                                       tmp_path):
+    with sessions.begin() as s:
+        school = pick_school(s, "a", clock, create=True)
+        import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+        save_plan(s, school, write_plan(tmp_path / "1.csv", [
+            ["2.2", "Tổ chức 4 buổi sinh hoạt chuyên môn theo nghiên cứu bài học", "TTCM"],
+            ["2.2", "Dự giờ đồng nghiệp", "GVBM"]]), clock)
+        task = s.scalar(select(Task).where(Task.text.like("Tổ chức 4%")))
+        record_update(s, task, task.owners[0].staff_id, "in_progress", "2 buổi", None, [],
+                      clock)
+    draft = write_plan(tmp_path / "2.csv", [
+        ["2.2", "Tổ chức 6 buổi sinh hoạt chuyên môn theo nghiên cứu bài học", "TTCM"],
+        ["2.2", "Bồi dưỡng chuyển đổi số cho giáo viên", "PHT"]])
+    with sessions.begin() as s:
+        changes = plan_changes(s, school.id, draft)
+        assert (changes.added, changes.kept, changes.adjusted, changes.closed) == (1, 0, 1, 1)
+        report = save_plan(s, school, draft, clock)
+        assert (report.added, report.kept, report.adjusted, report.closed) == (1, 0, 1, 1)
+        task = s.get(Task, task.id)
+        assert task.text.startswith("Tổ chức 6 buổi")
+        assert task.original_text.startswith("Tổ chức 4 buổi")
+        assert task.adjusted_at is not None and task.status == "in_progress"
