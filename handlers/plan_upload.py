@@ -16,7 +16,7 @@ from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
 from storage.staff_repo import active_staff
 
 FLOW = "plan_import"
-SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv")
+SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv", ".txt", ".md")
 ACTIONS = ["import", "cancel"]
 FOLDER = "ke-hoach"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from storage.errors import InputError
 from storage.plan_complete import complete_draft
 from storage.plan_draft import PlanDraft
-from storage.plan_docx import parse_plan_docx
+from storage.plan_docx import parse_plan_blocks, parse_plan_docx
 from storage.plan_sheet import parse_plan_sheet
+from storage.plan_text import read_text_blocks
 
 SHEETS = (".xlsx", ".xlsm", ".csv")
 
@@ -19,6 +20,8 @@ def read_plan(path: Path, school_year: str | None = None) -> PlanDraft:
         draft = parse_plan_sheet(path)
     elif suffix in (".docx", ".doc"):
         draft = parse_plan_docx(path)
+    elif suffix in (".txt", ".md", ".markdown"):
+        draft = parse_plan_blocks(read_text_blocks(path), path.name)
     else:
         raise InputError("plan_wrong_type", name=path.name)
     return complete_draft(draft, school_year)

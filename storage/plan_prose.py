@@ -21,6 +21,7 @@ _STANDARD = re.compile(r"^(\d+\s*[.)]\s*)?tieu chuan\s*\d")
 _SECTION = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x)\s*[.)]\s")
 _TARGET = re.compile(r"^(muc tieu(?: can dat)?|ket qua can dat)\s*:\s*(.*)$")
 _SOLUTIONS = re.compile(r"^(giai phap|bien phap|cong viec)[^:]*:\s*(.*)$")
+NOTHING = {"khong", "khong co", "khong co gi"}  # "Không có": an empty cell, not a task
 _BULLET = re.compile(r"^\s*(?:[-–+•*·]|\d+[.)]|[a-zđ][.)])\s+")
 
 
@@ -57,5 +58,5 @@ def read_prose(lines: list[str], draft: PlanDraft) -> None:
                 current.tasks.append(TaskDraft(text=rest))
             continue
         text = _BULLET.sub("", line).strip()
-        if text:
+        if text and fold(text).strip(" .") not in NOTHING:
             current.tasks.append(TaskDraft(text=text))

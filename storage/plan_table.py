@@ -59,11 +59,15 @@ def criterion_ids(cell: str) -> list[str]:
 
 
 def is_standard_row(cells: dict[str, str]) -> bool:
-    """A spanning 'Tiêu chuẩn 1: …' or 'MỨC 1,2,3' row: every cell says the same."""
-    values = [v for v in cells.values() if v]
-    if not values or len(set(values)) != 1:
+    """A 'Tiêu chuẩn 1: …' or 'MỨC 1,2,3' heading row: one text (spanning, or in one cell
+    beside its number) and no criterion id."""
+    values = {v for f, v in cells.items() if v and f != "number"}
+    if len(values) != 1:
         return False
-    words = fold_words(values[0])
+    (value,) = values
+    words = fold_words(value)
+    if criterion_ids(value):
+        return False
     return bool(_STANDARD.search(words)) or words.startswith("muc ")
 
 
@@ -116,7 +120,8 @@ def read_plan_table(rows: list[list[str]], draft: PlanDraft,
                     draft.criteria.append(criterion)
                 current.append(criterion)
         elif not current:
-            result.problems.append((number, ""))
+            if cells.get("task"):
+                result.problems.append((number, ""))
             continue
         for criterion in current:
             _add_row(criterion, cells)

@@ -140,3 +140,42 @@ def test_prose_per_criterion_with_targets_and_bullets(tmp_path):
     assert (second.id, third.id) == ("2.3", "2.3")  # repeated: both kept, and warned
     assert [t.text for t in third.tasks] == ["Khám sức khỏe định kỳ."]
     assert [w.key for w in draft.warnings] == ["criterion_repeated"]
+
+
+TEXT_TWINS = ["plan-thcs-table-2023-2024", "plan-thcs-narrative-2020-2021",
+              "progress-report-2021-2022"]
+
+
+@pytest.mark.parametrize("stem", TEXT_TWINS)
+def test_the_text_export_finds_what_the_word_file_has(stem):
+    if not (SEEDS / f"{stem}.txt").exists():
+        pytest.skip("seeds are not here")
+    from_text, from_word = read_plan(SEEDS / f"{stem}.txt"), read_plan(SEEDS / f"{stem}.docx")
+    assert (from_text.framework, from_text.school_year) == (from_word.framework,
+                                                            from_word.school_year)
+    assert from_text.level == from_word.level
+    assert sorted(c.id for c in from_text.criteria) == sorted(c.id for c in from_word.criteria)
+    assert not [w for w in from_text.warnings if w.key == "row_without_criterion"]
+
+
+def test_the_prose_plan_reads_the_same_from_text_and_word():
+    if not (SEEDS / "plan-thcs-narrative-2020-2021.txt").exists():
+        pytest.skip("seeds are not here")
+    text = read_plan(SEEDS / "plan-thcs-narrative-2020-2021.txt")
+    word = read_plan(SEEDS / "plan-thcs-narrative-2020-2021.docx")
+    assert [[t.text for t in c.tasks] for c in text.criteria] == [
+        [t.text for t in c.tasks] for c in word.criteria]
+
+
+def test_markdown_and_html_marks_are_stripped(tmp_path):
+    path = tmp_path / "p.md"
+    path.write_text(
+        "# KẾ HOẠCH CẢI TIẾN NĂM HỌC 2026-2027\n\n"
+        "| TT | Tiêu chí | Giải pháp | Chủ trì | Thời gian |\n"
+        "|----|----------|-----------|---------|-----------|\n"
+        "| 1 | **Tiêu chí 4.2** | <p>Tuyên truyền phòng chống bắt nạt</p> | TPT Đội | Hằng tuần |\n",
+        encoding="utf-8")
+    (criterion,) = read_plan(path).criteria
+    task = criterion.tasks[0]
+    assert (criterion.id, task.text, task.owners, task.schedule.every) == (
+        "4.2", "Tuyên truyền phòng chống bắt nạt", ["TPT Đội"], "week")
