@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     for path in sorted(args.seeds.iterdir()):
-        if path.suffix not in (".docx", ".xlsx", ".csv"):
+        if path.suffix not in (".docx", ".xlsx", ".csv", ".txt", ".md") or path.stem == "README":
             continue
         timings = []
         for _ in range(args.repeat):
