@@ -38,7 +38,7 @@ def receive(turn: Turn, school: School, stored: dict) -> bool:
     save_step(turn.conversation, FLOW, "confirm",
               {"school_id": school.id, "file": stored}, turn.clock)
     turn.say("chat/plan_preview.j2", _buttons(turn), draft=draft,
-             owners=resolve_owners(draft, staff),
+             owners=resolve_owners(draft, staff), names={m.id: m.name for m in staff},
              changes=plan_changes(turn.session, school.id, draft),
              has_plan=current_plan(turn.session, school.id) is not None,
              warnings=[turn.renderer.text(f"warnings/{w.key}.j2", **w.params)

@@ -25,6 +25,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             autoescape=False,
+            extensions=["jinja2.ext.do"],
         )
         self.env.filters["short"] = _short
         self.env.filters["local"] = _local_date

@@ -112,8 +112,11 @@ def read_plan_table(rows: list[list[str]], draft: PlanDraft,
             result.problems.append((number, raw))
             continue
         if ids:
+            previous = {c.id for c in current}
             current = []
             for code in ids:
+                if code in by_id and code not in previous and by_id[code].tasks:
+                    draft.warn("criterion_repeated", code=code)
                 criterion = by_id.get(code)
                 if criterion is None:
                     criterion = by_id[code] = CriterionDraft(id=code)

@@ -179,3 +179,28 @@ def test_markdown_and_html_marks_are_stripped(tmp_path):
     task = criterion.tasks[0]
     assert (criterion.id, task.text, task.owners, task.schedule.every) == (
         "4.2", "Tuyên truyền phòng chống bắt nạt", ["TPT Đội"], "week")
+
+
+def test_a_title_unlike_the_official_one_is_kept_and_warned_about(tmp_path):
+    path = make_docx(tmp_path / "p.docx", [
+        "Căn cứ Thông tư số 18/2018/TT-BGDĐT",
+        "Tiêu chí 3.6: Thư viện",
+        "Bổ sung sách tham khảo.",
+        "Tiêu chí 3.5: Đồ dùng dạy học tự làm",
+        "Phát động thi đồ dùng dạy học.",
+    ])
+    draft = read_plan(path)
+    assert [c.title for c in draft.criteria] == ["Thư viện", "Đồ dùng dạy học tự làm"]
+    assert [(w.key, w.params["criterion"]) for w in draft.warnings] == [("title_differs", "3.5")]
+
+
+def test_a_criterion_repeated_further_down_a_table_is_kept_and_warned_about(tmp_path):
+    path = make_docx(tmp_path / "p.docx", ["Căn cứ Thông tư số 18/2018/TT-BGDĐT"], [
+        ["Tiêu chí", "Giải pháp"],
+        ["Tiêu chí 1.2", "Họp hội đồng trường"],
+        ["Tiêu chí 1.3", "Đại hội chi bộ"],
+        ["Tiêu chí 1.2", "Rà soát quy chế"],
+    ])
+    draft = read_plan(path)
+    assert [(c.id, len(c.tasks)) for c in draft.criteria] == [("1.2", 2), ("1.3", 1)]
+    assert [w.key for w in draft.warnings] == ["criterion_repeated"]
