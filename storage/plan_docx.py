@@ -8,7 +8,7 @@ from storage.docx_file import Block, read_blocks
 from storage.errors import InputError
 from storage.plan_draft import PlanDraft
 from storage.plan_meta import detect_meta
-from storage.plan_prose import read_prose
+from storage.plan_prose import is_report, read_prose
 from storage.plan_table import criterion_ids, match_header, read_plan_table
 from storage.sheets import find_header
 from storage.text import fold_words
@@ -28,7 +28,7 @@ def parse_plan_blocks(blocks: list[Block], name: str) -> PlanDraft:
             draft.warn("row_without_criterion", row=line, text=text)
     paragraphs = [b.text for b in blocks if b.text]
     if not draft.task_count:
-        read_prose(paragraphs, draft)
+        read_prose(paragraphs, draft, first_only=is_report(paragraphs))
     detect_meta(paragraphs + [cell for rows in tables for row in rows[:3] for cell in row],
                 draft)
     if not draft.criteria:

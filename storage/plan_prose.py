@@ -25,7 +25,9 @@ NOTHING = {"khong", "khong co", "khong co gi"}  # "Không có": an empty cell, n
 _BULLET = re.compile(r"^\s*(?:[-–+•*·]|\d+[.)]|[a-zđ][.)])\s+")
 
 
-def read_prose(lines: list[str], draft: PlanDraft) -> None:
+def read_prose(lines: list[str], draft: PlanDraft, first_only: bool = False) -> None:
+    """`first_only`: the implementation report laid out as text, where the paragraph after
+    each criterion is its plan column and the ones after it are results, not tasks."""
     current: CriterionDraft | None = None
     seen: dict[str, int] = {}
     for line in lines:
@@ -58,5 +60,13 @@ def read_prose(lines: list[str], draft: PlanDraft) -> None:
                 current.tasks.append(TaskDraft(text=rest))
             continue
         text = _BULLET.sub("", line).strip()
+        if first_only and current.tasks:
+            continue
         if text and fold(text).strip(" .") not in NOTHING:
             current.tasks.append(TaskDraft(text=text))
+
+
+def is_report(lines: list[str]) -> bool:
+    """The ministry's implementation report: a plan column, then what was done."""
+    folded = " ".join(fold(line) for line in lines[:200])
+    return "ke hoach" in folded and "dau nam" in folded and "da trien khai xong" in folded

@@ -204,3 +204,13 @@ def test_a_criterion_repeated_further_down_a_table_is_kept_and_warned_about(tmp_
     draft = read_plan(path)
     assert [(c.id, len(c.tasks)) for c in draft.criteria] == [("1.2", 2), ("1.3", 1)]
     assert [w.key for w in draft.warnings] == ["criterion_repeated"]
+
+
+def test_the_reports_text_export_gives_the_plan_column_as_tasks():
+    if not (SEEDS / "progress-report-2021-2022.txt").exists():
+        pytest.skip("seeds are not here")
+    text = read_plan(SEEDS / "progress-report-2021-2022.txt")
+    word = read_plan(SEEDS / "progress-report-2021-2022.docx")
+    assert [len(c.tasks) for c in text.criteria] == [1, 1, 1, 1]
+    for from_text, from_word in zip(text.criteria, word.criteria):
+        assert from_word.tasks[0].text.startswith(from_text.tasks[0].text[:60])
