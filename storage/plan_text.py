@@ -12,6 +12,7 @@ from storage.errors import InputError
 from storage.plan_table import REQUIRED, criterion_ids, is_standard_row, match_header
 from storage.sheets import find_header
 from storage.text import clean
+from storage.timelines import parse_timeline
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _MARKS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w))")
@@ -99,6 +100,7 @@ def _mend(rows: list[list[str]]) -> list[list[str]]:
         if at is not None and at < criterion_col:
             row = [""] * (criterion_col - at) + row
         cells = {f: (row[c] if c < len(row) else "") for c, f in columns.items()}
+        _timeline_home(row, cells, column_of)
         starts_row = at is not None or (number_col is not None and cells.get("number"))
         if starts_row or is_standard_row(cells):
             mended.append(row)
@@ -110,3 +112,16 @@ def _mend(rows: list[list[str]]) -> list[list[str]]:
                 elif cell:
                     last_data.append(cell)
     return mended
+
+
+def _timeline_home(row: list[str], cells: dict[str, str], column_of: dict[str, int]) -> None:
+    """Exports drop empty cells, sliding a date into the column before its own: move a
+    product cell that reads as a timeline into an empty timeline column."""
+    output, timeline = column_of.get("output"), column_of.get("timeline")
+    if output is None or timeline is None or cells.get("timeline") or not cells.get("output"):
+        return
+    if parse_timeline(cells["output"]).kind == "unknown":
+        return
+    while len(row) <= timeline:
+        row.append("")
+    row[timeline], row[output] = row[output], ""
