@@ -124,6 +124,21 @@ class Plan(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Checkpoint(Base):
+    """A review moment of the plan (its monitoring table); replaced on each import."""
+
+    __tablename__ = "plan_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    when_text: Mapped[str] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+
 class Criterion(Base):
     __tablename__ = "criteria"
 

@@ -27,6 +27,8 @@ def complete_draft(draft: PlanDraft, school_year: str | None = None,
             task.schedule = parse_timeline(task.timeline, draft.school_year, cal)
             if task.timeline and task.schedule.kind == "unknown":
                 draft.warn("timeline_unknown", criterion=criterion.id, text=task.timeline)
+    for checkpoint in draft.checkpoints:
+        checkpoint.schedule = parse_timeline(checkpoint.when, draft.school_year, cal)
     return draft
 
 

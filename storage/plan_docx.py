@@ -6,11 +6,11 @@ from pathlib import Path
 
 from storage.docx_file import Block, read_blocks
 from storage.errors import InputError
-from storage.plan_draft import PlanDraft
+from storage.plan_draft import CheckpointDraft, PlanDraft
 from storage.plan_meta import detect_meta
 from storage.plan_prose import is_report, read_prose
 from storage.plan_table import criterion_ids, match_header, read_plan_table
-from storage.sheets import find_header
+from storage.sheets import find_header, header_matcher
 from storage.text import fold_words
 
 
@@ -23,6 +23,7 @@ def parse_plan_blocks(blocks: list[Block], name: str) -> PlanDraft:
     tables = [b.rows for b in blocks if b.rows]
     focus = _focus_criteria(tables)
     for rows in tables:
+        draft.checkpoints += read_checkpoints(rows)
         read = read_plan_table(rows, draft, focus)
         for line, text in read.problems:
             draft.warn("row_without_criterion", row=line, text=text)
@@ -54,3 +55,25 @@ def _focus_header(cell: str) -> str | None:
     if "tieu chi lien quan" in fold_words(cell):
         return "related"
     return "number" if match_header(cell) == "number" else None
+
+
+CHECKPOINT_FIELDS = header_matcher([
+    ("when", ("thoi diem",)),
+    ("content", ("noi dung theo doi", "noi dung giam sat")),
+    ("reviewer", ("nguoi danh gia", "nguoi giam sat", "nguoi kiem tra")),
+])
+
+
+def read_checkpoints(rows: list[list[str]]) -> list[CheckpointDraft]:
+    """Rows of a monitoring table (Thời điểm · Nội dung theo dõi · … · Người đánh giá)."""
+    found = find_header(rows, CHECKPOINT_FIELDS, {"when", "content"})
+    if found is None or found[0] is None:
+        return []
+    header_at, columns = found
+    checkpoints = []
+    for row in rows[header_at + 1:]:
+        cells = {f: (row[c] if c < len(row) else "") for c, f in columns.items()}
+        if cells["when"]:
+            checkpoints.append(CheckpointDraft(cells["when"], cells.get("content") or None,
+                                          cells.get("reviewer") or None))
+    return checkpoints

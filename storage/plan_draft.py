@@ -28,6 +28,16 @@ class CriterionDraft:
     tasks: list[TaskDraft] = field(default_factory=list)
 
 
+@dataclass
+class CheckpointDraft:
+    """A review moment from the plan's monitoring table (57/2026 section VI): not a task."""
+
+    when: str
+    content: str | None = None
+    reviewer: str | None = None
+    schedule: Schedule | None = None
+
+
 @dataclass(frozen=True)
 class Warning:
     """Something the reader should check; the words are templates/warnings/<key>.j2."""
@@ -44,6 +54,7 @@ class PlanDraft:
     school_year: str | None = None
     criteria: list[CriterionDraft] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    checkpoints: list[CheckpointDraft] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from reminders.clock import Clock
 from storage.frameworks import criterion_sort_key, criterion_title
-from storage.models import Criterion, Plan, School, Staff, Task, TaskOwner
+from storage.models import Checkpoint, Criterion, Plan, School, Staff, Task, TaskOwner
 from storage.owner_phrases import lead_phrase_count
 from storage.owners import Resolution, resolve_phrase
 from storage.plan_draft import PlanDraft
@@ -185,8 +185,19 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
     for task in match.closed:
         task.closed_at = now
         report.closed += 1
+    _replace_checkpoints(session, plan, draft)
     session.flush()
     return report
+
+
+def _replace_checkpoints(session: Session, plan: Plan, draft: PlanDraft) -> None:
+    session.execute(delete(Checkpoint).where(Checkpoint.plan_id == plan.id))
+    for position, checkpoint in enumerate(draft.checkpoints):
+        schedule = checkpoint.schedule
+        session.add(Checkpoint(plan_id=plan.id, school_id=plan.school_id, position=position,
+                               when_text=checkpoint.when, content=checkpoint.content,
+                               reviewer=checkpoint.reviewer,
+                               due_on=schedule.due if schedule else None))
 
 
 def _set_owners(session: Session, task: Task, phrases: list[str], owners_text: str | None,

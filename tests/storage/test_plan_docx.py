@@ -214,3 +214,13 @@ def test_the_reports_text_export_gives_the_plan_column_as_tasks():
     assert [len(c.tasks) for c in text.criteria] == [1, 1, 1, 1]
     for from_text, from_word in zip(text.criteria, word.criteria):
         assert from_word.tasks[0].text.startswith(from_text.tasks[0].text[:60])
+
+
+def test_the_monitoring_table_gives_review_checkpoints_not_tasks():
+    if not (SEEDS / "plan-tt57-thcs-2026-2027.docx").exists():
+        pytest.skip("seeds are not here")
+    draft = read_plan(SEEDS / "plan-tt57-thcs-2026-2027.docx")
+    assert [(c.when, c.reviewer, c.schedule.due.isoformat()) for c in draft.checkpoints] == [
+        ("Cuối học kỳ I", "Hội đồng tự đánh giá", "2027-01-15"),
+        ("Cuối năm học", "Hội đồng tự đánh giá", "2027-05-31")]
+    assert all("Tiến độ các nhiệm vụ" not in t.text for c in draft.criteria for t in c.tasks)

@@ -2,7 +2,9 @@ import csv
 
 from sqlalchemy import func, select
 
-from storage.models import Criterion, Task, TaskOwner, TaskUpdate
+from storage.models import Checkpoint, Criterion, Task, TaskOwner, TaskUpdate
+from storage.plan_complete import complete_draft
+from storage.plan_draft import CheckpointDraft
 from storage.plan_sheet import parse_plan_sheet
 from storage.plans import plan_changes, save_plan, tasks_of
 from storage.schools import pick_school
@@ -94,3 +96,14 @@ def test_an_edited_task_is_adjusted_keeping_its_first_text_and_history(sessions,
         assert task.text.startswith("Tổ chức 6 buổi")
         assert task.original_text.startswith("Tổ chức 4 buổi")
         assert task.adjusted_at is not None and task.status == "in_progress"
+
+
+def test_checkpoints_are_stored_and_replaced_on_reimport(sessions, school, clock):
+    draft = parse_plan_sheet(DEMO / "plan.csv")
+    draft.checkpoints = [CheckpointDraft("Cuối học kỳ I", "Tiến độ", "Hội đồng tự đánh giá")]
+    complete_draft(draft)
+    with sessions.begin() as s:
+        for _ in range(2):
+            save_plan(s, s.merge(school), draft, clock)
+        rows = s.scalars(select(Checkpoint)).all()
+        assert [(r.when_text, str(r.due_on)) for r in rows] == [("Cuối học kỳ I", "2027-01-15")]
