@@ -150,6 +150,7 @@ class Criterion(Base):
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(Text)
     target: Mapped[str | None] = mapped_column(Text)
+    assessed_level: Mapped[int | None] = mapped_column(Integer)
 
 
 class Task(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from storage.docx_file import Block, read_blocks
@@ -22,14 +23,18 @@ def parse_plan_blocks(blocks: list[Block], name: str) -> PlanDraft:
     draft = PlanDraft()
     tables = [b.rows for b in blocks if b.rows]
     focus = _focus_criteria(tables)
+    levels: dict[str, int] = {}
     for rows in tables:
         draft.checkpoints += read_checkpoints(rows)
+        levels.update(read_assessed_levels(rows))
         read = read_plan_table(rows, draft, focus)
         for line, text in read.problems:
             draft.warn("row_without_criterion", row=line, text=text)
     paragraphs = [b.text for b in blocks if b.text]
     if not draft.task_count:
         read_prose(paragraphs, draft, first_only=is_report(paragraphs))
+    for criterion in draft.criteria:
+        criterion.assessed_level = levels.get(criterion.id)
     detect_meta(paragraphs + [cell for rows in tables for row in rows[:3] for cell in row],
                 draft)
     if not draft.criteria:
@@ -77,3 +82,37 @@ def read_checkpoints(rows: list[list[str]]) -> list[CheckpointDraft]:
             checkpoints.append(CheckpointDraft(cells["when"], cells.get("content") or None,
                                           cells.get("reviewer") or None))
     return checkpoints
+
+
+_LEVEL = re.compile(r"^muc\s*([1-4])$")
+TICK_WORDS = {"x", "v", "dat", "co"}
+TICK_MARKS = {"\u2713", "\u2714", "\u221a", "+"}
+
+
+def _ticked(cell: str) -> bool:
+    return fold_words(cell) in TICK_WORDS or cell.strip() in TICK_MARKS
+
+
+def read_assessed_levels(rows: list[list[str]]) -> dict[str, int]:
+    """Criterion → the highest level ticked in a self-assessment table ("Mức 1 … Mức 4"
+    columns with x or ✓); such a table holds no tasks."""
+    level_cols: dict[int, int] = {}
+    criterion_col = None
+    for row in rows[:3]:
+        for col, cell in enumerate(row):
+            words = fold_words(cell)
+            match = _LEVEL.match(words)
+            if match:
+                level_cols[col] = int(match.group(1))
+            elif criterion_col is None and "tieu chi" in words:
+                criterion_col = col
+    if not level_cols or criterion_col is None:
+        return {}
+    levels = {}
+    for row in rows:
+        ids = criterion_ids(row[criterion_col]) if criterion_col < len(row) else []
+        ticked = [level for col, level in level_cols.items()
+                  if col < len(row) and _ticked(row[col])]
+        if len(ids) == 1 and ticked:
+            levels[ids[0]] = max(ticked)
+    return levels

@@ -26,6 +26,7 @@ class CriterionDraft:
     title: str | None = None
     target: str | None = None
     tasks: list[TaskDraft] = field(default_factory=list)
+    assessed_level: int | None = None  # from a self-assessment table, when the plan has one
 
 
 @dataclass

@@ -158,6 +158,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
         criterion.position = position
         criterion.title = cdraft.title or criterion_title(draft.framework, cdraft.id)
         criterion.target = cdraft.target
+        criterion.assessed_level = cdraft.assessed_level or criterion.assessed_level
         session.flush()
         for task_position, tdraft in enumerate(cdraft.tasks):
             task, kind = match.pairs[(cdraft.id, task_position)]

@@ -224,3 +224,23 @@ def test_the_monitoring_table_gives_review_checkpoints_not_tasks():
         ("Cuối học kỳ I", "Hội đồng tự đánh giá", "2027-01-15"),
         ("Cuối năm học", "Hội đồng tự đánh giá", "2027-05-31")]
     assert all("Tiến độ các nhiệm vụ" not in t.text for c in draft.criteria for t in c.tasks)
+
+
+def test_a_self_assessment_table_gives_levels_not_tasks(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Căn cứ Thông tư số 18/2018/TT-BGDĐT")
+    assessment = [["Tiêu chí", "Không đạt", "Mức 1", "Mức 2", "Mức 3"],
+                  ["Tiêu chí 1.2", "", "x", "x", ""],
+                  ["Tiêu chí 3.4", "", "✓", "", ""],
+                  ["Tiêu chí 5.1", "", "x", "x", "x"]]
+    plan = [["Tiêu chí", "Giải pháp"], ["Tiêu chí 1.2", "Họp định kỳ"],
+            ["Tiêu chí 3.4", "Sửa nhà vệ sinh"]]
+    for rows in (assessment, plan):
+        grid = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(tmp_path / "p.docx")
+    draft = read_plan(tmp_path / "p.docx")
+    assert [(c.id, c.assessed_level, len(c.tasks)) for c in draft.criteria] == [
+        ("1.2", 2, 1), ("3.4", 1, 1)]
