@@ -18,6 +18,7 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _MARKS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w))")
 _RULE = re.compile(r"^[\s|:+\-–=]+$")
 FRAGMENT = 4
+LOOK_BACK = 3  # data rows a page-break fragment may belong to
 
 
 def read_text_blocks(path: Path) -> list[Block]:
@@ -94,7 +95,7 @@ def _mend(rows: list[list[str]]) -> list[list[str]]:
     criterion_col = column_of["criterion"]
     number_col = column_of.get("number")
     mended = rows[: header_at + 1]
-    last_data: list[str] | None = None
+    recent: list[list[str]] = []
     for row in rows[header_at + 1:]:
         at = next((i for i, cell in enumerate(row) if criterion_ids(cell)), None)
         if at is not None and at < criterion_col:
@@ -104,14 +105,38 @@ def _mend(rows: list[list[str]]) -> list[list[str]]:
         starts_row = at is not None or (number_col is not None and cells.get("number"))
         if starts_row or is_standard_row(cells):
             mended.append(row)
-            last_data = row if at is not None else None
-        elif last_data is not None:
-            for i, cell in enumerate(row):
-                if cell and i < len(last_data):
-                    last_data[i] = f"{last_data[i]} {cell}".strip()
-                elif cell:
-                    last_data.append(cell)
+            if at is not None:
+                recent = (recent + [row])[-LOOK_BACK:]
+        elif mended[-1] not in recent and all(
+                not cell or i <= criterion_col for i, cell in enumerate(row)):
+            continue  # the rest of a standard's heading, cut by the page
+        elif recent:
+            _continue(_cut_row(recent, row), row)
     return mended
+
+
+def _cut_row(recent: list[list[str]], fragment: list[str]) -> list[str]:
+    """The row a page break cut: the newest whose cells under the fragment's are all left
+    unfinished (exports may put a page's leftovers after the next rows)."""
+    for row in reversed(recent):
+        if all(not cell or i >= len(row) or not _finished(row[i])
+               for i, cell in enumerate(fragment)):
+            return row
+    return recent[-1]
+
+
+def _finished(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", "…"))
+
+
+def _continue(row: list[str], fragment: list[str]) -> None:
+    for i, cell in enumerate(fragment):
+        if not cell:
+            continue
+        if i < len(row):
+            row[i] = f"{row[i]} {cell}".strip()
+        else:
+            row.append(cell)
 
 
 def _timeline_home(row: list[str], cells: dict[str, str], column_of: dict[str, int]) -> None:
