@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font
 
 from storage.errors import InputError
 from storage.plan_draft import PlanDraft
-from storage.plan_table import REQUIRED, match_header, read_plan_table
-from storage.sheets import find_header, read_rows
+from storage.plan_table import REQUIRED, read_plan_table
+from storage.sheets import read_rows
 from storage.text import fold_words
 
 # What the template's header row says, in the order of its columns.
@@ -51,15 +51,13 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
     draft = PlanDraft()
     read = read_plan_table(rows, draft)
     if not read.found:
-        found = find_header(rows, match_header, REQUIRED)
-        missing = REQUIRED - set(found[1].values()) if found else REQUIRED
+        missing = REQUIRED - set(read.columns.values())
         raise InputError("plan_missing_columns", name=path.name, missing=sorted(missing))
     if read.problems:
         raise InputError("plan_unknown_criteria", name=path.name, rows=read.problems)
     if not draft.task_count:
         raise InputError("plan_no_tasks", name=path.name)
-    header_at = find_header(rows, match_header, REQUIRED)[0]
-    read_preamble(rows[:header_at], draft)
+    read_preamble(rows[:read.header_at], draft)
     return draft
 
 

@@ -76,6 +76,8 @@ class TableRead:
     """What reading one table found; problems are (row number, cell text)."""
 
     found: bool = False
+    header_at: int | None = None
+    columns: dict[int, str] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)
     numbered: dict[str, list[str]] = field(default_factory=dict)
 
@@ -88,7 +90,9 @@ def read_plan_table(rows: list[list[str]], draft: PlanDraft,
     its criteria only through the focus-issues table (`criteria_by_number`, by TT)."""
     result = TableRead()
     found = find_header(rows, match_header, REQUIRED)
-    if found is None or found[0] is None:
+    if found is not None:
+        result.header_at, result.columns = found
+    if result.header_at is None:
         return result
     header_at, columns = found
     result.found = True
