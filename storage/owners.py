@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from storage.text import fold_words
+from storage.text import clean, fold_words
 
 # Canonical role → how plans and staff lists write it (folded). Longest alias wins.
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -45,6 +45,9 @@ EXTERNAL_WORDS = (
     "cong an", "tram y te", "chinh quyen", "dia phuong", "doanh nghiep", "manh thuong quan",
     "hoi khuyen hoc", "hoi phu nu", "dang uy", "cap uy", "mat tran", "nha tai tro",
 )
+# Local authorities named by their place: "TP Thủ Đức", "Quận 9", "Huyện Đông Triều". Matched
+# with their diacritics, which tell "Huyện" from the name "Huyền", "Quận" from "Quân".
+EXTERNAL_PLACES = ("tp", "thành phố", "quận", "huyện", "thị xã", "xã", "phường", "tỉnh")
 HONORIFICS = ("dong chi", "d c", "thay", "co", "ong", "ba", "anh", "chi")
 
 
@@ -137,4 +140,6 @@ def resolve_phrase(phrase: str, staff: list[StaffLike]) -> Resolution:
     ending = [m.id for m in staff if f" {fold_words(m.name)}".endswith(f" {name}")]
     if len(ending) == 1:
         return Resolution(phrase, "staff", ending)
+    if _starts(clean(phrase).lower(), EXTERNAL_PLACES):
+        return Resolution(phrase, "external")
     return Resolution(phrase, "unresolved")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -17,6 +18,7 @@ def clean(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=16384)  # the same cells and titles are matched many times per import
 def fold(value: object) -> str:
     """Lower-case ASCII form for matching: diacritics dropped, 'đ' as 'd'."""
     text = clean(value).lower().replace("\u0111", "d")
@@ -24,6 +26,7 @@ def fold(value: object) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+@lru_cache(maxsize=16384)
 def fold_words(value: object) -> str:
     """fold() with punctuation turned into single spaces."""
     return _SPACES.sub(" ", re.sub(r"[^a-z0-9]+", " ", fold(value))).strip()

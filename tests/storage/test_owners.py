@@ -76,7 +76,8 @@ def test_phrases_resolve_to_staff_by_role_group_or_name(phrase, ids):
 
 
 @pytest.mark.parametrize("phrase", ["UBND phường", "PGD-ĐT", "Phòng GD&ĐT",
-                                    "Ban đại diện CMHS", "BĐD CMHS", "Công an xã"])
+                                    "Ban đại diện CMHS", "BĐD CMHS", "Công an xã",
+                                    "TP Thủ Đức", "Huyện Đông Triều"])
 def test_outside_bodies_are_external(phrase):
     assert resolve_phrase(phrase, STAFF).kind == "external"
 
@@ -85,3 +86,10 @@ def test_outside_bodies_are_external(phrase):
 def test_what_matches_nobody_is_unresolved(phrase):
     resolution = resolve_phrase(phrase, STAFF)
     assert resolution.kind == "unresolved" and resolution.staff_ids == []
+
+
+def test_a_name_is_not_taken_for_a_place():
+    staff = STAFF + [Member(10, "Trần Thị Huyền", ["GVBM"], "Tổ Ngữ văn")]
+    assert resolve_phrase("Huyền", staff).staff_ids == [10]
+    assert resolve_phrase("Huyền", STAFF).kind == "unresolved"
+    assert resolve_phrase("Huyện Đông Triều", staff).kind == "external"

@@ -29,6 +29,8 @@ def test_seed_documents_import_as_expected(name):
         got = [{"owners": t.owners, "timeline": t.timeline, "schedule": t.schedule.to_json(),
                 "starts_with": t.text[:40]} for t in criterion.tasks]
         assert got == expected["tasks"][criterion.id], criterion.id
+    assert [[w.key, w.params.get("criterion") or w.params.get("code")]
+            for w in draft.warnings] == expected["warnings"]
 
 
 def make_docx(path: Path, paragraphs=(), table=None) -> Path:
@@ -192,6 +194,18 @@ def test_a_title_unlike_the_official_one_is_kept_and_warned_about(tmp_path):
     draft = read_plan(path)
     assert [c.title for c in draft.criteria] == ["Thư viện", "Đồ dùng dạy học tự làm"]
     assert [(w.key, w.params["criterion"]) for w in draft.warnings] == [("title_differs", "3.5")]
+
+
+def test_a_row_titled_as_another_criterion_is_kept_and_warned_about(tmp_path):
+    path = make_docx(tmp_path / "p.docx", ["Căn cứ Thông tư số 18/2018/TT-BGDĐT"], [
+        ["Tiêu chí", "Kết quả cần đạt", "Giải pháp"],
+        ["Tiêu chí 3.3", "Phòng học, phòng học bộ môn và khối phục vụ học tập", "Sửa trần"],
+        ["Tiêu chí 1.2", "Mức 1 Hội đồng trường và các hội đồng khác", "Họp định kỳ"],
+    ])
+    draft = read_plan(path)
+    assert [c.id for c in draft.criteria] == ["3.3", "1.2"]
+    assert [(w.key, w.params["criterion"], w.params["other"]) for w in draft.warnings] == [
+        ("criterion_misnumbered", "3.3", "3.2")]
 
 
 def test_a_criterion_repeated_further_down_a_table_is_kept_and_warned_about(tmp_path):
