@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +11,8 @@ from bot.config import Settings
 from handlers.engine import Engine
 from handlers.render import Renderer
 from reminders.clock import Clock, SystemClock
+from reminders.limits import RateLimiter
+from reminders.scheduler import ReminderService
 from storage.db import make_engine, session_factory, upgrade
 from storage.evidence_store import EvidenceStore
 
@@ -23,6 +25,8 @@ class App:
     renderer: Renderer
     engine: Engine
     clock: Clock
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    reminders: ReminderService | None = None  # while the bot runs
 
 
 def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:

@@ -7,11 +7,15 @@ import asyncio
 import json
 import logging
 import sys
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.app import App, build_app
 from bot.config import Settings
 from handlers.render import Renderer
+from reminders.calendar import SchoolCalendar, parse_day
+from reminders.preview import preview
 from storage.db import make_engine, upgrade
 from storage.errors import InputError
 from storage.linking import issue_invites
@@ -19,8 +23,8 @@ from storage.models import Setting, Staff
 from storage.phones import normalize_phone
 from storage.plan_files import read_plan
 from storage.plan_sheet import write_plan_template
-from storage.plans import resolve_owners, save_plan
-from storage.schools import pick_school
+from storage.plans import reschedule, resolve_owners, save_plan
+from storage.schools import pick_school, school_calendar
 from storage.staff_repo import active_staff, import_staff
 from storage.staff_sheet import parse_staff_sheet
 from storage.text import fold_words
@@ -50,10 +54,36 @@ def parser() -> argparse.ArgumentParser:
     _school_option(plan_import)
 
     staff = commands.add_parser("staff", help="the staff list")
-    staff_import = staff.add_subparsers(dest="staff_command", required=True).add_parser(
-        "import", help="import the staff list")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_import = staff_commands.add_parser("import", help="import the staff list")
     staff_import.add_argument("file", type=Path)
     _school_option(staff_import)
+    pause = staff_commands.add_parser("pause", help="no reminders to someone on leave")
+    pause.add_argument("who", help="phone or full name")
+    pause.add_argument("--until", required=True, help="last day of the leave, YYYY-MM-DD")
+    _school_option(pause)
+    resume = staff_commands.add_parser("resume", help="reminders again, before the leave ends")
+    resume.add_argument("who", help="phone or full name")
+    _school_option(resume)
+
+    reminders = commands.add_parser("reminders", help="scheduled reminders")
+    preview = reminders.add_subparsers(dest="reminders_command", required=True).add_parser(
+        "preview", help="what would be sent, when and to whom")
+    preview.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    preview.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (not included)")
+    preview.add_argument("--json", action="store_true", help="one JSON object a line")
+    _school_option(preview)
+
+    calendar = commands.add_parser("calendar", help="the school calendar")
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
+    _school_option(calendar_commands.add_parser("show", help="print the school calendar"))
+    change = calendar_commands.add_parser("set", help="change the school calendar")
+    for option, meaning in CALENDAR_OPTIONS.items():
+        change.add_argument(f"--{option.replace('_', '-')}", dest=option, help=meaning)
+    change.add_argument("--holiday", action="append", default=[],
+                        help="FROM:TO[:name], dates YYYY-MM-DD; repeatable, added to the list")
+    change.add_argument("--clear-holidays", action="store_true", help="forget every holiday")
+    _school_option(change)
 
     invite = commands.add_parser("invite", help="personal links for staff to link Telegram")
     invite.add_argument("--json", action="store_true")
@@ -64,6 +94,21 @@ def parser() -> argparse.ArgumentParser:
                         help="also staff who already linked (their old link stops working)")
     _school_option(invite)
     return root
+
+
+CALENDAR_OPTIONS = {
+    "year_start": "first day of the school year, MM-DD (default 09-05)",
+    "semester1_end": "last day of học kỳ I, MM-DD (default 01-15)",
+    "year_end": "last day of the school year, MM-DD (default 05-31)",
+    "rest_days": "days with no reminders, e.g. sun or sat,sun",
+    "quiet_hours": "no reminders between, e.g. 20:00-07:00",
+    "checkin_day": "day of the month for the monthly check-in (1-28, default 25)",
+    "send_time": "hour reminders go out, e.g. 08:00",
+    "deadline_days": "days before a deadline to remind, e.g. 14,7,1",
+    "nudge_days": "days before an unanswered check-in is followed up (0: never)",
+    "review_days": "days before the end of a term to ask for the review",
+    "grace_hours": "how late a reminder may still go out after the bot was down",
+}
 
 
 def _school_option(command: argparse.ArgumentParser) -> None:
@@ -102,8 +147,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "plan":
         return plan_import(args, settings)
-    if args.command == "staff":
+    if args.command == "staff" and args.staff_command == "import":
         return staff_import(args, settings)
+    if args.command == "staff":
+        return staff_pause(args, settings)
+    if args.command == "reminders":
+        return reminders_preview(args, settings)
+    if args.command == "calendar":
+        return calendar_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
     raise AssertionError(args.command)
@@ -120,12 +171,14 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(draft, renderer)
         return 0
     app = build_app(settings)
-    if args.dry_run:
-        with app.sessions() as session:
-            school = _existing_school(session, args.school, app)
+    with app.sessions() as session:
+        school = _existing_school(session, args.school, app)
+        if school is not None and school.calendar:
+            draft = read_plan(args.file, args.school_year, school_calendar(school))
+        if args.dry_run:
             staff = active_staff(session, school.id) if school else []
             _say(app, "cli/plan_preview.j2", draft=draft, owners=resolve_owners(draft, staff))
-        return 0
+            return 0
     with app.sessions.begin() as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)
@@ -203,3 +256,68 @@ def bot_username(app: App) -> str:
 
         return asyncio.run(fetch_username(app.settings))
     raise InputError("no_bot_username")
+
+
+def staff_pause(args: argparse.Namespace, settings: Settings) -> int:
+    until = _day(args.until) if args.staff_command == "pause" else None
+    app = build_app(settings)
+    with app.sessions.begin() as session:
+        school = pick_school(session, args.school, app.clock)
+        (member,) = _named_staff(session, school.id, [args.who])
+        member.paused_until = until
+        name = member.name
+    _say(app, "cli/staff_paused.j2", name=name, until=until)
+    return 0
+
+
+def reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
+    app = build_app(settings)
+    with app.sessions() as session:
+        school = pick_school(session, args.school, app.clock)
+        tz = ZoneInfo(school.timezone)
+        start = datetime.combine(_day(args.start), time(0), tzinfo=tz)
+        end = datetime.combine(_day(args.end), time(0), tzinfo=tz)
+        found = preview(session, school, start, end)
+    if args.json:
+        for line in found.lines:
+            print(json.dumps(line, ensure_ascii=False))
+    else:
+        _say(app, "cli/reminders_preview.j2", lines=found.lines, unlinked=found.unlinked)
+    return 0
+
+
+def calendar_command(args: argparse.Namespace, settings: Settings) -> int:
+    app = build_app(settings)
+    with app.sessions.begin() as session:
+        school = pick_school(session, args.school, app.clock)
+        cal = school_calendar(school)
+        moved = 0
+        if args.calendar_command == "set":
+            cal = _changed_calendar(cal, args)
+            school.calendar = cal.to_json()
+            moved = reschedule(session, school, cal)
+    _say(app, "cli/calendar.j2", cal=cal, changed=args.calendar_command == "set",
+         moved=moved)
+    return 0
+
+
+def _changed_calendar(cal: SchoolCalendar, args: argparse.Namespace) -> SchoolCalendar:
+    values = {name: getattr(args, name) for name in CALENDAR_OPTIONS}
+    holidays = [] if args.clear_holidays else cal.to_json()["holidays"]
+    for item in args.holiday:
+        start, _, rest = item.partition(":")
+        end, _, name = rest.partition(":")
+        holidays.append({"from": start, "to": end or start, "name": name})
+    if args.holiday or args.clear_holidays:
+        values["holidays"] = holidays
+    try:
+        return cal.changed(**values)
+    except ValueError as exc:
+        raise InputError("calendar_bad", setting=str(exc)) from exc
+
+
+def _day(text: str):
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InputError("date_bad", text=text) from exc

@@ -21,6 +21,8 @@ class Settings:
     evidence_dir: Path
     templates_dir: Path | None
     bot_username: str | None
+    reminders: bool = True
+    reminder_tick_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -41,4 +43,6 @@ class Settings:
                               or Path.cwd() / "caitien-data" / "evidence"),
             templates_dir=Path(templates) if templates else None,
             bot_username=(env.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+            reminders=(env.get("CAITIEN_REMINDERS") or "on").lower() not in ("off", "0", "no"),
+            reminder_tick_seconds=float(env.get("CAITIEN_REMINDER_TICK_SECONDS") or 60),
         )

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers import onboarding, plan_upload, update_flow
+from handlers import onboarding, plan_upload, reminder_actions, update_flow
 from handlers.messages import Attachment, Fetch, Incoming, Reply
 from handlers.progress import show_progress
 from handlers.render import Renderer
@@ -176,7 +176,14 @@ class Engine:
 
     def _button(self, turn: Turn, step: str | None) -> None:
         choice = turn.msg.choice
-        if choice == "again" or choice.startswith("fix:"):
+        head, _, rest = choice.partition(":")
+        if head == "z":
+            message_id, _, days = rest.partition(":")
+            reminder_actions.snooze(turn, message_id, days)
+            self._resume(turn, step)
+        elif head == "r" and step is None:
+            reminder_actions.start(turn, rest)
+        elif choice == "again" or head in ("fix", "r"):
             if step is not None:
                 turn.say("chat/already_updating.j2")
                 update_flow.prompt(turn)

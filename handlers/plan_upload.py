@@ -13,6 +13,7 @@ from storage.errors import InputError
 from storage.models import School
 from storage.plan_files import read_plan
 from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
+from storage.schools import school_calendar
 from storage.staff_repo import active_staff
 
 FLOW = "plan_import"
@@ -82,7 +83,8 @@ def _import(turn: Turn) -> None:
 
 def _read(turn: Turn, school: School, stored: dict):
     plan = current_plan(turn.session, school.id)
-    return read_plan(turn.evidence.path_of(stored["path"]), plan.school_year if plan else None)
+    return read_plan(turn.evidence.path_of(stored["path"]), plan.school_year if plan else None,
+                     school_calendar(school))
 
 
 def _buttons(turn: Turn):

@@ -7,7 +7,8 @@ from handlers.messages import Button
 from handlers.turn import Turn
 from handlers.typed import pick_number, pick_option, pick_word
 from storage.conversations import save_step
-from storage.models import Task, TaskUpdate
+from storage.models import OutboxMessage, Task, TaskUpdate
+from storage.outbox import pending_tasks
 from storage.plans import tasks_of
 from storage.text import fold_words
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES, latest_update, record_update
@@ -33,6 +34,13 @@ def begin(turn: Turn) -> None:
         _go(turn, "status", {"task_id": tasks[0].id, "files": []})
     else:
         _go(turn, "choose_task", {"task_ids": [t.id for t in tasks], "files": []})
+    prompt(turn)
+
+
+def begin_task(turn: Turn, task_id: int, context: dict) -> None:
+    """Straight to the status of one task, as a reminder's button asks; `context` carries
+    the reminder (to offer its next task after saving) and the term review it frames."""
+    _go(turn, "status", {"task_id": task_id, "files": [], **context})
     prompt(turn)
 
 
@@ -69,7 +77,8 @@ def prompt(turn: Turn) -> None:
     task = turn.session.get(Task, data["task_id"])
     if step == "status":
         buttons = [[turn.button(f"status.{s}", f"status:{s}")] for s in STATUSES]
-        turn.say("chat/ask_status.j2", buttons, task=task, correcting="corrects" in data)
+        turn.say("chat/ask_status.j2", buttons, task=task, correcting="corrects" in data,
+                 review=data.get("review"))
     elif step == "done_text":
         turn.say("chat/ask_done_text.j2", task=task, status=data["status"])
     elif step == "reason":
@@ -203,10 +212,20 @@ def _save(turn: Turn) -> None:
                            data.get("done_text"), data.get("reason"), data["files"],
                            turn.clock, corrects_id=data.get("corrects"))
     save_step(turn.conversation, None, None, {}, turn.clock)
-    buttons = [[turn.button("button.correct", f"fix:{update.id}")],
-               [turn.button("button.update_another", "again")]]
-    turn.say("chat/saved.j2", buttons, task=task, update=update,
+    buttons = [[turn.button("button.correct", f"fix:{update.id}")]]
+    remaining = _reminder_rest(turn, data.get("reminder"))
+    if remaining:
+        buttons.append([turn.button("button.next_task", f"r:{data['reminder']}")])
+    else:
+        buttons.append([turn.button("button.update_another", "again")])
+    turn.say("chat/saved.j2", buttons, task=task, update=update, remaining=remaining,
              files=len(data["files"]), corrected=update.corrects_id is not None)
+
+
+def _reminder_rest(turn: Turn, reminder_id: int | None) -> int:
+    """How many tasks of the reminder this update came from are still to update."""
+    message = turn.session.get(OutboxMessage, reminder_id) if reminder_id else None
+    return len(pending_tasks(turn.session, message, turn.staff_ids)) if message else 0
 
 
 # --- helpers -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -60,6 +61,8 @@ class School(Base):
     name: Mapped[str | None] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # reminders/calendar.py SchoolCalendar.to_json(); None means the defaults.
+    calendar: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Staff(Base):
@@ -74,6 +77,8 @@ class Staff(Base):
     group: Mapped[str | None] = mapped_column(String(200))
     telegram_username: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # On leave: no reminders up to and including this day (set by BGH).
+    paused_until: Mapped[date | None] = mapped_column(Date)
 
     school: Mapped[School] = relationship()
 
@@ -92,6 +97,9 @@ class Account(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     linked_by: Mapped[str] = mapped_column(String(20))
+    # When the channel last refused to deliver (the person blocked the bot); cleared when
+    # they write again.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
 
@@ -272,3 +280,61 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """A scheduled message, written before it is sent. `key` (kind, period, recipient) makes
+    enqueueing idempotent; a sender claims a row by moving it from pending to sending."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(80))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    # pending | sending | sent | dropped | unreachable | failed
+    status: Mapped[str] = mapped_column(String(20))
+    task_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_key: Mapped[str | None] = mapped_column(String(200))  # a nudge's check-in
+    # The message as rendered when enqueued: {"text": …, "buttons": [[[label, data], …]]}.
+    body: Mapped[dict] = mapped_column(JSON, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+Index("ix_outbox_status_not_before", OutboxMessage.status, OutboxMessage.not_before)
+
+
+class ReminderSnooze(Base):
+    """"Nhắc lại sau": the follow-up of a check-in moves to `until`."""
+
+    __tablename__ = "reminder_snoozes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Lease(Base):
+    """Who holds a job that must run in one process at a time (the scheduler)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

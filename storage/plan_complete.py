@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 from storage.frameworks import criterion_title, frameworks
 from storage.plan_draft import PlanDraft
 from storage.text import fold_words
-from storage.timelines import SchoolCalendar, parse_timeline
+from reminders.calendar import SchoolCalendar
+from storage.timelines import parse_timeline
 
 TITLE_ALIKE = 0.8
 TITLE_SAME = 0.9  # a name this close to another criterion's title is that criterion's

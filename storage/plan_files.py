@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reminders.calendar import SchoolCalendar
 from storage.errors import InputError
 from storage.plan_complete import complete_draft
 from storage.plan_draft import PlanDraft
@@ -14,7 +15,9 @@ from storage.plan_text import read_text_blocks
 SHEETS = (".xlsx", ".xlsm", ".csv")
 
 
-def read_plan(path: Path, school_year: str | None = None) -> PlanDraft:
+def read_plan(path: Path, school_year: str | None = None,
+              cal: SchoolCalendar = SchoolCalendar()) -> PlanDraft:
+    """The plan in the file, its timelines read on the school calendar `cal`."""
     suffix = path.suffix.lower()
     if suffix in SHEETS:
         draft = parse_plan_sheet(path)
@@ -24,4 +27,4 @@ def read_plan(path: Path, school_year: str | None = None) -> PlanDraft:
         draft = parse_plan_blocks(read_text_blocks(path), path.name)
     else:
         raise InputError("plan_wrong_type", name=path.name)
-    return complete_draft(draft, school_year)
+    return complete_draft(draft, school_year, cal)

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from reminders.calendar import SchoolCalendar
 from reminders.clock import Clock
 from storage.frameworks import criterion_sort_key, criterion_title
 from storage.models import Checkpoint, Criterion, Plan, School, Staff, Task, TaskOwner
@@ -16,6 +17,7 @@ from storage.owners import Resolution, resolve_phrase
 from storage.plan_draft import PlanDraft
 from storage.staff_repo import active_staff
 from storage.text import fold_words
+from storage.timelines import parse_timeline
 
 
 @dataclass
@@ -250,3 +252,23 @@ def open_tasks(session: Session, school_id: int) -> list[Task]:
             .order_by(Criterion.position, Task.position, Task.id)
         )
     )
+
+
+def reschedule(session: Session, school: School, cal: SchoolCalendar) -> int:
+    """Read every open task's timeline again on a changed calendar; how many moved."""
+    plan = current_plan(session, school.id)
+    if plan is None:
+        return 0
+    moved = 0
+    for task in session.scalars(select(Task).where(Task.plan_id == plan.id,
+                                                   Task.closed_at.is_(None))):
+        if not task.timeline:
+            continue
+        schedule = parse_timeline(task.timeline, plan.school_year, cal)
+        fields = (schedule.kind, schedule.every, schedule.start, schedule.due)
+        if fields != (task.schedule_kind, task.schedule_every, task.starts_on, task.due_on):
+            (task.schedule_kind, task.schedule_every, task.starts_on, task.due_on) = fields
+            moved += 1
+    for checkpoint in session.scalars(select(Checkpoint).where(Checkpoint.plan_id == plan.id)):
+        checkpoint.due_on = parse_timeline(checkpoint.when_text, plan.school_year, cal).due
+    return moved

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reminders.calendar import SchoolCalendar
 from reminders.clock import Clock
 from storage.errors import InputError
 from storage.models import School
@@ -33,3 +34,8 @@ def pick_school(session: Session, code: str | None, clock: Clock, create: bool =
         session.add(school)
         session.flush()
     return school
+
+
+def school_calendar(school: School) -> SchoolCalendar:
+    """The school's calendar: its own settings over the defaults."""
+    return SchoolCalendar.from_json(school.calendar)

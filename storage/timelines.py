@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from reminders.calendar import SchoolCalendar
 from storage.text import fold_words
 
 EVERY_ORDER = ("week", "month", "semester", "year")
@@ -20,26 +21,6 @@ RECURRING = (
     ("year", ("hang nam", "moi nam", "tung nam", "hang nam hoc", "moi nam hoc")),
 )
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-@dataclass(frozen=True)
-class SchoolCalendar:
-    """Key dates of a school year, as (month, day). Defaults from the Ministry's framework:
-    the year runs 05/09 – 31/05 and học kỳ I ends in mid-January."""
-
-    year_start: tuple[int, int] = (9, 5)
-    semester1_end: tuple[int, int] = (1, 15)
-    year_end: tuple[int, int] = (5, 31)
-
-    def start(self, first_year: int) -> date:
-        return date(first_year, *self.year_start)
-
-    def semester1_end_of(self, first_year: int) -> date:
-        month, day = self.semester1_end
-        return date(first_year + (1 if month < 8 else 0), month, day)
-
-    def end(self, first_year: int) -> date:
-        return date(first_year + 1, *self.year_end)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.app import App
 from handlers.messages import Attachment, Incoming, Reply
+from reminders.limits import RateLimiter
+from reminders.scheduler import ReminderService
 from storage.conversations import forget_old_events
 from storage.models import Setting
 
@@ -44,6 +46,7 @@ def build_application(app: App) -> Application:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .post_init(lambda application: _on_start(application, app))
+        .post_stop(lambda application: _on_stop(app))
         .build()
     )
 
@@ -62,6 +65,19 @@ async def _on_start(application: Application, app: App) -> None:
         session.merge(Setting(key="telegram.bot_username", value=bot.username))
         forget_old_events(session, app.clock)
     log.info("running as @%s", bot.username)
+    if app.settings.reminders:
+        from bot.telegram.transport import TelegramTransport
+
+        app.reminders = ReminderService(app.sessions, app.renderer, app.clock,
+                                        {CHANNEL: TelegramTransport(bot)}, app.limiter,
+                                        app.settings.reminder_tick_seconds)
+        app.reminders.start()
+
+
+async def _on_stop(app: App) -> None:
+    if app.reminders is not None:
+        app.reminders.stop()
+        app.reminders = None
 
 
 async def handle_update(app: App, bot: Bot, update: Update) -> None:
@@ -81,7 +97,7 @@ async def handle_update(app: App, bot: Bot, update: Update) -> None:
         log.exception("could not handle update %s", update.update_id)
         replies = [Reply(app.renderer.text("chat/error.j2"))]
     for reply in replies:
-        await send_reply(bot, incoming.chat_id, reply)
+        await send_reply(bot, incoming.chat_id, reply, app.limiter)
 
 
 async def _settle_button(bot: Bot, update: Update) -> None:
@@ -139,7 +155,7 @@ def _read_message(message: Message, incoming: Incoming) -> None:
             break
 
 
-def _markup(reply: Reply):
+def markup(reply: Reply):
     if reply.buttons:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
@@ -166,25 +182,31 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-async def send_reply(bot: Bot, chat_id: str, reply: Reply) -> bool:
+async def send_reply(bot: Bot, chat_id: str, reply: Reply,
+                     limiter: RateLimiter | None = None) -> bool:
     """Send one reply; the markup goes with the last piece. False when it could not go."""
     pieces = split_text(reply.text)
     for index, piece in enumerate(pieces):
-        markup = _markup(reply) if index == len(pieces) - 1 else None
-        if not await _send_text(bot, chat_id, piece, markup):
+        keyboard = markup(reply) if index == len(pieces) - 1 else None
+        if not await _send_text(bot, chat_id, piece, keyboard, limiter):
             return False
     return True
 
 
-async def _send_text(bot: Bot, chat_id: str, text: str, markup) -> bool:
+async def _send_text(bot: Bot, chat_id: str, text: str, keyboard,
+                     limiter: RateLimiter | None) -> bool:
     for attempt in range(SEND_ATTEMPTS):
+        if limiter is not None:
+            await limiter.take(chat_id, per_chat=False)
         try:
-            await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            await bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard)
             return True
         except RetryAfter as exc:
             delay = exc.retry_after
             seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
             log.warning("429 for chat %s, retrying after %.1fs", chat_id, seconds)
+            if limiter is not None:
+                limiter.pause(seconds)
             await asyncio.sleep(seconds)
         except Forbidden:
             log.warning("chat %s blocked the bot; reply dropped", chat_id)

@@ -56,6 +56,8 @@ async def running_bot(app: App, poll_timeout: float = 1.0) -> AsyncIterator[None
     finally:
         await application.updater.stop()
         await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
         await application.shutdown()
 
 

@@ -1,0 +1,151 @@
+"""The reminder clock: APScheduler ticks; each tick, in the one process that holds the lease,
+turns what is due (reminders/planner.py) into outbox rows and drains them."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.render import Renderer
+from reminders.clock import Clock
+from reminders.limits import RateLimiter
+from reminders.messages import compose
+from reminders.planner import due_reminders
+from reminders.sender import DrainReport, OutboxSender, Transport
+from storage.leases import give_up, hold
+from storage.models import OutboxMessage, Plan, School
+from storage.outbox import DROPPED, PENDING, add_message, release_claims
+from storage.reminder_state import addresses, load_state
+
+log = logging.getLogger(__name__)
+
+LEASE = "reminders"
+LOOKBACK = timedelta(days=8)  # how far back a tick looks for reminders it has not written
+
+
+@dataclass
+class TickReport:
+    queued: int = 0
+    dropped: int = 0
+
+
+def enqueue_due(session: Session, school: School, renderer: Renderer,
+                now: datetime) -> TickReport:
+    """Write an outbox row for each reminder of this school whose moment has come. Ones
+    older than the grace period (the bot was down) are written as dropped, and logged."""
+    report = TickReport()
+    state = load_state(session, school, now)
+    if state is None:
+        return report
+    since = session.scalar(select(Plan.imported_at).where(Plan.school_id == school.id)
+                           .order_by(Plan.id.desc()).limit(1))
+    grace = timedelta(hours=state.calendar.grace_hours)
+    send_at = state.calendar.next_allowed(now.astimezone(state.tz)).astimezone(timezone.utc)
+    reach = addresses(session, school.id)
+    known = set(session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.school_id == school.id, OutboxMessage.due_at >= now - LOOKBACK)))
+    for due in due_reminders(state, now - LOOKBACK, now + timedelta(microseconds=1)):
+        address = reach.get(due.staff_id)
+        if due.key in known or due.at < since or address is None:
+            continue
+        late = send_at - due.at > grace
+        row = OutboxMessage(
+            school_id=school.id, key=due.key, kind=due.kind, period=due.period,
+            staff_id=due.staff_id, channel=address.channel, chat_id=address.chat_id,
+            due_at=due.at, not_before=send_at, status=DROPPED if late else PENDING,
+            task_ids=list(due.task_ids), source_key=due.source, body={}, attempts=0,
+            criteria=sorted({t.code for t in state.tasks if t.id in due.task_ids}),
+            created_at=now)
+        if not add_message(session, row):
+            continue
+        if late:
+            log.warning("reminder %s was due %s; the bot was down past the grace period, "
+                        "dropped", due.key, due.at.isoformat())
+            report.dropped += 1
+            continue
+        row.body = compose(renderer, session, state, due, row.id)
+        report.queued += 1
+    return report
+
+
+class ReminderService:
+    """One per process. Ticks every `tick_seconds`; only the lease holder plans and sends."""
+
+    def __init__(self, sessions: sessionmaker[Session], renderer: Renderer, clock: Clock,
+                 transports: dict[str, Transport], limiter: RateLimiter,
+                 tick_seconds: float = 60.0, lease_seconds: float | None = None) -> None:
+        self.sessions = sessions
+        self.renderer = renderer
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self.lease_seconds = lease_seconds or max(3 * tick_seconds, 10.0)
+        self.holder = f"{uuid.uuid4().hex[:12]}"
+        self.leading = False
+        self.sender = OutboxSender(sessions, transports, limiter, clock, self.holder,
+                                   keep_lease=self._keep_lease)
+        self._scheduler: AsyncIOScheduler | None = None
+        self._renewed: datetime | None = None
+
+    def tick(self) -> TickReport | None:
+        """Plan every school; None when another process holds the lease."""
+        if not self._keep_lease(force=True):
+            return None
+        total = TickReport()
+        with self.sessions() as session:
+            school_ids = list(session.scalars(select(School.id).order_by(School.id)))
+        for school_id in school_ids:
+            try:
+                with self.sessions.begin() as session:
+                    report = enqueue_due(session, session.get(School, school_id),
+                                         self.renderer, self.clock.now())
+            except Exception:
+                log.exception("planning reminders for school %s failed", school_id)
+                continue
+            total.queued += report.queued
+            total.dropped += report.dropped
+        return total
+
+    async def run_once(self) -> DrainReport | None:
+        if self.tick() is None:
+            return None
+        return await self.sender.drain()
+
+    def start(self) -> None:
+        self._scheduler = AsyncIOScheduler(timezone=timezone.utc)
+        self._scheduler.add_job(self.run_once, "interval", seconds=self.tick_seconds,
+                                next_run_time=datetime.now(timezone.utc), max_instances=1,
+                                coalesce=True, misfire_grace_time=None, id="reminders")
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        if self.leading:
+            with self.sessions.begin() as session:
+                give_up(session, LEASE, self.holder)
+            self.leading = False
+
+    def _keep_lease(self, force: bool = False) -> bool:
+        """Renew the lease (at most every few seconds while draining)."""
+        now = self.clock.now()
+        if (not force and self.leading and self._renewed is not None
+                and abs((now - self._renewed).total_seconds()) < self.lease_seconds / 3):
+            return True
+        with self.sessions.begin() as session:
+            held = hold(session, LEASE, self.holder, now, self.lease_seconds)
+            if held and not self.leading:
+                released = release_claims(session, self.holder)
+                if released:
+                    log.warning("re-sending %d reminders a stopped process had claimed",
+                                released)
+        if held != self.leading:
+            log.info("reminders: %s", "this process now sends" if held else "lease lost")
+        self.leading, self._renewed = held, now
+        return held

@@ -1,0 +1,166 @@
+"""The outbox sender: drains due rows through a channel's transport within the rate limits.
+
+Each row is claimed in its own transaction before it is sent and marked right after, so a
+row goes out once even with several processes. A process killed while a message is on
+the wire leaves that row claimed; the next leader sends it again (see README: the one
+case the Bot API cannot settle)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.messages import Button, Reply
+from reminders.clock import Clock
+from reminders.limits import RateLimiter
+from storage.outbox import (
+    FAILED,
+    SENT,
+    UNREACHABLE,
+    claim,
+    due_messages,
+    finish,
+    mark_unreachable,
+    retry_later,
+)
+
+log = logging.getLogger(__name__)
+
+TRIES_IN_PLACE = 4
+RETRY_LATER = timedelta(minutes=1)
+GIVE_UP_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a channel said about one message."""
+
+    outcome: str  # sent | retry_after | blocked | rejected | error
+    retry_after: float = 0.0
+    message_id: str | None = None
+    error: str | None = None
+
+
+class Transport(Protocol):
+    async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
+        """Send one message; never raises for what the channel answers."""
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    limited: int = 0  # 429s met on the way
+    unreachable: int = 0
+    failed: int = 0
+    postponed: int = 0
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    channel: str
+    chat_id: str
+    body: dict
+    due_at: datetime
+
+
+class OutboxSender:
+    def __init__(self, sessions: sessionmaker[Session], transports: dict[str, Transport],
+                 limiter: RateLimiter, clock: Clock, holder: str, workers: int = 8,
+                 batch: int = 200, keep_lease: Callable[[], bool] | None = None) -> None:
+        self.sessions = sessions
+        self.transports = transports
+        self.limiter = limiter
+        self.clock = clock
+        self.holder = holder
+        self.workers = workers
+        self.batch = batch
+        self.keep_lease = keep_lease
+
+    async def drain(self) -> DrainReport:
+        """Send every row that is due now; returns when none is left (or the lease is lost)."""
+        report = DrainReport()
+        in_flight: dict[int, asyncio.Task] = {}
+        while self.keep_lease is None or self.keep_lease():
+            rows = self._due(set(in_flight))
+            if not rows and not in_flight:
+                break
+            started = 0
+            for row in rows:
+                if self.limiter.chat_wait(row.chat_id) > 0:
+                    continue  # this chat just had one; its turn comes in a later pass
+                if len(in_flight) >= self.workers:
+                    await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
+                    _forget_done(in_flight)
+                await self.limiter.take(row.chat_id)
+                with self.sessions.begin() as session:
+                    if not claim(session, row.id, self.holder, self.clock.now()):
+                        continue
+                in_flight[row.id] = asyncio.create_task(self._send(row, report))
+                started += 1
+            if not started:
+                if in_flight:
+                    await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
+                else:
+                    await asyncio.sleep(min(self.limiter.chat_wait(r.chat_id) for r in rows))
+            _forget_done(in_flight)
+        if in_flight:
+            await asyncio.gather(*in_flight.values())
+        return report
+
+    def _due(self, skip: set[int]) -> list[_Row]:
+        with self.sessions() as session:
+            return [_Row(m.id, m.channel, m.chat_id, m.body, m.due_at)
+                    for m in due_messages(session, self.clock.now(), self.batch, skip)]
+
+    async def _send(self, row: _Row, report: DrainReport) -> None:
+        try:
+            delivery = await self._deliver(row, report)
+        except Exception as exc:  # a bug must not leave the row claimed for ever
+            log.exception("sending outbox row %s failed", row.id)
+            delivery = Delivery("error", error=repr(exc))
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            if delivery.outcome == "sent":
+                finish(session, row.id, SENT, now, delivery.message_id)
+                report.sent += 1
+            elif delivery.outcome == "blocked":
+                finish(session, row.id, UNREACHABLE, now, error=delivery.error)
+                mark_unreachable(session, row.channel, row.chat_id, now)
+                report.unreachable += 1
+            elif delivery.outcome == "rejected" or now - row.due_at > GIVE_UP_AFTER:
+                finish(session, row.id, FAILED, now, error=delivery.error)
+                log.error("outbox row %s not sent: %s", row.id, delivery.error)
+                report.failed += 1
+            else:
+                retry_later(session, row.id, now + RETRY_LATER, delivery.error or "")
+                report.postponed += 1
+
+    async def _deliver(self, row: _Row, report: DrainReport) -> Delivery:
+        transport = self.transports.get(row.channel)
+        if transport is None:
+            return Delivery("rejected", error=f"no transport for {row.channel}")
+        reply = Reply(row.body["text"], [[Button(label, data) for label, data in line]
+                                         for line in row.body.get("buttons", [])])
+        delivery = Delivery("error")
+        for attempt in range(TRIES_IN_PLACE):
+            delivery = await transport.deliver(row.chat_id, reply)
+            if delivery.outcome == "retry_after":
+                report.limited += 1
+                self.limiter.pause(delivery.retry_after)
+                await self.limiter.take(row.chat_id)
+            elif delivery.outcome == "error":
+                await asyncio.sleep(0.5 * 2**attempt)
+            else:
+                break
+        return delivery
+
+
+def _forget_done(in_flight: dict[int, asyncio.Task]) -> None:
+    for row_id in [i for i, task in in_flight.items() if task.done()]:
+        in_flight.pop(row_id).result()

@@ -1,0 +1,98 @@
+"""The outbox: every scheduled message is a row before it is a message. A row is claimed
+(pending → sending) by one sender in its own transaction, so two processes never send the
+same row; it ends sent, unreachable, failed or dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import Account, OutboxMessage, Task, TaskOwner, TaskUpdate
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+DROPPED, UNREACHABLE, FAILED = "dropped", "unreachable", "failed"
+
+
+def known_keys(session: Session, school_id: int) -> set[str]:
+    return set(session.scalars(select(OutboxMessage.key)
+                               .where(OutboxMessage.school_id == school_id)))
+
+
+def add_message(session: Session, message: OutboxMessage) -> bool:
+    """False when a row with the same key is already there (another process was first)."""
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return False
+    return True
+
+
+def due_messages(session: Session, now: datetime, limit: int,
+                 skip: set[int] = frozenset()) -> list[OutboxMessage]:
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
+             .order_by(OutboxMessage.not_before, OutboxMessage.id))
+    if skip:
+        query = query.where(OutboxMessage.id.not_in(skip))
+    return list(session.scalars(query.limit(limit)))
+
+
+def next_due(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(OutboxMessage.not_before))
+                          .where(OutboxMessage.status == PENDING))
+
+
+def claim(session: Session, message_id: int, holder: str, now: datetime) -> bool:
+    """Move one row from pending to sending; only one caller can win it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
+        .values(status=SENDING, claimed_by=holder, claimed_at=now,
+                attempts=OutboxMessage.attempts + 1))
+    return result.rowcount == 1
+
+
+def finish(session: Session, message_id: int, status: str, now: datetime,
+           channel_message_id: str | None = None, error: str | None = None) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        status=status, sent_at=now if status == SENT else None,
+        message_id=channel_message_id, error=error))
+
+
+def retry_later(session: Session, message_id: int, not_before: datetime, error: str) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        status=PENDING, not_before=not_before, error=error, claimed_by=None))
+
+
+def release_claims(session: Session, holder: str) -> int:
+    """Rows another process claimed and never finished (it died): back to pending. Only
+    the one process that holds the scheduler lease sends, so these are not in flight."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != holder)
+        .values(status=PENDING, claimed_by=None))
+    return result.rowcount
+
+
+def mark_unreachable(session: Session, channel: str, chat_id: str, now: datetime) -> None:
+    session.execute(update(Account).where(Account.channel == channel,
+                                          Account.chat_id == chat_id)
+                    .values(unreachable_at=now))
+
+
+def pending_tasks(session: Session, message: OutboxMessage, staff_ids: list[int]) -> list[Task]:
+    """The reminder's tasks this person still owns, open, and has not updated since the
+    reminder was due: what "Cập nhật ngay" walks through, one after another."""
+    if not message.task_ids:
+        return []
+    owned = select(TaskOwner.task_id).where(TaskOwner.staff_id.in_(staff_ids))
+    answered = select(TaskUpdate.task_id).where(TaskUpdate.author_id.in_(staff_ids),
+                                                TaskUpdate.created_at >= message.due_at)
+    found = {t.id: t for t in session.scalars(
+        select(Task).where(Task.id.in_(message.task_ids), Task.closed_at.is_(None),
+                           Task.id.in_(owned), Task.id.not_in(answered)))}
+    return [found[i] for i in message.task_ids if i in found]
