@@ -17,7 +17,7 @@ from reminders.clock import Clock
 from storage.conversations import claim_event, lock_conversation
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, School, Task
-from storage.staff_repo import is_board, linked_staff
+from storage.staff_repo import is_board, linked_staff, mark_reachable
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class Engine:
         if not claim_event(session, msg.channel, msg.event_id, self.clock):
             log.info("skipping redelivered event %s", msg.event_id)
             return None, False
+        mark_reachable(session, msg.channel, msg.user_id)
         turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
         return turn, self._route(turn, stored, problems)
 

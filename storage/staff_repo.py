@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Account, School, Staff
@@ -74,3 +74,10 @@ def linked_staff(session: Session, channel: str, user_id: str) -> list[Staff]:
 
 def is_board(member: Staff) -> bool:
     return bool(staff_roles(member) & BOARD)
+
+
+def mark_reachable(session: Session, channel: str, user_id: str) -> None:
+    """They wrote to us, so they no longer block the bot: reminders reach them again."""
+    session.execute(update(Account).where(
+        Account.channel == channel, Account.external_user_id == user_id,
+        Account.unreachable_at.is_not(None)).values(unreachable_at=None))

@@ -12,7 +12,9 @@ import itertools
 import json
 import socket
 import threading
+import math
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -25,6 +27,17 @@ JSON_FIELDS = {"reply_markup", "entities", "commands", "allowed_updates", "link_
                "reply_parameters", "caption_entities", "scope"}
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
                 "editMessageReplyMarkup", "sendChatAction"}
+NEW_MESSAGES = {"sendMessage", "sendPhoto", "sendDocument"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What Telegram allows a bot to send: in any one second, in all; to one private chat;
+    to one group in any minute. Over them, a 429 with retry_after, as Telegram answers."""
+
+    per_second: int = 30
+    chat_interval: float = 1.0
+    group_per_minute: int = 20
 
 
 @dataclass
@@ -69,12 +82,18 @@ class _State:
     calls: list[str] = field(default_factory=list)
     delays: list[tuple[str, float]] = field(default_factory=list)
     commands: list[dict] = field(default_factory=list)
+    recent: deque = field(default_factory=deque)  # when the last messages were accepted
+    chat_last: dict[int, float] = field(default_factory=dict)
+    group_recent: dict[int, deque] = field(default_factory=dict)
+    limited: int = 0  # 429s given for going over the limits
+    hold_after: int | None = None  # new messages wait (or vanish) past this many
 
 
 class LocalBotApi:
     def __init__(self, token: str = "123456789:LOCAL-TEST-TOKEN",
-                 username: str = "caitien_local_bot") -> None:
+                 username: str = "caitien_local_bot", limits: Limits | None = None) -> None:
         self.token = token
+        self.limits = limits
         self.bot_id = int(token.split(":", 1)[0])
         self.username = username
         self.state = _State()
@@ -142,6 +161,16 @@ class LocalBotApi:
             self.state.failures.append(Failure(method, status, description, retry_after,
                                                chat_id))
 
+    def hold_messages_after(self, count: int | None) -> None:
+        """Past `count` accepted messages, hold each new one until released; one whose
+        sender goes away meanwhile never arrives (as when the bot is killed mid-request)."""
+        with self.state.lock:
+            self.state.hold_after = count
+
+    def message_count(self) -> int:
+        with self.state.lock:
+            return sum(len(m) for m in self.state.sent.values())
+
     def delay_next(self, method: str, seconds: float) -> None:
         """Answer the next call of `method` only after `seconds`, as a slow network does."""
         with self.state.lock:
@@ -202,7 +231,53 @@ class LocalBotApi:
         chat_id = _int(params.get("chat_id"))
         if method in SEND_METHODS and chat_id in self.state.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
+        if method in NEW_MESSAGES:
+            if not await self._held(request):
+                return Response(status_code=499)
+            with self.state.lock:
+                wait = self._over_limits(chat_id)
+                if wait is None:
+                    return handler(params)
+                self.state.limited += 1
+            return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
         return handler(params)
+
+    async def _held(self, request: Request) -> bool:
+        while True:
+            with self.state.lock:
+                hold = self.state.hold_after
+                count = sum(len(m) for m in self.state.sent.values())
+            if hold is None or count < hold:
+                return True
+            if await request.is_disconnected():
+                return False
+            await asyncio.sleep(0.02)
+
+    def _over_limits(self, chat_id: int | None) -> int | None:
+        """None when this message may go now (and counts it); else seconds to wait."""
+        limits = self.limits
+        if limits is None:
+            return None
+        now = time.monotonic()
+        recent = self.state.recent
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= limits.per_second:
+            return max(1, math.ceil(recent[0] + 1.0 - now))
+        if chat_id is not None and chat_id < 0:
+            group = self.state.group_recent.setdefault(chat_id, deque())
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            if len(group) >= limits.group_per_minute:
+                return max(1, math.ceil(group[0] + 60.0 - now))
+            group.append(now)
+        elif chat_id is not None:
+            last = self.state.chat_last.get(chat_id)
+            if last is not None and now - last < limits.chat_interval:
+                return max(1, math.ceil(last + limits.chat_interval - now))
+            self.state.chat_last[chat_id] = now
+        recent.append(now)
+        return None
 
     def _take_failure(self, method: str, params: dict) -> Failure | None:
         chat_id = _int(params.get("chat_id"))

@@ -117,3 +117,19 @@ def chat_of(name: str) -> str:
 
 def week_later(moment: datetime) -> datetime:
     return moment + timedelta(days=7)
+
+
+@pytest.fixture
+def demo_recorder(clock) -> Recorder:
+    return Recorder(clock)
+
+
+@pytest.fixture
+def demo_reminders(sessions, renderer, clock, demo_recorder, school) -> ReminderService:
+    """Reminders for the bundled example school, on the suite's clock."""
+    return ReminderService(sessions, renderer, clock, {"test": demo_recorder},
+                           RateLimiter(per_second=1e6, chat_interval=0.0))
+
+
+def move_to(clock: FixedClock, moment: datetime) -> None:
+    clock.advance(seconds=(moment - clock.now()).total_seconds())

@@ -1,0 +1,165 @@
+"""A teacher and the reminders: the buttons on them, snoozing, pausing, blocking the bot,
+and a bot that was down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import select
+
+from reminders.limits import RateLimiter
+from reminders.scheduler import ReminderService, enqueue_due
+from storage.leases import hold
+from storage.models import Account, OutboxMessage, School, Staff
+from storage.outbox import claim
+from tests.reminders.conftest import TZ, local, move_to
+
+TRANG = "0901234503"  # TTCM, GVBM in the example school: three tasks in November 2026
+
+
+def to(recorder, chat) -> list:
+    return [s for s in recorder.sent if s.chat_id == chat.user_id]
+
+
+async def test_update_now_walks_through_the_tasks_of_the_check_in(
+        chat_as, clock, demo_reminders, demo_recorder):
+    trang = chat_as(TRANG)
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    (check_in,) = to(demo_recorder, trang)
+    assert "tháng 11/2026" in check_in.reply.text and "3 nhiệm vụ" in check_in.reply.text
+    assert [b.label for b in check_in.reply.buttons[1]] == ["⏰ Nhắc lại sau 1 ngày",
+                                                          "3 ngày", "1 tuần"]
+
+    assert "[2.2] Tổ chức sinh hoạt" in await trang.press_data(check_in.reply.buttons[0][0].data)
+    await trang.press("Đang thực hiện")
+    await trang.send("Đã sinh hoạt tổ 2 buổi.")
+    await trang.press("Bỏ qua")
+    saved = await trang.press("💾 Lưu")
+    assert "Còn 2 nhiệm vụ trong lời nhắc này" in saved
+    assert "[2.2] Bồi dưỡng ứng dụng" in await trang.press("➡️ Nhiệm vụ tiếp theo")
+    await trang.send("/huy")
+    # The same button later starts with what is still to do.
+    assert "Bồi dưỡng ứng dụng" in await trang.press_data(check_in.reply.buttons[0][0].data)
+
+
+async def test_a_reminder_button_of_someone_else_or_mid_update_is_refused(
+        chat_as, clock, demo_reminders, demo_recorder):
+    trang, bao = chat_as(TRANG), chat_as("0901234504")
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    data = to(demo_recorder, trang)[0].reply.buttons[0][0].data
+    assert "tin nhắn cũ" in await bao.press_data(data)
+    await trang.send("/capnhat")
+    assert "đang cập nhật" in (await trang.press_data(data)).lower()
+
+
+async def test_snoozing_moves_the_follow_up(chat_as, clock, demo_reminders, demo_recorder):
+    trang, bao = chat_as(TRANG), chat_as("0901234504")
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    snooze_week = to(demo_recorder, trang)[0].reply.buttons[1][2].data
+    assert "nhắc lại vào thứ Tư 02/12, lúc 08:00" in await trang.press_data(snooze_week)
+
+    move_to(clock, local(2026, 11, 28, 8, 0))  # three days on: the usual nudge
+    await demo_reminders.run_once()
+    assert "nhắc lại nhẹ" in to(demo_recorder, bao)[-1].reply.text
+    assert len(to(demo_recorder, trang)) == 1
+    move_to(clock, local(2026, 12, 2, 8, 0))
+    await demo_reminders.run_once()
+    follow_up = to(demo_recorder, trang)[-1].reply.text
+    assert "nhắc lại nhẹ" in follow_up and "3 nhiệm vụ" in follow_up
+
+
+async def test_no_reminders_while_on_leave(sessions, chat_as, clock, demo_reminders,
+                                           demo_recorder):
+    trang, bao = chat_as(TRANG), chat_as("0901234504")
+    with sessions.begin() as session:
+        session.scalar(select(Staff).where(Staff.phone_norm == TRANG)).paused_until = (
+            local(2026, 11, 30).date())
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    assert to(demo_recorder, trang) == [] and len(to(demo_recorder, bao)) == 1
+
+
+async def test_someone_who_blocked_the_bot_is_marked_and_not_retried(
+        sessions, chat_as, clock, demo_reminders, demo_recorder):
+    trang = chat_as(TRANG)
+    demo_recorder.blocked.add(trang.user_id)
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    with sessions() as session:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == trang.user_id))
+        assert row.status == "unreachable"
+        account = session.scalar(select(Account).where(Account.chat_id == trang.user_id))
+        assert account.unreachable_at is not None
+    move_to(clock, local(2026, 11, 28, 8, 0))
+    await demo_reminders.run_once()
+    with sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.chat_id == trang.user_id)).all()
+        assert len(rows) == 1  # nothing more is queued for a chat that refuses
+    demo_recorder.blocked.clear()
+    await trang.send("/nhiemvu")  # they are back
+    with sessions() as session:
+        account = session.scalar(select(Account).where(Account.chat_id == trang.user_id))
+        assert account.unreachable_at is None
+
+
+async def test_missed_reminders_go_out_within_the_grace_period(
+        chat_as, clock, demo_reminders, demo_recorder):
+    trang = chat_as(TRANG)
+    move_to(clock, local(2026, 11, 26, 7, 30))  # down since before the 25th, 08:00
+    await demo_reminders.run_once()
+    (late,) = to(demo_recorder, trang)
+    assert "tháng 11/2026" in late.reply.text
+    assert late.at.astimezone(TZ) == local(2026, 11, 26, 7, 30)
+
+
+async def test_older_missed_reminders_are_dropped_and_logged(
+        sessions, chat_as, clock, demo_reminders, demo_recorder, caplog):
+    trang = chat_as(TRANG)
+    move_to(clock, local(2026, 11, 26, 9, 0))
+    with caplog.at_level(logging.WARNING):
+        await demo_reminders.run_once()
+        dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
+        await demo_reminders.run_once()  # logged once, not at every tick
+        assert [r for r in caplog.records if "dropped" in r.getMessage()] == dropped
+    assert to(demo_recorder, trang) == []
+    assert any("monthly:2026-11:" in r.getMessage() for r in dropped)
+    with sessions() as session:
+        assert set(session.scalars(select(OutboxMessage.status))) == {"dropped"}
+
+
+async def test_two_processes_never_send_the_same_reminder(
+        sessions, renderer, chat_as, clock, demo_reminders, demo_recorder):
+    for phone in ("0901234501", "0901234502", TRANG, "0901234504", "0901234505"):
+        chat_as(phone)
+    other = ReminderService(sessions, renderer, clock, {"test": demo_recorder},
+                            RateLimiter(per_second=1e6, chat_interval=0.0))
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    first, second = await asyncio.gather(demo_reminders.run_once(), other.run_once())
+    assert (first is None) != (second is None)  # one of them holds the lease
+    ids = [s.reminder_id for s in demo_recorder.sent]
+    assert len(ids) == 5 and len(set(ids)) == 5
+
+
+async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
+        sessions, chat_as, clock, demo_reminders, demo_recorder):
+    for phone in ("0901234501", "0901234502", TRANG):
+        chat_as(phone)
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    with sessions.begin() as session:  # a process took the lease, queued, claimed two, died
+        assert hold(session, "reminders", "dead", clock.now(), 30)
+    demo_reminders.tick()  # not the holder: nothing happens
+    assert demo_reminders.leading is False
+    with sessions.begin() as session:
+        enqueue_due(session, session.scalar(select(School)), demo_reminders.renderer,
+                    clock.now())
+        ids = session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+                              .order_by(OutboxMessage.id)).all()
+        assert len(ids) == 3 and all(claim(session, i, "dead", clock.now()) for i in ids[:2])
+    clock.advance(seconds=31)  # its lease runs out
+    await demo_reminders.run_once()
+    assert sorted(s.reminder_id for s in demo_recorder.sent) == list(ids)
