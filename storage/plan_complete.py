@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from reminders.calendar import SchoolCalendar
 from storage.frameworks import criterion_title, frameworks
 from storage.plan_draft import PlanDraft
 from storage.text import fold_words
-from reminders.calendar import SchoolCalendar
 from storage.timelines import parse_timeline
 
 TITLE_ALIKE = 0.8

@@ -7,8 +7,8 @@ from pathlib import Path
 from reminders.calendar import SchoolCalendar
 from storage.errors import InputError
 from storage.plan_complete import complete_draft
-from storage.plan_draft import PlanDraft
 from storage.plan_docx import parse_plan_blocks, parse_plan_docx
+from storage.plan_draft import PlanDraft
 from storage.plan_sheet import parse_plan_sheet
 from storage.plan_text import read_text_blocks
 

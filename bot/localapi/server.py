@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import socket
 import threading
-import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -86,7 +86,8 @@ class _State:
     chat_last: dict[int, float] = field(default_factory=dict)
     group_recent: dict[int, deque] = field(default_factory=dict)
     limited: int = 0  # 429s given for going over the limits
-    hold_after: int | None = None  # new messages wait (or vanish) past this many
+    hold_after: int | None = None  # new messages wait past this many
+    dropped_holds: int = 0  # times the waiting ones were let go without arriving
 
 
 class LocalBotApi:
@@ -162,10 +163,17 @@ class LocalBotApi:
                                                chat_id))
 
     def hold_messages_after(self, count: int | None) -> None:
-        """Past `count` accepted messages, hold each new one until released; one whose
-        sender goes away meanwhile never arrives (as when the bot is killed mid-request)."""
+        """Past `count` accepted messages, each new one waits until `release_held`."""
         with self.state.lock:
             self.state.hold_after = count
+
+    def release_held(self, arrive: bool = True) -> None:
+        """Let the waiting messages go: through, or (`arrive=False`) lost on the way, as
+        the requests of a bot killed mid-send are."""
+        with self.state.lock:
+            self.state.hold_after = None
+            if not arrive:
+                self.state.dropped_holds += 1
 
     def message_count(self) -> int:
         with self.state.lock:
@@ -236,21 +244,25 @@ class LocalBotApi:
                 return Response(status_code=499)
             with self.state.lock:
                 wait = self._over_limits(chat_id)
-                if wait is None:
-                    return handler(params)
-                self.state.limited += 1
-            return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+                if wait is not None:
+                    self.state.limited += 1
+            if wait is not None:
+                return _error(429, f"Too Many Requests: retry after {wait}",
+                              {"retry_after": wait})
         return handler(params)
 
     async def _held(self, request: Request) -> bool:
+        """False when this message was held and then lost."""
+        with self.state.lock:
+            generation = self.state.dropped_holds
         while True:
             with self.state.lock:
                 hold = self.state.hold_after
                 count = sum(len(m) for m in self.state.sent.values())
+                if self.state.dropped_holds != generation:
+                    return False
             if hold is None or count < hold:
                 return True
-            if await request.is_disconnected():
-                return False
             await asyncio.sleep(0.02)
 
     def _over_limits(self, chat_id: int | None) -> int | None:

@@ -2,8 +2,9 @@
 
 import logging
 
-from storage.models import Account
 from sqlalchemy import select
+
+from storage.models import Account
 
 
 async def test_429_is_retried_after_retry_after(api, bot, linked):
