@@ -12,7 +12,7 @@ from typing import Callable
 
 class RateLimiter:
     def __init__(self, per_second: float = 30.0, chat_interval: float = 1.0,
-                 group_per_minute: int = 20, headroom: float = 0.98,
+                 group_per_minute: int = 20, headroom: float = 0.97,
                  now: Callable[[], float] = time.monotonic) -> None:
         # Evenly spaced sends just under the limit: a server counting any one-second window
         # never sees more than the limit, even with a little network jitter.

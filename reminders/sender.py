@@ -87,7 +87,7 @@ class OutboxSender:
         report = DrainReport()
         in_flight: dict[int, asyncio.Task] = {}
         while self.keep_lease is None or self.keep_lease():
-            rows = self._due(set(in_flight))
+            rows = await asyncio.to_thread(self._due, set(in_flight))
             if not rows and not in_flight:
                 break
             started = 0
@@ -97,10 +97,9 @@ class OutboxSender:
                 if len(in_flight) >= self.workers:
                     await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                     _forget_done(in_flight)
+                if not await asyncio.to_thread(self._claim, row.id):
+                    continue
                 await self.limiter.take(row.chat_id)
-                with self.sessions.begin() as session:
-                    if not claim(session, row.id, self.holder, self.clock.now()):
-                        continue
                 in_flight[row.id] = asyncio.create_task(self._send(row, report))
                 started += 1
             if not started:
@@ -113,6 +112,13 @@ class OutboxSender:
             await asyncio.gather(*in_flight.values())
         return report
 
+    # The database work runs in threads: a slow commit must not hold up the event loop, or
+    # the sends queued behind it leave in a bunch and break the per-second limit.
+
+    def _claim(self, row_id: int) -> bool:
+        with self.sessions.begin() as session:
+            return claim(session, row_id, self.holder, self.clock.now())
+
     def _due(self, skip: set[int]) -> list[_Row]:
         with self.sessions() as session:
             return [_Row(m.id, m.channel, m.chat_id, m.body, m.due_at)
@@ -124,6 +130,9 @@ class OutboxSender:
         except Exception as exc:  # a bug must not leave the row claimed for ever
             log.exception("sending outbox row %s failed", row.id)
             delivery = Delivery("error", error=repr(exc))
+        await asyncio.to_thread(self._record, row, delivery, report)
+
+    def _record(self, row: _Row, delivery: Delivery, report: DrainReport) -> None:
         now = self.clock.now()
         with self.sessions.begin() as session:
             if delivery.outcome == "sent":
