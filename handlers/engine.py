@@ -7,14 +7,21 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers import onboarding, plan_upload, reminder_actions, update_flow
+from handlers import (
+    calendar_chat,
+    onboarding,
+    pause_chat,
+    plan_upload,
+    reminder_actions,
+    update_flow,
+)
 from handlers.messages import Attachment, Fetch, Incoming, Reply
 from handlers.progress import show_progress
 from handlers.render import Renderer
 from handlers.task_list import show_tasks
 from handlers.turn import Turn
 from reminders.clock import Clock
-from storage.conversations import claim_event, lock_conversation
+from storage.conversations import claim_event, lock_conversation, save_step
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, School, Task
 from storage.staff_repo import is_board, linked_staff, mark_reachable
@@ -22,6 +29,7 @@ from storage.staff_repo import is_board, linked_staff, mark_reachable
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
+SHORT_FLOWS = {calendar_chat.FLOW: calendar_chat, pause_chat.FLOW: pause_chat}
 
 
 class Engine:
@@ -91,6 +99,8 @@ class Engine:
         if turn.conversation.flow == plan_upload.FLOW:
             self._plan_confirmation(turn)
             return False
+        if turn.conversation.flow in SHORT_FLOWS and self._short_flow(turn):
+            return False
         step = turn.conversation.step if turn.conversation.flow == update_flow.FLOW else None
         if msg.command:
             self._command(turn, step)
@@ -136,6 +146,26 @@ class Engine:
             return False  # could not be downloaded: already said why
         return plan_upload.receive(turn, school, stored[0])
 
+    def _short_flow(self, turn: Turn) -> bool:
+        """The calendar and pause dialogues take what is typed or pressed for them; any
+        other command leaves them (False: route it as usual)."""
+        flow = SHORT_FLOWS[turn.conversation.flow]
+        msg = turn.msg
+        if msg.command == "huy":
+            flow.cancel(turn)
+        elif msg.command or msg.contact_phone is not None or msg.attachments:
+            save_step(turn.conversation, None, None, {}, turn.clock)
+            return False
+        elif msg.choice is not None and msg.choice.startswith("cal:"):
+            calendar_chat.button(turn)
+        elif msg.choice is not None and not msg.choice.startswith("pause:"):
+            turn.say("chat/stale_button.j2")
+        elif msg.text or msg.choice:
+            flow.answer(turn)
+        else:
+            flow.prompt(turn)
+        return True
+
     def _plan_confirmation(self, turn: Turn) -> None:
         msg = turn.msg
         if msg.command == "huy":
@@ -169,6 +199,13 @@ class Engine:
             turn.say("chat/help.j2", board=any(is_board(m) for m in turn.staff))
         elif command == "tiendo":
             show_progress(turn)
+        elif command == "lich":
+            calendar_chat.show(turn)
+        elif command == "tamdung":
+            if step is not None:
+                turn.say("chat/already_updating.j2")
+            else:
+                pause_chat.begin(turn)
         elif command == "start":
             onboarding.start(turn)
         else:
@@ -178,7 +215,9 @@ class Engine:
     def _button(self, turn: Turn, step: str | None) -> None:
         choice = turn.msg.choice
         head, _, rest = choice.partition(":")
-        if head == "z":
+        if head == "cal" and step is None:
+            calendar_chat.button(turn)
+        elif head == "z":
             message_id, _, days = rest.partition(":")
             reminder_actions.snooze(turn, message_id, days)
             self._resume(turn, step)

@@ -32,6 +32,7 @@ from storage.outbox import (
 log = logging.getLogger(__name__)
 
 TRIES_IN_PLACE = 4
+BACKOFF_SECONDS = 0.5  # after a timeout or a 5xx: 0.5, 1, 2 s, then the row waits a minute
 RETRY_LATER = timedelta(minutes=1)
 GIVE_UP_AFTER = timedelta(days=1)
 
@@ -164,7 +165,7 @@ class OutboxSender:
                 self.limiter.pause(delivery.retry_after)
                 await self.limiter.take(row.chat_id)
             elif delivery.outcome == "error":
-                await asyncio.sleep(0.5 * 2**attempt)
+                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
             else:
                 break
         return delivery

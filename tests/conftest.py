@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_app
+from bot.cli import main
 from bot.config import Settings
 from bot.localapi.server import LocalBotApi
 from bot.telegram.polling import running_bot
@@ -166,3 +167,19 @@ def linked(api, invites):
         return user
 
     return link
+
+
+@pytest.fixture
+def cli(db, db_url, tmp_path, monkeypatch, capsys):
+    """Run `caitien ARGS` in-process; returns (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+    def run(*args):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -7,12 +7,14 @@ import asyncio
 import base64
 import json
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.localapi.server import LocalBotApi, LocalUser
 from bot.telegram.polling import running_bot
+from reminders.preview import preview
 from storage.linking import issue_invites
 from storage.phones import normalize_phone
 from storage.plan_files import read_plan
@@ -22,6 +24,7 @@ from storage.staff_repo import import_staff
 from storage.staff_sheet import parse_staff_sheet
 
 DATA = Path(__file__).parent
+DAYS_AHEAD = 30
 # A 1×1 PNG: the evidence photo the scripted teacher sends.
 PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -45,7 +48,18 @@ async def _demo() -> int:
         async with running_bot(app):
             transcript = Transcript(app)
             await _script(api, transcript, codes)
+        _show_reminders(app)
     return 0
+
+
+def _show_reminders(app: App) -> None:
+    """What the reminders will send in the next weeks: `caitien reminders preview`."""
+    now = app.clock.now()
+    with app.sessions() as session:
+        school = pick_school(session, "demo", app.clock)
+        found = preview(session, school, now, now + timedelta(days=DAYS_AHEAD))
+    print(app.renderer.text("cli/demo_reminders.j2", days=DAYS_AHEAD, lines=found.lines,
+                            unlinked=found.unlinked))
 
 
 def _set_up_school(app: App) -> dict[str, str]:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096
-COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo")
+COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
 SEND_ATTEMPTS = 4

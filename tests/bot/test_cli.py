@@ -5,29 +5,11 @@ import json
 import subprocess
 import sys
 
-import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.cli import main
 from storage.models import Invite, Plan, Staff, Task
 from tests.conftest import DEMO
-
-
-@pytest.fixture
-def cli(db, db_url, tmp_path, monkeypatch, capsys):
-    """Run `caitien ARGS` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_USERNAME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-
-    def run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def count(db, model):

@@ -3,6 +3,8 @@ list that covers its owner phrases, everyone linked, and a clock the test moves.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.localapi.server import Limits, LocalBotApi
 from handlers.messages import Reply
 from reminders.clock import FixedClock
 from reminders.limits import RateLimiter
@@ -133,3 +136,17 @@ def demo_reminders(sessions, renderer, clock, demo_recorder, school) -> Reminder
 
 def move_to(clock: FixedClock, moment: datetime) -> None:
     clock.advance(seconds=(moment - clock.now()).total_seconds())
+
+
+@pytest.fixture
+def limited_api():
+    """The local Bot API server holding the bot to Telegram's limits."""
+    with LocalBotApi(limits=Limits()) as server:
+        yield server
+
+
+async def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from collections import Counter
 
-import pytest
-
-from bot.localapi.server import Limits, LocalBotApi
 from storage.db import make_engine, session_factory
 from tests.bot.test_restart import start_bot
+from tests.reminders.conftest import wait_for
 from tests.reminders.fanout import build_fanout
 
 PEOPLE = 24
-
-
-@pytest.fixture
-def limited_api():
-    with LocalBotApi(limits=Limits()) as server:
-        yield server
-
-
-async def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def test_kill_9_mid_fan_out_then_restart_sends_each_once(limited_api, db, db_url,

@@ -64,12 +64,12 @@ async def test_snoozing_moves_the_follow_up(chat_as, clock, demo_reminders, demo
 
     move_to(clock, local(2026, 11, 28, 8, 0))  # three days on: the usual nudge
     await demo_reminders.run_once()
-    assert "nhắc lại nhẹ" in to(demo_recorder, bao)[-1].reply.text
+    assert "Nhắc lại nhẹ" in to(demo_recorder, bao)[-1].reply.text
     assert len(to(demo_recorder, trang)) == 1
     move_to(clock, local(2026, 12, 2, 8, 0))
     await demo_reminders.run_once()
     follow_up = to(demo_recorder, trang)[-1].reply.text
-    assert "nhắc lại nhẹ" in follow_up and "3 nhiệm vụ" in follow_up
+    assert "Nhắc lại nhẹ" in follow_up and "3 nhiệm vụ" in follow_up
 
 
 async def test_no_reminders_while_on_leave(sessions, chat_as, clock, demo_reminders,

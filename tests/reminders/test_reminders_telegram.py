@@ -1,33 +1,22 @@
 """The real application sends the monthly check-in through the local Bot API server, which
-enforces Telegram's limits; a 429 is waited out, a 403 marks the person unreachable."""
+enforces Telegram's limits; a 429 is waited out, a 502 retried, a 403 marks the person
+unreachable."""
 
 from __future__ import annotations
-
-import asyncio
-import time
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.localapi.server import Limits, LocalBotApi
 from bot.telegram.polling import running_bot
 from storage.models import Account, OutboxMessage
-from tests.reminders.conftest import local, move_to
+from tests.reminders.conftest import local, move_to, wait_for
 
 
 @pytest.fixture
-def api():
-    with LocalBotApi(limits=Limits()) as server:
-        yield server
-
-
-async def settle(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
+def api(limited_api):
+    return limited_api
 
 
 async def test_check_ins_go_out_through_telegram_within_its_limits(api, env, invites, clock):
@@ -40,6 +29,7 @@ async def test_check_ins_go_out_through_telegram_within_its_limits(api, env, inv
             await user.reply()
         api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1,
                       chat_id=bao.id)
+        api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=trang.id)
         api.block(mai.id)
         move_to(clock, local(2026, 11, 25, 8, 0))
         check_in = await trang.reply()
@@ -48,7 +38,7 @@ async def test_check_ins_go_out_through_telegram_within_its_limits(api, env, inv
         trang.press("✍️ Cập nhật ngay")
         assert "Tình trạng" in (await trang.reply()).text
         with app.sessions() as session:
-            await settle(lambda: session.scalar(select(Account.unreachable_at).where(
+            await wait_for(lambda: session.scalar(select(Account.unreachable_at).where(
                 Account.chat_id == str(mai.id))) is not None)
     assert len([m for m in bao.all_replies() if "tháng 11/2026" in m.text]) == 1
     with app.sessions() as session:

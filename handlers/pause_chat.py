@@ -1,0 +1,121 @@
+"""/tamdung: the board pauses reminders for someone on leave, until a day, or resumes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from handlers.messages import Button
+from handlers.turn import Turn
+from reminders.calendar import parse_day
+from storage.conversations import save_step
+from storage.models import School, Staff
+from storage.phones import normalize_phone
+from storage.staff_repo import active_staff, is_board
+from storage.text import fold_words
+
+FLOW = "pause"
+MAX_CHOICES = 8
+
+
+def begin(turn: Turn) -> None:
+    member = next((m for m in turn.staff if is_board(m)), None)
+    if member is None:
+        turn.say("chat/board_only.j2")
+        return
+    paused = [s for s in active_staff(turn.session, member.school_id)
+              if s.paused_until and s.paused_until >= _today(turn, member.school_id)]
+    save_step(turn.conversation, FLOW, "who", {"school_id": member.school_id}, turn.clock)
+    buttons = [[Button(turn.renderer.text("chat/pause_resume_button.j2", member=s),
+                       f"pause:resume:{s.id}")] for s in paused]
+    turn.say("chat/pause_ask_who.j2", buttons, paused=paused)
+
+
+def answer(turn: Turn) -> None:
+    step, data = turn.conversation.step, turn.conversation.data
+    choice = turn.msg.choice or ""
+    if choice.startswith("pause:"):
+        action, _, staff_id = choice.removeprefix("pause:").partition(":")
+        member = _member(turn, staff_id)
+        if member is None:
+            turn.say("chat/stale_button.j2")
+        elif action == "resume":
+            member.paused_until = None
+            save_step(turn.conversation, None, None, {}, turn.clock)
+            turn.say("chat/pause_resumed.j2", member=member)
+        else:
+            _ask_until(turn, member)
+        return
+    if step == "who":
+        _who(turn, data["school_id"])
+    else:
+        _until(turn)
+
+
+def prompt(turn: Turn) -> None:
+    data = turn.conversation.data
+    if turn.conversation.step == "until":
+        turn.say("chat/pause_ask_until.j2", member=turn.session.get(Staff, data["staff_id"]))
+    else:
+        turn.say("chat/pause_ask_who.j2", paused=[])
+
+
+def cancel(turn: Turn) -> None:
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    turn.say("chat/pause_cancelled.j2")
+
+
+def _who(turn: Turn, school_id: int) -> None:
+    said = turn.msg.text or ""
+    phone = normalize_phone(said)
+    words = fold_words(said)
+    found = [m for m in active_staff(turn.session, school_id)
+             if (phone and m.phone_norm == phone)
+             or (words and (fold_words(m.name) == words
+                            or f" {words}" in f" {fold_words(m.name)}"))]
+    exact = [m for m in found if fold_words(m.name) == words]
+    found = exact or found
+    if len(found) == 1:
+        _ask_until(turn, found[0])
+    elif found and len(found) <= MAX_CHOICES:
+        turn.say("chat/pause_pick.j2", [[Button(m.name, f"pause:pick:{m.id}")]
+                                        for m in found])
+    else:
+        turn.say("chat/pause_not_found.j2", said=said, many=bool(found))
+
+
+def _ask_until(turn: Turn, member: Staff) -> None:
+    save_step(turn.conversation, FLOW, "until",
+              {"school_id": member.school_id, "staff_id": member.id}, turn.clock)
+    turn.say("chat/pause_ask_until.j2", member=member)
+
+
+def _until(turn: Turn) -> None:
+    data = turn.conversation.data
+    member = turn.session.get(Staff, data["staff_id"])
+    today = _today(turn, member.school_id)
+    text = (turn.msg.text or "").strip()
+    try:
+        until = parse_day(text if text.count("/") == 2 else f"{text}/{today.year}")
+    except ValueError:
+        until = None
+    if until is not None and until < today and text.count("/") == 1:
+        until = until.replace(year=today.year + 1)
+    if until is None or until < today:
+        turn.say("chat/pause_retry_until.j2")
+        return
+    member.paused_until = until
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    turn.say("chat/pause_saved.j2", member=member)
+
+
+def _member(turn: Turn, staff_id: str) -> Staff | None:
+    member = turn.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+    if member is None or member.school_id != turn.conversation.data.get("school_id"):
+        return None
+    return member
+
+
+def _today(turn: Turn, school_id: int) -> date:
+    school = turn.session.get(School, school_id)
+    return turn.clock.now().astimezone(ZoneInfo(school.timezone)).date()

@@ -1,0 +1,54 @@
+"""`caitien reminders preview`, `caitien calendar` and `caitien staff pause`."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from storage.models import Staff
+from tests.reminders.conftest import FIXTURES, TABLE_PLAN
+
+
+def test_the_preview_of_a_year_as_json_lines(cli, phuhuu):
+    code, out, _ = cli("reminders", "preview", "--from", "2023-07-01", "--to", "2023-08-01",
+                       "--json")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0] == {"at": "2023-07-17T08:00:00+07:00", "to": "Nguyễn Văn Tốt",
+                        "kind": "deadline", "criteria": ["3.3"]}
+    assert {line["kind"] for line in lines} == {"deadline"}
+    assert len(lines) == 12  # four owners, three reminders each
+
+
+def test_the_preview_in_words_names_who_is_not_linked(cli):
+    assert cli("staff", "import", str(FIXTURES / "phuhuu_staff.csv"))[0] == 0
+    assert cli("plan", "import", str(TABLE_PLAN))[0] == 0
+    code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01")
+    assert code == 0 and "Không có lời nhắc nào" in out
+    assert "Chưa liên kết Telegram" in out and "Nguyễn Văn Tốt" in out
+
+
+def test_calendar_set_and_show(cli, db, school):
+    code, out, _ = cli("calendar", "set", "--holiday", "2027-02-01:2027-02-12:Tết",
+                       "--semester1-end", "01-20", "--checkin-day", "20")
+    assert code == 0 and "Tết 01/02/2027–12/02/2027" in out and "hết học kỳ I 20/01" in out
+    assert "tính lại thời hạn" in out
+    code, out, _ = cli("calendar", "show")
+    assert "ngày 20, lúc 08:00" in out
+    code, _, err = cli("calendar", "set", "--send-time", "22:00")
+    assert code == 2 and "giờ gửi nhắc" in err
+    code, _, err = cli("calendar", "set", "--holiday", "2027-02-30:2027-03-01")
+    assert code == 2 and "ngày nghỉ" in err
+
+
+def test_pause_and_resume_from_the_command_line(cli, db, school):
+    code, out, _ = cli("staff", "pause", "0901234503", "--until", "2027-01-15")
+    assert code == 0 and "Lê Thị Thu Trang đến hết ngày 15/01/2027" in out
+    code, _, err = cli("staff", "pause", "Ai Đó", "--until", "2027-01-15")
+    assert code == 2
+    code, _, err = cli("staff", "pause", "0901234503", "--until", "mai")
+    assert code == 2 and "Không hiểu ngày" in err
+    assert cli("staff", "resume", "Lê Thị Thu Trang")[0] == 0
+    with db.connect() as conn:
+        assert conn.execute(select(Staff.paused_until)).scalars().all() == [None] * 8
