@@ -3,6 +3,7 @@ turns what is due (reminders/planner.py) into outbox rows and drains them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -112,7 +113,8 @@ class ReminderService:
         return total
 
     async def run_once(self) -> DrainReport | None:
-        if self.tick() is None:
+        # Planning a large school takes a while: in a thread, so chats are answered meanwhile.
+        if await asyncio.to_thread(self.tick) is None:
             return None
         return await self.sender.drain()
 
