@@ -19,6 +19,7 @@ class Renderer:
     def __init__(self, override: Path | None = None) -> None:
         folders = [str(override)] if override else []
         folders.append(str(DEFAULT_TEMPLATES))
+        self.folders = [Path(f) for f in folders]
         self.env = Environment(
             loader=ChoiceLoader([FileSystemLoader(f) for f in folders]),
             undefined=StrictUndefined,
@@ -32,6 +33,14 @@ class Renderer:
 
     def text(self, template: str, /, **context: object) -> str:
         return self.env.get_template(template).render(**context).strip()
+
+    def file(self, name: str) -> Path:
+        """A template that is not text (the Word report): the school's own, else ours."""
+        return next(f / name for f in self.folders if (f / name).exists())
+
+    def pairs(self, template: str) -> dict[str, str]:
+        """A "key: text" a line template, as a dict."""
+        return _key_lines(self.text(template))
 
     def label(self, key: str) -> str:
         return self._labels[key]

@@ -20,7 +20,7 @@ from handlers.render import Renderer
 from reminders.clock import FixedClock
 from storage.db import make_engine, session_factory, upgrade
 from storage.evidence_store import EvidenceStore
-from storage.linking import issue_invites
+from storage.linking import issue_invites, link_by_contact
 from storage.models import Base
 from storage.plan_files import read_plan
 from storage.plans import save_plan
@@ -28,6 +28,8 @@ from storage.schools import pick_school
 from storage.staff_repo import import_staff
 from storage.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
+from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
+from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, local
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
@@ -100,7 +102,6 @@ def school(sessions, clock):
 @pytest.fixture
 def chat_as(engine, sessions, clock):
     """chat_as("0901234503") is that staff member, already linked, in a private chat."""
-    from storage.linking import link_by_contact
 
     def make(phone: str, user_id: int | None = None) -> Chat:
         user_id = user_id or int(phone[-6:])
@@ -183,3 +184,27 @@ def cli(db, db_url, tmp_path, monkeypatch, capsys):
         return code, out, err
 
     return run
+
+
+# --- THCS Phú Hữu through a school year (tests/phuhuu.py) ---------------------------------
+
+@pytest.fixture
+def year_clock() -> FixedClock:
+    return FixedClock(local(2023, 7, 1, 2, 0))
+
+
+@pytest.fixture
+def phuhuu(sessions, year_clock):
+    """The school, its staff (linked, chat id = user id), its plan and a calendar with Tết."""
+    if not TABLE_PLAN.exists():
+        pytest.skip("seeds are not here")
+    with sessions.begin() as session:
+        school = pick_school(session, "phuhuu", year_clock, create=True)
+        school.calendar = {"holidays": [NEW_YEAR, TET_2024]}
+        import_staff(session, school, parse_staff_sheet(PHUHUU_FIXTURES / "phuhuu_staff.csv"))
+        save_plan(session, school, read_plan(TABLE_PLAN), year_clock)
+        for phone in PHONES.values():
+            user = phone[-4:]
+            assert link_by_contact(session, phone, user, "test", user, user,
+                                   year_clock).outcome == "linked"
+    return school

@@ -1,5 +1,4 @@
-"""A school year in fast motion: the table plan of THCS Phú Hữu (../shared/seeds), a staff
-list that covers its owner phrases, everyone linked, and a clock the test moves."""
+"""Reminders in fast motion: a recording channel, the reminder service on the test's clock."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,25 +15,14 @@ from reminders.clock import FixedClock
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from reminders.sender import Delivery
-from storage.linking import link_by_contact
-from storage.plan_files import read_plan
-from storage.plans import save_plan
-from storage.schools import pick_school
-from storage.staff_repo import import_staff
-from storage.staff_sheet import parse_staff_sheet
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-TABLE_PLAN = SEEDS / "plan-thcs-table-2023-2024.docx"
-PHONES = {"Tốt": "0912000001", "Hoa": "0912000002", "Đức": "0912000003", "Hà": "0912000004",
-          "Kim": "0912000005", "Nam": "0912000006"}
-TET_2024 = {"from": "2024-02-08", "to": "2024-02-14", "name": "Tết Giáp Thìn"}
-NEW_YEAR = {"from": "2024-01-01", "to": "2024-01-01", "name": "Tết Dương lịch"}
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=TZ)
+from tests.phuhuu import (  # noqa: F401  (re-exported for the tests here)
+    FIXTURES,
+    PHONES,
+    TABLE_PLAN,
+    TZ,
+    chat_of,
+    local,
+)
 
 
 @dataclass
@@ -66,28 +52,6 @@ class Recorder:
 
 
 @pytest.fixture
-def year_clock() -> FixedClock:
-    return FixedClock(local(2023, 7, 1, 2, 0))
-
-
-@pytest.fixture
-def phuhuu(sessions, year_clock):
-    """The school, its staff (linked, chat id = user id), its plan and a calendar with Tết."""
-    if not TABLE_PLAN.exists():
-        pytest.skip("seeds are not here")
-    with sessions.begin() as session:
-        school = pick_school(session, "phuhuu", year_clock, create=True)
-        school.calendar = {"holidays": [NEW_YEAR, TET_2024]}
-        import_staff(session, school, parse_staff_sheet(FIXTURES / "phuhuu_staff.csv"))
-        save_plan(session, school, read_plan(TABLE_PLAN), year_clock)
-        for phone in PHONES.values():
-            user = phone[-4:]
-            assert link_by_contact(session, phone, user, "test", user, user,
-                                   year_clock).outcome == "linked"
-    return school
-
-
-@pytest.fixture
 def recorder(year_clock) -> Recorder:
     return Recorder(year_clock)
 
@@ -112,10 +76,6 @@ def run_until(service, year_clock):
             year_clock.advance(hours=every)
 
     return run
-
-
-def chat_of(name: str) -> str:
-    return PHONES[name][-4:]
 
 
 def week_later(moment: datetime) -> datetime:

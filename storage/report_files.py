@@ -1,0 +1,95 @@
+"""The implementation report as files: a Word document from templates/reports/
+bao-cao-thuc-hien.docx (docxtpl: Jinja2 inside Word, restyled by a school in Word) and an
+Excel workbook with the same cells."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docxtpl import DocxTemplate, Listing
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from handlers.render import Renderer
+from storage.report_data import ReportData
+
+WORD_TEMPLATE = "reports/bao-cao-thuc-hien.docx"
+COLUMNS = ("criterion", "planned", "adjusted", "done", "ongoing", "not_started", "note")
+WIDTHS = (22, 38, 30, 45, 38, 32, 24)
+PLACE = "………………"  # the school's town, written in by hand as on paper forms
+
+
+def cells(data: ReportData, renderer: Renderer) -> list[tuple[int, str, list[dict]]]:
+    """Each standard with its criteria's seven cells as text, the same in both files."""
+    return [(number, title, [{key: renderer.text(f"reports/cell_{key}.j2", row=row)
+                              for key in COLUMNS} for row in rows])
+            for number, title, rows in data.standards]
+
+
+def monitoring_cells(data: ReportData, renderer: Renderer) -> list[dict]:
+    return [{"when": line.when, "content": line.content, "reviewer": line.reviewer,
+             "result": renderer.text("reports/cell_monitoring_result.j2", line=line),
+             "adjustment": renderer.text("reports/cell_monitoring_adjustment.j2", line=line)}
+            for line in data.monitoring]
+
+
+def report_docx(data: ReportData, renderer: Renderer) -> bytes:
+    document = DocxTemplate(renderer.file(WORD_TEMPLATE))
+    standards = [{"number": number, "title": title,
+                  "rows": [{k: Listing(v) for k, v in row.items()} for row in rows]}
+                 for number, title, rows in cells(data, renderer)]
+    document.render({
+        "school": data.school, "school_year": data.school_year, "place": PLACE,
+        "made_on": data.made_on, "principal": data.principal,
+        "period_label": renderer.text("reports/period_names.j2", period=data.period),
+        "standards": standards, "evidence": data.evidence,
+        "monitoring": monitoring_cells(data, renderer),
+    }, autoescape=True)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
+    words = renderer.pairs("reports/report_words.j2")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = words["sheet_report"]
+    period = renderer.text("reports/period_names.j2", period=data.period)
+    sheet.append([words["title"]])
+    sheet.append([renderer.text("reports/subtitle.j2", data=data, period=period)])
+    sheet.append([words[f"col_{key}"] for key in COLUMNS])
+    _bold(sheet, sheet.max_row)
+    for number, title, rows in cells(data, renderer):
+        sheet.append([renderer.text("reports/standard_heading.j2", number=number,
+                                    title=title)])
+        _bold(sheet, sheet.max_row)
+        for row in rows:
+            sheet.append([row[key] for key in COLUMNS])
+    for index, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for line in sheet.iter_rows(min_row=4):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    evidence = book.create_sheet(words["sheet_evidence"])
+    evidence.append([words[k] for k in ("ev_code", "ev_criterion", "ev_task", "ev_name",
+                                         "ev_author", "ev_date")])
+    _bold(evidence, 1)
+    for item in data.evidence:
+        evidence.append([item.code, item.criterion, item.task, item.name, item.author,
+                         item.on.strftime("%d/%m/%Y")])
+    if data.monitoring:
+        monitoring = book.create_sheet(words["sheet_monitoring"])
+        keys = ("when", "content", "result", "adjustment", "reviewer")
+        monitoring.append([words[f"mon_{k}"] for k in keys])
+        _bold(monitoring, 1)
+        for line in monitoring_cells(data, renderer):
+            monitoring.append([line[k] for k in keys])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bold(sheet, row: int) -> None:
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
