@@ -16,6 +16,7 @@ from storage.schools import school_calendar
 from storage.staff_repo import is_board
 
 FLOW = "calendar"
+BUTTONS = "cal:"  # the buttons of this dialogue
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 _HOLIDAY = re.compile(rf"^\s*({_DATE})\s*(?:(?:-|–|đến|den)\s*({_DATE}))?\s*(.*)$",
                       re.IGNORECASE)

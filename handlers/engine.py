@@ -13,6 +13,7 @@ from handlers import (
     pause_chat,
     plan_upload,
     reminder_actions,
+    report_chat,
     update_flow,
 )
 from handlers.messages import Attachment, Fetch, Incoming, Reply
@@ -29,7 +30,7 @@ from storage.staff_repo import is_board, linked_staff, mark_reachable
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
-SHORT_FLOWS = {calendar_chat.FLOW: calendar_chat, pause_chat.FLOW: pause_chat}
+SHORT_FLOWS = {m.FLOW: m for m in (calendar_chat, pause_chat, report_chat)}
 
 
 class Engine:
@@ -158,7 +159,7 @@ class Engine:
             return False
         elif msg.choice is not None and msg.choice.startswith("cal:"):
             calendar_chat.button(turn)
-        elif msg.choice is not None and not msg.choice.startswith("pause:"):
+        elif msg.choice is not None and not msg.choice.startswith(flow.BUTTONS):
             turn.say("chat/stale_button.j2")
         elif msg.text or msg.choice:
             flow.answer(turn)
@@ -201,11 +202,13 @@ class Engine:
             show_progress(turn)
         elif command == "lich":
             calendar_chat.show(turn)
-        elif command == "tamdung":
+        elif command in ("tamdung", "baocao"):
             if step is not None:
                 turn.say("chat/already_updating.j2")
-            else:
+            elif command == "tamdung":
                 pause_chat.begin(turn)
+            else:
+                report_chat.begin(turn)
         elif command == "start":
             onboarding.start(turn)
         else:

@@ -44,6 +44,8 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     ask_contact: str | None = None  # label of a share-my-phone button
     remove_keyboard: bool = False
+    document: tuple[str, bytes] | None = None  # (file name, content), `text` its caption
+    photo: bytes | None = None  # a PNG, `text` its caption
 
 
 Fetch = Callable[[Attachment], Awaitable[bytes]]

@@ -15,6 +15,7 @@ from storage.staff_repo import active_staff, is_board
 from storage.text import fold_words
 
 FLOW = "pause"
+BUTTONS = "pause:"  # the buttons of this dialogue
 MAX_CHOICES = 8
 
 

@@ -28,7 +28,8 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "TV": ("thu vien", "nv thu vien", "nhan vien thu vien"),
     "YT": ("y te", "nv y te", "nhan vien y te"),
     "NV": ("nv", "nhan vien", "nv van phong"),
-    "GS": ("to giam sat", "giam sat"),
+    "GS": ("to giam sat", "giam sat", "thanh vien to giam sat", "to truong to giam sat",
+           "tv to giam sat"),
 }
 # Roles that also carry a broader one.
 IMPLIES = {
@@ -36,6 +37,7 @@ IMPLIES = {
     "KT": {"NV"}, "VT": {"NV"}, "TB": {"NV"}, "TV": {"NV"}, "YT": {"NV"},
 }
 BOARD = {"HT", "PHT"}
+MONITOR = "GS"
 BOARD_ALIASES = ("bgh", "ban giam hieu")
 EVERYONE_ALIASES = ("toan the cb gv nv", "cb gv nv", "cbgvnv", "toan truong", "tap the su pham",
                     "toan the can bo giao vien nhan vien", "hoi dong su pham")

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Account, School, Staff
-from storage.owners import BOARD, staff_roles
+from storage.owners import BOARD, MONITOR, staff_roles
 from storage.staff_sheet import StaffRow
 from storage.text import fold_words
 
@@ -74,6 +74,11 @@ def linked_staff(session: Session, channel: str, user_id: str) -> list[Staff]:
 
 def is_board(member: Staff) -> bool:
     return bool(staff_roles(member) & BOARD)
+
+
+def is_monitor(member: Staff) -> bool:
+    """A member of the plan's monitoring team (tổ giám sát)."""
+    return MONITOR in staff_roles(member)
 
 
 def mark_reachable(session: Session, channel: str, user_id: str) -> None:

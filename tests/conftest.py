@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.app import build_app
 from bot.cli import main
@@ -29,7 +29,7 @@ from storage.staff_repo import import_staff
 from storage.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
 from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
-from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, local
+from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, chat_of, local
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
@@ -203,8 +203,51 @@ def phuhuu(sessions, year_clock):
         school.calendar = {"holidays": [NEW_YEAR, TET_2024]}
         import_staff(session, school, parse_staff_sheet(PHUHUU_FIXTURES / "phuhuu_staff.csv"))
         save_plan(session, school, read_plan(TABLE_PLAN), year_clock)
-        for phone in PHONES.values():
-            user = phone[-4:]
+        for name, phone in PHONES.items():
+            user = chat_of(name)
             assert link_by_contact(session, phone, user, "test", user, user,
                                    year_clock).outcome == "linked"
     return school
+
+
+@pytest.fixture
+def year_of_updates(sessions, phuhuu, year_clock, evidence):
+    """Phú Hữu's 2023-2024 as lived: every status, late reasons, photos and a file, a task
+    edited and one removed when the plan was re-imported in January, one never updated."""
+    from storage.models import School, Staff, Task
+    from storage.updates import record_update
+
+    def update(when, who, timeline, status, done=None, reason=None, files=()):
+        year_clock.advance(seconds=(when - year_clock.now()).total_seconds())
+        with sessions.begin() as session:
+            author = session.scalar(select(Staff).where(Staff.name == who))
+            task = session.scalar(select(Task).where(Task.timeline == timeline,
+                                                     Task.closed_at.is_(None)))
+            stored = [evidence.save("phuhuu", task.criterion.code, kind, data, name, mime,
+                                    year_clock.now()).to_dict()
+                      for kind, data, name, mime in files]
+            record_update(session, task, author.id, status, done, reason, stored, year_clock)
+
+    photo = ("photo", b"\x89PNG-evidence", None, "image/jpeg")
+    update(local(2023, 7, 20, 9), "Võ Thị Kim", "Tháng 7 năm 2023", "done",
+           "Đã sửa 6 phòng học, chống thấm trần.", files=[photo])
+    update(local(2023, 10, 5, 15), "Nguyễn Văn Tốt", "Hàng tháng", "in_progress",
+           "Đã tập huấn 2 buổi cho hội đồng trường.",
+           files=[("document", b"%PDF-1.4 minutes", "bien-ban.pdf", "application/pdf")])
+    update(local(2023, 11, 10, 10), "Nguyễn Văn Tốt", "Năm học 2023-2024", "late",
+           "Đã họp chi bộ.", "Chờ hướng dẫn của Đảng ủy phường.")
+    update(local(2023, 12, 1, 10), "Nguyễn Văn Tốt", "Hàng năm", "not_started",
+           reason="Chưa họp được Ban đại diện cha mẹ học sinh.")
+
+    year_clock.advance(seconds=(local(2024, 1, 20, 9) - year_clock.now()).total_seconds())
+    draft = read_plan(TABLE_PLAN)
+    (quy_che,) = [c for c in draft.criteria if c.id == "4.2"]
+    quy_che.tasks[0].text = "Xây dựng quy chế phối hợp với Ban đại diện CMHS, họp mỗi học kỳ"
+    draft.criteria = [c for c in draft.criteria if c.id != "5.2"]
+    with sessions.begin() as session:
+        save_plan(session, session.get(School, phuhuu.id), draft, year_clock)
+
+    update(local(2024, 3, 1, 14), "Trần Thị Hoa", "Năm học 2024 – 2025 có đủ nhà vệ sinh cho HS",
+           "done", "In tem phân loại rác, đặt thùng rác 3 loại.",
+           files=[photo, ("photo", b"\x89PNG-second", None, "image/jpeg")])
+    return phuhuu

@@ -12,6 +12,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096
-COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung")
+MAX_CAPTION = 1024
+COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung",
+            "baocao")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
 SEND_ATTEMPTS = 4
@@ -185,6 +188,8 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 async def send_reply(bot: Bot, chat_id: str, reply: Reply,
                      limiter: RateLimiter | None = None) -> bool:
     """Send one reply; the markup goes with the last piece. False when it could not go."""
+    if reply.document is not None or reply.photo is not None:
+        return await _send_file(bot, chat_id, reply, limiter)
     pieces = split_text(reply.text)
     for index, piece in enumerate(pieces):
         keyboard = markup(reply) if index == len(pieces) - 1 else None
@@ -193,13 +198,32 @@ async def send_reply(bot: Bot, chat_id: str, reply: Reply,
     return True
 
 
+async def _send_file(bot: Bot, chat_id: str, reply: Reply,
+                     limiter: RateLimiter | None) -> bool:
+    async def send() -> None:
+        caption = reply.text[:MAX_CAPTION] or None
+        if reply.photo is not None:
+            await bot.send_photo(chat_id=chat_id, photo=reply.photo, caption=caption)
+        else:
+            name, data = reply.document
+            await bot.send_document(chat_id=chat_id, document=InputFile(data, filename=name),
+                                    caption=caption)
+
+    return await _with_retries(chat_id, send, limiter)
+
+
 async def _send_text(bot: Bot, chat_id: str, text: str, keyboard,
                      limiter: RateLimiter | None) -> bool:
+    return await _with_retries(chat_id, lambda: bot.send_message(
+        chat_id=chat_id, text=text, reply_markup=keyboard), limiter)
+
+
+async def _with_retries(chat_id: str, send, limiter: RateLimiter | None) -> bool:
     for attempt in range(SEND_ATTEMPTS):
         if limiter is not None:
             await limiter.take(chat_id, per_chat=False)
         try:
-            await bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard)
+            await send()
             return True
         except RetryAfter as exc:
             delay = exc.retry_after

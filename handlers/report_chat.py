@@ -1,0 +1,88 @@
+"""/baocao: the implementation report for the board and the monitoring team — which period
+(học kỳ I, the whole year, or dates typed in), then the Word and Excel files."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.messages import Reply
+from handlers.turn import Turn
+from reminders.calendar import parse_day
+from storage.conversations import save_step
+from storage.models import School
+from storage.plans import current_plan
+from storage.report_data import Period, period_of, report_data
+from storage.report_files import report_docx, report_xlsx
+from storage.staff_repo import is_board, is_monitor
+
+FLOW = "report"
+BUTTONS = "rp:"  # the buttons of this dialogue
+_RANGE = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})\s*(?:-|–|đến|den)\s*(\d{1,2}/\d{1,2}/\d{4})",
+                    re.IGNORECASE)
+
+
+def may_report(turn: Turn) -> School | None:
+    """The school whose reports this person may read: board or monitoring team."""
+    member = next((m for m in turn.staff if is_board(m) or is_monitor(m)), None)
+    return turn.session.get(School, member.school_id) if member else None
+
+
+def begin(turn: Turn) -> None:
+    school = may_report(turn)
+    if school is None:
+        turn.say("chat/report_refused.j2")
+        return
+    if current_plan(turn.session, school.id) is None:
+        turn.say("chat/report_no_plan.j2")
+        return
+    save_step(turn.conversation, FLOW, "period", {"school_id": school.id}, turn.clock)
+    prompt(turn)
+
+
+def prompt(turn: Turn) -> None:
+    if turn.conversation.step == "range":
+        turn.say("chat/report_ask_range.j2")
+        return
+    turn.say("chat/report_ask_period.j2", [
+        [turn.button("button.report_hk1", "rp:hk1"), turn.button("button.report_year", "rp:year")],
+        [turn.button("button.report_range", "rp:range")]])
+
+
+def answer(turn: Turn) -> None:
+    school = turn.session.get(School, turn.conversation.data["school_id"])
+    choice = (turn.msg.choice or "").removeprefix("rp:")
+    if turn.conversation.step == "range" and turn.msg.text:
+        match = _RANGE.search(turn.msg.text)
+        try:
+            period = Period("range", parse_day(match.group(1)), parse_day(match.group(2)))
+        except (AttributeError, ValueError):
+            period = None
+        if period is None or period.end < period.start:
+            turn.say("chat/report_retry_range.j2")
+            return
+        _send(turn, school, period)
+    elif choice in ("hk1", "year"):
+        _send(turn, school, period_of(turn.session, school, choice))
+    elif choice == "range":
+        save_step(turn.conversation, FLOW, "range", turn.conversation.data, turn.clock)
+        prompt(turn)
+    else:
+        prompt(turn)
+
+
+def cancel(turn: Turn) -> None:
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    turn.say("chat/report_cancelled.j2")
+
+
+def _send(turn: Turn, school: School, period: Period) -> None:
+    save_step(turn.conversation, None, None, {}, turn.clock)
+    today = turn.clock.now().date()
+    data = report_data(turn.session, school, period, today)
+    name = turn.renderer.text("reports/file_name.j2", school=school, period=period)
+    caption = turn.renderer.text("chat/report_ready.j2", data=data, period=turn.renderer.text(
+        "reports/period_names.j2", period=period))
+    turn.replies.append(Reply(caption, document=(f"{name}.docx",
+                                                 report_docx(data, turn.renderer))))
+    turn.replies.append(Reply(turn.renderer.text("chat/report_excel.j2"),
+                              document=(f"{name}.xlsx", report_xlsx(data, turn.renderer))))
