@@ -23,7 +23,9 @@ from storage.models import Setting, Staff
 from storage.phones import normalize_phone
 from storage.plan_files import read_plan
 from storage.plan_sheet import write_plan_template
-from storage.plans import reschedule, resolve_owners, save_plan
+from storage.plans import current_plan, reschedule, resolve_owners, save_plan
+from storage.report_data import period_of, report_data
+from storage.report_files import report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.staff_repo import active_staff, import_staff
 from storage.staff_sheet import parse_staff_sheet
@@ -73,6 +75,14 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (not included)")
     preview.add_argument("--json", action="store_true", help="one JSON object a line")
     _school_option(preview)
+
+    report = commands.add_parser("report", help="the implementation report, Word or Excel")
+    report.add_argument("--period", default="year",
+                        help="hk1, year or FROM:TO with dates YYYY-MM-DD (default year)")
+    report.add_argument("--format", choices=("docx", "xlsx"),
+                        help="default: from the file name of --out")
+    report.add_argument("--out", type=Path, required=True, help="the file to write")
+    _school_option(report)
 
     calendar = commands.add_parser("calendar", help="the school calendar")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
@@ -157,6 +167,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return reminders_preview(args, settings)
     if args.command == "calendar":
         return calendar_command(args, settings)
+    if args.command == "report":
+        return report_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
     raise AssertionError(args.command)
@@ -323,3 +335,24 @@ def _day(text: str):
         return parse_day(text)
     except ValueError as exc:
         raise InputError("date_bad", text=text) from exc
+
+
+def report_command(args: argparse.Namespace, settings: Settings) -> int:
+    kind = args.format or args.out.suffix.lower().lstrip(".")
+    if kind not in ("docx", "xlsx"):
+        raise InputError("report_format", name=args.out.name)
+    app = build_app(settings)
+    with app.sessions() as session:
+        school = pick_school(session, args.school, app.clock)
+        if current_plan(session, school.id) is None:
+            raise InputError("report_no_plan")
+        try:
+            period = period_of(session, school, args.period)
+        except ValueError as exc:
+            raise InputError("report_period", text=args.period) from exc
+        today = app.clock.now().astimezone(ZoneInfo(school.timezone)).date()
+        data = report_data(session, school, period, today)
+    write = report_docx if kind == "docx" else report_xlsx
+    args.out.write_bytes(write(data, app.renderer))
+    _say(app, "cli/report_written.j2", file=args.out, data=data)
+    return 0

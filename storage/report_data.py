@@ -93,7 +93,10 @@ def period_of(session: Session, school: School, key: str) -> Period:
     """'hk1', 'year' or 'YYYY-MM-DD:YYYY-MM-DD' on the school's calendar and plan year."""
     if ":" in key:
         start, _, end = key.partition(":")
-        return Period("range", date.fromisoformat(start), date.fromisoformat(end))
+        period = Period("range", date.fromisoformat(start), date.fromisoformat(end))
+        if period.end < period.start:
+            raise ValueError(key)
+        return period
     plan = current_plan(session, school.id)
     cal = school_calendar(school)
     first = school_year_start(plan.school_year if plan else None) or date.today().year

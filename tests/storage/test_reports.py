@@ -146,3 +146,17 @@ def test_a_57_2026_plan_gets_its_codes_and_monitoring_table(sessions, renderer, 
     assert [[c.text for c in r.cells][:3] for r in monitoring.rows[1:]] == [
         ["Cuối học kỳ I", data.monitoring[0].content, "1/6 nhiệm vụ hoàn thành"],
         ["Cuối năm học", data.monitoring[1].content, "Chưa đến thời điểm theo dõi"]]
+
+
+def test_the_report_from_the_command_line(cli, year_of_updates, tmp_path):
+    code, out, _ = cli("report", "--period", "hk1", "--out", str(tmp_path / "hk1.docx"))
+    assert code == 0 and "việc xong" in out
+    assert len(docx.Document(tmp_path / "hk1.docx").tables) >= 3
+    code, _, _ = cli("report", "--period", "2023-09-01:2023-12-31", "--format", "xlsx",
+                     "--out", str(tmp_path / "q"))
+    book = openpyxl.load_workbook(BytesIO((tmp_path / "q").read_bytes()))
+    assert code == 0 and book.sheetnames[0] == "Báo cáo"
+    code, _, err = cli("report", "--period", "hk3", "--out", str(tmp_path / "x.docx"))
+    assert code == 2 and "Không hiểu giai đoạn" in err
+    code, _, err = cli("report", "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and ".docx hoặc .xlsx" in err
