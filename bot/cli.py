@@ -24,6 +24,8 @@ from storage.phones import normalize_phone
 from storage.plan_files import read_plan
 from storage.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
+from storage.charts import progress_chart
+from storage.digest_data import digest_data
 from storage.report_data import period_of, report_data
 from storage.report_files import report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
@@ -83,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
                         help="default: from the file name of --out")
     report.add_argument("--out", type=Path, required=True, help="the file to write")
     _school_option(report)
+
+    digest = commands.add_parser("digest", help="the principal's weekly digest, as of a day")
+    digest.add_argument("--as-of", help="YYYY-MM-DD (default today)")
+    digest.add_argument("--chart", type=Path,
+                        help="where to write the chart (default digest-DAY.png here)")
+    _school_option(digest)
 
     calendar = commands.add_parser("calendar", help="the school calendar")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
@@ -169,6 +177,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return calendar_command(args, settings)
     if args.command == "report":
         return report_command(args, settings)
+    if args.command == "digest":
+        return digest_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
     raise AssertionError(args.command)
@@ -355,4 +365,20 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
     write = report_docx if kind == "docx" else report_xlsx
     args.out.write_bytes(write(data, app.renderer))
     _say(app, "cli/report_written.j2", file=args.out, data=data)
+    return 0
+
+
+def digest_command(args: argparse.Namespace, settings: Settings) -> int:
+    app = build_app(settings)
+    with app.sessions() as session:
+        school = pick_school(session, args.school, app.clock)
+        tz = ZoneInfo(school.timezone)
+        as_of = _day(args.as_of) if args.as_of else app.clock.now().astimezone(tz).date()
+        digest = digest_data(session, school, as_of)
+    if digest is None:
+        raise InputError("report_no_plan")
+    chart = args.chart or Path(f"digest-{as_of.isoformat()}.png")
+    chart.write_bytes(progress_chart(digest, app.renderer))
+    _say(app, "reports/digest.j2", digest=digest)
+    _say(app, "cli/digest_chart.j2", file=chart)
     return 0
