@@ -126,6 +126,11 @@ CALENDAR_OPTIONS = {
     "nudge_days": "days before an unanswered check-in is followed up (0: never)",
     "review_days": "days before the end of a term to ask for the review",
     "grace_hours": "how late a reminder may still go out after the bot was down",
+    "digest_day": "day of the board's weekly digest, e.g. mon",
+    "digest_time": "hour of the weekly digest, e.g. 07:00",
+    "alert_time": "hour of the daily look for overdue tasks, e.g. 07:30",
+    "escalate_days": "days between the steps of an overdue alert (owner, group leader, "
+                     "monitoring team, principal)",
 }
 
 

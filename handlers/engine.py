@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import (
+    board_chat,
     calendar_chat,
     onboarding,
+    overdue_chat,
     pause_chat,
     plan_upload,
     reminder_actions,
@@ -67,7 +69,9 @@ class Engine:
         staff = linked_staff(session, msg.channel, msg.user_id)
         turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence)
         if not msg.private:
-            if msg.command:
+            if msg.command == board_chat.REGISTER:
+                board_chat.register(turn)
+            elif msg.command:
                 turn.say("chat/private_only.j2")
             return turn, False
         if not staff:
@@ -202,6 +206,8 @@ class Engine:
             show_progress(turn)
         elif command == "lich":
             calendar_chat.show(turn)
+        elif command == "quahan":
+            overdue_chat.show(turn)
         elif command in ("tamdung", "baocao"):
             if step is not None:
                 turn.say("chat/already_updating.j2")

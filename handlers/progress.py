@@ -1,21 +1,32 @@
-"""/tiendo: progress by standard and criterion, for the board (HT, PHT)."""
+"""/tiendo: progress by standard and criterion — the whole school for the board and the
+monitoring team, their own tổ for a group leader (TTCM)."""
 
 from __future__ import annotations
 
 from handlers.turn import Turn
 from storage.models import School
+from storage.owners import staff_roles
 from storage.plans import current_plan
 from storage.progress import school_progress
-from storage.staff_repo import is_board
+from storage.staff_repo import active_staff, is_board, is_monitor
+from storage.text import fold_words
 
 
 def show_progress(turn: Turn) -> None:
-    boards = [m for m in turn.staff if is_board(m)]
-    if not boards:
-        turn.say("chat/board_only.j2")
-        return
-    for member in boards:
+    shown = False
+    for member in turn.staff:
         school = turn.session.get(School, member.school_id)
-        turn.say("chat/progress.j2", school=school,
-                 plan=current_plan(turn.session, school.id),
-                 progress=school_progress(turn.session, school.id))
+        plan = current_plan(turn.session, school.id)
+        if is_board(member) or is_monitor(member):
+            progress, group = school_progress(turn.session, school.id), None
+        elif "TTCM" in staff_roles(member) and member.group:
+            group = member.group
+            owners = {m.id for m in active_staff(turn.session, school.id)
+                      if fold_words(m.group or "") == fold_words(group)}
+            progress = school_progress(turn.session, school.id, owners)
+        else:
+            continue
+        turn.say("chat/progress.j2", school=school, plan=plan, progress=progress, group=group)
+        shown = True
+    if not shown:
+        turn.say("chat/progress_refused.j2")

@@ -40,6 +40,10 @@ class SchoolCalendar:
     nudge_days: int = 3
     review_days: int = 14
     grace_hours: int = 24
+    digest_day: int = 0  # Monday
+    digest_time: time = time(7, 0)
+    alert_time: time = time(7, 30)  # the daily look for overdue tasks
+    escalate_days: int = 3  # owner, then group leader, monitoring team, principal
 
     # --- the school year ------------------------------------------------------------------
 
@@ -112,6 +116,10 @@ class SchoolCalendar:
             "nudge_days": self.nudge_days,
             "review_days": self.review_days,
             "grace_hours": self.grace_hours,
+            "digest_day": WEEKDAYS[self.digest_day],
+            "digest_time": f"{self.digest_time:%H:%M}",
+            "alert_time": f"{self.alert_time:%H:%M}",
+            "escalate_days": self.escalate_days,
         }
 
     @classmethod
@@ -132,8 +140,9 @@ class SchoolCalendar:
             except (ValueError, TypeError, KeyError, IndexError) as exc:
                 raise ValueError(name) from exc
         cal = replace(self, **changes)
-        if cal.quiet(cal.send_time):
-            raise ValueError("send_time")
+        for name in ("send_time", "digest_time", "alert_time"):
+            if cal.quiet(getattr(cal, name)):
+                raise ValueError(name)
         return cal
 
 
@@ -154,8 +163,10 @@ def _parse_setting(name: str, value: object) -> dict:
     if name == "quiet_hours":
         start, end = str(value).split("-")
         return {"quiet_start": _clock(start), "quiet_end": _clock(end)}
-    if name == "send_time":
-        return {"send_time": _clock(str(value))}
+    if name in ("send_time", "digest_time", "alert_time"):
+        return {name: _clock(str(value))}
+    if name == "digest_day":
+        return {"digest_day": WEEKDAYS.index(str(value).strip().lower()[:3])}
     if name == "checkin_day":
         day = int(value)
         if not 1 <= day <= 28:
@@ -167,6 +178,11 @@ def _parse_setting(name: str, value: object) -> dict:
         if not days or min(days) < 0:
             raise ValueError(name)
         return {"deadline_days": days}
+    if name == "escalate_days":
+        days = int(value)
+        if days < 1:
+            raise ValueError(name)
+        return {name: days}
     if name in ("nudge_days", "review_days", "grace_hours"):
         number = int(value)
         if number < 0:

@@ -19,6 +19,7 @@ from reminders.limits import RateLimiter
 from reminders.messages import compose
 from reminders.planner import due_reminders
 from reminders.sender import DrainReport, OutboxSender, Transport
+from reminders.upward import enqueue_upward
 from storage.leases import give_up, hold
 from storage.models import OutboxMessage, Plan, School
 from storage.outbox import DROPPED, PENDING, add_message, release_claims
@@ -72,6 +73,8 @@ def enqueue_due(session: Session, school: School, renderer: Renderer,
             continue
         row.body = compose(renderer, session, state, due, row.id)
         report.queued += 1
+    report.queued += enqueue_upward(session, school, renderer, now, since, reach,
+                                    state.calendar)
     return report
 
 

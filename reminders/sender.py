@@ -8,6 +8,7 @@ case the Bot API cannot settle)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -155,8 +156,10 @@ class OutboxSender:
         transport = self.transports.get(row.channel)
         if transport is None:
             return Delivery("rejected", error=f"no transport for {row.channel}")
+        photo = row.body.get("photo")
         reply = Reply(row.body["text"], [[Button(label, data) for label, data in line]
-                                         for line in row.body.get("buttons", [])])
+                                         for line in row.body.get("buttons", [])],
+                      photo=base64.b64decode(photo) if photo else None)
         delivery = Delivery("error")
         for attempt in range(TRIES_IN_PLACE):
             delivery = await transport.deliver(row.chat_id, reply)

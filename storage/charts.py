@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from handlers.render import Renderer
 from storage.digest_data import Digest
 from storage.progress import BUCKETS
@@ -17,6 +14,11 @@ COLOURS = {"done": "#2e7d32", "in_progress": "#1e88e5", "late": "#f9a825",
 
 
 def progress_chart(digest: Digest, renderer: Renderer) -> bytes:
+    # Imported here: matplotlib takes a while to load and writes its font cache under the
+    # home folder; a bot that never draws (the demo) should do neither.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     words = renderer.pairs("reports/chart_words.j2")
     figure = Figure(figsize=(6.4, 1.4 + 0.55 * len(digest.standards)), dpi=120)
     FigureCanvasAgg(figure)

@@ -63,6 +63,9 @@ class School(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # reminders/calendar.py SchoolCalendar.to_json(); None means the defaults.
     calendar: Mapped[dict | None] = mapped_column(JSON)
+    # The board's group chat, registered with /dangky there: it gets the weekly digest too.
+    board_channel: Mapped[str | None] = mapped_column(String(20))
+    board_chat_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Staff(Base):
@@ -338,3 +341,20 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OverdueAlert(Base):
+    """One step of the overdue ladder said to one person about one task, in one week: the
+    owner, then the group leader, the monitoring team, the principal; weekly while late."""
+
+    __tablename__ = "overdue_alerts"
+    __table_args__ = (UniqueConstraint("task_id", "step", "week", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    step: Mapped[int] = mapped_column(Integer)
+    week: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

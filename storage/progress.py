@@ -32,10 +32,14 @@ class Progress:
     standards: list[tuple[Counts, list[Counts]]]
 
 
-def school_progress(session: Session, school_id: int) -> Progress:
+def school_progress(session: Session, school_id: int,
+                    owners: set[int] | None = None) -> Progress:
+    """The whole school's open tasks, or those owned by any of `owners` (a tổ)."""
     overall = Counts("all")
     standards: dict[int, tuple[Counts, dict[str, Counts]]] = {}
     for task in open_tasks(session, school_id):
+        if owners is not None and not owners & {o.staff_id for o in task.owners}:
+            continue
         criterion = task.criterion
         standard, criteria = standards.setdefault(
             criterion.standard, (Counts(str(criterion.standard)), {}))

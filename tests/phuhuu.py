@@ -12,7 +12,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TABLE_PLAN = SEEDS / "plan-thcs-table-2023-2024.docx"
 PHONES = {"Tốt": "0912000001", "Hoa": "0912000002", "Đức": "0912000003", "Hà": "0912000004",
-          "Kim": "0912000005", "Nam": "0912000006"}
+          "Kim": "0912000005", "Nam": "0912000006", "Sát": "0912000007"}
 TET_2024 = {"from": "2024-02-08", "to": "2024-02-14", "name": "Tết Giáp Thìn"}
 NEW_YEAR = {"from": "2024-01-01", "to": "2024-01-01", "name": "Tết Dương lịch"}
 

@@ -35,7 +35,7 @@ CHANNEL = "telegram"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung",
-            "baocao")
+            "baocao", "quahan")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
 SEND_ATTEMPTS = 4

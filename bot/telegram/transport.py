@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.telegram.adapter import markup, split_text
+from bot.telegram.adapter import MAX_CAPTION, markup, split_text
 from handlers.messages import Reply
 from reminders.sender import Delivery
 
@@ -19,6 +19,10 @@ class TelegramTransport:
         pieces = split_text(reply.text)
         message_id = None
         try:
+            if reply.photo is not None:
+                sent = await self.bot.send_photo(chat_id=chat_id, photo=reply.photo,
+                                                 caption=reply.text[:MAX_CAPTION] or None)
+                return Delivery("sent", message_id=str(sent.message_id))
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
                 sent = await self.bot.send_message(chat_id=chat_id, text=piece,

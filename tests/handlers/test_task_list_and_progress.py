@@ -19,9 +19,11 @@ async def test_my_tasks_show_criterion_text_status_and_last_update(chat_as, scho
     assert "Đang thực hiện (cập nhật 02/11/2026)" in answer
 
 
-async def test_progress_is_for_the_board_only(chat_as, school):
-    trang = chat_as(TRANG)
-    assert "dành cho Ban giám hiệu" in await trang.send("/tiendo")
+async def test_progress_of_the_school_for_the_board_of_the_tổ_for_its_leader(chat_as, school):
+    assert "dành cho Ban giám hiệu" in await chat_as("0901234504").send("/tiendo")  # GVCN
+    mine = await chat_as(TRANG).send("/tiendo")
+    assert "của Tổ Toán - Tin" in mine and "Toàn kế hoạch: 0/5" in mine
+    assert "Toàn kế hoạch: 0/10" in await chat_as(HANH).send("/tiendo")
 
 
 async def test_progress_counts_by_standard_and_criterion(chat_as, school):

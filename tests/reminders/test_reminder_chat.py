@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService, enqueue_due
@@ -141,8 +141,11 @@ async def test_two_processes_never_send_the_same_reminder(
     move_to(clock, local(2026, 11, 25, 8, 0))
     first, second = await asyncio.gather(demo_reminders.run_once(), other.run_once())
     assert (first is None) != (second is None)  # one of them holds the lease
-    ids = [s.reminder_id for s in demo_recorder.sent]
-    assert len(ids) == 5 and len(set(ids)) == 5
+    with sessions() as session:
+        sent = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.status == "sent"))
+        kinds = sorted(sent)
+    assert kinds == ["monthly"] * 5 + ["overdue"] * 2  # 1.1 was due 31/10: HT and PHT
+    assert len(demo_recorder.sent) == len(kinds)
 
 
 async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
@@ -150,7 +153,7 @@ async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
     for phone in ("0901234501", "0901234502", TRANG):
         chat_as(phone)
     move_to(clock, local(2026, 11, 25, 8, 0))
-    with sessions.begin() as session:  # a process took the lease, queued, claimed two, died
+    with sessions.begin() as session:  # a process took the lease, queued five, claimed two, died
         assert hold(session, "reminders", "dead", clock.now(), 30)
     demo_reminders.tick()  # not the holder: nothing happens
     assert demo_reminders.leading is False
@@ -159,7 +162,11 @@ async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
                     clock.now())
         ids = session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending")
                               .order_by(OutboxMessage.id)).all()
-        assert len(ids) == 3 and all(claim(session, i, "dead", clock.now()) for i in ids[:2])
+        assert len(ids) == 5 and all(claim(session, i, "dead", clock.now()) for i in ids[:2])
     clock.advance(seconds=31)  # its lease runs out
     await demo_reminders.run_once()
-    assert sorted(s.reminder_id for s in demo_recorder.sent) == list(ids)
+    with sessions() as session:
+        assert session.scalars(select(OutboxMessage.status).where(
+            OutboxMessage.id.in_(ids))).all() == ["sent"] * 5
+        assert len(demo_recorder.sent) == session.scalar(select(func.count()).where(
+            OutboxMessage.status == "sent"))

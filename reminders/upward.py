@@ -1,0 +1,175 @@
+"""Messages upward, computed each tick like the reminders and written to the same outbox:
+the weekly digest (text and chart) to the board and its group chat, and the overdue
+ladder — the owner, then their group leader, the monitoring team, the principal, each
+step once and again weekly while the task stays late."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from handlers.render import Renderer
+from reminders.calendar import SchoolCalendar
+from storage.charts import progress_chart
+from storage.digest_data import digest_data
+from storage.models import OutboxMessage, OverdueAlert, School, Staff, Task
+from storage.outbox import PENDING, add_message
+from storage.owners import BOARD, MONITOR, staff_roles
+from storage.plans import current_plan
+from storage.reminder_state import Address
+from storage.staff_repo import active_staff
+from storage.text import fold_words
+from storage.timelines import school_year_start
+
+STEPS = ("owner", "leader", "monitor", "principal")
+DATED = ("deadline", "period")
+
+
+@dataclass(frozen=True)
+class Alert:
+    task: Task
+    step: int
+    week: int
+    days: int
+
+
+def enqueue_upward(session: Session, school: School, renderer: Renderer, now: datetime,
+                   since: datetime, reach: dict[int, Address], cal: SchoolCalendar) -> int:
+    """How many messages were queued."""
+    tz = ZoneInfo(school.timezone)
+    return (_digest(session, school, renderer, now, since, reach, cal, tz)
+            + _overdue(session, school, renderer, now, since, reach, cal, tz))
+
+
+# --- the weekly digest -------------------------------------------------------------------
+
+def _digest(session: Session, school: School, renderer: Renderer, now: datetime,
+            since: datetime, reach: dict[int, Address], cal: SchoolCalendar,
+            tz: ZoneInfo) -> int:
+    plan = current_plan(session, school.id)
+    first = school_year_start(plan.school_year) if plan else None
+    local_now = now.astimezone(tz)
+    day = local_now.date() - timedelta(days=local_now.weekday() - cal.digest_day)
+    at = cal.next_allowed(datetime.combine(day, cal.digest_time, tzinfo=tz))
+    if (first is None or not cal.start(first) <= day <= cal.end(first) + timedelta(days=7)
+            or at > local_now or at < since
+            or local_now - at > timedelta(hours=cal.grace_hours)):
+        return 0
+    week = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+    to = [(m.id, reach[m.id]) for m in active_staff(session, school.id)
+          if staff_roles(m) & BOARD and m.id in reach]
+    if school.board_chat_id:
+        to.append((None, Address(school.board_channel, school.board_chat_id)))
+    known = set(session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.school_id == school.id, OutboxMessage.period == week)))
+    to = [(staff_id, address) for staff_id, address in to
+          if f"digest:{week}:{staff_id or 'group'}" not in known]
+    if not to:
+        return 0
+    digest = digest_data(session, school, local_now.date())
+    bodies = {"digest": {"text": renderer.text("reports/digest.j2", digest=digest)},
+              "chart": {"text": renderer.text("reports/digest_chart_caption.j2"),
+                        "photo": base64.b64encode(progress_chart(digest, renderer)).decode()}}
+    queued = 0
+    for staff_id, address in to:
+        for kind, body in bodies.items():
+            queued += add_message(session, _row(school, f"{kind}:{week}:{staff_id or 'group'}",
+                                                kind, week, staff_id, address,
+                                                at.astimezone(timezone.utc), now, body))
+    return queued
+
+
+# --- the overdue ladder ------------------------------------------------------------------
+
+def _overdue(session: Session, school: School, renderer: Renderer, now: datetime,
+             since: datetime, reach: dict[int, Address], cal: SchoolCalendar,
+             tz: ZoneInfo) -> int:
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    at = datetime.combine(today, cal.alert_time, tzinfo=tz)
+    if local_now < at or at < since or not cal.allowed_day(today):
+        return 0
+    staff = active_staff(session, school.id)
+    by_person: dict[int, list[Alert]] = {}
+    for alert, staff_ids in _ladder(session, school.id, today, cal, staff):
+        for staff_id in staff_ids:
+            by_person.setdefault(staff_id, []).append(alert)
+    said = set(session.execute(select(
+        OverdueAlert.task_id, OverdueAlert.step, OverdueAlert.week, OverdueAlert.staff_id)
+        .where(OverdueAlert.school_id == school.id)).all())
+    queued = 0
+    for staff_id, alerts in by_person.items():
+        fresh = [a for a in alerts if (a.task.id, a.step, a.week, staff_id) not in said]
+        if not fresh or staff_id not in reach:
+            continue
+        mine = [a.task.id for a in fresh if a.step == 0]
+        row = _row(school, f"overdue:{today.isoformat()}:{staff_id}", "overdue",
+                   today.isoformat(), staff_id, reach[staff_id], at.astimezone(timezone.utc),
+                   now, {}, task_ids=sorted(set(mine)))
+        if not add_message(session, row):
+            continue
+        row.body = _overdue_body(renderer, row.id, fresh, mine)
+        for alert in fresh:
+            session.add(OverdueAlert(school_id=school.id, task_id=alert.task.id,
+                                     step=alert.step, week=alert.week, staff_id=staff_id,
+                                     outbox_id=row.id, created_at=now))
+        queued += 1
+    return queued
+
+
+def _ladder(session: Session, school_id: int, today: date, cal: SchoolCalendar,
+            staff: list[Staff]):
+    """(alert, who hears it) for each step each late task has reached."""
+    late = session.scalars(select(Task).where(
+        Task.school_id == school_id, Task.closed_at.is_(None), Task.due_on < today,
+        Task.schedule_kind.in_(DATED), (Task.status.is_(None)) | (Task.status != "done"))
+        .options(selectinload(Task.owners), selectinload(Task.criterion)))
+    for task in late:
+        days = (today - task.due_on).days
+        owners = [o.staff for o in task.owners if o.staff.active]
+        for step in range(len(STEPS)):
+            start = 1 + step * cal.escalate_days
+            if days < start:
+                break
+            who = _step_people(step, owners, staff)
+            if who:
+                yield Alert(task, step, (days - start) // 7, days), sorted(who)
+
+
+def _step_people(step: int, owners: list[Staff], staff: list[Staff]) -> set[int]:
+    owner_ids = {o.id for o in owners}
+    if step == 0:
+        return owner_ids
+    if step == 1:
+        groups = {fold_words(o.group) for o in owners if o.group}
+        return {m.id for m in staff if "TTCM" in staff_roles(m)
+                and fold_words(m.group or "") in groups} - owner_ids
+    board = {m.id for m in staff if staff_roles(m) & BOARD}
+    if step == 2:
+        return {m.id for m in staff if MONITOR in staff_roles(m)} or board
+    return {m.id for m in staff if "HT" in staff_roles(m)} or board
+
+
+def _overdue_body(renderer: Renderer, message_id: int, alerts: list[Alert],
+                  mine: list[int]) -> dict:
+    items = [{"code": a.task.criterion.code, "text": a.task.text, "due": a.task.due_on,
+              "days": a.days, "mine": a.step == 0,
+              "owners": [o.staff.name for o in a.task.owners]} for a in alerts]
+    text = renderer.text("reminders/overdue.j2", items=items)
+    buttons = [[[renderer.label("button.update_now"), f"r:{message_id}"]]] if mine else []
+    return {"text": text, "buttons": buttons}
+
+
+def _row(school: School, key: str, kind: str, period: str, staff_id: int | None,
+         address: Address, at: datetime, now: datetime, body: dict,
+         task_ids: list[int] | None = None) -> OutboxMessage:
+    return OutboxMessage(school_id=school.id, key=key, kind=kind, period=period,
+                         staff_id=staff_id, channel=address.channel, chat_id=address.chat_id,
+                         due_at=at, not_before=max(at, now), status=PENDING,
+                         task_ids=task_ids or [], criteria=[], body=body, attempts=0,
+                         created_at=now)
