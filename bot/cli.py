@@ -16,7 +16,9 @@ from bot.config import Settings
 from handlers.render import Renderer
 from reminders.calendar import SchoolCalendar, parse_day
 from reminders.preview import preview
+from storage.charts import progress_chart
 from storage.db import make_engine, upgrade
+from storage.digest_data import digest_data
 from storage.errors import InputError
 from storage.linking import issue_invites
 from storage.models import Setting, Staff
@@ -24,8 +26,6 @@ from storage.phones import normalize_phone
 from storage.plan_files import read_plan
 from storage.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
-from storage.charts import progress_chart
-from storage.digest_data import digest_data
 from storage.report_data import period_of, report_data
 from storage.report_files import report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
