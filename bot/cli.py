@@ -27,7 +27,7 @@ from storage.plan_files import read_plan
 from storage.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
 from storage.report_data import period_of, report_data
-from storage.report_files import report_docx, report_xlsx
+from storage.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.staff_repo import active_staff, import_staff
 from storage.staff_sheet import parse_staff_sheet
@@ -84,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("docx", "xlsx"),
                         help="default: from the file name of --out")
     report.add_argument("--out", type=Path, required=True, help="the file to write")
+    report.add_argument("--monitoring", action="store_true",
+                        help="the monitoring team's report (báo cáo giám sát, .docx)")
     _school_option(report)
 
     digest = commands.add_parser("digest", help="the principal's weekly digest, as of a day")
@@ -368,6 +370,8 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         today = app.clock.now().astimezone(ZoneInfo(school.timezone)).date()
         data = report_data(session, school, period, today)
     write = report_docx if kind == "docx" else report_xlsx
+    if args.monitoring:
+        write = monitoring_docx
     args.out.write_bytes(write(data, app.renderer))
     _say(app, "cli/report_written.j2", file=args.out, data=data)
     return 0

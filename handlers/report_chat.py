@@ -12,7 +12,7 @@ from storage.conversations import save_step
 from storage.models import School
 from storage.plans import current_plan
 from storage.report_data import Period, period_of, report_data
-from storage.report_files import report_docx, report_xlsx
+from storage.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.staff_repo import is_board, is_monitor
 
 FLOW = "report"
@@ -86,3 +86,8 @@ def _send(turn: Turn, school: School, period: Period) -> None:
                                                  report_docx(data, turn.renderer))))
     turn.replies.append(Reply(turn.renderer.text("chat/report_excel.j2"),
                               document=(f"{name}.xlsx", report_xlsx(data, turn.renderer))))
+    if any(is_monitor(m) for m in turn.staff if m.school_id == school.id):
+        monitoring = turn.renderer.text("reports/monitoring_file_name.j2", school=school,
+                                        period=period)
+        turn.replies.append(Reply(turn.renderer.text("chat/report_monitoring.j2"), document=(
+            f"{monitoring}.docx", monitoring_docx(data, turn.renderer))))

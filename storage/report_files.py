@@ -14,6 +14,7 @@ from handlers.render import Renderer
 from storage.report_data import ReportData
 
 WORD_TEMPLATE = "reports/bao-cao-thuc-hien.docx"
+MONITORING_TEMPLATE = "reports/bao-cao-giam-sat.docx"
 COLUMNS = ("criterion", "planned", "adjusted", "done", "ongoing", "not_started", "note")
 WIDTHS = (22, 38, 30, 45, 38, 32, 24)
 PLACE = "………………"  # the school's town, written in by hand as on paper forms
@@ -44,6 +45,27 @@ def report_docx(data: ReportData, renderer: Renderer) -> bytes:
         "period_label": renderer.text("reports/period_names.j2", period=data.period),
         "standards": standards, "evidence": data.evidence,
         "monitoring": monitoring_cells(data, renderer),
+    }, autoescape=True)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def monitoring_docx(data: ReportData, renderer: Renderer) -> bytes:
+    """The monitoring team's periodic report on the same data: what was checked, what was
+    found, and room for their recommendations."""
+    document = DocxTemplate(renderer.file(MONITORING_TEMPLATE))
+    rows = [{"code": row.code, "done": len(row.done), "ongoing": len(row.ongoing),
+             "not_started": len(row.not_started), "evidence": len(row.evidence),
+             "total": len(row.done) + len(row.ongoing) + len(row.not_started)}
+            for row in data.rows]
+    document.render({
+        "school": data.school, "school_year": data.school_year, "place": PLACE,
+        "made_on": data.made_on, "rows": rows,
+        "period_label": renderer.text("reports/period_names.j2", period=data.period),
+        "total": sum(r["total"] for r in rows), "criteria": len(rows),
+        "evidence": len(data.evidence),
+        "findings": Listing(renderer.text("reports/monitoring_findings.j2", data=data)),
     }, autoescape=True)
     out = BytesIO()
     document.save(out)

@@ -55,7 +55,8 @@ async def test_the_monitoring_team_may_and_a_teacher_may_not(year_of_updates, as
         member.roles = [*member.roles, "Tổ giám sát"]
     await duc.send("/baocao")
     await duc.press("Học kỳ I")
-    assert [r.document[0][-4:] for r in duc.last] == ["docx", "xlsx"]
+    assert [r.document[0][-4:] for r in duc.last] == ["docx", "xlsx", "docx"]
+    assert duc.last[2].document[0] == "bao-cao-giam-sat-phuhuu-hk1.docx"
 
 
 async def test_a_stranger_gets_no_report(year_of_updates, stranger):

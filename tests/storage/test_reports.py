@@ -14,7 +14,7 @@ from storage.models import Evidence, School, Staff, Task
 from storage.plan_files import read_plan
 from storage.plans import save_plan
 from storage.report_data import period_of, report_data
-from storage.report_files import report_docx, report_xlsx
+from storage.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
 from storage.staff_sheet import parse_staff_sheet
@@ -160,3 +160,20 @@ def test_the_report_from_the_command_line(cli, year_of_updates, tmp_path):
     assert code == 2 and "Không hiểu giai đoạn" in err
     code, _, err = cli("report", "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and ".docx hoặc .xlsx" in err
+    code, _, _ = cli("report", "--monitoring", "--out", str(tmp_path / "gs.docx"))
+    assert code == 0
+    paragraphs = docx.Document(tmp_path / "gs.docx").paragraphs
+    assert "BÁO CÁO GIÁM SÁT" in [p.text for p in paragraphs]
+
+
+def test_the_monitoring_report_frames_the_same_data(sessions, renderer, year_of_updates):
+    data = make(sessions, year_of_updates)
+    document = docx.Document(BytesIO(monitoring_docx(data, renderer)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO GIÁM SÁT" in text and "III. Kiến nghị" in text
+    assert "2/6 nhiệm vụ đã xong (33%)" in text
+    assert "Chậm tiến độ [1.3]" in text and "lý do: Chờ hướng dẫn của Đảng ủy phường." in text
+    assert "Chưa triển khai [2.4]" in text and "chưa có cập nhật" in text
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Tiêu chí")
+    assert [r.cells[0].text for r in table.rows[1:]] == CRITERIA
+    assert [r.cells[2].text for r in table.rows[1:]] == ["0", "0", "0", "1", "1", "0", "0"]
