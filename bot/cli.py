@@ -133,6 +133,7 @@ CALENDAR_OPTIONS = {
     "alert_time": "hour of the daily look for overdue tasks, e.g. 07:30",
     "escalate_days": "days between the steps of an overdue alert (owner, group leader, "
                      "monitoring team, principal)",
+    "silent_after": "unanswered check-ins in a row before the monitoring team is told",
 }
 
 

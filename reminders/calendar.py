@@ -44,6 +44,7 @@ class SchoolCalendar:
     digest_time: time = time(7, 0)
     alert_time: time = time(7, 30)  # the daily look for overdue tasks
     escalate_days: int = 3  # owner, then group leader, monitoring team, principal
+    silent_after: int = 2  # unanswered check-ins in a row before the monitoring team hears
 
     # --- the school year ------------------------------------------------------------------
 
@@ -120,6 +121,7 @@ class SchoolCalendar:
             "digest_time": f"{self.digest_time:%H:%M}",
             "alert_time": f"{self.alert_time:%H:%M}",
             "escalate_days": self.escalate_days,
+            "silent_after": self.silent_after,
         }
 
     @classmethod
@@ -178,7 +180,7 @@ def _parse_setting(name: str, value: object) -> dict:
         if not days or min(days) < 0:
             raise ValueError(name)
         return {"deadline_days": days}
-    if name == "escalate_days":
+    if name in ("escalate_days", "silent_after"):
         days = int(value)
         if days < 1:
             raise ValueError(name)

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from handlers.render import Renderer
 from reminders.calendar import SchoolCalendar
 from storage.charts import progress_chart
 from storage.digest_data import digest_data
-from storage.models import OutboxMessage, OverdueAlert, School, Staff, Task
+from storage.models import OutboxMessage, OverdueAlert, School, Staff, Task, TaskUpdate
 from storage.outbox import PENDING, add_message
 from storage.owners import BOARD, MONITOR, staff_roles
 from storage.plans import current_plan
@@ -43,7 +43,8 @@ def enqueue_upward(session: Session, school: School, renderer: Renderer, now: da
     """How many messages were queued."""
     tz = ZoneInfo(school.timezone)
     return (_digest(session, school, renderer, now, since, reach, cal, tz)
-            + _overdue(session, school, renderer, now, since, reach, cal, tz))
+            + _overdue(session, school, renderer, now, since, reach, cal, tz)
+            + _silent(session, school, renderer, now, since, reach, cal, tz))
 
 
 # --- the weekly digest -------------------------------------------------------------------
@@ -120,6 +121,47 @@ def _overdue(session: Session, school: School, renderer: Renderer, now: datetime
                                      outbox_id=row.id, created_at=now))
         queued += 1
     return queued
+
+
+def _silent(session: Session, school: School, renderer: Renderer, now: datetime,
+            since: datetime, reach: dict[int, Address], cal: SchoolCalendar,
+            tz: ZoneInfo) -> int:
+    """Once a week, the monitoring team hears who let their last N check-ins go unanswered."""
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    at = datetime.combine(today, cal.alert_time, tzinfo=tz)
+    if local_now < at or at < since or not cal.allowed_day(today) or not cal.silent_after:
+        return 0
+    checkins: dict[int, list[OutboxMessage]] = {}
+    for message in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.school_id == school.id, OutboxMessage.status == "sent",
+            OutboxMessage.kind.in_(("monthly", "term_review")))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)):
+        checkins.setdefault(message.staff_id, []).append(message)
+    answered = {(a, t): when for a, t, when in session.execute(
+        select(TaskUpdate.author_id, TaskUpdate.task_id, func.max(TaskUpdate.created_at))
+        .where(TaskUpdate.school_id == school.id)
+        .group_by(TaskUpdate.author_id, TaskUpdate.task_id))}
+    staff = active_staff(session, school.id)
+    names = {m.id: m.name for m in staff}
+    silent = sorted(names[staff_id] for staff_id, sent in checkins.items()
+                    if staff_id in names and len(sent) >= cal.silent_after
+                    and not any(answered.get((staff_id, t), _NEVER) >= m.due_at
+                                for m in sent[-cal.silent_after:] for t in m.task_ids))
+    if not silent:
+        return 0
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    text = renderer.text("reminders/silent.j2", names=silent, count=cal.silent_after)
+    queued = 0
+    for staff_id in sorted(_step_people(2, [], staff)):
+        if staff_id in reach:
+            queued += add_message(session, _row(
+                school, f"silent:{week}:{staff_id}", "silent", week, staff_id,
+                reach[staff_id], at.astimezone(timezone.utc), now, {"text": text}))
+    return queued
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _ladder(session: Session, school_id: int, today: date, cal: SchoolCalendar,

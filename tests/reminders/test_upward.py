@@ -74,3 +74,17 @@ async def test_the_weekly_digest_reaches_the_board_and_its_group(sessions, phuhu
     assert weeks == [("2023-W37", date(2023, 9, 11)), ("2023-W38", date(2023, 9, 18))]
     assert sorted({chat for _, _, chat, _ in rows}) == ["-100777", "9001", "9002"]
     assert len(rows) == 2 * 3 * 2  # two weeks, three chats, text and chart
+
+
+async def test_the_monitoring_team_hears_who_stays_silent(sessions, phuhuu, run_until):
+    await run_until(local(2023, 11, 5))
+    with sessions() as session:
+        rows = session.execute(select(OutboxMessage.period, OutboxMessage.body,
+                                      OutboxMessage.staff_id)
+                               .where(OutboxMessage.kind == "silent")
+                               .order_by(OutboxMessage.id)).all()
+        sat = session.scalar(select(Staff.id).where(Staff.name == "Phan Văn Sát"))
+    # Nobody answered the check-ins of 25/09 and 25/10: from then on, once a week.
+    assert [(period, staff) for period, _, staff in rows] == [("2023-W43", sat),
+                                                              ("2023-W44", sat)]
+    assert "Nguyễn Văn Tốt" in rows[0][1]["text"] and "2 lần nhắc" in rows[0][1]["text"]
