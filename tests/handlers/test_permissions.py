@@ -12,13 +12,15 @@ STRANGER = "stranger"
 # What each command answers when it is allowed, and the sentence when it is refused.
 ALLOWED = {"/nhiemvu": "hiệm vụ",  # "Nhiệm vụ của …", or "chưa được giao nhiệm vụ"
            "/tiendo": "📊 Tiến độ", "/baocao": "giai đoạn nào", "/quahan": "quá hạn",
-           "/tamdung": "Ai nghỉ phép", "/lich": "Lịch năm học", "/huongdan": "Hướng dẫn"}
+           "/tamdung": "Ai nghỉ phép", "/lich": "Lịch năm học", "/huongdan": "Hướng dẫn",
+           "/capnhat": "hiệm vụ"}
 REFUSED = {"/tiendo": "dành cho Ban giám hiệu, Tổ giám sát và tổ trưởng",
            "/baocao": "chỉ dành cho Ban giám hiệu và Tổ giám sát",
            "/quahan": "dành cho Ban giám hiệu và Tổ giám sát",
            "/tamdung": "dành cho Ban giám hiệu"}
 MATRIX = {  # Tốt: HT; Sát: tổ giám sát; Đức: TTCM; Nam: GVBM
     "/nhiemvu": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},
+    "/capnhat": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},
     "/tiendo": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": NO},
     "/baocao": {"Tốt": OK, "Sát": OK, "Đức": NO, "Nam": NO},
     "/quahan": {"Tốt": OK, "Sát": OK, "Đức": NO, "Nam": NO},
@@ -49,3 +51,20 @@ async def test_a_group_leader_sees_their_tổ(engine, phuhuu):
     assert "của Tổ Toán - Tin" in reply
     assert "Toàn kế hoạch: 0/2" in reply  # 3.3 and 5.2: tasks of Đức and Hà, his tổ
     assert "1.2" not in reply
+
+
+async def test_only_the_board_registers_its_group_for_the_digest(engine, phuhuu, sessions):
+    from handlers.messages import Incoming
+    from storage.models import School
+
+    async def in_group(who: str) -> str:
+        user = chat_of(who)
+        replies = await engine.handle(Incoming(channel="test", user_id=user, chat_id="-100900",
+                                               event_id=f"g-{user}", private=False,
+                                               command="dangky"))
+        return "\n".join(r.text for r in replies)
+
+    assert "Chỉ Ban giám hiệu" in await in_group("Nam")
+    assert "Nhóm này sẽ nhận bản tin" in await in_group("Tốt")
+    with sessions() as session:
+        assert session.get(School, phuhuu.id).board_chat_id == "-100900"
