@@ -10,10 +10,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from reminders.calendar import SchoolCalendar
-from storage.timelines import Schedule, school_year_start
+from storage.timelines import DATED, Schedule, school_year_start
 
 CHECKINS = ("monthly", "term_review")
-DATED = ("deadline", "period")
 
 
 @dataclass(frozen=True)

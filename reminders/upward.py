@@ -24,10 +24,9 @@ from storage.plans import current_plan
 from storage.reminder_state import Address
 from storage.staff_repo import active_staff
 from storage.text import fold_words
-from storage.timelines import school_year_start
+from storage.timelines import DATED, school_year_start
 
 STEPS = ("owner", "leader", "monitor", "principal")
-DATED = ("deadline", "period")
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,10 @@ def _digest(session: Session, school: School, renderer: Renderer, now: datetime,
 def _overdue(session: Session, school: School, renderer: Renderer, now: datetime,
              since: datetime, reach: dict[int, Address], cal: SchoolCalendar,
              tz: ZoneInfo) -> int:
-    local_now = now.astimezone(tz)
-    today = local_now.date()
-    at = datetime.combine(today, cal.alert_time, tzinfo=tz)
-    if local_now < at or at < since or not cal.allowed_day(today):
+    at = _daily_look(now, since, cal, tz)
+    if at is None:
         return 0
+    today = at.date()
     staff = active_staff(session, school.id)
     by_person: dict[int, list[Alert]] = {}
     for alert, staff_ids in _ladder(session, school.id, today, cal, staff):
@@ -127,11 +125,10 @@ def _silent(session: Session, school: School, renderer: Renderer, now: datetime,
             since: datetime, reach: dict[int, Address], cal: SchoolCalendar,
             tz: ZoneInfo) -> int:
     """Once a week, the monitoring team hears who let their last N check-ins go unanswered."""
-    local_now = now.astimezone(tz)
-    today = local_now.date()
-    at = datetime.combine(today, cal.alert_time, tzinfo=tz)
-    if local_now < at or at < since or not cal.allowed_day(today) or not cal.silent_after:
+    at = _daily_look(now, since, cal, tz)
+    if at is None or not cal.silent_after:
         return 0
+    today = at.date()
     checkins: dict[int, list[OutboxMessage]] = {}
     for message in session.scalars(select(OutboxMessage).where(
             OutboxMessage.school_id == school.id, OutboxMessage.status == "sent",
@@ -162,6 +159,17 @@ def _silent(session: Session, school: School, renderer: Renderer, now: datetime,
 
 
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _daily_look(now: datetime, since: datetime, cal: SchoolCalendar,
+                tz: ZoneInfo) -> datetime | None:
+    """Today's moment for the daily look at what is late, once it has come; None on rest
+    days and holidays, and before the plan was there."""
+    local_now = now.astimezone(tz)
+    at = datetime.combine(local_now.date(), cal.alert_time, tzinfo=tz)
+    if local_now < at or at < since or not cal.allowed_day(local_now.date()):
+        return None
+    return at
 
 
 def _ladder(session: Session, school_id: int, today: date, cal: SchoolCalendar,

@@ -23,9 +23,9 @@ from storage.models import (
 )
 from storage.plans import current_plan
 from storage.progress import Counts
+from storage.timelines import DATED
 
 WEEK = timedelta(days=7)
-DATED = ("deadline", "period")
 
 
 @dataclass(frozen=True)

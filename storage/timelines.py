@@ -14,6 +14,7 @@ from reminders.calendar import SchoolCalendar
 from storage.text import fold_words
 
 EVERY_ORDER = ("week", "month", "semester", "year")
+DATED = ("deadline", "period")  # schedules with a due date a task can miss
 RECURRING = (
     ("week", ("hang tuan", "moi tuan", "tung tuan", "hang tuan le")),
     ("month", ("hang thang", "moi thang", "tung thang", "thuong xuyen", "lien tuc")),
