@@ -55,7 +55,8 @@ class EvidenceLine:
     code: str
     criterion: str
     task: str
-    name: str
+    file_name: str | None
+    kind: str  # photo | document | video
     author: str
     on: date
 
@@ -203,7 +204,7 @@ def _evidence(session: Session, school_id: int, framework: str | None, until: da
         code = evidence_code(framework, item.criterion_code, numbers[item.criterion_code])
         by_task.setdefault(item.task_id, []).append(code)
         lines.append(EvidenceLine(code, item.criterion_code, texts[item.task_id],
-                                  item.file_name or item.kind, names.get(item.author_id, ""),
+                                  item.file_name, item.kind, names.get(item.author_id, ""),
                                   item.created_at.astimezone(tz).date()))
     lines.sort(key=lambda e: (_code_key(e.criterion), e.code))
     return by_task, lines

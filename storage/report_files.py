@@ -27,6 +27,14 @@ def cells(data: ReportData, renderer: Renderer) -> list[tuple[int, str, list[dic
             for number, title, rows in data.standards]
 
 
+def evidence_cells(data: ReportData, renderer: Renderer) -> list[dict]:
+    return [{"code": item.code, "criterion": item.criterion,
+             "task": renderer.text("reports/evidence_task.j2", item=item),
+             "file": renderer.text("reports/evidence_file.j2", item=item),
+             "who": renderer.text("reports/evidence_who.j2", item=item)}
+            for item in data.evidence]
+
+
 def monitoring_cells(data: ReportData, renderer: Renderer) -> list[dict]:
     return [{"when": line.when, "content": line.content, "reviewer": line.reviewer,
              "result": renderer.text("reports/cell_monitoring_result.j2", line=line),
@@ -43,7 +51,7 @@ def report_docx(data: ReportData, renderer: Renderer) -> bytes:
         "school": data.school, "school_year": data.school_year, "place": PLACE,
         "made_on": data.made_on, "principal": data.principal,
         "period_label": renderer.text("reports/period_names.j2", period=data.period),
-        "standards": standards, "evidence": data.evidence,
+        "standards": standards, "evidence": evidence_cells(data, renderer),
         "monitoring": monitoring_cells(data, renderer),
     }, autoescape=True)
     out = BytesIO()
@@ -94,12 +102,11 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     evidence = book.create_sheet(words["sheet_evidence"])
-    evidence.append([words[k] for k in ("ev_code", "ev_criterion", "ev_task", "ev_name",
-                                         "ev_author", "ev_date")])
+    keys = ("code", "criterion", "task", "file", "who")
+    evidence.append([words[f"ev_{k}"] for k in keys])
     _bold(evidence, 1)
-    for item in data.evidence:
-        evidence.append([item.code, item.criterion, item.task, item.name, item.author,
-                         item.on.strftime("%d/%m/%Y")])
+    for item in evidence_cells(data, renderer):
+        evidence.append([item[k] for k in keys])
     if data.monitoring:
         monitoring = book.create_sheet(words["sheet_monitoring"])
         keys = ("when", "content", "result", "adjustment", "reviewer")
