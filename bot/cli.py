@@ -85,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
                         help="default: from the file name of --out")
     report.add_argument("--out", type=Path, required=True, help="the file to write")
     report.add_argument("--monitoring", action="store_true",
-                        help="the monitoring team's report (báo cáo giám sát, .docx)")
+                        help="the monitoring team's report (.docx)")
     _school_option(report)
 
     digest = commands.add_parser("digest", help="the principal's weekly digest, as of a day")
@@ -118,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
 
 CALENDAR_OPTIONS = {
     "year_start": "first day of the school year, MM-DD (default 09-05)",
-    "semester1_end": "last day of học kỳ I, MM-DD (default 01-15)",
+    "semester1_end": "last day of the first semester, MM-DD (default 01-15)",
     "year_end": "last day of the school year, MM-DD (default 05-31)",
     "rest_days": "days with no reminders, e.g. sun or sat,sun",
     "quiet_hours": "no reminders between, e.g. 20:00-07:00",

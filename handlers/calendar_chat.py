@@ -8,6 +8,7 @@ import re
 
 from handlers.messages import Button
 from handlers.turn import Turn
+from handlers.typed import date_range
 from reminders.calendar import SchoolCalendar, parse_day, parse_month_day
 from storage.conversations import save_step
 from storage.models import School
@@ -17,9 +18,6 @@ from storage.staff_repo import is_board
 
 FLOW = "calendar"
 BUTTONS = "cal:"  # the buttons of this dialogue
-_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
-_HOLIDAY = re.compile(rf"^\s*({_DATE})\s*(?:(?:-|–|đến|den)\s*({_DATE}))?\s*(.*)$",
-                      re.IGNORECASE)
 _DATES = re.compile(r"\d{1,2}/\d{1,2}")
 _CHECKIN = re.compile(r"^\s*(\d{1,2})\D+(\d{1,2})(?::|h|g)?(\d{2})?\s*$", re.IGNORECASE)
 
@@ -69,8 +67,10 @@ def answer(turn: Turn) -> None:
     text = turn.msg.text or ""
     step = turn.conversation.step
     try:
-        changed = {"holiday": _with_holiday, "dates": _with_dates,
-                   "checkin": _with_checkin}[step](cal, text)
+        if step == "holiday":
+            changed = _with_holiday(cal, date_range(text, turn.renderer))
+        else:
+            changed = {"dates": _with_dates, "checkin": _with_checkin}[step](cal, text)
     except ValueError:
         turn.say(f"chat/calendar_retry_{step}.j2")
         return
@@ -82,10 +82,9 @@ def cancel(turn: Turn) -> None:
     turn.say("chat/calendar_cancelled.j2")
 
 
-def _with_holiday(cal: SchoolCalendar, text: str) -> SchoolCalendar:
-    match = _HOLIDAY.match(text)
+def _with_holiday(cal: SchoolCalendar, match: re.Match | None) -> SchoolCalendar:
     if not match:
-        raise ValueError(text)
+        raise ValueError("holiday")
     start = parse_day(match.group(1))
     end = parse_day(match.group(2)) if match.group(2) else start
     holidays = cal.to_json()["holidays"] + [{"from": start.isoformat(), "to": end.isoformat(),

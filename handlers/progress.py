@@ -1,5 +1,5 @@
 """/tiendo: progress by standard and criterion — the whole school for the board and the
-monitoring team, their own tổ for a group leader (TTCM)."""
+monitoring team, their own group for a group leader (TTCM)."""
 
 from __future__ import annotations
 

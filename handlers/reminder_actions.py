@@ -1,5 +1,5 @@
-"""The buttons on a reminder: «Cập nhật ngay» walks through the tasks it lists, one after
-another; «Nhắc lại sau» moves its follow-up to a later day."""
+"""The buttons on a reminder: "update now" walks through the tasks it lists, one after
+another; "remind me later" moves its follow-up to a later day."""
 
 from __future__ import annotations
 

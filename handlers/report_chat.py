@@ -1,12 +1,11 @@
 """/baocao: the implementation report for the board and the monitoring team — which period
-(học kỳ I, the whole year, or dates typed in), then the Word and Excel files."""
+(the first semester, the whole year, or dates typed in), then the Word and Excel files."""
 
 from __future__ import annotations
 
-import re
-
 from handlers.messages import Reply
 from handlers.turn import Turn
+from handlers.typed import date_range
 from reminders.calendar import parse_day
 from storage.conversations import save_step
 from storage.models import School
@@ -17,8 +16,6 @@ from storage.staff_repo import is_board, is_monitor
 
 FLOW = "report"
 BUTTONS = "rp:"  # the buttons of this dialogue
-_RANGE = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})\s*(?:-|–|đến|den)\s*(\d{1,2}/\d{1,2}/\d{4})",
-                    re.IGNORECASE)
 
 
 def may_report(turn: Turn) -> School | None:
@@ -52,10 +49,10 @@ def answer(turn: Turn) -> None:
     school = turn.session.get(School, turn.conversation.data["school_id"])
     choice = (turn.msg.choice or "").removeprefix("rp:")
     if turn.conversation.step == "range" and turn.msg.text:
-        match = _RANGE.search(turn.msg.text)
+        match = date_range(turn.msg.text, turn.renderer)
         try:
             period = Period("range", parse_day(match.group(1)), parse_day(match.group(2)))
-        except (AttributeError, ValueError):
+        except (AttributeError, TypeError, ValueError):
             period = None
         if period is None or period.end < period.start:
             turn.say("chat/report_retry_range.j2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.render import Renderer
 from storage.text import fold_words
 
@@ -33,3 +35,14 @@ def pick_option(text: str | None, renderer: Renderer, keys: list[str]) -> str | 
     if index is not None:
         return keys[index]
     return pick_word(text, renderer, keys)
+
+
+DATE = r"\d{1,2}/\d{1,2}/\d{4}"
+
+
+def date_range(text: str | None, renderer: Renderer) -> re.Match | None:
+    """'01/02/2027 - 12/02/2027 …' or with a typed word for "to" (typed_words.j2 range.to)
+    between: groups 1 and 2 are the dates (the second may be missing), 3 what follows."""
+    words = "".join(f"|{re.escape(w)}" for w in renderer.words("range.to"))
+    pattern = rf"^\s*({DATE})\s*(?:(?:-|–{words})\s*({DATE}))?\s*(.*)$"
+    return re.match(pattern, text or "", re.IGNORECASE | re.DOTALL)

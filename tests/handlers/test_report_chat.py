@@ -41,7 +41,7 @@ async def test_a_date_range_typed_in(year_of_updates, as_):
     await tot.send("/baocao")
     assert "ví dụ" in await tot.press("Khoảng ngày khác")
     assert "chưa hiểu" in await tot.send("học kỳ 2")
-    assert "Từ 01/09/2023 đến 31/12/2023" in await tot.send("01/09/2023 - 31/12/2023")
+    assert "Từ 01/09/2023 đến 31/12/2023" in await tot.send("01/09/2023 đến 31/12/2023")
     assert tot.last[0].document[0] == "bao-cao-cai-tien-phuhuu-20230901-20231231.docx"
 
 
