@@ -18,12 +18,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import text
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.reminders.fanout
 
 from bot.localapi.server import Limits, LocalBotApi  # noqa: E402
-from storage.db import make_engine, session_factory, upgrade  # noqa: E402
+from storage.db import make_engine, recreate, session_factory  # noqa: E402
 from tests.reminders.fanout import build_fanout  # noqa: E402
 
 LIMIT = 30.0
@@ -33,10 +31,7 @@ QUIET_END = 5.0  # seconds without a new message after the last one: done
 def fresh_database(url: str | None, folder: Path) -> str:
     url = url or f"sqlite:///{folder / 'fanout.sqlite3'}"
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    recreate(engine)
     engine.dispose()
     return url
 

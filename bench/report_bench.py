@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from handlers.render import Renderer
 from reminders.clock import FixedClock
 from storage.charts import progress_chart
-from storage.db import make_engine, session_factory, upgrade
+from storage.db import make_engine, recreate, session_factory
 from storage.digest_data import digest_data
 from storage.frameworks import frameworks
 from storage.models import Evidence, School, Staff, Task, TaskOwner, TaskUpdate
@@ -40,10 +40,7 @@ STATUSES = ("in_progress", "late", "in_progress", "done")
 
 def set_up(url: str) -> None:
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    recreate(engine)
     sessions = session_factory(engine)
     clock = FixedClock(datetime(2023, 8, 20, 8, tzinfo=TZ))
     codes = list(frameworks()["TT18/2018"]["criteria"])  # 28 criteria

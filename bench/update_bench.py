@@ -17,13 +17,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import text
-
 from handlers.engine import Engine
 from handlers.messages import Attachment, Incoming
 from handlers.render import Renderer
 from reminders.clock import FixedClock
-from storage.db import make_engine, session_factory, upgrade
+from storage.db import make_engine, recreate, session_factory
 from storage.evidence_store import EvidenceStore
 from storage.linking import link_by_contact
 from storage.plan_draft import CriterionDraft, PlanDraft, TaskDraft
@@ -35,10 +33,7 @@ from storage.staff_sheet import StaffRow
 
 def set_up(url: str, teachers: int, clock: FixedClock):
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    recreate(engine)
     sessions = session_factory(engine)
     rows = [StaffRow(i, f"Giáo viên {i}", None, f"09{i:08d}", ["GVBM"], "Tổ Toán")
             for i in range(teachers)]

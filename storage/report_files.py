@@ -101,22 +101,25 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
     for line in sheet.iter_rows(min_row=4):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    evidence = book.create_sheet(words["sheet_evidence"])
-    keys = ("code", "criterion", "task", "file", "who")
-    evidence.append([words[f"ev_{k}"] for k in keys])
-    _bold(evidence, 1)
-    for item in evidence_cells(data, renderer):
-        evidence.append([item[k] for k in keys])
+    _table_sheet(book, words, "sheet_evidence", "ev", ("code", "criterion", "task", "file", "who"),
+                 evidence_cells(data, renderer))
     if data.monitoring:
-        monitoring = book.create_sheet(words["sheet_monitoring"])
-        keys = ("when", "content", "result", "adjustment", "reviewer")
-        monitoring.append([words[f"mon_{k}"] for k in keys])
-        _bold(monitoring, 1)
-        for line in monitoring_cells(data, renderer):
-            monitoring.append([line[k] for k in keys])
+        _table_sheet(book, words, "sheet_monitoring", "mon",
+                     ("when", "content", "result", "adjustment", "reviewer"),
+                     monitoring_cells(data, renderer))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
+                 keys: tuple[str, ...], rows: list[dict]) -> None:
+    """A sheet with a bold header row (words `prefix_key`) and one line a row."""
+    sheet = book.create_sheet(words[title])
+    sheet.append([words[f"{prefix}_{k}"] for k in keys])
+    _bold(sheet, 1)
+    for row in rows:
+        sheet.append([row[k] for k in keys])
 
 
 def _bold(sheet, row: int) -> None:

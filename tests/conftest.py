@@ -18,7 +18,7 @@ from bot.telegram.polling import running_bot
 from handlers.engine import Engine
 from handlers.render import Renderer
 from reminders.clock import FixedClock
-from storage.db import make_engine, session_factory, upgrade
+from storage.db import make_engine, recreate, session_factory
 from storage.evidence_store import EvidenceStore
 from storage.linking import issue_invites, link_by_contact
 from storage.models import Base
@@ -41,10 +41,7 @@ def db_url(tmp_path_factory) -> str:
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(engine)
+    recreate(engine)
     engine.dispose()
     return url
 
