@@ -11,9 +11,9 @@ import statistics
 import time
 from pathlib import Path
 
-from storage.errors import InputError
-from storage.plan_files import read_plan
-from storage.text import fold, fold_words
+from core.errors import InputError
+from readers.plan_files import read_plan
+from core.text import fold, fold_words
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -17,21 +17,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from handlers.render import Renderer
-from reminders.clock import FixedClock
-from storage.charts import progress_chart
+from templates.render import Renderer
+from core.clock import FixedClock
+from reports.charts import progress_chart
 from storage.db import make_engine, recreate, session_factory
-from storage.digest_data import digest_data
-from storage.frameworks import frameworks
+from reports.digest_data import digest_data
+from readers.frameworks import frameworks
 from storage.models import Evidence, School, Staff, Task, TaskOwner, TaskUpdate
-from storage.plan_complete import complete_draft
-from storage.plan_draft import CriterionDraft, PlanDraft, TaskDraft
+from readers.plan_complete import complete_draft
+from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from storage.plans import save_plan
-from storage.report_data import period_of, report_data
-from storage.report_files import report_docx, report_xlsx
+from reports.report_data import period_of, report_data
+from reports.report_files import report_docx, report_xlsx
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import StaffRow
+from readers.staff_sheet import StaffRow
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 STAFF, TASKS, MONTHS = 80, 60, 12

@@ -18,17 +18,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from handlers.engine import Engine
-from handlers.messages import Attachment, Incoming
-from handlers.render import Renderer
-from reminders.clock import FixedClock
+from core.messages import Attachment, Incoming
+from templates.render import Renderer
+from core.clock import FixedClock
 from storage.db import make_engine, recreate, session_factory
 from storage.evidence_store import EvidenceStore
 from storage.linking import link_by_contact
-from storage.plan_draft import CriterionDraft, PlanDraft, TaskDraft
+from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import StaffRow
+from readers.staff_sheet import StaffRow
 
 
 def set_up(url: str, teachers: int, clock: FixedClock):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from handlers.engine import Engine
-from handlers.render import Renderer
-from reminders.clock import Clock, SystemClock
+from templates.render import Renderer
+from core.clock import Clock, SystemClock
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from storage.db import make_engine, session_factory, upgrade

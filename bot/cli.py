@@ -13,25 +13,25 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App, build_app
 from bot.config import Settings
-from handlers.render import Renderer
-from reminders.calendar import SchoolCalendar, parse_day
+from templates.render import Renderer
+from core.calendar import SchoolCalendar, parse_day
 from reminders.preview import preview
-from storage.charts import progress_chart
+from reports.charts import progress_chart
 from storage.db import make_engine, upgrade
-from storage.digest_data import digest_data
-from storage.errors import InputError
+from reports.digest_data import digest_data
+from core.errors import InputError
 from storage.linking import issue_invites
 from storage.models import Setting, Staff
-from storage.phones import normalize_phone
-from storage.plan_files import read_plan
-from storage.plan_sheet import write_plan_template
+from core.phones import normalize_phone
+from readers.plan_files import read_plan
+from readers.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
-from storage.report_data import period_of, report_data
-from storage.report_files import monitoring_docx, report_docx, report_xlsx
+from reports.report_data import period_of, report_data
+from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.staff_repo import active_staff, import_staff
-from storage.staff_sheet import parse_staff_sheet
-from storage.text import fold_words
+from readers.staff_sheet import parse_staff_sheet
+from core.text import fold_words
 
 
 def parser() -> argparse.ArgumentParser:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from handlers.messages import Button
+from core.messages import Button
 from handlers.turn import Turn
 from handlers.typed import date_range
-from reminders.calendar import SchoolCalendar, parse_day, parse_month_day
+from core.calendar import SchoolCalendar, parse_day, parse_month_day
 from storage.conversations import save_step
 from storage.models import School
 from storage.plans import reschedule

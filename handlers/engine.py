@@ -18,12 +18,12 @@ from handlers import (
     report_chat,
     update_flow,
 )
-from handlers.messages import Attachment, Fetch, Incoming, Reply
+from core.messages import Attachment, Fetch, Incoming, Reply
 from handlers.progress import show_progress
-from handlers.render import Renderer
+from templates.render import Renderer
 from handlers.task_list import show_tasks
 from handlers.turn import Turn
-from reminders.clock import Clock
+from core.clock import Clock
 from storage.conversations import claim_event, lock_conversation, save_step
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, School, Task

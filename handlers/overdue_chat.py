@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.report_chat import may_report
 from handlers.turn import Turn
-from storage.digest_data import digest_data
+from reports.digest_data import digest_data
 
 
 def show(turn: Turn) -> None:

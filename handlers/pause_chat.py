@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from handlers.messages import Button
+from core.messages import Button
 from handlers.turn import Turn
-from reminders.calendar import parse_day
+from core.calendar import parse_day
 from storage.conversations import save_step
 from storage.models import School, Staff
-from storage.phones import normalize_phone
+from core.phones import normalize_phone
 from storage.staff_repo import active_staff, is_board
-from storage.text import fold_words
+from core.text import fold_words
 
 FLOW = "pause"
 BUTTONS = "pause:"  # the buttons of this dialogue

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handlers.messages import Attachment
+from core.messages import Attachment
 from handlers.turn import Turn
 from handlers.typed import pick_option
 from storage.conversations import save_step
-from storage.errors import InputError
+from core.errors import InputError
 from storage.models import School
-from storage.plan_files import read_plan
+from readers.plan_files import read_plan
 from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
 from storage.schools import school_calendar
 from storage.staff_repo import active_staff

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from handlers.turn import Turn
 from storage.models import School
-from storage.owners import staff_roles
+from readers.owners import staff_roles
 from storage.plans import current_plan
-from storage.progress import school_progress
+from reports.progress import school_progress
 from storage.staff_repo import active_staff, is_board, is_monitor
-from storage.text import fold_words
+from core.text import fold_words
 
 
 def show_progress(turn: Turn) -> None:

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from handlers.messages import Reply
+from core.messages import Reply
 from handlers.turn import Turn
 from handlers.typed import date_range
-from reminders.calendar import parse_day
+from core.calendar import parse_day
 from storage.conversations import save_step
 from storage.models import School
 from storage.plans import current_plan
-from storage.report_data import Period, period_of, report_data
-from storage.report_files import monitoring_docx, report_docx, report_xlsx
+from reports.report_data import Period, period_of, report_data
+from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.staff_repo import is_board, is_monitor
 
 FLOW = "report"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from handlers.messages import Button, Incoming, Reply
-from handlers.render import Renderer
-from reminders.clock import Clock
+from core.messages import Button, Incoming, Reply
+from templates.render import Renderer
+from core.clock import Clock
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, Staff
 

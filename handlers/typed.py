@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.render import Renderer
-from storage.text import fold_words
+from templates.render import Renderer
+from core.text import fold_words
 
 
 def pick_number(text: str | None, count: int) -> int | None:

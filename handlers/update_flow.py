@@ -3,14 +3,14 @@ evidence → confirm. Every step is saved with the answer that completes it."""
 
 from __future__ import annotations
 
-from handlers.messages import Button
+from core.messages import Button
 from handlers.turn import Turn
 from handlers.typed import pick_number, pick_option, pick_word
 from storage.conversations import save_step
 from storage.models import OutboxMessage, Task, TaskUpdate
 from storage.outbox import pending_tasks
 from storage.plans import tasks_of
-from storage.text import fold_words
+from core.text import fold_words
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES, latest_update, record_update
 
 FLOW = "update"

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.render import Renderer
+from templates.render import Renderer
 from reminders.planner import Due, SchoolState
 from storage.models import Staff, Task
 

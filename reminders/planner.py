@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from reminders.calendar import SchoolCalendar
-from storage.timelines import DATED, Schedule, school_year_start
+from core.calendar import SchoolCalendar
+from readers.timelines import DATED, Schedule, school_year_start
 
 CHECKINS = ("monthly", "term_review")
 
@@ -35,7 +35,7 @@ class Review:
 
 @dataclass
 class SchoolState:
-    """Everything the planner reads about one school, loaded by storage/reminder_state.py."""
+    """Everything the planner reads about one school, loaded by reminders/state.py."""
 
     school_id: int
     tz: ZoneInfo

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from reminders.planner import due_reminders
-from storage.frameworks import criterion_sort_key
+from readers.frameworks import criterion_sort_key
 from storage.models import School, Staff
-from storage.reminder_state import addresses, load_state
+from reminders.state import addresses, load_state
 
 
 @dataclass

@@ -13,8 +13,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.render import Renderer
-from reminders.clock import Clock
+from templates.render import Renderer
+from core.clock import Clock
 from reminders.limits import RateLimiter
 from reminders.messages import compose
 from reminders.planner import due_reminders
@@ -23,7 +23,7 @@ from reminders.upward import enqueue_upward
 from storage.leases import give_up, hold
 from storage.models import OutboxMessage, Plan, School
 from storage.outbox import DROPPED, PENDING, add_message, release_claims
-from storage.reminder_state import addresses, load_state
+from reminders.state import addresses, load_state
 
 log = logging.getLogger(__name__)
 

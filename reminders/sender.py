@@ -16,8 +16,8 @@ from typing import Callable, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.messages import Button, Reply
-from reminders.clock import Clock
+from core.messages import Button, Reply
+from core.clock import Clock
 from reminders.limits import RateLimiter
 from storage.outbox import (
     FAILED,

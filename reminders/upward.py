@@ -13,18 +13,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.render import Renderer
-from reminders.calendar import SchoolCalendar
-from storage.charts import progress_chart
-from storage.digest_data import digest_data
+from templates.render import Renderer
+from core.calendar import SchoolCalendar
+from reports.charts import progress_chart
+from reports.digest_data import digest_data
 from storage.models import OutboxMessage, OverdueAlert, School, Staff, Task, TaskUpdate
 from storage.outbox import PENDING, add_message
-from storage.owners import BOARD, MONITOR, staff_roles
+from readers.owners import BOARD, MONITOR, staff_roles
 from storage.plans import current_plan
-from storage.reminder_state import Address
+from reminders.state import Address
 from storage.staff_repo import active_staff
-from storage.text import fold_words
-from storage.timelines import DATED, school_year_start
+from core.text import fold_words
+from readers.timelines import DATED, school_year_start
 
 STEPS = ("owner", "leader", "monitor", "principal")
 

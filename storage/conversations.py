@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reminders.clock import Clock
+from core.clock import Clock
 from storage.models import Conversation, ProcessedEvent
 
 KEEP_EVENTS = timedelta(days=7)

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reminders.clock import Clock
+from core.clock import Clock
 from storage.models import Account, Invite, School, Staff
-from storage.phones import normalize_phone
+from core.phones import normalize_phone
 
 
 def _hash(code: str) -> str:

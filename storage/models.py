@@ -182,7 +182,7 @@ class Task(Base):
     timeline: Mapped[str | None] = mapped_column(Text)
     support: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    # The timeline as understood (storage/timelines.py); what reminders are computed from.
+    # The timeline as understood (readers/timelines.py); what reminders are computed from.
     schedule_kind: Mapped[str | None] = mapped_column(String(20))
     schedule_every: Mapped[str | None] = mapped_column(String(20))
     starts_on: Mapped[date | None] = mapped_column(Date)

@@ -8,16 +8,16 @@ from difflib import SequenceMatcher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from reminders.calendar import SchoolCalendar
-from reminders.clock import Clock
-from storage.frameworks import criterion_sort_key, criterion_title
+from core.calendar import SchoolCalendar
+from core.clock import Clock
+from readers.frameworks import criterion_sort_key, criterion_title
 from storage.models import Checkpoint, Criterion, Plan, School, Staff, Task, TaskOwner
-from storage.owner_phrases import lead_phrase_count
-from storage.owners import Resolution, resolve_phrase
-from storage.plan_draft import PlanDraft
+from readers.owner_phrases import lead_phrase_count
+from readers.owners import Resolution, resolve_phrase
+from readers.plan_draft import PlanDraft
 from storage.staff_repo import active_staff
-from storage.text import fold_words
-from storage.timelines import parse_timeline
+from core.text import fold_words
+from readers.timelines import parse_timeline
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reminders.calendar import SchoolCalendar
-from reminders.clock import Clock
-from storage.errors import InputError
+from core.calendar import SchoolCalendar
+from core.clock import Clock
+from core.errors import InputError
 from storage.models import School
 
 DEFAULT_CODE = "truong"

@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Account, School, Staff
-from storage.owners import BOARD, MONITOR, staff_roles
-from storage.staff_sheet import StaffRow
-from storage.text import fold_words
+from readers.owners import BOARD, MONITOR, staff_roles
+from readers.staff_sheet import StaffRow
+from core.text import fold_words
 
 
 @dataclass

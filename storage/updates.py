@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reminders.clock import Clock
+from core.clock import Clock
 from storage.models import Evidence, Task, TaskUpdate
 
 STATUSES = ("done", "in_progress", "late", "not_started")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from handlers.engine import Engine
-from handlers.messages import Attachment, Incoming, Reply
+from core.messages import Attachment, Incoming, Reply
 
 _events = itertools.count(1)
 

@@ -16,17 +16,17 @@ from bot.config import Settings
 from bot.localapi.server import LocalBotApi
 from bot.telegram.polling import running_bot
 from handlers.engine import Engine
-from handlers.render import Renderer
-from reminders.clock import FixedClock
+from templates.render import Renderer
+from core.clock import FixedClock
 from storage.db import make_engine, recreate, session_factory
 from storage.evidence_store import EvidenceStore
 from storage.linking import issue_invites, link_by_contact
 from storage.models import Base
-from storage.plan_files import read_plan
+from readers.plan_files import read_plan
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import parse_staff_sheet
+from readers.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
 from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
 from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, chat_of, local

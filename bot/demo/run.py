@@ -16,12 +16,12 @@ from bot.localapi.server import LocalBotApi, LocalUser
 from bot.telegram.polling import running_bot
 from reminders.preview import preview
 from storage.linking import issue_invites
-from storage.phones import normalize_phone
-from storage.plan_files import read_plan
+from core.phones import normalize_phone
+from readers.plan_files import read_plan
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import parse_staff_sheet
+from readers.staff_sheet import parse_staff_sheet
 
 DATA = Path(__file__).parent
 DAYS_AHEAD = 30

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import App
-from handlers.messages import Attachment, Incoming, Reply
+from core.messages import Attachment, Incoming, Reply
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from storage.conversations import forget_old_events

@@ -14,7 +14,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.telegram.adapter import build_application
-from handlers.render import Renderer
+from templates.render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,6 @@ async def fetch_username(settings: Settings) -> str:
             return bot.username
     except (InvalidToken, NetworkError) as exc:
         log.error("getMe failed: %s", exc)
-        from storage.errors import InputError
+        from core.errors import InputError
 
         raise InputError("no_bot_username") from exc

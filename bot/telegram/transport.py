@@ -7,7 +7,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.telegram.adapter import MAX_CAPTION, markup, split_text
-from handlers.messages import Reply
+from core.messages import Reply
 from reminders.sender import Delivery
 
 

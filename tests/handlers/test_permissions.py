@@ -54,7 +54,7 @@ async def test_a_group_leader_sees_their_tổ(engine, phuhuu):
 
 
 async def test_only_the_board_registers_its_group_for_the_digest(engine, phuhuu, sessions):
-    from handlers.messages import Incoming
+    from core.messages import Incoming
     from storage.models import School
 
     async def in_group(who: str) -> str:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.localapi.server import Limits, LocalBotApi
-from handlers.messages import Reply
-from reminders.clock import FixedClock
+from core.messages import Reply
+from core.clock import FixedClock
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from reminders.sender import Delivery

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.render import Renderer
-from reminders.clock import FixedClock
+from templates.render import Renderer
+from core.clock import FixedClock
 from reminders.scheduler import enqueue_due
 from storage.models import Account, OutboxMessage, Staff
-from storage.plan_complete import complete_draft
-from storage.plan_draft import CriterionDraft, PlanDraft, TaskDraft
+from readers.plan_complete import complete_draft
+from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import StaffRow
+from readers.staff_sheet import StaffRow
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_CHAT = 700_000

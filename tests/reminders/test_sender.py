@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.messages import Reply
+from core.messages import Reply
 from reminders.sender import Delivery
 from storage.models import OutboxMessage
 from tests.reminders.conftest import local, move_to

@@ -3,13 +3,13 @@ import csv
 from sqlalchemy import func, select
 
 from storage.models import Checkpoint, Criterion, Task, TaskOwner, TaskUpdate
-from storage.plan_complete import complete_draft
-from storage.plan_draft import CheckpointDraft
-from storage.plan_sheet import parse_plan_sheet
+from readers.plan_complete import complete_draft
+from readers.plan_draft import CheckpointDraft
+from readers.plan_sheet import parse_plan_sheet
 from storage.plans import plan_changes, save_plan, tasks_of
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from storage.staff_sheet import parse_staff_sheet
+from readers.staff_sheet import parse_staff_sheet
 from storage.updates import record_update
 from tests.conftest import DEMO
 
