@@ -17,7 +17,7 @@ from templates.render import Renderer
 from core.calendar import SchoolCalendar, parse_day
 from reminders.preview import preview
 from reports.charts import progress_chart
-from storage.db import make_engine, upgrade
+from storage.db import make_engine, upgrade, writing
 from reports.digest_data import digest_data
 from core.errors import InputError
 from storage.linking import issue_invites
@@ -211,7 +211,7 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
             staff = active_staff(session, school.id) if school else []
             _say(app, "cli/plan_preview.j2", draft=draft, owners=resolve_owners(draft, staff))
             return 0
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)
         report = save_plan(session, school, draft, app.clock, source_name=args.file.name)
@@ -237,7 +237,7 @@ def _existing_school(session, code, app: App):
 def staff_import(args: argparse.Namespace, settings: Settings) -> int:
     rows = parse_staff_sheet(args.file)
     app = build_app(settings)
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)
         report = import_staff(session, school, rows)
@@ -248,7 +248,7 @@ def staff_import(args: argparse.Namespace, settings: Settings) -> int:
 def invite(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
     username = bot_username(app)
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         only = _named_staff(session, school.id, args.staff) if args.staff else None
         issued = issue_invites(session, school, app.clock, days=args.days, only=only,
@@ -293,7 +293,7 @@ def bot_username(app: App) -> str:
 def staff_pause(args: argparse.Namespace, settings: Settings) -> int:
     until = _day(args.until) if args.staff_command == "pause" else None
     app = build_app(settings)
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         (member,) = _named_staff(session, school.id, [args.who])
         member.paused_until = until
@@ -320,7 +320,7 @@ def reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 def calendar_command(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         cal = school_calendar(school)
         moved = 0

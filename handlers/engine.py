@@ -25,6 +25,7 @@ from handlers.task_list import show_tasks
 from handlers.turn import Turn
 from core.clock import Clock
 from storage.conversations import claim_event, lock_conversation, save_step
+from storage.db import writing
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, School, Task
 from storage.staff_repo import is_board, linked_staff, mark_reachable
@@ -53,7 +54,7 @@ class Engine:
             if target is not None:
                 stored, problems = await self._download(msg.attachments, target, fetch)
         try:
-            with self.sessions.begin() as session:
+            with writing(self.sessions) as session:
                 turn, used = self._handle_in(session, msg, stored, problems)
         except Exception:
             self._discard(stored)

@@ -20,6 +20,7 @@ from reminders.messages import compose
 from reminders.planner import due_reminders
 from reminders.sender import DrainReport, OutboxSender, Transport
 from reminders.upward import enqueue_upward
+from storage.db import writing
 from storage.leases import give_up, hold
 from storage.models import OutboxMessage, Plan, School
 from storage.outbox import DROPPED, PENDING, add_message, release_claims
@@ -105,7 +106,7 @@ class ReminderService:
             school_ids = list(session.scalars(select(School.id).order_by(School.id)))
         for school_id in school_ids:
             try:
-                with self.sessions.begin() as session:
+                with writing(self.sessions) as session:
                     report = enqueue_due(session, session.get(School, school_id),
                                          self.renderer, self.clock.now())
             except Exception:
@@ -133,7 +134,7 @@ class ReminderService:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         if self.leading:
-            with self.sessions.begin() as session:
+            with writing(self.sessions) as session:
                 give_up(session, LEASE, self.holder)
             self.leading = False
 
@@ -143,7 +144,7 @@ class ReminderService:
         if (not force and self.leading and self._renewed is not None
                 and abs((now - self._renewed).total_seconds()) < self.lease_seconds / 3):
             return True
-        with self.sessions.begin() as session:
+        with writing(self.sessions) as session:
             held = hold(session, LEASE, self.holder, now, self.lease_seconds)
             if held and not self.leading:
                 released = release_claims(session, self.holder)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.messages import Button, Reply
 from core.clock import Clock
 from reminders.limits import RateLimiter
+from storage.db import writing
 from storage.outbox import (
     FAILED,
     SENT,
@@ -118,7 +119,7 @@ class OutboxSender:
     # the sends queued behind it leave in a bunch and break the per-second limit.
 
     def _claim(self, row_id: int) -> bool:
-        with self.sessions.begin() as session:
+        with writing(self.sessions) as session:
             return claim(session, row_id, self.holder, self.clock.now())
 
     def _due(self, skip: set[int]) -> list[_Row]:
@@ -136,7 +137,7 @@ class OutboxSender:
 
     def _record(self, row: _Row, delivery: Delivery, report: DrainReport) -> None:
         now = self.clock.now()
-        with self.sessions.begin() as session:
+        with writing(self.sessions) as session:
             if delivery.outcome == "sent":
                 finish(session, row.id, SENT, now, delivery.message_id)
                 report.sent += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BEGIN = "sqlite_begin"
 
 
 def make_engine(url: str) -> Engine:
@@ -18,6 +21,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
+            # pysqlite would begin transactions itself, lazily, and let the RELEASE of a
+            # savepoint that made the first write commit it: SQLAlchemy's documented recipe
+            # takes that over, so a SAVEPOINT always nests inside a real transaction.
+            dbapi_conn.isolation_level = None
             # WAL lets the bot read while a CLI import writes; foreign keys are off by default.
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -25,12 +32,28 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that reads and then writes. On SQLite it takes the write lock up front:
+    a deferred transaction whose snapshot another writer has moved past fails at its first
+    write without waiting (busy_timeout does not cover that), where waiting is what we want.
+    PostgreSQL needs nothing: its row locks do the ordering."""
+    with sessions() as session, session.begin():
+        session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        yield session
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.localapi.server import LocalBotApi, LocalUser
 from bot.telegram.polling import running_bot
 from reminders.preview import preview
+from storage.db import writing
 from storage.linking import issue_invites
 from core.phones import normalize_phone
 from readers.plan_files import read_plan
@@ -64,7 +65,7 @@ def _show_reminders(app: App) -> None:
 
 def _set_up_school(app: App) -> dict[str, str]:
     """What the principal does with the CLI: staff list, plan, invites."""
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         school = pick_school(session, "demo", app.clock, create=True)
         staff_report = import_staff(session, school, parse_staff_sheet(DATA / "staff.csv"))
         draft = read_plan(DATA / "plan.csv")

@@ -26,6 +26,7 @@ from bot.app import App
 from core.messages import Attachment, Incoming, Reply
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
+from storage.db import writing
 from storage.conversations import forget_old_events
 from storage.models import Setting
 
@@ -64,7 +65,7 @@ async def _on_start(application: Application, app: App) -> None:
     bot = application.bot
     commands = [BotCommand(c, app.renderer.label(f"command.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands)
-    with app.sessions.begin() as session:
+    with writing(app.sessions) as session:
         session.merge(Setting(key="telegram.bot_username", value=bot.username))
         forget_old_events(session, app.clock)
     log.info("running as @%s", bot.username)

@@ -110,3 +110,12 @@ async def wait_for(condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+def reading(sessions, read):
+    """`read(session)` in a new session at each call, for wait_for: a session kept open
+    keeps the snapshot of its first read and never sees what the bot writes later."""
+    def call():
+        with sessions() as session:
+            return read(session)
+    return call

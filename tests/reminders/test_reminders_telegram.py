@@ -11,7 +11,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.telegram.polling import running_bot
 from storage.models import Account, OutboxMessage
-from tests.reminders.conftest import local, move_to, wait_for
+from tests.reminders.conftest import local, move_to, reading, wait_for
 
 
 @pytest.fixture
@@ -37,9 +37,8 @@ async def test_check_ins_go_out_through_telegram_within_its_limits(api, env, inv
         assert "tháng 11/2026" in (await bao.reply()).text  # after its 429, once
         trang.press("✍️ Cập nhật ngay")
         assert "Tình trạng" in (await trang.reply()).text
-        with app.sessions() as session:
-            await wait_for(lambda: session.scalar(select(Account.unreachable_at).where(
-                Account.chat_id == str(mai.id))) is not None)
+        await wait_for(reading(app.sessions, lambda session: session.scalar(
+            select(Account.unreachable_at).where(Account.chat_id == str(mai.id))) is not None))
     assert len([m for m in bao.all_replies() if "tháng 11/2026" in m.text]) == 1
     with app.sessions() as session:
         statuses = dict(session.execute(select(OutboxMessage.chat_id, OutboxMessage.status)

@@ -12,7 +12,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.telegram.polling import running_bot
 from storage.models import OutboxMessage
-from tests.reminders.conftest import local, move_to, wait_for
+from tests.reminders.conftest import local, move_to, reading, wait_for
 
 
 async def test_digest_alerts_and_report_go_out_through_telegram(api, env, invites, clock):
@@ -23,9 +23,9 @@ async def test_digest_alerts_and_report_go_out_through_telegram(api, env, invite
         hanh.send(f"/start {invites['0901234501']}")
         await hanh.reply()
         move_to(clock, local(2026, 11, 30, 8, 0))  # a Monday: digest day; 1.1 is a month late
-        with app.sessions() as session:
-            await wait_for(lambda: set(session.scalars(select(OutboxMessage.kind).where(
-                OutboxMessage.status == "sent"))) == {"digest", "chart", "overdue"})
+        await wait_for(reading(app.sessions, lambda session: set(session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.status == "sent")))
+            == {"digest", "chart", "overdue"}))
         hanh.send("/baocao")
         await wait_for(lambda: any("giai đoạn nào" in (m.text or "")
                                    for m in hanh.all_replies()))

@@ -1,0 +1,64 @@
+"""A turn is all or nothing: one that fails after it claimed its event, created the
+conversation or kept a file leaves no trace, and is applied when the update comes again."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers import engine as engine_module
+from storage.models import Conversation, ProcessedEvent, TaskUpdate
+
+
+def count(sessions, model) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+async def test_a_failed_turn_leaves_nothing_and_is_applied_when_redelivered(
+        school, chat_as, sessions, monkeypatch):
+    teacher = chat_as("0901234503")
+    real = engine_module.show_tasks
+    calls = []
+
+    def fail_once(turn):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        real(turn)
+
+    monkeypatch.setattr(engine_module, "show_tasks", fail_once)
+    incoming = teacher._incoming(command="nhiemvu", args="")
+    with pytest.raises(RuntimeError):
+        await teacher.replay(incoming)
+    assert count(sessions, ProcessedEvent) == 0
+    assert count(sessions, Conversation) == 0
+
+    answer = await teacher.replay(incoming)
+    assert "nhiệm vụ" in answer.lower()
+    assert count(sessions, ProcessedEvent) == 1
+    assert await teacher.replay(incoming) == ""  # the third delivery is recognised
+
+
+async def test_a_failed_save_keeps_no_update_and_no_file(school, chat_as, sessions, evidence,
+                                                         monkeypatch):
+    teacher = chat_as("0901234503")
+    await teacher.send("/capnhat")
+    await teacher.press("1.")
+    await teacher.press("Hoàn thành")
+    await teacher.send("Đã sinh hoạt tổ 2 buổi.")
+    await teacher.send_file(b"\xff\xd8jpeg-1")
+    files = sorted(p for p in evidence.root.rglob("*") if p.is_file())
+    assert len(files) == 1
+
+    from handlers import update_flow
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(update_flow, "record_update", broken)
+    await teacher.press("✅ Xong")
+    with pytest.raises(RuntimeError):
+        await teacher.press("💾 Lưu")
+    assert count(sessions, TaskUpdate) == 0
+    assert sorted(p for p in evidence.root.rglob("*") if p.is_file()) == files
