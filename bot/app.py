@@ -1,4 +1,5 @@
-"""Build the parts every entry point shares: database, templates, engine."""
+"""Build the parts every entry point shares: database, templates, engine, the turn runner;
+and, while a channel runs, its transports and the reminders that go out through them."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from handlers.engine import Engine
-from templates.render import Renderer
+from bot.telegram.adapter import TELEGRAM
+from bot.turns import Turns
 from core.clock import Clock, SystemClock
-from reminders.limits import RateLimiter
+from handlers.engine import Engine
 from reminders.scheduler import ReminderService
+from reminders.sender import Transport
 from storage.db import make_engine, session_factory, upgrade
 from storage.evidence_store import EvidenceStore
+from templates.render import Renderer
+
+CHANNELS = {caps.name: caps for caps in (TELEGRAM,)}
 
 
 @dataclass
@@ -25,8 +30,21 @@ class App:
     renderer: Renderer
     engine: Engine
     clock: Clock
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    turns: Turns
+    transports: dict[str, Transport] = field(default_factory=dict)
     reminders: ReminderService | None = None  # while the bot runs
+
+    def start_reminders(self) -> None:
+        if self.settings.reminders and self.reminders is None:
+            self.reminders = ReminderService(self.sessions, self.renderer, self.clock,
+                                             self.transports,
+                                             self.settings.reminder_tick_seconds)
+            self.reminders.start()
+
+    def stop_reminders(self) -> None:
+        if self.reminders is not None:
+            self.reminders.stop()
+            self.reminders = None
 
 
 def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
@@ -36,5 +54,5 @@ def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     sessions = session_factory(db)
     renderer = Renderer(settings.templates_dir)
     clock = clock or SystemClock()
-    engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock)
-    return App(settings, db, sessions, renderer, engine, clock)
+    engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock, CHANNELS)
+    return App(settings, db, sessions, renderer, engine, clock, Turns(engine, renderer))

@@ -11,6 +11,7 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.app import App, build_app
 from bot.config import Settings
 from templates.render import Renderer
@@ -41,6 +42,17 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="run the whole product locally, no token needed")
     commands.add_parser("run", help="run the Telegram bot (long polling)")
+    serve = commands.add_parser("serve", help="serve webhooks and health checks (ASGI)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    webhook = commands.add_parser("webhook", help="receive updates by webhook, or stop")
+    webhook_commands = webhook.add_subparsers(dest="webhook_command", required=True)
+    webhook_set = webhook_commands.add_parser("set", help="register the webhook")
+    webhook_set.add_argument("--url", required=True,
+                             help="the public HTTPS address of `caitien serve`")
+    webhook_set.add_argument("--channel", default="telegram", choices=["telegram"])
+    webhook_delete = webhook_commands.add_parser("delete", help="go back to polling")
+    webhook_delete.add_argument("--channel", default="telegram", choices=["telegram"])
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
@@ -143,12 +155,9 @@ def _school_option(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # A tick still draining when the next is due is skipped by design; say nothing of it.
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     settings = Settings.from_env()
+    logs.set_up(logging.INFO if args.command in ("run", "serve") else logging.WARNING,
+                [settings.telegram_token or ""])
     try:
         return _dispatch(args, settings)
     except InputError as error:
@@ -166,6 +175,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.telegram.polling import run_polling
 
         return run_polling(settings)
+    if args.command == "serve":
+        from bot.server import serve
+
+        return serve(settings, args.host, args.port)
+    if args.command == "webhook":
+        from bot.telegram.webhook_cli import webhook_command
+
+        return webhook_command(args, settings)
     if args.command == "db":
         upgrade(make_engine(settings.database_url))
         return 0

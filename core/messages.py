@@ -1,4 +1,5 @@
-"""What a channel adapter hands the engine, and what it gets back."""
+"""What a channel adapter hands the engine, what it gets back, and what the channel can
+do."""
 
 from __future__ import annotations
 
@@ -46,6 +47,34 @@ class Reply:
     remove_keyboard: bool = False
     document: tuple[str, bytes] | None = None  # (file name, content), `text` its caption
     photo: bytes | None = None  # a PNG, `text` its caption
+    listed: bool = False  # the text already numbers the buttons, in their order
+
+
+def private_chats(_chat_id: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What one channel can do; the engine and the sender shape what they send by it."""
+
+    name: str
+    buttons: bool = True
+    edit: bool = True  # change a message already sent (take its buttons off)
+    contact: bool = True  # a person can share their phone number
+    documents_out: bool = True  # Word and Excel files can be sent
+    files_in: bool = True  # a person can send files
+    max_file_bytes: int = 20 * 1024 * 1024  # the largest file the bot may fetch
+    max_text: int = 4096
+    groups: bool = True
+    per_second: float = 30.0  # messages a second from one bot, in all
+    chat_interval: float = 1.0  # seconds between messages to one chat, over a short burst
+    chat_burst: int = 3
+    group_per_minute: int = 20
+    is_group: Callable[[str], bool] = private_chats
+
+
+EVERYTHING = Capabilities("any")
 
 
 Fetch = Callable[[Attachment], Awaitable[bytes]]

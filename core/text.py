@@ -30,3 +30,29 @@ def fold(value: object) -> str:
 def fold_words(value: object) -> str:
     """fold() with punctuation turned into single spaces."""
     return _SPACES.sub(" ", re.sub(r"[^a-z0-9]+", " ", fold(value))).strip()
+
+
+# Control characters (NUL among them) and invisible formatting ones (zero-width spaces and
+# joiners, direction marks, the byte-order mark): never part of what a person meant.
+_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+MAX_FILE_NAME = 300
+
+
+def visible(text: str) -> str:
+    """The text without control or invisible formatting characters; line breaks and tabs
+    stay."""
+    return _UNSEEN.sub("", text)
+
+
+def file_name(name: str | None, limit: int = MAX_FILE_NAME) -> str | None:
+    """A file name as a person sent it, made safe to keep: no folders, no unseen characters,
+    at most `limit` characters with its extension kept."""
+    if name is None:
+        return None
+    name = visible(name).replace("/", "_").replace("\\", "_").strip()
+    if len(name) <= limit:
+        return name or None
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 10:
+        return name[:limit]
+    return stem[:limit - len(suffix) - 1] + "." + suffix

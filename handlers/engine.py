@@ -1,12 +1,26 @@
-"""The conversation engine: one transaction per incoming message, whatever the channel."""
+"""The conversation engine: one transaction per incoming message, whatever the channel.
+
+A turn runs its database work in a worker thread, so other people's turns go on meanwhile;
+the caller keeps one person's turns in order. A turn is all or nothing: it is retried while
+the database is briefly away, and what it answered is kept with the record of the event so
+that a redelivery gets the same answer and changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import Clock
+from core.messages import EVERYTHING, Attachment, Button, Capabilities, Fetch, Incoming, Reply
+from core.text import file_name, fold_words, visible
 from handlers import (
     board_chat,
     calendar_chat,
@@ -18,72 +32,154 @@ from handlers import (
     report_chat,
     update_flow,
 )
-from core.messages import Attachment, Fetch, Incoming, Reply
 from handlers.progress import show_progress
-from templates.render import Renderer
 from handlers.task_list import show_tasks
 from handlers.turn import Turn
-from core.clock import Clock
-from storage.conversations import claim_event, lock_conversation, save_step
+from storage.conversations import claim_event, earlier_replies, lock_conversation, save_step
 from storage.db import writing
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, School, Task
 from storage.staff_repo import is_board, linked_staff, mark_reachable
+from templates.render import Renderer
+from templates.shaping import shaped
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
 SHORT_FLOWS = {m.FLOW: m for m in (calendar_chat, pause_chat, report_chat)}
+# Waits before trying a turn again while the database does not answer: about 30 s in all.
+DB_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+# People who are not linked: this many messages a minute get an answer, then silence.
+STRANGER_MESSAGES = 5
+STRANGER_WINDOW = 60.0
+# A button's data we made ourselves: short, and its numbers fit a database id.
+SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$")
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    kept_files: bool = False
+    discarded: list[str] = field(default_factory=list)
+    stranger: bool = False
 
 
 class Engine:
     def __init__(self, sessions: sessionmaker[Session], renderer: Renderer,
                  evidence: EvidenceStore, clock: Clock,
-                 max_file_bytes: int = MAX_FILE_BYTES) -> None:
+                 channels: dict[str, Capabilities] | None = None) -> None:
         self.sessions = sessions
         self.renderer = renderer
         self.evidence = evidence
         self.clock = clock
-        self.max_file_bytes = max_file_bytes
+        self.channels = channels or {}
+        self._strangers: dict[tuple[str, str], deque[float]] = {}
+
+    def caps(self, channel: str) -> Capabilities:
+        return self.channels.get(channel, EVERYTHING)
 
     async def handle(self, msg: Incoming, fetch: Fetch | None = None) -> list[Reply]:
+        caps = self.caps(msg.channel)
+        _tidy(msg)
+        if self._silenced(msg):
+            return []
         stored: list[dict] = []
         problems: list[str] = []
         if msg.attachments and fetch is not None:
-            target = self._download_target(msg)
+            target = await asyncio.to_thread(self._download_target, msg)
             if target is not None:
-                stored, problems = await self._download(msg.attachments, target, fetch)
+                stored, problems = await self._download(msg.attachments, target, fetch, caps)
         try:
-            with writing(self.sessions) as session:
-                turn, used = self._handle_in(session, msg, stored, problems)
+            outcome = await self._with_retries(msg, caps, stored, problems)
         except Exception:
             self._discard(stored)
             raise
-        if not used:
+        if not outcome.kept_files:
             self._discard(stored)
-        return turn.replies if turn else []
+        for path in outcome.discarded:
+            self.evidence.discard(path)
+        if outcome.stranger:
+            self._note_stranger(msg)
+        return outcome.replies
+
+    async def _with_retries(self, msg: Incoming, caps: Capabilities, stored: list[dict],
+                            problems: list[str]) -> Outcome:
+        for delay in (*DB_RETRIES, None):
+            try:
+                return await asyncio.to_thread(self._transaction, msg, caps, stored, problems)
+            except DBAPIError as exc:
+                if delay is None or not _transient(exc):
+                    raise
+                log.warning("database unavailable (%s); turn retried in %.1f s",
+                            type(exc.orig).__name__, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    # --- strangers ------------------------------------------------------------------------
+
+    def _silenced(self, msg: Incoming) -> bool:
+        sent = self._strangers.get((msg.channel, msg.user_id))
+        if not sent:
+            return False
+        while sent and sent[0] < time.monotonic() - STRANGER_WINDOW:
+            sent.popleft()
+        return len(sent) >= STRANGER_MESSAGES
+
+    def _note_stranger(self, msg: Incoming) -> None:
+        sent = self._strangers.setdefault((msg.channel, msg.user_id), deque())
+        sent.append(time.monotonic())
+        if len(self._strangers) > 10_000:  # forget the ones whose minute is over
+            horizon = time.monotonic() - STRANGER_WINDOW
+            self._strangers = {k: v for k, v in self._strangers.items() if v and v[-1] > horizon}
 
     # --- inside the transaction -----------------------------------------------------------
 
-    def _handle_in(self, session: Session, msg: Incoming, stored: list[dict],
-                   problems: list[str]) -> tuple[Turn | None, bool]:
+    def _transaction(self, msg: Incoming, caps: Capabilities, stored: list[dict],
+                     problems: list[str]) -> Outcome:
+        with writing(self.sessions) as session:
+            return self._handle_in(session, msg, caps, stored, problems)
+
+    def _handle_in(self, session: Session, msg: Incoming, caps: Capabilities,
+                   stored: list[dict], problems: list[str]) -> Outcome:
         staff = linked_staff(session, msg.channel, msg.user_id)
-        turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence)
+        turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence, caps)
         if not msg.private:
             if msg.command == board_chat.REGISTER:
                 board_chat.register(turn)
             elif msg.command:
                 turn.say("chat/private_only.j2")
-            return turn, False
+            return Outcome(self._shaped(turn))
         if not staff:
             self._stranger(turn)
-            return turn, False
-        if not claim_event(session, msg.channel, msg.event_id, self.clock):
-            log.info("skipping redelivered event %s", msg.event_id)
-            return None, False
+            return Outcome(self._shaped(turn), stranger=True)
+        event = claim_event(session, msg.channel, msg.event_id, self.clock)
+        if event is None:
+            log.info("redelivered event %s: answered again, not applied", msg.event_id)
+            return Outcome([_reply_from(r) for r in earlier_replies(
+                session, msg.channel, msg.event_id)])
         mark_reachable(session, msg.channel, msg.user_id)
         turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
-        return turn, self._route(turn, stored, problems)
+        self._typed_choice(turn)
+        kept = self._route(turn, stored, problems)
+        turn.conversation.offered = _offered(turn.replies) or None
+        replies = self._shaped(turn)
+        if msg.event_id is not None:
+            event.replies = [_reply_to_json(r) for r in replies if r.document is None
+                             and r.photo is None]
+        return Outcome(replies, kept, turn.discarded)
+
+    def _typed_choice(self, turn: Turn) -> None:
+        """Typing the number or the words of a choice offered last picks it."""
+        msg, offered = turn.msg, turn.conversation.offered or []
+        if msg.text is None or msg.choice is not None or not offered:
+            return
+        said = fold_words(msg.text)
+        for number, (label, data) in enumerate(offered, start=1):
+            if said in (str(number), fold_words(label)):
+                msg.choice, msg.text = data, None
+                return
+
+    def _shaped(self, turn: Turn) -> list[Reply]:
+        return shaped(turn.replies, turn.caps, self.renderer)
 
     def _stranger(self, turn: Turn) -> None:
         """Only linking is open to someone we do not know; nothing is written otherwise."""
@@ -91,6 +187,9 @@ class Engine:
         if msg.command == "start" and msg.args.strip():
             if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
                 onboarding.start(turn)
+        elif msg.command is None and onboarding.looks_like_code(msg.text):
+            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
+                onboarding.redeem(turn, msg.text.strip())
         elif msg.contact_phone is not None:
             if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
                 onboarding.contact(turn)
@@ -113,6 +212,9 @@ class Engine:
         elif msg.contact_phone is not None:
             onboarding.contact(turn)
             self._resume(turn, step)
+        elif msg.choice is not None and not SANE_CHOICE.match(msg.choice):
+            turn.say("chat/stale_button.j2")
+            self._resume(turn, step)
         elif msg.choice is not None:
             self._button(turn, step)
         elif msg.unsupported:
@@ -130,7 +232,7 @@ class Engine:
                problems: list[str]) -> bool:
         """Files are kept only at the evidence step (and downloaded only then)."""
         for problem in problems:
-            turn.say(f"chat/file_{problem}.j2", limit_mb=self.max_file_bytes // 2**20)
+            turn.say(f"chat/file_{problem}.j2", limit_mb=turn.caps.max_file_bytes // 2**20)
         if step is None and all(plan_upload.is_plan_file(a) for a in turn.msg.attachments):
             return self._plan_file(turn, stored)
         if step != "evidence":
@@ -148,9 +250,9 @@ class Engine:
         if school is None:
             turn.say("chat/plan_board_only.j2")
             return False
-        if not stored:
-            return False  # could not be downloaded: already said why
-        return plan_upload.receive(turn, school, stored[0])
+        if stored:  # else it could not be downloaded: already said why
+            plan_upload.receive(turn, school, stored[0])
+        return False
 
     def _short_flow(self, turn: Turn) -> bool:
         """The calendar and pause dialogues take what is typed or pressed for them; any
@@ -282,10 +384,10 @@ class Engine:
         return session.get(School, member.school_id) if member else None
 
     async def _download(self, attachments: list[Attachment], target: tuple[str, str],
-                        fetch: Fetch) -> tuple[list[dict], list[str]]:
+                        fetch: Fetch, caps: Capabilities) -> tuple[list[dict], list[str]]:
         stored, problems = [], []
         for attachment in attachments:
-            if attachment.size and attachment.size > self.max_file_bytes:
+            if attachment.size and attachment.size > caps.max_file_bytes:
                 problems.append("too_big")
                 continue
             try:
@@ -294,15 +396,47 @@ class Engine:
                 log.exception("could not download %s", attachment.ref)
                 problems.append("failed")
                 continue
-            if len(data) > self.max_file_bytes:
+            if len(data) > caps.max_file_bytes:
                 problems.append("too_big")
                 continue
-            saved = self.evidence.save(target[0], target[1], attachment.kind, data,
-                                       attachment.file_name, attachment.mime_type,
-                                       self.clock.now())
+            saved = await asyncio.to_thread(
+                self.evidence.save, target[0], target[1], attachment.kind, data,
+                attachment.file_name, attachment.mime_type, self.clock.now())
             stored.append(saved.to_dict())
         return stored, problems
 
     def _discard(self, stored: list[dict]) -> None:
         for item in stored:
             self.evidence.discard(item["path"])
+
+
+def _tidy(msg: Incoming) -> None:
+    """What a person typed, without the characters nobody types on purpose (a NUL breaks
+    PostgreSQL's text); file names made safe to keep."""
+    if msg.text is not None:
+        msg.text = visible(msg.text)
+    msg.args = visible(msg.args)
+    msg.attachments = [Attachment(a.kind, a.ref, file_name(a.file_name), a.mime_type, a.size)
+                       for a in msg.attachments]
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """The database went away or is busy, as opposed to a query that is wrong."""
+    return (exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)))
+
+
+def _offered(replies: list[Reply]) -> list[list[str]]:
+    return [[b.label, b.data] for r in replies for row in r.buttons for b in row]
+
+
+def _reply_to_json(reply: Reply) -> dict:
+    return {"text": reply.text, "buttons": [[[b.label, b.data] for b in row]
+                                            for row in reply.buttons],
+            "ask_contact": reply.ask_contact, "remove_keyboard": reply.remove_keyboard}
+
+
+def _reply_from(data: dict) -> Reply:
+    return Reply(data["text"], [[Button(label, value) for label, value in row]
+                                for row in data.get("buttons", [])],
+                 ask_contact=data.get("ask_contact"),
+                 remove_keyboard=data.get("remove_keyboard", False))

@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from handlers.turn import Turn
-from storage.linking import LinkResult, link_by_contact, redeem_invite
+from storage.linking import LinkResult, link_by_contact, note_wrong_code, redeem_invite, wrong_codes
 from storage.models import School
+
+# Guessing codes: after this many wrong ones in the window, one sentence, then silence.
+WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(hours=1)
+# What an invitation code looks like when it is typed instead of opened as a link.
+CODE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def looks_like_code(text: str | None) -> bool:
+    return bool(CODE.match((text or "").strip()))
 
 
 def ask_to_link(turn: Turn) -> None:
-    reply = turn.say("chat/stranger.j2")
-    reply.ask_contact = turn.renderer.label("button.share_phone")
+    reply = turn.say("chat/stranger.j2", contact=turn.caps.contact)
+    if turn.caps.contact:
+        reply.ask_contact = turn.renderer.label("button.share_phone")
 
 
 def start(turn: Turn) -> None:
     code = turn.msg.args.strip()
     if code:
-        result = redeem_invite(turn.session, code, turn.msg.channel, turn.msg.user_id,
-                               turn.msg.chat_id, turn.clock)
-        _answer(turn, result)
+        redeem(turn, code)
     elif turn.staff:
         turn.say("chat/welcome_back.j2", name=turn.staff[0].name)
     else:
         ask_to_link(turn)
+
+
+def redeem(turn: Turn, code: str) -> None:
+    msg = turn.msg
+    since = turn.clock.now() - WRONG_CODE_WINDOW
+    wrong = wrong_codes(turn.session, msg.channel, msg.user_id, since)
+    if wrong >= WRONG_CODES:
+        return  # told once already; silence until the window passes
+    result = redeem_invite(turn.session, code, msg.channel, msg.user_id, msg.chat_id,
+                           turn.clock)
+    if result.outcome == "invalid":
+        note_wrong_code(turn.session, msg.channel, msg.user_id, turn.clock)
+        if wrong + 1 >= WRONG_CODES:
+            turn.say("chat/link_locked.j2", hours=WRONG_CODE_WINDOW // timedelta(hours=1))
+            return
+    _answer(turn, result)
 
 
 def contact(turn: Turn) -> None:
@@ -36,5 +64,5 @@ def _answer(turn: Turn, result: LinkResult) -> None:
     reply = turn.say(f"chat/link_{result.outcome}.j2", staff=result.staff, schools=schools)
     if result.outcome in ("linked", "already"):
         reply.remove_keyboard = True
-    elif result.outcome in ("no_match", "not_own"):
+    elif result.outcome in ("no_match", "not_own") and turn.caps.contact:
         reply.ask_contact = turn.renderer.label("button.share_phone")

@@ -3,6 +3,7 @@ Nothing is written to the plan before the confirmation."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from core.messages import Attachment
@@ -10,7 +11,8 @@ from handlers.turn import Turn
 from handlers.typed import pick_option
 from storage.conversations import save_step
 from core.errors import InputError
-from storage.models import School
+from core.text import file_name
+from storage.models import School, Upload
 from readers.plan_files import read_plan
 from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
 from storage.schools import school_calendar
@@ -27,24 +29,29 @@ def is_plan_file(attachment: Attachment) -> bool:
         in SUFFIXES
 
 
-def receive(turn: Turn, school: School, stored: dict) -> bool:
-    """Read the uploaded file and show what importing it would do. True when it is kept
-    for the confirmation."""
+def receive(turn: Turn, school: School, stored: dict) -> None:
+    """Read the uploaded file and show what importing it would do. The file waits for the
+    confirmation in the database, where whichever process gets the answer finds it."""
+    upload = Upload(school_id=school.id, file_name=stored["file_name"],
+                    mime_type=stored.get("mime_type"),
+                    data=turn.evidence.path_of(stored["path"]).read_bytes(),
+                    created_at=turn.clock.now())
     try:
-        draft = _read(turn, school, stored)
+        draft = _read(turn, school, upload)
     except InputError as error:
         turn.say(f"errors/{error.key}.j2", **error.params)
-        return False
+        return
+    turn.session.add(upload)
+    turn.session.flush()
     staff = active_staff(turn.session, school.id)
     save_step(turn.conversation, FLOW, "confirm",
-              {"school_id": school.id, "file": stored}, turn.clock)
+              {"school_id": school.id, "upload_id": upload.id}, turn.clock)
     turn.say("chat/plan_preview.j2", _buttons(turn), draft=draft,
              owners=resolve_owners(draft, staff), names={m.id: m.name for m in staff},
              changes=plan_changes(turn.session, school.id, draft),
              has_plan=current_plan(turn.session, school.id) is not None,
              warnings=[turn.renderer.text(f"warnings/{w.key}.j2", **w.params)
                        for w in draft.warnings])
-    return True
 
 
 def prompt(turn: Turn) -> None:
@@ -66,7 +73,7 @@ def answer(turn: Turn) -> None:
 
 
 def cancel(turn: Turn) -> None:
-    turn.evidence.discard(turn.conversation.data["file"]["path"])
+    _forget_upload(turn)
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/plan_cancelled.j2")
 
@@ -74,17 +81,37 @@ def cancel(turn: Turn) -> None:
 def _import(turn: Turn) -> None:
     data = turn.conversation.data
     school = turn.session.get(School, data["school_id"])
-    draft = _read(turn, school, data["file"])
+    upload = turn.session.get(Upload, data.get("upload_id"))
+    if upload is None:  # gone with an older version's files: ask for the file again
+        save_step(turn.conversation, None, None, {}, turn.clock)
+        turn.say("chat/plan_cancelled.j2")
+        return
+    draft = _read(turn, school, upload)
     report = save_plan(turn.session, school, draft, turn.clock,
-                       source_name=data["file"]["file_name"])
+                       source_name=upload.file_name)
+    # The signed document is kept with the school's files, as the evidence of what was
+    # imported. (A transaction that fails after this leaves a stray copy, never a missing one.)
+    turn.evidence.save(school.code, FOLDER, "document", upload.data, upload.file_name,
+                       upload.mime_type, turn.clock.now())
+    turn.session.delete(upload)
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/plan_imported.j2", report=report)
 
 
-def _read(turn: Turn, school: School, stored: dict):
+def _forget_upload(turn: Turn) -> None:
+    upload = turn.session.get(Upload, turn.conversation.data.get("upload_id"))
+    if upload is not None:
+        turn.session.delete(upload)
+
+
+def _read(turn: Turn, school: School, upload: Upload):
+    """The readers take a file: the upload is written to a private temporary one."""
     plan = current_plan(turn.session, school.id)
-    return read_plan(turn.evidence.path_of(stored["path"]), plan.school_year if plan else None,
-                     school_calendar(school))
+    name = file_name(upload.file_name, limit=120) or "plan"
+    with tempfile.TemporaryDirectory(prefix="caitien-plan-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(upload.data)
+        return read_plan(path, plan.school_year if plan else None, school_calendar(school))
 
 
 def _buttons(turn: Turn):

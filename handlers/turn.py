@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from core.messages import Button, Incoming, Reply
+from core.messages import EVERYTHING, Button, Capabilities, Incoming, Reply
 from templates.render import Renderer
 from core.clock import Clock
 from storage.evidence_store import EvidenceStore
@@ -22,13 +22,21 @@ class Turn:
     renderer: Renderer
     clock: Clock
     evidence: EvidenceStore
+    caps: Capabilities = EVERYTHING
     replies: list[Reply] = field(default_factory=list)
+    # Files to delete once the transaction that forgets them has committed.
+    discarded: list[str] = field(default_factory=list)
 
     def say(self, template: str, buttons: list[list[Button]] | None = None, /,
             **context: object) -> Reply:
-        reply = Reply(self.renderer.text(template, **context), buttons or [])
+        """The template is told whether the person can press buttons (`typed`)."""
+        text = self.renderer.text(template, typed=not self.caps.buttons, **context)
+        reply = Reply(text, buttons or [])
         self.replies.append(reply)
         return reply
+
+    def discard(self, path: str) -> None:
+        self.discarded.append(path)
 
     def button(self, label_key: str, data: str) -> Button:
         return Button(self.renderer.label(label_key), data)

@@ -57,7 +57,7 @@ def begin_correction(turn: Turn, update_id: int) -> None:
 def cancel(turn: Turn) -> None:
     data = turn.conversation.data
     for stored in data.get("files", []):
-        turn.evidence.discard(stored["path"])
+        turn.discard(stored["path"])
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/cancelled.j2", kept=[])
 
@@ -72,7 +72,7 @@ def prompt(turn: Turn) -> None:
         tasks = [turn.session.get(Task, i) for i in data["task_ids"]]
         buttons = [[Button(turn.renderer.text("chat/task_button.j2", n=n, task=t),
                            f"task:{t.id}")] for n, t in enumerate(tasks, start=1)]
-        turn.say("chat/ask_task.j2", buttons, tasks=tasks)
+        turn.say("chat/ask_task.j2", buttons, tasks=tasks).listed = True
         return
     task = turn.session.get(Task, data["task_id"])
     if step == "status":
@@ -177,7 +177,7 @@ def add_evidence(turn: Turn, stored: list[dict]) -> None:
     files = data["files"] + stored
     kept = files[:MAX_FILES]
     for extra in files[MAX_FILES:]:
-        turn.evidence.discard(extra["path"])
+        turn.discard(extra["path"])
     _go(turn, "evidence", {**data, "files": kept})
     task = turn.session.get(Task, data["task_id"])
     row = [turn.button("button.evidence_done", "ev:done")]

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from templates.render import Renderer
 from core.clock import Clock
-from reminders.limits import RateLimiter
 from reminders.messages import compose
 from reminders.planner import due_reminders
 from reminders.sender import DrainReport, OutboxSender, Transport
@@ -83,7 +82,7 @@ class ReminderService:
     """One per process. Ticks every `tick_seconds`; only the lease holder plans and sends."""
 
     def __init__(self, sessions: sessionmaker[Session], renderer: Renderer, clock: Clock,
-                 transports: dict[str, Transport], limiter: RateLimiter,
+                 transports: dict[str, Transport],
                  tick_seconds: float = 60.0, lease_seconds: float | None = None) -> None:
         self.sessions = sessions
         self.renderer = renderer
@@ -92,7 +91,7 @@ class ReminderService:
         self.lease_seconds = lease_seconds or max(3 * tick_seconds, 10.0)
         self.holder = f"{uuid.uuid4().hex[:12]}"
         self.leading = False
-        self.sender = OutboxSender(sessions, transports, limiter, clock, self.holder,
+        self.sender = OutboxSender(sessions, transports, renderer, clock, self.holder,
                                    keep_lease=self._keep_lease)
         self._scheduler: AsyncIOScheduler | None = None
         self._renewed: datetime | None = None

@@ -16,9 +16,10 @@ from typing import Callable, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.messages import Button, Reply
 from core.clock import Clock
+from core.messages import Button, Capabilities, Reply
 from reminders.limits import RateLimiter
+from storage.conversations import offer_choices
 from storage.db import writing
 from storage.outbox import (
     FAILED,
@@ -30,6 +31,8 @@ from storage.outbox import (
     mark_unreachable,
     retry_later,
 )
+from templates.render import Renderer
+from templates.shaping import shaped
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +53,30 @@ class Delivery:
 
 
 class Transport(Protocol):
+    """One bot on one channel: what it can do, its limits, and one send."""
+
+    caps: Capabilities
+    limiter: RateLimiter
+
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         """Send one message; never raises for what the channel answers."""
+
+
+async def send_paced(transport: Transport, chat_id: str, reply: Reply) -> Delivery:
+    """Send one message within the channel's limits, trying again in place after a 429 (that
+    chat waits; the others do not) or a network error."""
+    delivery = Delivery("error")
+    for attempt in range(TRIES_IN_PLACE):
+        await transport.limiter.take(chat_id)
+        delivery = await transport.deliver(chat_id, reply)
+        if delivery.outcome == "retry_after":
+            log.warning("429 for a chat, it waits %.1f s", delivery.retry_after)
+            transport.limiter.pause(delivery.retry_after, chat_id)
+        elif delivery.outcome == "error":
+            await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+        else:
+            break
+    return delivery
 
 
 @dataclass
@@ -74,11 +99,11 @@ class _Row:
 
 class OutboxSender:
     def __init__(self, sessions: sessionmaker[Session], transports: dict[str, Transport],
-                 limiter: RateLimiter, clock: Clock, holder: str, workers: int = 8,
+                 renderer: Renderer, clock: Clock, holder: str, workers: int = 8,
                  batch: int = 200, keep_lease: Callable[[], bool] | None = None) -> None:
         self.sessions = sessions
         self.transports = transports
-        self.limiter = limiter
+        self.renderer = renderer
         self.clock = clock
         self.holder = holder
         self.workers = workers
@@ -95,25 +120,28 @@ class OutboxSender:
                 break
             started = 0
             for row in rows:
-                if self.limiter.chat_wait(row.chat_id) > 0:
+                if self._chat_wait(row) > 0:
                     continue  # this chat just had one; its turn comes in a later pass
                 if len(in_flight) >= self.workers:
                     await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                     _forget_done(in_flight)
                 if not await asyncio.to_thread(self._claim, row.id):
                     continue
-                await self.limiter.take(row.chat_id)
                 in_flight[row.id] = asyncio.create_task(self._send(row, report))
                 started += 1
             if not started:
                 if in_flight:
                     await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                 else:
-                    await asyncio.sleep(min(self.limiter.chat_wait(r.chat_id) for r in rows))
+                    await asyncio.sleep(min(self._chat_wait(r) for r in rows))
             _forget_done(in_flight)
         if in_flight:
             await asyncio.gather(*in_flight.values())
         return report
+
+    def _chat_wait(self, row: _Row) -> float:
+        transport = self.transports.get(row.channel)
+        return transport.limiter.chat_wait(row.chat_id) if transport else 0.0
 
     # The database work runs in threads: a slow commit must not hold up the event loop, or
     # the sends queued behind it leave in a bunch and break the per-second limit.
@@ -140,6 +168,9 @@ class OutboxSender:
         with writing(self.sessions) as session:
             if delivery.outcome == "sent":
                 finish(session, row.id, SENT, now, delivery.message_id)
+                if row.body.get("buttons") and not self.transports[row.channel].caps.buttons:
+                    offer_choices(session, row.channel, row.chat_id,
+                                  [b for line in row.body["buttons"] for b in line], self.clock)
                 report.sent += 1
             elif delivery.outcome == "blocked":
                 finish(session, row.id, UNREACHABLE, now, error=delivery.error)
@@ -161,17 +192,10 @@ class OutboxSender:
         reply = Reply(row.body["text"], [[Button(label, data) for label, data in line]
                                          for line in row.body.get("buttons", [])],
                       photo=base64.b64decode(photo) if photo else None)
-        delivery = Delivery("error")
-        for attempt in range(TRIES_IN_PLACE):
-            delivery = await transport.deliver(row.chat_id, reply)
-            if delivery.outcome == "retry_after":
-                report.limited += 1
-                self.limiter.pause(delivery.retry_after)
-                await self.limiter.take(row.chat_id)
-            elif delivery.outcome == "error":
-                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
-            else:
-                break
+        (reply,) = shaped([reply], transport.caps, self.renderer)
+        delivery = await send_paced(transport, row.chat_id, reply)
+        if delivery.outcome == "retry_after":
+            report.limited += 1
         return delivery
 
 

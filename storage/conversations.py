@@ -41,19 +41,38 @@ def save_step(conversation: Conversation, flow: str | None, step: str | None, da
     conversation.updated_at = clock.now()
 
 
-def claim_event(session: Session, channel: str, event_id: str | None, clock: Clock) -> bool:
-    """False when this event was handled before (a redelivery after a crash)."""
+def claim_event(session: Session, channel: str, event_id: str | None,
+                clock: Clock) -> ProcessedEvent | None:
+    """The record of this event, new; None when it was handled before (a redelivery after a
+    crash). Without an event id there is nothing to record: a fresh unsaved row."""
+    event = ProcessedEvent(channel=channel, event_id=event_id or "", processed_at=clock.now())
     if event_id is None:
-        return True
+        return event
     try:
         with session.begin_nested():
-            session.add(ProcessedEvent(channel=channel, event_id=event_id,
-                                       processed_at=clock.now()))
+            session.add(event)
     except IntegrityError:
-        return False
-    return True
+        return None
+    return event
+
+
+def earlier_replies(session: Session, channel: str, event_id: str | None) -> list[dict]:
+    """What was answered to this event when it was handled the first time."""
+    if event_id is None:
+        return []
+    return session.scalar(select(ProcessedEvent.replies).where(
+        ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)) or []
 
 
 def forget_old_events(session: Session, clock: Clock) -> None:
     session.execute(delete(ProcessedEvent).where(
         ProcessedEvent.processed_at < clock.now() - KEEP_EVENTS))
+
+
+def offer_choices(session: Session, channel: str, user_id: str, offered: list[list[str]],
+                  clock: Clock) -> None:
+    """A scheduled message's choices, for a person who types: kept unless a dialogue is
+    going on (its own choices come first)."""
+    conversation = lock_conversation(session, channel, user_id, clock)
+    if conversation.flow is None:
+        conversation.offered = offered

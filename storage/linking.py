@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
-from storage.models import Account, Invite, School, Staff
+from storage.models import Account, Invite, LinkFailure, School, Staff
 from core.phones import normalize_phone
 
 
@@ -122,3 +122,13 @@ def link_by_contact(session: Session, phone: str, contact_user_id: str | None, c
         if outcome in outcomes:
             return LinkResult(outcome, [m for m, o in zip(members, outcomes) if o == outcome])
     return LinkResult("no_match", [])
+
+
+def wrong_codes(session: Session, channel: str, user_id: str, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(LinkFailure).where(
+        LinkFailure.channel == channel, LinkFailure.external_user_id == user_id,
+        LinkFailure.at >= since))
+
+
+def note_wrong_code(session: Session, channel: str, user_id: str, clock: Clock) -> None:
+    session.add(LinkFailure(channel=channel, external_user_id=user_id, at=clock.now()))

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -263,6 +264,9 @@ class Conversation(Base):
     flow: Mapped[str | None] = mapped_column(String(40))
     step: Mapped[str | None] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The choices last offered, [label, data] in order: typing the number or the words
+    # picks one, on a channel with buttons or without.
+    offered: Mapped[list | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -276,6 +280,35 @@ class ProcessedEvent(Base):
     channel: Mapped[str] = mapped_column(String(20))
     event_id: Mapped[str] = mapped_column(String(64))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # What the turn answered (text and buttons), sent again if the update comes again
+    # because the process died before confirming it.
+    replies: Mapped[list | None] = mapped_column(JSON)
+
+
+class LinkFailure(Base):
+    """A wrong invitation code, counted per sender to stop guessing."""
+
+    __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_sender", "channel", "external_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_user_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Upload(Base):
+    """A plan file sent in chat, kept between its preview and «Nhập» where every replica
+    can read it; deleted once imported or cancelled."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Setting(Base):

@@ -1,13 +1,18 @@
-"""Talk to the engine directly, as a channel adapter would: a transcript in a test."""
+"""Talk to the engine directly, as a channel adapter would: a transcript in a test.
+
+On a channel without buttons ("plain") pressing a button means typing the number the reply
+lists it under, as a person would."""
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from handlers.engine import Engine
 from core.messages import Attachment, Incoming, Reply
 
 _events = itertools.count(1)
+CHOICE_LINE = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 
 
 class Chat:
@@ -35,8 +40,21 @@ class Chat:
             return await self._send(self._incoming(command=head[1:], args=args))
         return await self._send(self._incoming(text=text))
 
+    @property
+    def typed(self) -> bool:
+        return not self.engine.caps(self.channel).buttons
+
+    def _choices(self) -> list[tuple[str, str]]:
+        """(number, text) of every numbered line in the last replies."""
+        return [m.groups() for reply in self.last for m in CHOICE_LINE.finditer(reply.text)]
+
     async def press(self, label: str) -> str:
         """Press the button whose label starts with `label` in the last replies."""
+        if self.typed:
+            for number, text in reversed(self._choices()):
+                if text.startswith(label) or f"{number}. {text}".startswith(label):
+                    return await self.send(number)
+            raise LookupError(f"no choice {label!r} in {self.buttons()}")
         for reply in reversed(self.last):
             for row in reply.buttons:
                 for button in row:
@@ -65,4 +83,6 @@ class Chat:
         return await self._send(incoming)
 
     def buttons(self) -> list[str]:
+        if self.typed:
+            return [text for _, text in self._choices()]
         return [b.label for r in self.last for row in r.buttons for b in row]

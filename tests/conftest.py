@@ -4,6 +4,7 @@ CAITIEN_TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from bot.app import build_app
 from bot.cli import main
 from bot.config import Settings
 from bot.localapi.server import LocalBotApi
+from bot.plaintext.channel import PLAIN_TEXT
+from core.messages import Capabilities
 from bot.telegram.polling import running_bot
 from handlers.engine import Engine
 from templates.render import Renderer
@@ -32,6 +35,9 @@ from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
 from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, chat_of, local
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The engine's test channels: "test" can do everything a chat can, "plain" only text.
+TEST_CHANNELS = {"test": Capabilities("test", max_file_bytes=1024 * 1024),
+                 "plain": replace(PLAIN_TEXT, max_file_bytes=1024 * 1024)}
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
 
 
@@ -83,7 +89,7 @@ def evidence(tmp_path) -> EvidenceStore:
 
 @pytest.fixture
 def engine(sessions, renderer, evidence, clock) -> Engine:
-    return Engine(sessions, renderer, evidence, clock, max_file_bytes=1024 * 1024)
+    return Engine(sessions, renderer, evidence, clock, channels=TEST_CHANNELS)
 
 
 @pytest.fixture
@@ -96,24 +102,30 @@ def school(sessions, clock):
     return school
 
 
+@pytest.fixture(params=list(TEST_CHANNELS))
+def channel(request) -> str:
+    """Every conversation test runs twice: on a channel with buttons, and typed only."""
+    return request.param
+
+
 @pytest.fixture
-def chat_as(engine, sessions, clock):
+def chat_as(engine, sessions, clock, channel):
     """chat_as("0901234503") is that staff member, already linked, in a private chat."""
 
     def make(phone: str, user_id: int | None = None) -> Chat:
         user_id = user_id or int(phone[-6:])
         with sessions.begin() as session:
-            result = link_by_contact(session, phone, str(user_id), "test", str(user_id),
+            result = link_by_contact(session, phone, str(user_id), channel, str(user_id),
                                      str(user_id), clock)
             assert result.outcome == "linked", result
-        return Chat(engine, user_id)
+        return Chat(engine, user_id, channel)
 
     return make
 
 
 @pytest.fixture
-def stranger(engine) -> Chat:
-    return Chat(engine, 999_001)
+def stranger(engine, channel) -> Chat:
+    return Chat(engine, 999_001, channel)
 
 
 # --- the real application against the local Bot API server -----------------------------

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -90,6 +91,9 @@ class _State:
     accepted: int = 0  # messages recorded, in all chats
     hold_after: int | None = None  # new messages wait past this many
     dropped_holds: int = 0  # times the waiting ones were let go without arriving
+    webhook_url: str = ""  # set: updates are POSTed there, getUpdates answers 409
+    webhook_secret: str = ""
+    webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
 
 
 class LocalBotApi:
@@ -201,8 +205,28 @@ class LocalBotApi:
     def push_update(self, payload: dict) -> int:
         with self.state.lock:
             update_id = next(self._update_ids)
-            self.state.updates.append({"update_id": update_id, **payload})
-            return update_id
+            update = {"update_id": update_id, **payload}
+            self.state.updates.append(update)
+            url, secret = self.state.webhook_url, self.state.webhook_secret
+        if url:
+            threading.Thread(target=self._post_update, args=(url, secret, update),
+                             daemon=True).start()
+        return update_id
+
+    def _post_update(self, url: str, secret: str, update: dict, tries: int = 10) -> None:
+        """As Telegram does: POST the update, and again after a pause until it gets a 2xx."""
+        for attempt in range(tries):
+            try:
+                status = httpx.post(url, json=update, timeout=60,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                                    ).status_code
+            except httpx.HTTPError:
+                status = 0
+            with self.state.lock:
+                self.state.webhook_answers.append(status)
+            if 200 <= status < 300:
+                return
+            time.sleep(0.2 * (attempt + 1))
 
     def add_file(self, data: bytes, name: str) -> tuple[str, str]:
         serial = next(self._ids)
@@ -234,6 +258,9 @@ class LocalBotApi:
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)
         if method == "getUpdates":
+            if self.state.webhook_url:
+                return _error(409, "Conflict: can't use getUpdates method while webhook is "
+                                   "active; use deleteWebhook to delete the webhook first")
             return _ok(await self._get_updates(params))
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
@@ -317,9 +344,11 @@ class LocalBotApi:
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         while True:
             with self.state.lock:
+                # An offset confirms every update before it; without one, the unconfirmed.
                 if offset:
                     self.state.confirmed = max(self.state.confirmed, offset)
-                ready = [u for u in self.state.updates if u["update_id"] >= offset][:limit]
+                start = offset or self.state.confirmed
+                ready = [u for u in self.state.updates if u["update_id"] >= start][:limit]
             if ready or time.monotonic() >= deadline:
                 return ready
             await asyncio.sleep(0.01)
@@ -329,7 +358,22 @@ class LocalBotApi:
                     "can_read_all_group_messages": False, "supports_inline_queries": False})
 
     def _m_deleteWebhook(self, params: dict) -> Response:
+        with self.state.lock:
+            self.state.webhook_url = self.state.webhook_secret = ""
         return _ok(True)
+
+    def _m_setWebhook(self, params: dict) -> Response:
+        secret = params.get("secret_token") or ""
+        if not str(params.get("url", "")).startswith(("https://", "http://127.0.0.1")):
+            return _error(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        with self.state.lock:
+            self.state.webhook_url, self.state.webhook_secret = params["url"], secret
+        return _ok(True)
+
+    def _m_getWebhookInfo(self, params: dict) -> Response:
+        with self.state.lock:
+            return _ok({"url": self.state.webhook_url, "has_custom_certificate": False,
+                        "pending_update_count": 0})
 
     def _m_setMyCommands(self, params: dict) -> Response:
         with self.state.lock:

@@ -1,4 +1,5 @@
-"""The Telegram adapter: python-telegram-bot updates in, engine replies out.
+"""The Telegram adapter: python-telegram-bot updates in, engine replies out, and what
+Telegram can do. Polling (polling.py) and the webhook (webhook.py) both hand updates here.
 
 Nothing outside bot/telegram imports python-telegram-bot."""
 
@@ -9,7 +10,6 @@ import logging
 
 from telegram import (
     Bot,
-    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -19,75 +19,84 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.app import App
-from core.messages import Attachment, Incoming, Reply
+from bot.turns import Turns
+from core.messages import Attachment, Capabilities, Incoming, Reply
 from reminders.limits import RateLimiter
-from reminders.scheduler import ReminderService
-from storage.db import writing
-from storage.conversations import forget_old_events
-from storage.models import Setting
+from reminders.sender import Delivery
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-MAX_TEXT = 4096
 MAX_CAPTION = 1024
 COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung",
             "baocao", "quahan")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
-SEND_ATTEMPTS = 4
+
+TELEGRAM = Capabilities(
+    CHANNEL,
+    max_file_bytes=20 * 1024 * 1024,  # what the Bot API lets a bot download
+    max_text=4096,
+    per_second=30.0,
+    chat_interval=1.0,
+    chat_burst=3,
+    group_per_minute=20,
+    is_group=lambda chat_id: str(chat_id).startswith("-"),  # Telegram's group ids
+)
 
 
-def build_application(app: App) -> Application:
-    settings = app.settings
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .post_init(lambda application: _on_start(application, app))
-        .post_stop(lambda application: _on_stop(app))
-        .build()
-    )
+class TelegramTransport:
+    """One bot: its limiter, and one message out with what Telegram answered."""
 
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await handle_update(app, context.bot, update)
+    caps = TELEGRAM
 
-    application.add_handler(TypeHandler(Update, on_update))
-    return application
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.limiter = RateLimiter(TELEGRAM)
+
+    async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
+        try:
+            return Delivery("sent", message_id=await self._send(chat_id, reply))
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            return Delivery("retry_after", retry_after=seconds, error=str(exc))
+        except Forbidden as exc:
+            return Delivery("blocked", error=str(exc))
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                return Delivery("blocked", error=str(exc))
+            return Delivery("rejected", error=str(exc))
+        except NetworkError as exc:  # TimedOut is one too
+            return Delivery("error", error=str(exc))
+
+    async def _send(self, chat_id: str, reply: Reply) -> str:
+        caption = reply.text[:MAX_CAPTION] or None
+        if reply.photo is not None:
+            sent = await self.bot.send_photo(chat_id=chat_id, photo=reply.photo, caption=caption)
+            return str(sent.message_id)
+        if reply.document is not None:
+            name, data = reply.document
+            sent = await self.bot.send_document(
+                chat_id=chat_id, document=InputFile(data, filename=name), caption=caption)
+            return str(sent.message_id)
+        pieces = split_text(reply.text, TELEGRAM.max_text)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            sent = await self.bot.send_message(chat_id=chat_id, text=piece,
+                                               reply_markup=markup(reply) if last else None)
+        return str(sent.message_id)
 
 
-async def _on_start(application: Application, app: App) -> None:
-    bot = application.bot
-    commands = [BotCommand(c, app.renderer.label(f"command.{c}")) for c in COMMANDS]
-    await bot.set_my_commands(commands)
-    with writing(app.sessions) as session:
-        session.merge(Setting(key="telegram.bot_username", value=bot.username))
-        forget_old_events(session, app.clock)
-    log.info("running as @%s", bot.username)
-    if app.settings.reminders:
-        from bot.telegram.transport import TelegramTransport
-
-        app.reminders = ReminderService(app.sessions, app.renderer, app.clock,
-                                        {CHANNEL: TelegramTransport(bot)}, app.limiter,
-                                        app.settings.reminder_tick_seconds)
-        app.reminders.start()
-
-
-async def _on_stop(app: App) -> None:
-    if app.reminders is not None:
-        app.reminders.stop()
-        app.reminders = None
-
-
-async def handle_update(app: App, bot: Bot, update: Update) -> None:
+async def handle_update(turns: Turns, transport: TelegramTransport,
+                        update: Update) -> asyncio.Task | None:
+    """Run the update's turn; returns once it committed, with the task sending its replies."""
+    bot = transport.bot
     incoming = to_incoming(bot, update)
     if incoming is None:
-        return
+        return None
     if update.callback_query is not None:
         await _settle_button(bot, update)
 
@@ -95,13 +104,7 @@ async def handle_update(app: App, bot: Bot, update: Update) -> None:
         file = await bot.get_file(attachment.ref)
         return bytes(await file.download_as_bytearray())
 
-    try:
-        replies = await app.engine.handle(incoming, fetch)
-    except Exception:
-        log.exception("could not handle update %s", update.update_id)
-        replies = [Reply(app.renderer.text("chat/error.j2"))]
-    for reply in replies:
-        await send_reply(bot, incoming.chat_id, reply, app.limiter)
+    return await turns.submit(incoming, fetch, transport)
 
 
 async def _settle_button(bot: Bot, update: Update) -> None:
@@ -173,8 +176,8 @@ def markup(reply: Reply):
     return None
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces under Telegram's limit, cut at line ends where possible."""
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces under the channel's limit, cut at line ends where possible."""
     pieces = []
     while len(text) > limit:
         cut = text.rfind("\n", 0, limit)
@@ -184,63 +187,3 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
         text = text[cut:].lstrip("\n")
     pieces.append(text)
     return pieces
-
-
-async def send_reply(bot: Bot, chat_id: str, reply: Reply,
-                     limiter: RateLimiter | None = None) -> bool:
-    """Send one reply; the markup goes with the last piece. False when it could not go."""
-    if reply.document is not None or reply.photo is not None:
-        return await _send_file(bot, chat_id, reply, limiter)
-    pieces = split_text(reply.text)
-    for index, piece in enumerate(pieces):
-        keyboard = markup(reply) if index == len(pieces) - 1 else None
-        if not await _send_text(bot, chat_id, piece, keyboard, limiter):
-            return False
-    return True
-
-
-async def _send_file(bot: Bot, chat_id: str, reply: Reply,
-                     limiter: RateLimiter | None) -> bool:
-    async def send() -> None:
-        caption = reply.text[:MAX_CAPTION] or None
-        if reply.photo is not None:
-            await bot.send_photo(chat_id=chat_id, photo=reply.photo, caption=caption)
-        else:
-            name, data = reply.document
-            await bot.send_document(chat_id=chat_id, document=InputFile(data, filename=name),
-                                    caption=caption)
-
-    return await _with_retries(chat_id, send, limiter)
-
-
-async def _send_text(bot: Bot, chat_id: str, text: str, keyboard,
-                     limiter: RateLimiter | None) -> bool:
-    return await _with_retries(chat_id, lambda: bot.send_message(
-        chat_id=chat_id, text=text, reply_markup=keyboard), limiter)
-
-
-async def _with_retries(chat_id: str, send, limiter: RateLimiter | None) -> bool:
-    for attempt in range(SEND_ATTEMPTS):
-        if limiter is not None:
-            await limiter.take(chat_id, per_chat=False)
-        try:
-            await send()
-            return True
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            log.warning("429 for chat %s, retrying after %.1fs", chat_id, seconds)
-            if limiter is not None:
-                limiter.pause(seconds)
-            await asyncio.sleep(seconds)
-        except Forbidden:
-            log.warning("chat %s blocked the bot; reply dropped", chat_id)
-            return False
-        except BadRequest as exc:
-            log.error("Telegram refused a reply to chat %s: %s", chat_id, exc)
-            return False
-        except (TimedOut, NetworkError) as exc:
-            log.warning("sending to %s failed (%s), attempt %d", chat_id, exc, attempt + 1)
-            await asyncio.sleep(0.5 * 2**attempt)
-    log.error("gave up sending to chat %s", chat_id)
-    return False

@@ -2,12 +2,14 @@
 
 import csv
 import json
+import logging
 import subprocess
 import sys
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from bot.telegram.polling import running_bot
 from storage.models import Invite, Plan, Staff, Task
 from tests.conftest import DEMO
 
@@ -123,11 +125,17 @@ def test_demo_runs_and_prints_the_principals_progress(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
 
 
-def test_run_with_telegram_unreachable_is_one_clear_sentence(cli, monkeypatch):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "1:token")
-    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")
-    code, _, err = cli("run")
-    assert code == 2 and "Không kết nối được tới Telegram" in err
+async def test_a_bot_api_failing_at_start_is_waited_for_and_said_in_the_log(
+        api, app, linked, invites, caplog):
+    api.fail_next("getMe", 502, "Bad Gateway")
+    api.fail_next("getMe", 502, "Bad Gateway")
+    with caplog.at_level(logging.INFO):
+        async with running_bot(app, poll_timeout=0.5):
+            mai = await linked(5301, "0901234507")
+            mai.send("/nhiemvu")
+            assert "Nhiệm vụ" in (await mai.reply()).text
+    assert len([r for r in caplog.records if "does not answer" in r.getMessage()]) == 2
+    assert api.token not in caplog.text and api.token.split(":")[1] not in caplog.text
 
 
 def test_run_with_a_wrong_token_is_one_clear_sentence(cli, api, monkeypatch):

@@ -61,3 +61,67 @@ async def test_kill_9_mid_update_then_restart_resumes(api, env, invites, db_url,
         assert (update.status, update.done_text) == ("in_progress", "Đã kiểm kê 3 phòng bộ môn.")
         assert update.author.name == "Huỳnh Thị Mai"
     engine.dispose()
+
+
+async def test_killed_between_fetching_and_handling_then_handled_after_restart(
+        api, env, invites, db_url, tmp_path):
+    """The evidence photo is fetched but its download hangs when the process dies: the
+    update was never confirmed, so the restarted bot gets it again and keeps the photo."""
+    process = start_bot(env, tmp_path)
+    try:
+        await wait_polling(api, 0)
+        mai = api.user(6101, "Mai")
+        mai.send(f"/start {invites['0901234507']}")
+        await mai.reply(timeout=30)
+        for step in ("/capnhat", "Đang thực hiện", "Đã kiểm kê."):
+            mai.press(step) if step == "Đang thực hiện" else mai.send(step)
+            await mai.reply()
+        api.delay_next("getFile", 30)
+        mai.send_photo(b"\x89PNG\r\n\x1a\nphoto" * 20)
+        deadline = time.monotonic() + 10
+        while "getFile" not in api.calls():
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    polled = len(api.calls("getUpdates"))
+    process = start_bot(env, tmp_path)
+    try:
+        await wait_polling(api, polled)
+        assert "Đã nhận 1 tệp" in (await mai.reply(timeout=30)).text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def test_kill_9_with_forty_messages_in_flight_leaves_none_unanswered(
+        api, env, invites, tmp_path):
+    process = start_bot(env, tmp_path)
+    phones = ["0901234503", "0901234504", "0901234505", "0901234507"]
+    teachers = []
+    try:
+        await wait_polling(api, 0)
+        for n, phone in enumerate(phones):
+            teacher = api.user(6200 + n, "GV")
+            teacher.send(f"/start {invites[phone]}")
+            await teacher.reply(timeout=30)
+            teachers.append(teacher)
+        for _ in range(10):
+            for teacher in teachers:
+                teacher.send("/nhiemvu")
+        await asyncio.sleep(1.0)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    process = start_bot(env, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while any(len(t.all_replies()) < 11 for t in teachers):
+            assert time.monotonic() < deadline, [len(t.all_replies()) for t in teachers]
+            await asyncio.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    # Each answer once, but for the few that were on the wire when the process died.
+    assert all(len(t.all_replies()) <= 11 + 3 for t in teachers)

@@ -25,7 +25,7 @@ async def test_a_blocked_chat_does_not_stop_the_bot(api, bot, linked, caplog):
         mai.send("/nhiemvu")
         trang.send("/nhiemvu")
         assert "Nhiệm vụ của thầy/cô" in (await trang.reply()).text
-    assert "blocked the bot" in caplog.text
+    assert "blocked by the user" in caplog.text
     with bot.sessions() as s:
         assert len(s.scalars(select(Account)).all()) == 2
 

@@ -37,7 +37,8 @@ async def test_a_failed_turn_leaves_nothing_and_is_applied_when_redelivered(
     answer = await teacher.replay(incoming)
     assert "nhiệm vụ" in answer.lower()
     assert count(sessions, ProcessedEvent) == 1
-    assert await teacher.replay(incoming) == ""  # the third delivery is recognised
+    assert await teacher.replay(incoming) == answer  # the third: answered again, not applied
+    assert count(sessions, ProcessedEvent) == 1
 
 
 async def test_a_failed_save_keeps_no_update_and_no_file(school, chat_as, sessions, evidence,

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from handlers.engine import Engine
 from storage.models import Conversation, Evidence, Task, TaskUpdate
 from tests.chat import Chat
+from tests.conftest import TEST_CHANNELS
 
 TRANG = "0901234503"  # TTCM, three tasks
 MAI = "0901234507"  # NV Thiết bị, one task
@@ -177,7 +178,8 @@ async def test_a_new_engine_resumes_at_the_same_step(chat_as, sessions, renderer
     await trang.send("/capnhat")
     await trang.send("2")
     await trang.send("1")
-    restarted = Chat(Engine(sessions, renderer, evidence, clock), int(trang.user_id))
+    restarted = Chat(Engine(sessions, renderer, evidence, clock, TEST_CHANNELS),
+                     int(trang.user_id), trang.channel)
     assert "Kiểm tra lại" not in await restarted.send("Đã hoàn thành bồi dưỡng.")
     await restarted.press("Bỏ qua")
     await restarted.press("💾 Lưu")
@@ -185,12 +187,14 @@ async def test_a_new_engine_resumes_at_the_same_step(chat_as, sessions, renderer
     assert update.done_text == "Đã hoàn thành bồi dưỡng."
 
 
-async def test_a_redelivered_event_is_applied_once(chat_as, sessions, school):
+async def test_a_redelivered_event_is_applied_once_and_answered_the_same(chat_as, sessions,
+                                                                          school):
     trang = chat_as(TRANG)
     await trang.send("/capnhat")
     incoming = trang._incoming(text="1")
-    await trang.replay(incoming)
-    assert await trang.replay(incoming) == ""
+    first = await trang.replay(incoming)
+    assert "Tình trạng hiện nay" in first
+    assert await trang.replay(incoming) == first  # the answer the process may not have sent
     with sessions() as s:
         assert s.scalar(select(Conversation)).step == "status"
 

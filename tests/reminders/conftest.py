@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from bot.localapi.server import Limits, LocalBotApi
-from core.messages import Reply
+from core.messages import Capabilities, Reply
 from core.clock import FixedClock
 from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from reminders.sender import Delivery
+from tests.conftest import TEST_CHANNELS
 from tests.phuhuu import (  # noqa: F401  (re-exported for the tests here)
     FIXTURES,
     PHONES,
@@ -23,6 +24,9 @@ from tests.phuhuu import (  # noqa: F401  (re-exported for the tests here)
     chat_of,
     local,
 )
+
+
+UNLIMITED = Capabilities("test", per_second=1e6, chat_interval=0.0)
 
 
 @dataclass
@@ -39,7 +43,9 @@ class Sent:
 class Recorder:
     """A channel that delivers everything and remembers it, with the clock's time."""
 
-    def __init__(self, clock: FixedClock) -> None:
+    def __init__(self, clock: FixedClock, caps: Capabilities = UNLIMITED) -> None:
+        self.caps = caps
+        self.limiter = RateLimiter(caps)
         self.clock = clock
         self.sent: list[Sent] = []
         self.blocked: set[str] = set()
@@ -58,8 +64,7 @@ def recorder(year_clock) -> Recorder:
 
 @pytest.fixture
 def service(sessions, renderer, year_clock, recorder) -> ReminderService:
-    return ReminderService(sessions, renderer, year_clock, {"test": recorder},
-                           RateLimiter(per_second=1e6, chat_interval=0.0))
+    return ReminderService(sessions, renderer, year_clock, {"test": recorder})
 
 
 @pytest.fixture
@@ -83,15 +88,14 @@ def week_later(moment: datetime) -> datetime:
 
 
 @pytest.fixture
-def demo_recorder(clock) -> Recorder:
-    return Recorder(clock)
+def demo_recorder(clock, channel) -> Recorder:
+    return Recorder(clock, replace(TEST_CHANNELS[channel], per_second=1e6, chat_interval=0.0))
 
 
 @pytest.fixture
 def demo_reminders(sessions, renderer, clock, demo_recorder, school) -> ReminderService:
     """Reminders for the bundled example school, on the suite's clock."""
-    return ReminderService(sessions, renderer, clock, {"test": demo_recorder},
-                           RateLimiter(per_second=1e6, chat_interval=0.0))
+    return ReminderService(sessions, renderer, clock, {demo_recorder.caps.name: demo_recorder})
 
 
 def move_to(clock: FixedClock, moment: datetime) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from core.messages import Capabilities
 from reminders.limits import RateLimiter
+
+TELEGRAM_LIKE = Capabilities("t", is_group=lambda chat: chat.startswith("-"))
 
 
 class Ticks:
@@ -13,41 +18,48 @@ class Ticks:
         return self.now
 
 
-async def test_thirty_a_second_evenly_spaced(monkeypatch):
+@pytest.fixture
+def ticks(monkeypatch) -> Ticks:
     ticks = Ticks()
-    slept: list[float] = []
 
     async def sleep(seconds):
-        slept.append(seconds)
         ticks.now += seconds
 
     monkeypatch.setattr("reminders.limits.asyncio.sleep", sleep)
-    limiter = RateLimiter(now=ticks)
+    return ticks
+
+
+async def test_thirty_a_second_evenly_spaced(ticks):
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
     for chat in range(61):
         await limiter.take(str(chat))
     assert 1.9 < ticks.now - 100.0 < 2.2  # 60 gaps at just under 1/30 s
 
 
-async def test_one_a_second_per_chat_and_twenty_a_minute_per_group():
-    ticks = Ticks()
-    limiter = RateLimiter(now=ticks)
-    limiter._book("42", ticks.now)
+async def test_a_chat_takes_a_short_burst_then_one_a_second(ticks):
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    for _ in range(3):
+        await limiter.take("42")
+    assert ticks.now - 100.0 < 0.2
     assert 0.9 < limiter.chat_wait("42") <= 1.05 and limiter.chat_wait("43") == 0
+    for _ in range(5):
+        await limiter.take("42")
+    assert 5.0 < ticks.now - 100.0 < 5.5
+
+
+async def test_twenty_a_minute_per_group(ticks):
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
     for _ in range(20):
         limiter._book("-100200", ticks.now)
-    assert limiter.chat_wait("-100200") > 59
+    assert limiter.chat_wait("-100200") > 59 and limiter.chat_wait("42") == 0
     ticks.now += 62
-    assert limiter.chat_wait("-100200") == 0 and limiter.chat_wait("42") == 0
+    assert limiter.chat_wait("-100200") == 0
 
 
-async def test_a_429_pauses_everything(monkeypatch):
-    ticks = Ticks()
-
-    async def sleep(seconds):
-        ticks.now += seconds
-
-    monkeypatch.setattr("reminders.limits.asyncio.sleep", sleep)
-    limiter = RateLimiter(now=ticks)
-    limiter.pause(3)
+async def test_a_429_holds_only_its_chat(ticks):
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    limiter.pause(3, "7")
+    await limiter.take("8")
+    assert ticks.now < 100.1
     await limiter.take("7")
     assert ticks.now >= 103.0

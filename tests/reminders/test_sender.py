@@ -5,15 +5,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.messages import Reply
+from reminders.limits import RateLimiter
 from reminders.sender import Delivery
 from storage.models import OutboxMessage
-from tests.reminders.conftest import local, move_to
+from tests.reminders.conftest import UNLIMITED, local, move_to
 
 
 class Flaky:
     """Times out `failures` times, then delivers."""
 
+    caps = UNLIMITED
+
     def __init__(self, failures: int) -> None:
+        self.limiter = RateLimiter(UNLIMITED)
         self.failures = failures
         self.sent: list[tuple[str, Reply]] = []
 
@@ -32,11 +36,11 @@ def statuses(sessions) -> list[tuple[str, int]]:
 
 
 async def test_timeouts_are_retried_then_the_row_waits_then_it_goes(
-        sessions, chat_as, clock, demo_reminders, monkeypatch):
+        sessions, chat_as, clock, demo_reminders, monkeypatch, channel):
     monkeypatch.setattr("reminders.sender.BACKOFF_SECONDS", 0.0)
     chat_as("0901234503")
     flaky = Flaky(failures=6)  # four tries now, then a minute later two more fail
-    demo_reminders.sender.transports = {"test": flaky}
+    demo_reminders.sender.transports = {channel: flaky}
     move_to(clock, local(2026, 11, 25, 8, 0))
     await demo_reminders.run_once()
     assert statuses(sessions) == [("pending", 1)] and flaky.sent == []
@@ -46,10 +50,10 @@ async def test_timeouts_are_retried_then_the_row_waits_then_it_goes(
 
 
 async def test_a_channel_down_for_a_day_fails_the_row_and_says_so(
-        sessions, chat_as, clock, demo_reminders, monkeypatch, caplog):
+        sessions, chat_as, clock, demo_reminders, monkeypatch, caplog, channel):
     monkeypatch.setattr("reminders.sender.BACKOFF_SECONDS", 0.0)
     chat_as("0901234503")
-    demo_reminders.sender.transports = {"test": Flaky(failures=10_000)}
+    demo_reminders.sender.transports = {channel: Flaky(failures=10_000)}
     move_to(clock, local(2026, 11, 25, 8, 0))
     await demo_reminders.run_once()
     move_to(clock, local(2026, 11, 26, 8, 1))

@@ -1,0 +1,95 @@
+"""Running turns for every channel: different people's at the same time, one person's in
+the order their messages came (in this process; across processes the conversation row lock
+does it), and their replies sent in order behind them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.exc import DBAPIError
+
+from core.messages import Fetch, Incoming, Reply
+from handlers.engine import Engine
+from reminders.sender import Transport, send_paced
+from templates.render import Renderer
+from templates.shaping import joined
+
+log = logging.getLogger(__name__)
+
+
+class NotHandled(Exception):
+    """The turn could not run (the database stayed away): the update must come again."""
+
+
+class Turns:
+    def __init__(self, engine: Engine, renderer: Renderer) -> None:
+        self.engine = engine
+        self.renderer = renderer
+        # Per person: their lock, and how many of their turns hold or wait for it.
+        self._people: dict[tuple[str, str], list] = {}
+        self._sending: set[asyncio.Task] = set()
+
+    async def submit(self, incoming: Incoming, fetch: Fetch | None,
+                     transport: Transport) -> asyncio.Task:
+        """Run the turn and return once it committed, with the task sending its replies
+        (still ahead of this person's next turn): the caller confirms the update once they
+        are out, so a process that dies in between answers again rather than never. Raises
+        NotHandled when the turn did not commit."""
+        key = (incoming.channel, incoming.user_id)
+        person = self._people.setdefault(key, [asyncio.Lock(), 0])
+        person[1] += 1
+        try:
+            await person[0].acquire()
+        except BaseException:
+            self._leave(key, person, locked=False)
+            raise
+        try:
+            replies = await self._run(incoming, fetch)
+        except BaseException:
+            self._leave(key, person)
+            raise
+        task = asyncio.create_task(self._send(key, person, transport, incoming.chat_id,
+                                              replies))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+        return task
+
+    async def drain(self) -> None:
+        """Wait for the replies still being sent (at shutdown)."""
+        while self._sending:
+            await asyncio.gather(*list(self._sending), return_exceptions=True)
+
+    async def _run(self, incoming: Incoming, fetch: Fetch | None) -> list[Reply]:
+        try:
+            return await self.engine.handle(incoming, fetch)
+        except DBAPIError as exc:
+            log.error("turn for event %s not handled: the database did not answer",
+                      incoming.event_id)
+            raise NotHandled() from exc
+        except Exception:
+            # A fault in our code: the person hears so, and the update is not retried for
+            # ever (it would fail the same way).
+            log.exception("turn for event %s failed", incoming.event_id)
+            return [Reply(self.renderer.text("chat/error.j2"))]
+
+    async def _send(self, key: tuple[str, str], person: list, transport: Transport,
+                    chat_id: str, replies: list[Reply]) -> None:
+        try:
+            for reply in joined(replies):
+                delivery = await send_paced(transport, chat_id, reply)
+                if delivery.outcome != "sent":
+                    log.warning("a reply to chat %s was not delivered (%s): %s", chat_id,
+                                delivery.outcome, delivery.error)
+                    break
+        except Exception:
+            log.exception("sending replies failed")
+        finally:
+            self._leave(key, person)
+
+    def _leave(self, key: tuple[str, str], person: list, locked: bool = True) -> None:
+        if locked:
+            person[0].release()
+        person[1] -= 1
+        if person[1] == 0:
+            self._people.pop(key, None)

@@ -1,0 +1,34 @@
+"""`caitien serve` inside the test's event loop, on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import uvicorn
+
+from bot.app import App
+from bot.server import create_server
+
+
+@asynccontextmanager
+async def served(app: App) -> AsyncIterator[str]:
+    """The application serving; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_server(app), log_level="warning",
+                                           lifespan="on", access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        assert not task.done(), task.exception() if task.done() else None
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
