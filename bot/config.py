@@ -23,6 +23,8 @@ class Settings:
     bot_username: str | None
     reminders: bool = True
     reminder_tick_seconds: float = 60.0
+    # Telegram's limit per bot; higher with its paid broadcasts or a self-hosted Bot API.
+    telegram_per_second: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -45,4 +47,5 @@ class Settings:
             bot_username=(env.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
             reminders=(env.get("CAITIEN_REMINDERS") or "on").lower() not in ("off", "0", "no"),
             reminder_tick_seconds=float(env.get("CAITIEN_REMINDER_TICK_SECONDS") or 60),
+            telegram_per_second=float(env.get("TELEGRAM_MESSAGES_PER_SECOND") or 30),
         )

@@ -51,7 +51,7 @@ def create_server(app: App) -> Starlette:
         bot = None
         if app.settings.telegram_token:
             bot = await connect(app.settings)
-            transport = TelegramTransport(bot)
+            transport = TelegramTransport(bot, app.settings.telegram_per_second)
             app.transports[TELEGRAM] = transport
             await announce(app, bot)
             telegram[TELEGRAM] = TelegramWebhook(app.sessions, app.turns, transport)

@@ -95,7 +95,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
                                     title=title)])
         _bold(sheet, sheet.max_row)
         for row in rows:
-            sheet.append([row[key] for key in COLUMNS])
+            _append_text(sheet, [row[key] for key in COLUMNS])
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for line in sheet.iter_rows(min_row=4):
@@ -119,7 +119,16 @@ def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
     sheet.append([words[f"{prefix}_{k}"] for k in keys])
     _bold(sheet, 1)
     for row in rows:
-        sheet.append([row[k] for k in keys])
+        _append_text(sheet, [row[k] for k in keys])
+
+
+def _append_text(sheet, values: list) -> None:
+    """A row of what people wrote, every cell as text: openpyxl takes a string beginning with
+    "=" for a formula, and a file named =HYPERLINK(…) would become a live link."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _bold(sheet, row: int) -> None:

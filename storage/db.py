@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BEGIN = "sqlite_begin"
+_WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # SQLite engine → lock
 MIGRATION_LOCK = 0x6361_6974  # "cait": the advisory lock migrations run under
 
 
@@ -35,6 +38,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        _WRITERS[engine] = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
@@ -53,8 +58,16 @@ def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A transaction that reads and then writes. On SQLite it takes the write lock up front:
     a deferred transaction whose snapshot another writer has moved past fails at its first
     write without waiting (busy_timeout does not cover that), where waiting is what we want.
+    The threads of one process queue on a lock of ours first: SQLite's own busy handler
+    waits by sleeping ever longer, which turns a queue of writers into long tails.
     PostgreSQL needs nothing: its row locks do the ordering."""
-    with sessions() as session, session.begin():
+    bind = sessions.kw["bind"]
+    lock = _WRITERS.get(bind) if bind.dialect.name == "sqlite" else None
+    if lock is None:
+        with sessions() as session, session.begin():
+            yield session
+        return
+    with lock, sessions() as session, session.begin():
         session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
         yield session
 

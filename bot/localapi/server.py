@@ -38,6 +38,7 @@ class Limits:
 
     per_second: int = 30
     chat_interval: float = 1.0
+    chat_burst: int = 3  # a private chat may take a few at once ("short bursts"), no more
     group_per_minute: int = 20
 
 
@@ -313,10 +314,13 @@ class LocalBotApi:
                 return max(1, math.ceil(group[0] + 60.0 - now))
             group.append(now)
         elif chat_id is not None:
-            last = self.state.chat_last.get(chat_id)
-            if last is not None and now - last < limits.chat_interval:
-                return max(1, math.ceil(last + limits.chat_interval - now))
-            self.state.chat_last[chat_id] = now
+            # A "theoretical arrival time" per chat: at most chat_burst at once, then one
+            # every chat_interval.
+            due = max(self.state.chat_last.get(chat_id, now), now)
+            allowance = (limits.chat_burst - 1) * limits.chat_interval
+            if due - now > allowance:
+                return max(1, math.ceil(due - allowance - now))
+            self.state.chat_last[chat_id] = due + limits.chat_interval
         recent.append(now)
         return None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from telegram import (
     Bot,
@@ -50,11 +51,10 @@ TELEGRAM = Capabilities(
 class TelegramTransport:
     """One bot: its limiter, and one message out with what Telegram answered."""
 
-    caps = TELEGRAM
-
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, per_second: float = TELEGRAM.per_second) -> None:
         self.bot = bot
-        self.limiter = RateLimiter(TELEGRAM)
+        self.caps = replace(TELEGRAM, per_second=per_second)
+        self.limiter = RateLimiter(self.caps)
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         try:

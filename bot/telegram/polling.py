@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import sys
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+import httpx
 from telegram import Bot, BotCommand, Update
+from telegram.request import HTTPXRequest
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.app import App, build_app
@@ -30,13 +33,31 @@ from templates.render import Renderer
 
 log = logging.getLogger(__name__)
 
+BUSY_POLL_PAUSE = 0.1  # seconds between getUpdates calls while updates are being handled
 RETRY_NOT_HANDLED = 1.0  # seconds before an update whose turn did not commit is fetched again
 START_BACKOFF_MAX = 60.0
 
 
+# Replies to many people go out at once: python-telegram-bot's default pool of one
+# connection would queue them all behind each other.
+CONNECTIONS = 64
+
+
 def make_bot(settings: Settings) -> Bot:
     return Bot(settings.telegram_token, base_url=settings.telegram_api_base_url,
-               base_file_url=settings.telegram_file_base_url)
+               base_file_url=settings.telegram_file_base_url,
+               request=_request(CONNECTIONS), get_updates_request=_request(1))
+
+
+def _request(connections: int) -> HTTPXRequest:
+    # TCP_NODELAY: a request written in two pieces (headers, then a form body) otherwise
+    # waits out the peer's delayed acknowledgement, 40 ms a message.
+    transport = httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=connections,
+                            max_keepalive_connections=connections),
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    return HTTPXRequest(connection_pool_size=connections,
+                        httpx_kwargs={"transport": transport})
 
 
 class RejectedToken(Exception):
@@ -117,9 +138,9 @@ class Poller:
                 self._seen = max(self._seen, update.update_id)
                 self._running[update.update_id] = asyncio.create_task(self._handle(update))
             if not fresh and self._running:
-                # The Bot API answers at once while an update is unconfirmed: wait for one of
-                # ours to finish instead of asking again and again.
-                await asyncio.wait(self._running.values(), timeout=self.poll_timeout,
+                # The Bot API answers at once while an update is unconfirmed: pause a little
+                # (or until one of ours finishes) instead of asking again and again.
+                await asyncio.wait(self._running.values(), timeout=BUSY_POLL_PAUSE,
                                    return_when=asyncio.FIRST_COMPLETED)
             self._settle()
 
@@ -155,7 +176,7 @@ class Poller:
 async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Poller]:
     """The Telegram bot polling inside the current event loop, reminders included."""
     bot = await connect(app.settings)
-    transport = TelegramTransport(bot)
+    transport = TelegramTransport(bot, app.settings.telegram_per_second)
     app.transports[CHANNEL] = transport
     await announce(app, bot)
     app.start_reminders()

@@ -13,3 +13,4 @@ def test_every_way_of_writing_a_number_is_the_same_number(raw):
 @pytest.mark.parametrize("raw", ["", "abc", "12345", "091234567890123", None])
 def test_what_is_not_a_number_is_none(raw):
     assert normalize_phone(raw) is None
+

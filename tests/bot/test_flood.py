@@ -1,0 +1,41 @@
+"""One stranger flooding the bot holds nobody up: the local Bot API holds the bot to
+Telegram's limits (one message a second to a chat after a short burst), and the stranger's
+answers stop after a few."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.localapi.server import Limits, LocalBotApi
+
+
+@pytest.fixture
+def api():
+    with LocalBotApi(limits=Limits()) as server:
+        yield server
+
+
+async def test_sixty_wrong_codes_do_not_delay_a_teacher(api, bot, linked):
+    trang = await linked(7501, "0901234503")
+    stranger = api.user(7599, "Lạ")
+    for n in range(60):
+        stranger.send(f"/start WRONG-CODE-{n:04d}")
+    trang.send("/nhiemvu")
+    assert "Nhiệm vụ của thầy/cô" in (await trang.reply(timeout=20)).text
+    # (How long the teacher waited is measured by bench/flood_bench.py.)
+    # The stranger heard a few answers, then silence; no message met a 429.
+    await stranger.replies(1)
+    await asyncio.sleep(6)
+    assert 1 <= len(api.sent_to(7599)) <= 5
+    assert api.state.limited == 0
+
+
+async def test_five_wrong_codes_then_one_sentence_then_silence(stranger, school):
+    answers = []
+    for n in range(8):
+        answers.append(await stranger.send(f"/start WRONG-CODE-{n:04d}"))
+    assert all("Mã liên kết không đúng" in a for a in answers[:4])
+    assert "nhập sai mã nhiều lần" in answers[4]
+    assert answers[5:] == ["", "", ""]
