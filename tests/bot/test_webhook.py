@@ -145,3 +145,48 @@ async def test_polling_while_a_webhook_is_set_is_one_clear_sentence(app, api, ca
     assert code == 0 and api.state.webhook_url == ""
     with app.sessions() as session:
         assert session.get(Setting, SECRET_SETTING) is None
+
+
+STEPS = ["/capnhat", "2", "Đã kiểm kê 3 phòng.", "bỏ qua", "lưu", "/nhiemvu"]
+
+
+async def transcript(api, bases: list[str], chat: int, steps: list[str],
+                     first_id: int) -> list[str]:
+    """Each update posted to the next replica; the bot's answers to them."""
+    already = len(api.sent_to(chat))
+    async with httpx.AsyncClient() as client:
+        for n, text in enumerate(steps):
+            update = an_update(first_id + n, chat, text)
+            if text.startswith("/"):
+                update["message"]["entities"] = [{"type": "bot_command", "offset": 0,
+                                                  "length": len(text.split()[0])}]
+            answer = await client.post(f"{bases[n % len(bases)]}/telegram/webhook",
+                                       json=update, headers={SECRET_HEADER: SECRET})
+            assert answer.status_code == 200
+    return [m.text for m in api.sent_to(chat)[already:]]
+
+
+SECRET = "replica-test-secret-0123456789"
+
+
+async def test_one_persons_turns_spread_over_three_replicas_read_as_one(
+        env, api, clock, invites, sessions):
+    from bot.app import build_app
+    from bot.config import Settings
+    from bot.telegram.webhook import store_secret
+
+    store_secret(sessions, SECRET)
+    apps = [build_app(Settings.from_env({**env, "CAITIEN_REMINDERS": "off"}), clock=clock)
+            for _ in range(3)]
+    async with served(apps[0]) as one:
+        await transcript(api, [one], 31, [f"/start {invites['0901234507']}"], 30_000)
+        alone = await transcript(api, [one], 31, STEPS, 30_100)
+        async with served(apps[1]) as two, served(apps[2]) as three:
+            spread = await transcript(api, [one, two, three], 31, STEPS, 30_200)
+    for app in apps:
+        app.db.dispose()
+    assert len(alone) == len(spread) == len(STEPS)
+    assert "Đã lưu" in alone[4]
+    assert alone == spread
+    with apps[0].sessions() as session:
+        assert session.scalar(select(func.count()).select_from(TaskUpdate)) == 2

@@ -63,3 +63,30 @@ async def test_a_failed_save_keeps_no_update_and_no_file(school, chat_as, sessio
         await teacher.press("💾 Lưu")
     assert count(sessions, TaskUpdate) == 0
     assert sorted(p for p in evidence.root.rglob("*") if p.is_file()) == files
+
+
+async def test_the_database_away_for_a_moment_delays_the_turn_and_loses_nothing(
+        school, chat_as, sessions, monkeypatch):
+    """The first tries meet a database that does not answer (as when PostgreSQL restarts):
+    the turn is tried again, and the person's message is applied once it is back."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(engine_module, "DB_RETRIES", (0.01, 0.01, 0.01))
+    teacher = chat_as("0901234507")
+    real = engine_module.Engine._transaction
+    failures = [2]
+
+    def away(self, *args):
+        if failures[0]:
+            failures[0] -= 1
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
+        return real(self, *args)
+
+    monkeypatch.setattr(engine_module.Engine, "_transaction", away)
+    assert "Tình trạng" in await teacher.send("/capnhat")
+    assert failures == [0]
+    failures[0] = 10  # away for longer than the turn waits: the caller is told
+    with pytest.raises(OperationalError):
+        await teacher.send("2")
+    failures[0] = 0
+    assert "đã làm được" in await teacher.send("2")
