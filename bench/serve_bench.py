@@ -33,13 +33,9 @@ import httpx
 from bot.localapi.server import LocalBotApi
 from bot.telegram.webhook import SECRET_HEADER, store_secret
 from core.clock import FixedClock
-from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
-from readers.staff_sheet import StaffRow
-from storage.db import make_engine, recreate, session_factory
-from storage.linking import link_by_contact
-from storage.plans import save_plan
-from storage.schools import pick_school
-from storage.staff_repo import import_staff
+
+# bench/ is the script's folder: its shared module imports as a top-level one.
+from school import bench_school
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-0123456789abcdef"
@@ -53,22 +49,8 @@ PRINCIPAL = 1
 
 def set_up_database(url: str, teachers: int) -> None:
     clock = FixedClock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc))
-    engine = make_engine(url)
-    recreate(engine)
-    sessions = session_factory(engine)
-    rows = [StaffRow(i, f"Giáo viên {i}", None, f"09{i:08d}", ["GVBM"], "Tổ Toán")
-            for i in range(teachers)]
-    rows.append(StaffRow(teachers, "Hiệu trưởng", None, "0899999999", ["HT"], None))
-    draft = PlanDraft(criteria=[CriterionDraft(f"{s}.{c}", tasks=[
-        TaskDraft(f"Công việc {s}.{c}.{k}", owners=["GVBM"]) for k in range(2)])
-        for s in range(1, 5) for c in range(1, 4)])
-    with sessions.begin() as session:
-        school = pick_school(session, "bench", clock, create=True)
-        import_staff(session, school, rows)
-        save_plan(session, school, draft, clock)
-        for row in rows:
-            user = str(chat_of(row.line))
-            link_by_contact(session, row.phone_norm, user, "telegram", user, user, clock)
+    engine, sessions = bench_school(url, teachers, clock, "telegram",
+                                    lambda line: str(chat_of(line)), principal=True)
     store_secret(sessions, SECRET)
     engine.dispose()
 
@@ -173,8 +155,8 @@ async def principal(telegram: Telegram, chat: int, stop: asyncio.Event,
         await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - started)))
 
 
-async def crowd(bases: list[str], photo_id: str, teachers: int, report: bool,
-                echo: bool) -> tuple[list[float], float, list[float]]:
+async def crowd(bases: list[str], photo_id: str, teachers: int,
+                report: bool) -> tuple[list[float], float, list[float]]:
     telegram = Telegram(bases, photo_id)
     latencies: list[float] = []
     built: list[float] = []
@@ -207,37 +189,34 @@ def line(name: str, latencies: list[float], elapsed: float, extra: str = "") -> 
     return figures
 
 
-def run_caitien(name: str, api: LocalBotApi, url: str, replicas: int, teachers: int,
-                report: bool, evidence: str) -> dict:
-    set_up_database(url, teachers)
-    env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
-           "DATABASE_URL": url, "CAITIEN_EVIDENCE_DIR": evidence, "CAITIEN_REMINDERS": "off",
-           "TELEGRAM_MESSAGES_PER_SECOND": str(PER_SECOND)}
-    servers = start_servers([sys.executable, "-m", "bot", "serve"], env, replicas)
+def measure(name: str, api: LocalBotApi, command: list[str], env: dict[str, str],
+            replicas: int, teachers: int, report: bool = False) -> dict:
+    """Start the servers, let the crowd through them, stop them; print the figures."""
+    env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
+    servers = start_servers(command, env, replicas)
     photo_id, _ = api.add_file(PHOTO, "photo.jpg")
     try:
         latencies, elapsed, built = asyncio.run(
-            crowd([b for _, b in servers], photo_id, teachers, report, echo=False))
+            crowd([b for _, b in servers], photo_id, teachers, report))
     finally:
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
-    extra = f"reports={len(built)}" if report else ""
-    return line(name, latencies, elapsed, extra)
+    return line(name, latencies, elapsed, f"reports={len(built)}" if report else "")
+
+
+def run_caitien(name: str, api: LocalBotApi, url: str, replicas: int, teachers: int,
+                report: bool, evidence: str) -> dict:
+    set_up_database(url, teachers)
+    env = {"DATABASE_URL": url, "CAITIEN_EVIDENCE_DIR": evidence, "CAITIEN_REMINDERS": "off",
+           "TELEGRAM_MESSAGES_PER_SECOND": str(PER_SECOND)}
+    return measure(name, api, [sys.executable, "-m", "bot", "serve"], env, replicas,
+                   teachers, report)
 
 
 def run_echo(api: LocalBotApi, teachers: int) -> dict:
-    env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url}
-    servers = start_servers([sys.executable, str(ROOT / "bench" / "echo_webhook.py")], env, 1)
-    photo_id, _ = api.add_file(PHOTO, "photo.jpg")
-    try:
-        latencies, elapsed, _ = asyncio.run(
-            crowd([b for _, b in servers], photo_id, teachers, False, echo=True))
-    finally:
-        for process, _ in servers:
-            process.terminate()
-            process.wait(timeout=30)
-    return line("ceiling: PTB echo webhook", latencies, elapsed)
+    return measure("ceiling: PTB echo webhook", api,
+                   [sys.executable, str(ROOT / "bench" / "echo_webhook.py")], {}, 1, teachers)
 
 
 def main() -> None:

@@ -21,33 +21,14 @@ from handlers.engine import Engine
 from core.messages import Attachment, Incoming
 from templates.render import Renderer
 from core.clock import FixedClock
-from storage.db import make_engine, recreate, session_factory
 from storage.evidence_store import EvidenceStore
-from storage.linking import link_by_contact
-from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
-from storage.plans import save_plan
-from storage.schools import pick_school
-from storage.staff_repo import import_staff
-from readers.staff_sheet import StaffRow
+
+# bench/ is the script's folder: its shared module imports as a top-level one.
+from school import bench_school
 
 
 def set_up(url: str, teachers: int, clock: FixedClock):
-    engine = make_engine(url)
-    recreate(engine)
-    sessions = session_factory(engine)
-    rows = [StaffRow(i, f"Giáo viên {i}", None, f"09{i:08d}", ["GVBM"], "Tổ Toán")
-            for i in range(teachers)]
-    draft = PlanDraft(criteria=[CriterionDraft(f"{s}.{c}", tasks=[
-        TaskDraft(f"Công việc {s}.{c}.{k}", owners=["GVBM"]) for k in range(2)])
-        for s in range(1, 5) for c in range(1, 4)])
-    with sessions.begin() as session:
-        school = pick_school(session, "bench", clock, create=True)
-        import_staff(session, school, rows)
-        save_plan(session, school, draft, clock)
-        for row in rows:
-            user = str(10_000 + row.line)
-            link_by_contact(session, row.phone_norm, user, "bench", user, user, clock)
-    return engine, sessions
+    return bench_school(url, teachers, clock, "bench", lambda line: str(10_000 + line))
 
 
 async def run(url: str, teachers: int) -> None:

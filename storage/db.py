@@ -6,6 +6,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -96,9 +97,16 @@ def upgrade(engine: Engine) -> None:
 
 def schema_state(engine: Engine) -> tuple[str | None, str | None]:
     """(the database's schema revision, the newest this code knows)."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision(), head
+        return MigrationContext.configure(conn).get_current_revision(), _head()
+
+
+@lru_cache(maxsize=1)
+def _head() -> str | None:
+    """Read once: health checks ask every few seconds, and the migrations do not change."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def recreate(engine: Engine) -> None:

@@ -194,10 +194,16 @@ async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Pol
         await bot.shutdown()
 
 
-def run_polling(settings: Settings) -> int:
-    renderer = Renderer(settings.templates_dir)
+def without_token(settings: Settings, renderer: Renderer) -> bool:
+    """True, having said so, when no token is configured."""
     if not settings.telegram_token:
         print(renderer.text("errors/no_token.j2"), file=sys.stderr)
+    return not settings.telegram_token
+
+
+def run_polling(settings: Settings) -> int:
+    renderer = Renderer(settings.templates_dir)
+    if without_token(settings, renderer):
         return 2
     app = build_app(settings)
     try:

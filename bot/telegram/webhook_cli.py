@@ -11,15 +11,14 @@ from telegram.error import TelegramError
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.telegram.polling import RejectedToken, connect
+from bot.telegram.polling import RejectedToken, connect, without_token
 from bot.telegram.webhook import PATH, new_secret, store_secret
 from templates.render import Renderer
 
 
 def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
-    if not settings.telegram_token:
-        print(renderer.text("errors/no_token.j2"), file=sys.stderr)
+    if without_token(settings, renderer):
         return 2
     app = build_app(settings)
     try:
