@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from typing import Callable
+from typing import Awaitable, Callable
 
 from core.messages import EVERYTHING, Capabilities
 
 
 class RateLimiter:
     def __init__(self, caps: Capabilities = EVERYTHING, headroom: float = 0.97,
-                 now: Callable[[], float] = time.monotonic) -> None:
+                 now: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         # Evenly spaced sends just under the limit: a server counting any one-second window
         # never sees more than the limit, even with a little network jitter.
         self.spacing = 1.0 / (caps.per_second * headroom)
@@ -27,6 +28,7 @@ class RateLimiter:
         self.group_window = 60.0 / headroom
         self.is_group = caps.is_group
         self._now = now
+        self._sleep = sleep
         self._next = 0.0
         self._chat_due: dict[str, float] = {}
         self._held: dict[str, float] = {}
@@ -52,13 +54,13 @@ class RateLimiter:
         """Wait until this chat is free, then for the bot's next slot, and book both. A chat
         that must wait books no slot of the bot meanwhile: the others go first."""
         while (wait := self.chat_wait(chat_id)) > 0:
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
         now = self._now()
         self._book(chat_id, now)
         start = max(now, self._next)
         self._next = start + self.spacing
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
 
     def _book(self, chat_id: str, at: float) -> None:
         if self.is_group(chat_id):

@@ -11,33 +11,32 @@ TELEGRAM_LIKE = Capabilities("t", is_group=lambda chat: chat.startswith("-"))
 
 
 class Ticks:
+    """A clock that moves only when the limiter sleeps on it."""
+
     def __init__(self) -> None:
         self.now = 100.0
 
     def __call__(self) -> float:
         return self.now
 
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
 
 @pytest.fixture
-def ticks(monkeypatch) -> Ticks:
-    ticks = Ticks()
-
-    async def sleep(seconds):
-        ticks.now += seconds
-
-    monkeypatch.setattr("reminders.limits.asyncio.sleep", sleep)
-    return ticks
+def ticks() -> Ticks:
+    return Ticks()
 
 
 async def test_thirty_a_second_evenly_spaced(ticks):
-    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks, sleep=ticks.sleep)
     for chat in range(61):
         await limiter.take(str(chat))
     assert 1.9 < ticks.now - 100.0 < 2.2  # 60 gaps at just under 1/30 s
 
 
 async def test_a_chat_takes_a_short_burst_then_one_a_second(ticks):
-    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks, sleep=ticks.sleep)
     for _ in range(3):
         await limiter.take("42")
     assert ticks.now - 100.0 < 0.2
@@ -48,7 +47,7 @@ async def test_a_chat_takes_a_short_burst_then_one_a_second(ticks):
 
 
 async def test_twenty_a_minute_per_group(ticks):
-    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks, sleep=ticks.sleep)
     for _ in range(20):
         limiter._book("-100200", ticks.now)
     assert limiter.chat_wait("-100200") > 59 and limiter.chat_wait("42") == 0
@@ -57,7 +56,7 @@ async def test_twenty_a_minute_per_group(ticks):
 
 
 async def test_a_429_holds_only_its_chat(ticks):
-    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks)
+    limiter = RateLimiter(TELEGRAM_LIKE, now=ticks, sleep=ticks.sleep)
     limiter.pause(3, "7")
     await limiter.take("8")
     assert ticks.now < 100.1
