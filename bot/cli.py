@@ -30,6 +30,7 @@ from storage.plans import current_plan, reschedule, resolve_owners, save_plan
 from reports.report_data import period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
+from storage.school_bots import bot_of_school
 from storage.staff_repo import active_staff, import_staff
 from readers.staff_sheet import parse_staff_sheet
 from core.text import fold_words
@@ -116,6 +117,14 @@ def parser() -> argparse.ArgumentParser:
                         help="FROM:TO[:name], dates YYYY-MM-DD; repeatable, added to the list")
     change.add_argument("--clear-holidays", action="store_true", help="forget every holiday")
     _school_option(change)
+
+    school = commands.add_parser("school", help="the schools of this deployment")
+    school_bot = school.add_subparsers(dest="school_command", required=True).add_parser(
+        "bot", help="the school's own Telegram bot (default: the deployment's bot)")
+    school_bot.add_argument("--telegram-token", help="the token @BotFather gave the school's bot")
+    school_bot.add_argument("--remove", action="store_true",
+                            help="back to the deployment's default bot")
+    _school_option(school_bot)
 
     invite = commands.add_parser("invite", help="personal links for staff to link Telegram")
     invite.add_argument("--json", action="store_true")
@@ -206,6 +215,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return digest_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
+    if args.command == "school":
+        from bot.telegram.school_bot_cli import school_bot_command
+
+        return school_bot_command(args, settings)
     raise AssertionError(args.command)
 
 
@@ -264,7 +277,11 @@ def staff_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def invite(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
-    username = bot_username(app)
+    with app.sessions() as session:
+        own = bot_of_school(session, pick_school(session, args.school, app.clock).id,
+                            "telegram")
+        username = own.username if own is not None else None
+    username = username or bot_username(app)
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         only = _named_staff(session, school.id, args.staff) if args.staff else None
@@ -301,7 +318,7 @@ def bot_username(app: App) -> str:
         if stored is not None:
             return stored.value
     if app.settings.telegram_token:
-        from bot.telegram.polling import fetch_username
+        from bot.telegram.connection import fetch_username
 
         return asyncio.run(fetch_username(app.settings))
     raise InputError("no_bot_username")

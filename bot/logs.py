@@ -29,11 +29,21 @@ class Redact(logging.Filter):
         return True
 
 
+_REDACT = Redact([])
+
+
+def hide(secret: str) -> None:
+    """A secret learnt after start (a school bot's token): kept out of the log too."""
+    if secret and secret not in _REDACT.secrets:
+        _REDACT.secrets.append(secret)
+
+
 def set_up(level: int, secrets: list[str]) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact = Redact(secrets)
+    for secret in secrets:
+        hide(secret)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        handler.addFilter(_REDACT)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # A tick still draining when the next is due is skipped by design; say nothing of it.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)

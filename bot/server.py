@@ -20,9 +20,8 @@ from starlette.routing import Route
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.telegram.adapter import CHANNEL as TELEGRAM
-from bot.telegram.adapter import TelegramTransport
-from bot.telegram.polling import RejectedToken, announce, connect
+from bot.telegram.bots import TelegramBots
+from bot.telegram.connection import RejectedToken, connect
 from bot.telegram.webhook import PATH as TELEGRAM_PATH
 from bot.telegram.webhook import TelegramWebhook
 from reminders.scheduler import LEASE
@@ -34,12 +33,19 @@ log = logging.getLogger(__name__)
 
 
 def create_server(app: App) -> Starlette:
-    telegram: dict[str, TelegramWebhook] = {}
+    bots = TelegramBots(app)
+    webhooks: dict[str | None, TelegramWebhook] = {}
 
     async def telegram_webhook(request: Request) -> Response:
-        handler = telegram.get(TELEGRAM)
-        if handler is None:
+        """The default bot's updates at /telegram/webhook, a school bot's at
+        /telegram/webhook/<its key>."""
+        key = request.path_params.get("bot")
+        transport = bots.get(key) or (await bots.find(key) if key else None)
+        if transport is None:
             return Response(status_code=404)
+        handler = webhooks.get(key)
+        if handler is None or handler.transport is not transport:
+            handler = webhooks[key] = TelegramWebhook(app.sessions, app.turns, transport)
         return await handler(request)
 
     async def healthz(request: Request) -> Response:
@@ -48,24 +54,18 @@ def create_server(app: App) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_server: Starlette):
-        bot = None
-        if app.settings.telegram_token:
-            bot = await connect(app.settings)
-            transport = TelegramTransport(bot, app.settings.telegram_per_second)
-            app.transports[TELEGRAM] = transport
-            await announce(app, bot)
-            telegram[TELEGRAM] = TelegramWebhook(app.sessions, app.turns, transport)
+        await bots.start()
         app.start_reminders()
         try:
             yield
         finally:
             await app.turns.drain()
             app.stop_reminders()
-            if bot is not None:
-                await bot.shutdown()
+            await bots.stop()
 
     return Starlette(routes=[
         Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
+        Route(TELEGRAM_PATH + "/{bot}", telegram_webhook, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ], lifespan=lifespan)
 

@@ -12,6 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from core.messages import Fetch, Incoming, Reply
 from handlers.engine import Engine
 from reminders.sender import Transport, send_paced
+from storage.db import writing
+from storage.outbox import mark_unreachable
 from templates.render import Renderer
 from templates.shaping import joined
 
@@ -78,6 +80,9 @@ class Turns:
         try:
             for reply in joined(replies):
                 delivery = await send_paced(transport, chat_id, reply)
+                if delivery.outcome == "blocked":
+                    # As for a reminder: nothing more goes there until they write again.
+                    await asyncio.to_thread(self._unreachable, key[0], chat_id)
                 if delivery.outcome != "sent":
                     log.warning("a reply to chat %s was not delivered (%s): %s", chat_id,
                                 delivery.outcome, delivery.error)
@@ -86,6 +91,10 @@ class Turns:
             log.exception("sending replies failed")
         finally:
             self._leave(key, person)
+
+    def _unreachable(self, channel: str, chat_id: str) -> None:
+        with writing(self.engine.sessions) as session:
+            mark_unreachable(session, channel, chat_id, self.engine.clock.now())
 
     def _leave(self, key: tuple[str, str], person: list, locked: bool = True) -> None:
         if locked:

@@ -29,6 +29,7 @@ class Incoming:
     chat_id: str
     event_id: str | None = None
     private: bool = True
+    bot: str | None = None  # which of the channel's bots it came through; None: the default
     text: str | None = None
     command: str | None = None
     args: str = ""

@@ -17,4 +17,5 @@ def register(turn: Turn) -> None:
         return
     school = turn.session.get(School, member.school_id)
     school.board_channel, school.board_chat_id = turn.msg.channel, turn.msg.chat_id
+    school.board_bot = turn.msg.bot
     turn.say("chat/group_registered.j2", school=school)

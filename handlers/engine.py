@@ -156,7 +156,7 @@ class Engine:
             log.info("redelivered event %s: answered again, not applied", msg.event_id)
             return Outcome([_reply_from(r) for r in earlier_replies(
                 session, msg.channel, msg.event_id)])
-        mark_reachable(session, msg.channel, msg.user_id)
+        mark_reachable(session, msg.channel, msg.user_id, msg.bot)
         turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
         self._typed_choice(turn)
         kept = self._route(turn, stored, problems)

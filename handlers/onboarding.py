@@ -8,6 +8,7 @@ from datetime import timedelta
 from handlers.turn import Turn
 from storage.linking import LinkResult, link_by_contact, note_wrong_code, redeem_invite, wrong_codes
 from storage.models import School
+from storage.staff_repo import mark_reachable
 
 # Guessing codes: after this many wrong ones in the window, one sentence, then silence.
 WRONG_CODES = 5
@@ -60,6 +61,8 @@ def contact(turn: Turn) -> None:
 
 
 def _answer(turn: Turn, result: LinkResult) -> None:
+    if result.outcome in ("linked", "already"):
+        mark_reachable(turn.session, turn.msg.channel, turn.msg.user_id, turn.msg.bot)
     schools = [turn.session.get(School, m.school_id) for m in result.staff]
     reply = turn.say(f"chat/link_{result.outcome}.j2", staff=result.staff, schools=schools)
     if result.outcome in ("linked", "already"):

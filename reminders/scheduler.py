@@ -60,6 +60,7 @@ def enqueue_due(session: Session, school: School, renderer: Renderer,
         row = OutboxMessage(
             school_id=school.id, key=due.key, kind=due.kind, period=due.period,
             staff_id=due.staff_id, channel=address.channel, chat_id=address.chat_id,
+            bot=address.bot,
             due_at=due.at, not_before=send_at, status=DROPPED if late else PENDING,
             task_ids=list(due.task_ids), source_key=due.source, body={}, attempts=0,
             criteria=sorted({t.code for t in state.tasks if t.id in due.task_ids}),

@@ -62,6 +62,12 @@ class Transport(Protocol):
         """Send one message; never raises for what the channel answers."""
 
 
+def lane(channel: str, bot: str | None = None) -> str:
+    """The key of one bot's transport: its channel, and the bot's key unless it is the
+    channel's default bot."""
+    return channel if bot is None else f"{channel}:{bot}"
+
+
 async def send_paced(transport: Transport, chat_id: str, reply: Reply) -> Delivery:
     """Send one message within the channel's limits, trying again in place after a 429 (that
     chat waits; the others do not) or a network error."""
@@ -93,8 +99,13 @@ class _Row:
     id: int
     channel: str
     chat_id: str
+    bot: str | None
     body: dict
     due_at: datetime
+
+    @property
+    def lane(self) -> str:
+        return lane(self.channel, self.bot)
 
 
 class OutboxSender:
@@ -140,7 +151,7 @@ class OutboxSender:
         return report
 
     def _chat_wait(self, row: _Row) -> float:
-        transport = self.transports.get(row.channel)
+        transport = self.transports.get(row.lane)
         return transport.limiter.chat_wait(row.chat_id) if transport else 0.0
 
     # The database work runs in threads: a slow commit must not hold up the event loop, or
@@ -152,7 +163,7 @@ class OutboxSender:
 
     def _due(self, skip: set[int]) -> list[_Row]:
         with self.sessions() as session:
-            return [_Row(m.id, m.channel, m.chat_id, m.body, m.due_at)
+            return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at)
                     for m in due_messages(session, self.clock.now(), self.batch, skip)]
 
     async def _send(self, row: _Row, report: DrainReport) -> None:
@@ -168,7 +179,7 @@ class OutboxSender:
         with writing(self.sessions) as session:
             if delivery.outcome == "sent":
                 finish(session, row.id, SENT, now, delivery.message_id)
-                if row.body.get("buttons") and not self.transports[row.channel].caps.buttons:
+                if row.body.get("buttons") and not self.transports[row.lane].caps.buttons:
                     offer_choices(session, row.channel, row.chat_id,
                                   [b for line in row.body["buttons"] for b in line], self.clock)
                 report.sent += 1
@@ -185,9 +196,10 @@ class OutboxSender:
                 report.postponed += 1
 
     async def _deliver(self, row: _Row, report: DrainReport) -> Delivery:
-        transport = self.transports.get(row.channel)
+        transport = self.transports.get(row.lane)
         if transport is None:
-            return Delivery("rejected", error=f"no transport for {row.channel}")
+            # Its bot is not connected (yet): the row waits, as after a network error.
+            return Delivery("error", error=f"no transport for {row.lane}")
         photo = row.body.get("photo")
         reply = Reply(row.body["text"], [[Button(label, data) for label, data in line]
                                          for line in row.body.get("buttons", [])],

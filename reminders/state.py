@@ -32,6 +32,7 @@ from readers.timelines import Schedule, parse_timeline, school_year_start
 class Address:
     channel: str
     chat_id: str
+    bot: str | None = None  # the channel's default bot when None
 
 
 def load_state(session: Session, school: School, now: datetime | None) -> SchoolState | None:
@@ -84,10 +85,11 @@ def task_schedule(task: Task, school_year: str, cal: SchoolCalendar) -> Schedule
 def addresses(session: Session, school_id: int) -> dict[int, Address]:
     """Staff who can be reached: active, linked, and not blocking the bot."""
     found = session.execute(
-        select(Account.staff_id, Account.channel, Account.chat_id)
+        select(Account.staff_id, Account.channel, Account.chat_id, Account.bot)
         .join(Staff, Staff.id == Account.staff_id)
         .where(Account.school_id == school_id, Staff.active, Account.unreachable_at.is_(None)))
-    return {staff_id: Address(channel, chat_id) for staff_id, channel, chat_id in found}
+    return {staff_id: Address(channel, chat_id, bot)
+            for staff_id, channel, chat_id, bot in found}
 
 
 def _paused(session: Session, school_id: int) -> dict[int, date]:

@@ -64,7 +64,8 @@ def _digest(session: Session, school: School, renderer: Renderer, now: datetime,
     to = [(m.id, reach[m.id]) for m in active_staff(session, school.id)
           if staff_roles(m) & BOARD and m.id in reach]
     if school.board_chat_id:
-        to.append((None, Address(school.board_channel, school.board_chat_id)))
+        to.append((None, Address(school.board_channel, school.board_chat_id,
+                                         school.board_bot)))
     known = set(session.scalars(select(OutboxMessage.key).where(
         OutboxMessage.school_id == school.id, OutboxMessage.period == week)))
     to = [(staff_id, address) for staff_id, address in to
@@ -220,6 +221,7 @@ def _row(school: School, key: str, kind: str, period: str, staff_id: int | None,
          task_ids: list[int] | None = None) -> OutboxMessage:
     return OutboxMessage(school_id=school.id, key=key, kind=kind, period=period,
                          staff_id=staff_id, channel=address.channel, chat_id=address.chat_id,
+                         bot=address.bot,
                          due_at=at, not_before=max(at, now), status=PENDING,
                          task_ids=task_ids or [], criteria=[], body=body, attempts=0,
                          created_at=now)

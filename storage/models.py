@@ -67,6 +67,7 @@ class School(Base):
     # The board's group chat, registered with /dangky there: it gets the weekly digest too.
     board_channel: Mapped[str | None] = mapped_column(String(20))
     board_chat_id: Mapped[str | None] = mapped_column(String(64))
+    board_bot: Mapped[str | None] = mapped_column(String(32))  # the bot added to that group
 
 
 class Staff(Base):
@@ -104,6 +105,9 @@ class Account(Base):
     # When the channel last refused to deliver (the person blocked the bot); cleared when
     # they write again.
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bot they last wrote to (None: the deployment's default bot). Messages for them go
+    # through it: a bot may only write to people who started it.
+    bot: Mapped[str | None] = mapped_column(String(32))
 
     staff: Mapped[Staff] = relationship()
 
@@ -311,6 +315,22 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SchoolBot(Base):
+    """A school's own bot on one channel, beside the deployment's default bot. `key` is
+    the channel's id for the bot (Telegram: the number before the token's colon)."""
+
+    __tablename__ = "school_bots"
+    __table_args__ = (UniqueConstraint("school_id", "channel"),)
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    token: Mapped[str] = mapped_column(Text)
+    username: Mapped[str | None] = mapped_column(String(64))
+    webhook_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Setting(Base):
     __tablename__ = "settings"
 
@@ -332,6 +352,7 @@ class OutboxMessage(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
+    bot: Mapped[str | None] = mapped_column(String(32))  # None: the default bot
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     # pending | sending | sent | dropped | unreachable | failed

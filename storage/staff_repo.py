@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Account, School, Staff
@@ -81,8 +81,9 @@ def is_monitor(member: Staff) -> bool:
     return MONITOR in staff_roles(member)
 
 
-def mark_reachable(session: Session, channel: str, user_id: str) -> None:
-    """They wrote to us, so they no longer block the bot: reminders reach them again."""
+def mark_reachable(session: Session, channel: str, user_id: str, bot: str | None) -> None:
+    """They wrote to us through `bot`: reminders reach them again, through that bot."""
     session.execute(update(Account).where(
         Account.channel == channel, Account.external_user_id == user_id,
-        Account.unreachable_at.is_not(None)).values(unreachable_at=None))
+        or_(Account.unreachable_at.is_not(None), Account.bot.is_distinct_from(bot)))
+        .values(unreachable_at=None, bot=bot))

@@ -110,6 +110,7 @@ class LocalBotApi:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
+        self._bots = {token: self}  # every bot this server answers for, by token
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -155,6 +156,14 @@ class LocalBotApi:
         self.stop()
 
     # --- what tests and the demo use -------------------------------------------------------
+
+    def add_bot(self, token: str, username: str) -> "LocalBotApi":
+        """Another bot on this server (a school's own): its own chats, updates, webhook and
+        limits, as Telegram keeps them per bot."""
+        other = LocalBotApi(token, username, self.limits)
+        other.port, other._bots = self.port, self._bots
+        self._bots[token] = other
+        return other
 
     def user(self, user_id: int, first_name: str, phone: str | None = None) -> "LocalUser":
         return LocalUser(self, user_id, first_name, phone)
@@ -243,8 +252,12 @@ class LocalBotApi:
     # --- HTTP ------------------------------------------------------------------------------
 
     async def _endpoint(self, request: Request) -> Response:
-        if request.path_params["token"] != self.token:
+        bot = self._bots.get(request.path_params["token"])
+        if bot is None:
             return _error(401, "Unauthorized")
+        return await bot._answer(request)
+
+    async def _answer(self, request: Request) -> Response:
         method = request.path_params["method"]
         params = await _params(request)
         with self.state.lock:
@@ -333,11 +346,12 @@ class LocalBotApi:
         return None
 
     async def _download(self, request: Request) -> Response:
-        if request.path_params["token"] != self.token:
+        bot = self._bots.get(request.path_params["token"])
+        if bot is None:
             return Response(status_code=401)
         path = request.path_params["path"]
-        with self.state.lock:
-            found = next((data for p, data in self.state.files.values() if p == path), None)
+        with bot.state.lock:
+            found = next((data for p, data in bot.state.files.values() if p == path), None)
         if found is None:
             return Response(status_code=404)
         return Response(found, media_type="application/octet-stream")

@@ -49,10 +49,13 @@ TELEGRAM = Capabilities(
 
 
 class TelegramTransport:
-    """One bot: its limiter, and one message out with what Telegram answered."""
+    """One bot: its limiter, and one message out with what Telegram answered. `key` is
+    None for the deployment's default bot, else the school bot's key."""
 
-    def __init__(self, bot: Bot, per_second: float = TELEGRAM.per_second) -> None:
+    def __init__(self, bot: Bot, per_second: float = TELEGRAM.per_second,
+                 key: str | None = None) -> None:
         self.bot = bot
+        self.key = key
         self.caps = replace(TELEGRAM, per_second=per_second)
         self.limiter = RateLimiter(self.caps)
 
@@ -94,7 +97,7 @@ async def handle_update(turns: Turns, transport: TelegramTransport,
                         update: Update) -> asyncio.Task | None:
     """Run the update's turn; returns once it committed, with the task sending its replies."""
     bot = transport.bot
-    incoming = to_incoming(bot, update)
+    incoming = to_incoming(bot, update, transport.key)
     if incoming is None:
         return None
     if update.callback_query is not None:
@@ -118,13 +121,14 @@ async def _settle_button(bot: Bot, update: Update) -> None:
         log.info("could not settle button press: %s", exc)
 
 
-def to_incoming(bot: Bot, update: Update) -> Incoming | None:
+def to_incoming(bot: Bot, update: Update, key: str | None = None) -> Incoming | None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
     incoming = Incoming(channel=CHANNEL, user_id=str(user.id), chat_id=str(chat.id),
-                        event_id=f"{bot.id}:{update.update_id}", private=chat.type == "private")
+                        event_id=f"{bot.id}:{update.update_id}", private=chat.type == "private",
+                        bot=key)
     if update.callback_query is not None:
         incoming.choice = update.callback_query.data or ""
         return incoming

@@ -11,91 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import sys
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-import httpx
-from telegram import Bot, BotCommand, Update
-from telegram.request import HTTPXRequest
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram import Update
+from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.telegram.adapter import CHANNEL, COMMANDS, TelegramTransport, handle_update
+from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update
+from bot.telegram.bots import TelegramBots
+from bot.telegram.connection import START_BACKOFF_MAX, RejectedToken
 from bot.turns import NotHandled, Turns
-from core.errors import InputError
-from storage.conversations import forget_old_events
-from storage.db import writing
-from storage.models import Setting
+from storage.school_bots import bot_tokens
 from templates.render import Renderer
 
 log = logging.getLogger(__name__)
 
 BUSY_POLL_PAUSE = 0.1  # seconds between getUpdates calls while updates are being handled
 RETRY_NOT_HANDLED = 1.0  # seconds before an update whose turn did not commit is fetched again
-START_BACKOFF_MAX = 60.0
-
-
-# Replies to many people go out at once: python-telegram-bot's default pool of one
-# connection would queue them all behind each other.
-CONNECTIONS = 64
-
-
-def make_bot(settings: Settings) -> Bot:
-    return Bot(settings.telegram_token, base_url=settings.telegram_api_base_url,
-               base_file_url=settings.telegram_file_base_url,
-               request=_request(CONNECTIONS), get_updates_request=_request(1))
-
-
-def _request(connections: int) -> HTTPXRequest:
-    # TCP_NODELAY: a request written in two pieces (headers, then a form body) otherwise
-    # waits out the peer's delayed acknowledgement, 40 ms a message.
-    transport = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=connections,
-                            max_keepalive_connections=connections),
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
-    return HTTPXRequest(connection_pool_size=connections,
-                        httpx_kwargs={"transport": transport})
-
-
-class RejectedToken(Exception):
-    """The Bot API refused the token. (python-telegram-bot's own error quotes the token; this
-    one never does, in a log or a traceback.)"""
-
-
-async def connect(settings: Settings) -> Bot:
-    """The bot once getMe answered. While the Bot API is unreachable or failing, try again
-    with a growing pause and say so; a rejected token raises RejectedToken at once."""
-    bot = make_bot(settings)
-    delay = 1.0
-    while True:
-        try:
-            await bot.initialize()
-            return bot
-        except InvalidToken:
-            raise RejectedToken() from None
-        except NetworkError as exc:
-            # The exception's text may carry the request URL, and with it the token.
-            log.warning("the Bot API does not answer (%s); trying again in %.0f s",
-                        type(exc).__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, START_BACKOFF_MAX)
-
-
-async def announce(app: App, bot: Bot) -> None:
-    """What a starting Telegram bot does once: its command menu, its name, old records."""
-    commands = [BotCommand(c, app.renderer.label(f"command.{c}")) for c in COMMANDS]
-    await bot.set_my_commands(commands)
-
-    def record() -> None:
-        with writing(app.sessions) as session:
-            session.merge(Setting(key="telegram.bot_username", value=bot.username))
-            forget_old_events(session, app.clock)
-
-    await asyncio.to_thread(record)
-    log.info("running as @%s", bot.username)
 
 
 class Poller:
@@ -172,40 +107,69 @@ class Poller:
             await asyncio.wait(self._running.values(), timeout=10)
 
 
+class Pollers:
+    """One poller a bot: the default bot and each school's own. The first to fail (a
+    Conflict: a webhook is set) ends them all."""
+
+    def __init__(self, app: App, poll_timeout: float) -> None:
+        self.app = app
+        self.poll_timeout = poll_timeout
+        self.pollers: list[Poller] = []
+        self.failed: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    def add(self, transport: TelegramTransport) -> None:
+        poller = Poller(self.app.turns, transport, self.poll_timeout)
+        poller.task = asyncio.create_task(poller.run())
+        poller.task.add_done_callback(self._ended)
+        self.pollers.append(poller)
+
+    def _ended(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None and not self.failed.done():
+            self.failed.set_exception(task.exception())
+
+    async def stop(self) -> None:
+        for poller in self.pollers:
+            poller.task.cancel()
+        await asyncio.gather(*(p.task for p in self.pollers), return_exceptions=True)
+        for poller in self.pollers:
+            await poller.stop()
+
+
 @asynccontextmanager
-async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Poller]:
-    """The Telegram bot polling inside the current event loop, reminders included."""
-    bot = await connect(app.settings)
-    transport = TelegramTransport(bot, app.settings.telegram_per_second)
-    app.transports[CHANNEL] = transport
-    await announce(app, bot)
+async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Pollers]:
+    """Every Telegram bot of the deployment polling inside the current event loop,
+    reminders included."""
+    pollers = Pollers(app, poll_timeout)
+    bots = TelegramBots(app, on_added=pollers.add)
+    await bots.start()
     app.start_reminders()
-    poller = Poller(app.turns, transport, poll_timeout)
-    poller.task = asyncio.create_task(poller.run())
     try:
-        yield poller
+        yield pollers
     finally:
-        poller.task.cancel()
-        await asyncio.gather(poller.task, return_exceptions=True)
-        await poller.stop()
+        await pollers.stop()
         await app.turns.drain()
         app.stop_reminders()
-        app.transports.pop(CHANNEL, None)
-        await bot.shutdown()
+        await bots.stop()
 
 
-def without_token(settings: Settings, renderer: Renderer) -> bool:
-    """True, having said so, when no token is configured."""
-    if not settings.telegram_token:
-        print(renderer.text("errors/no_token.j2"), file=sys.stderr)
-    return not settings.telegram_token
+def without_token(settings: Settings, renderer: Renderer, app: App | None = None) -> bool:
+    """True, having said so, when there is no bot to run: no default token, and (given the
+    app) no school with its own bot."""
+    if settings.telegram_token:
+        return False
+    if app is not None:
+        with app.sessions() as session:
+            if bot_tokens(session, CHANNEL):
+                return False
+    print(renderer.text("errors/no_token.j2"), file=sys.stderr)
+    return True
 
 
 def run_polling(settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
-    if without_token(settings, renderer):
-        return 2
     app = build_app(settings)
+    if without_token(settings, renderer, app):
+        return 2
     try:
         asyncio.run(_poll_until_stopped(app))
     except RejectedToken:
@@ -221,18 +185,8 @@ def run_polling(settings: Settings) -> int:
 
 async def _poll_until_stopped(app: App) -> None:
     """Poll until interrupted; a Conflict (a webhook is set) ends it."""
-    async with running_bot(app) as poller:
-        await poller.task
-
-
-async def fetch_username(settings: Settings) -> str:
-    bot = make_bot(settings)
-    try:
-        async with bot:
-            return bot.username
-    except (InvalidToken, NetworkError) as exc:
-        log.error("getMe failed: %s", type(exc).__name__)
-        raise InputError("no_bot_username") from None
+    async with running_bot(app) as pollers:
+        await pollers.failed
 
 
 def _seconds(delay) -> float:

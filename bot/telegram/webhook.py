@@ -21,7 +21,7 @@ from telegram import Update
 from bot.telegram.adapter import TelegramTransport, handle_update
 from bot.turns import NotHandled, Turns
 from storage.db import writing
-from storage.models import Setting
+from storage.models import SchoolBot, Setting
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,12 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)  # 43 characters of A-Z, a-z, 0-9, _ and -
 
 
-def store_secret(sessions, secret: str | None) -> None:
+def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
+    """The webhook secret of the default bot, or of the school bot `key`."""
     with writing(sessions) as session:
-        if secret is None:
+        if key is not None:
+            session.get(SchoolBot, key).webhook_secret = secret
+        elif secret is None:
             row = session.get(Setting, SECRET_SETTING)
             if row is not None:
                 session.delete(row)
@@ -47,8 +50,11 @@ def store_secret(sessions, secret: str | None) -> None:
             session.merge(Setting(key=SECRET_SETTING, value=secret))
 
 
-def load_secret(sessions) -> str:
+def load_secret(sessions, key: str | None = None) -> str:
     with sessions() as session:
+        if key is not None:
+            bot = session.get(SchoolBot, key)
+            return (bot.webhook_secret or "") if bot else ""
         row = session.get(Setting, SECRET_SETTING)
         return row.value if row else ""
 
@@ -86,7 +92,8 @@ class TelegramWebhook:
 
     async def _authentic(self, given: str) -> bool:
         if not self._matches(given) and time.monotonic() - self._loaded_at > RELOAD_SECRET_AFTER:
-            self._secret = await asyncio.to_thread(load_secret, self.sessions)
+            self._secret = await asyncio.to_thread(load_secret, self.sessions,
+                                                   self.transport.key)
             self._loaded_at = time.monotonic()
         return self._matches(given)
 

@@ -1,4 +1,5 @@
-"""`caitien webhook set --url …` and `caitien webhook delete`."""
+"""`caitien webhook set --url …` and `caitien webhook delete`: for the default bot and for
+every school's own bot, each at its own path with its own secret."""
 
 from __future__ import annotations
 
@@ -9,18 +10,21 @@ import sys
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.app import build_app
+from bot.app import App, build_app
 from bot.config import Settings
-from bot.telegram.polling import RejectedToken, connect, without_token
+from bot.telegram.adapter import CHANNEL
+from bot.telegram.connection import RejectedToken, connect
+from bot.telegram.polling import without_token
 from bot.telegram.webhook import PATH, new_secret, store_secret
+from storage.school_bots import bot_tokens
 from templates.render import Renderer
 
 
 def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
-    if without_token(settings, renderer):
-        return 2
     app = build_app(settings)
+    if without_token(settings, renderer, app):
+        return 2
     try:
         if args.webhook_command == "set":
             url = webhook_url(args.url)
@@ -28,14 +32,17 @@ def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
                 print(renderer.text("errors/webhook_https.j2", url=url), file=sys.stderr)
                 return 2
-            secret = new_secret()
-            # Stored first, so a serving process accepts Telegram's first delivery.
-            store_secret(app.sessions, secret)
-            asyncio.run(_set(settings, url, secret))
+            for key, token in _bots(app):
+                secret = new_secret()
+                # Stored first, so a serving process accepts Telegram's first delivery.
+                store_secret(app.sessions, secret, key)
+                asyncio.run(_set(settings, token, url if key is None else f"{url}/{key}",
+                                 secret))
             print(renderer.text("cli/webhook_set.j2", url=url))
         else:
-            asyncio.run(_delete(settings))
-            store_secret(app.sessions, None)
+            for key, token in _bots(app):
+                asyncio.run(_delete(settings, token))
+                store_secret(app.sessions, None, key)
             print(renderer.text("cli/webhook_deleted.j2"))
     except RejectedToken:
         print(renderer.text("errors/bad_token.j2"), file=sys.stderr)
@@ -53,16 +60,24 @@ def webhook_url(given: str) -> str:
     return url if url.endswith(PATH) else url + PATH
 
 
-async def _set(settings: Settings, url: str, secret: str) -> None:
-    bot = await connect(settings)
+def _bots(app: App) -> list[tuple[str | None, str]]:
+    """(key, token) of the default bot, if any, and of each school's own."""
+    default = [(None, app.settings.telegram_token)] if app.settings.telegram_token else []
+    with app.sessions() as session:
+        return default + [(key, token) for key, (token, _school)
+                          in sorted(bot_tokens(session, CHANNEL).items())]
+
+
+async def _set(settings: Settings, token: str, url: str, secret: str) -> None:
+    bot = await connect(settings, token)
     try:
         await bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
     finally:
         await bot.shutdown()
 
 
-async def _delete(settings: Settings) -> None:
-    bot = await connect(settings)
+async def _delete(settings: Settings, token: str) -> None:
+    bot = await connect(settings, token)
     try:
         await bot.delete_webhook()
     finally:

@@ -62,10 +62,15 @@ async def test_a_channel_down_for_a_day_fails_the_row_and_says_so(
     assert "not sent" in caplog.text
 
 
-async def test_a_channel_with_no_transport_fails_the_row(sessions, chat_as, clock,
-                                                         demo_reminders):
+async def test_a_row_whose_bot_is_not_connected_waits_for_it(sessions, chat_as, clock,
+                                                             demo_reminders):
     chat_as("0901234503")
+    transports = demo_reminders.sender.transports
     demo_reminders.sender.transports = {}
     move_to(clock, local(2026, 11, 25, 8, 0))
     await demo_reminders.run_once()
-    assert statuses(sessions) == [("failed", 1)]
+    assert statuses(sessions) == [("pending", 1)]
+    demo_reminders.sender.transports = transports
+    move_to(clock, local(2026, 11, 25, 8, 2))
+    await demo_reminders.run_once()
+    assert statuses(sessions) == [("sent", 2)]

@@ -1,0 +1,147 @@
+"""A replica of `caitien serve` killed with kill -9 in the middle of a turn while the load
+balancer sends the same update to another replica: the update is applied once and the
+teacher is answered once. Real processes, real HTTP, one database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot.telegram.webhook import SECRET_HEADER, store_secret
+from storage.models import Evidence, TaskUpdate
+from tests.bot.test_webhook import an_update
+
+SECRET = "replica-kill-test-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Replica:
+    """`caitien serve` in its own process."""
+
+    def __init__(self, env: dict[str, str], cwd) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            env={**os.environ, **env, "CAITIEN_REMINDERS": "off"}, cwd=cwd,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def ready(self) -> "Replica":
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient() as client:
+            while True:
+                assert self.process.poll() is None, "the replica exited"
+                try:
+                    if (await client.get(f"{self.base}/healthz")).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "the replica never came up"
+                await asyncio.sleep(0.1)
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture
+async def replicas(env, sessions, tmp_path):
+    store_secret(sessions, SECRET)
+    started = [Replica(env, tmp_path) for _ in range(3)]
+    try:
+        yield [await r.ready() for r in started]
+    finally:
+        for replica in started:
+            replica.stop()
+
+
+async def post(base: str, update: dict) -> int:
+    async with httpx.AsyncClient(timeout=60) as client:
+        return (await client.post(f"{base}/telegram/webhook", json=update,
+                                  headers={SECRET_HEADER: SECRET})).status_code
+
+
+def command(update_id: int, chat: int, text: str) -> dict:
+    update = an_update(update_id, chat, text)
+    update["message"]["entities"] = [{"type": "bot_command", "offset": 0,
+                                      "length": len(text.split()[0])}]
+    return update
+
+
+def photo(api, update_id: int, chat: int) -> dict:
+    file_id, unique = api.add_file(b"\x89PNG photo of the inventory" * 100, "kiemke.jpg")
+    update = an_update(update_id, chat, "")
+    del update["message"]["text"]
+    update["message"]["photo"] = [{"file_id": file_id, "file_unique_id": unique,
+                                   "width": 800, "height": 600, "file_size": 2700}]
+    return update
+
+
+async def until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+
+
+def count(sessions, model) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+async def test_a_replica_killed_mid_turn_loses_nothing_and_doubles_nothing(
+        replicas, api, invites, sessions):
+    one, two, three = replicas
+    chat = 4401
+    assert await post(one.base, command(1, chat, f"/start {invites['0901234507']}")) == 200
+    for n, text in enumerate(["/capnhat", "2", "Đã kiểm kê 3 phòng."], start=2):
+        update = command(n, chat, text) if text.startswith("/") else an_update(n, chat, text)
+        assert await post(one.base, update) == 200
+    asked = len(api.sent_to(chat))
+
+    # Killed while fetching the photo, before its turn committed.
+    api.delay_next("getFile", 30)
+    the_photo = photo(api, 10, chat)
+    first = asyncio.create_task(post(one.base, the_photo))
+    await until(lambda: api.calls("getFile"))
+    one.kill()
+    with pytest.raises(httpx.HTTPError):
+        await first
+    assert await post(two.base, the_photo) == 200  # the load balancer tries again
+    assert len(api.sent_to(chat)) == asked + 1
+    assert "Đã nhận 1 tệp" in api.sent_to(chat)[-1].text
+    assert count(sessions, Evidence) == 0  # kept with the draft, saved with it
+    assert await post(two.base, an_update(11, chat, "xong")) == 200
+    asked = len(api.sent_to(chat))
+
+    # Killed after the turn committed, its reply lost on the wire.
+    api.hold_messages_after(api.message_count())
+    save = an_update(12, chat, "lưu")
+    second = asyncio.create_task(post(two.base, save))
+    await until(lambda: count(sessions, TaskUpdate) == 1)
+    two.kill()
+    with pytest.raises(httpx.HTTPError):
+        await second
+    api.release_held(arrive=False)
+    assert await post(three.base, save) == 200
+    replies = [m.text for m in api.sent_to(chat)[asked:]]
+    assert len(replies) == 1 and "Đã lưu" in replies[0]
+    assert count(sessions, TaskUpdate) == 1 and count(sessions, Evidence) == 1
