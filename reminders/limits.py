@@ -46,6 +46,10 @@ class RateLimiter:
         due = self._chat_due.get(chat_id, now)
         return max(held, due - self.chat_allowance - now)
 
+    def backlog(self) -> float:
+        """Seconds of sends this bot has already booked ahead of now."""
+        return max(0.0, self._next - self._now())
+
     def pause(self, seconds: float, chat_id: str) -> None:
         """The channel said 429 for this chat: nothing more goes to it for a while."""
         self._held[chat_id] = max(self._held.get(chat_id, 0.0), self._now() + seconds)

@@ -25,7 +25,7 @@ from storage.outbox import (
     FAILED,
     SENT,
     UNREACHABLE,
-    claim,
+    claim_many,
     due_messages,
     finish,
     mark_unreachable,
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 TRIES_IN_PLACE = 4
 BACKOFF_SECONDS = 0.5  # after a timeout or a 5xx: 0.5, 1, 2 s, then the row waits a minute
 RETRY_LATER = timedelta(minutes=1)
+# A bot with this many seconds of sends booked takes no more rows for now: they would only
+# wait in its limiter, holding workers the other bots' rows could use.
+LANE_AHEAD = 0.5
 GIVE_UP_AFTER = timedelta(days=1)
 
 
@@ -129,18 +132,7 @@ class OutboxSender:
             rows = await asyncio.to_thread(self._due, set(in_flight))
             if not rows and not in_flight:
                 break
-            started = 0
-            for row in rows:
-                if self._chat_wait(row) > 0:
-                    continue  # this chat just had one; its turn comes in a later pass
-                if len(in_flight) >= self.workers:
-                    await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
-                    _forget_done(in_flight)
-                if not await asyncio.to_thread(self._claim, row.id):
-                    continue
-                in_flight[row.id] = asyncio.create_task(self._send(row, report))
-                started += 1
-            if not started:
+            if not await self._start(self._ready(rows), in_flight, report):
                 if in_flight:
                     await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
                 else:
@@ -150,6 +142,37 @@ class OutboxSender:
             await asyncio.gather(*in_flight.values())
         return report
 
+    async def _start(self, ready: list[_Row], in_flight: dict[int, asyncio.Task],
+                     report: DrainReport) -> int:
+        """Claim and send the ready rows, as many at once as there are free workers; rows
+        for bots with less booked ahead go first. Returns how many were started."""
+        started = 0
+        while ready:
+            if len(in_flight) >= self.workers:
+                await asyncio.wait(in_flight.values(), return_when=asyncio.FIRST_COMPLETED)
+                _forget_done(in_flight)
+            room = self.workers - len(in_flight)
+            busy = self._busy_lanes()
+            batch = [r for r in ready if r.lane not in busy][:room] or ready[:room]
+            taken = {r.id for r in batch}
+            ready = [r for r in ready if r.id not in taken]
+            won = await asyncio.to_thread(self._claim, [r.id for r in batch])
+            for row in batch:
+                if row.id in won:
+                    in_flight[row.id] = asyncio.create_task(self._send(row, report))
+                    started += 1
+        return started
+
+    def _ready(self, rows: list[_Row]) -> list[_Row]:
+        """The rows that may go now: one a chat, and none to a chat that just had one (its
+        turn comes in a later pass), in the order they were due."""
+        ready, chats = [], set()
+        for row in rows:
+            if (row.lane, row.chat_id) not in chats and self._chat_wait(row) <= 0:
+                ready.append(row)
+            chats.add((row.lane, row.chat_id))
+        return ready
+
     def _chat_wait(self, row: _Row) -> float:
         transport = self.transports.get(row.lane)
         return transport.limiter.chat_wait(row.chat_id) if transport else 0.0
@@ -157,14 +180,18 @@ class OutboxSender:
     # The database work runs in threads: a slow commit must not hold up the event loop, or
     # the sends queued behind it leave in a bunch and break the per-second limit.
 
-    def _claim(self, row_id: int) -> bool:
+    def _claim(self, row_ids: list[int]) -> set[int]:
         with writing(self.sessions) as session:
-            return claim(session, row_id, self.holder, self.clock.now())
+            return claim_many(session, row_ids, self.holder, self.clock.now())
 
     def _due(self, skip: set[int]) -> list[_Row]:
         with self.sessions() as session:
             return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at)
                     for m in due_messages(session, self.clock.now(), self.batch, skip)]
+
+    def _busy_lanes(self) -> set[str]:
+        return {name for name, transport in self.transports.items()
+                if transport.limiter.backlog() > LANE_AHEAD}
 
     async def _send(self, row: _Row, report: DrainReport) -> None:
         try:

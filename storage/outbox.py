@@ -33,12 +33,19 @@ def add_message(session: Session, message: OutboxMessage) -> bool:
 
 def due_messages(session: Session, now: datetime, limit: int,
                  skip: set[int] = frozenset()) -> list[OutboxMessage]:
-    query = (select(OutboxMessage)
-             .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
-             .order_by(OutboxMessage.not_before, OutboxMessage.id))
+    """Rows due now but the `skip` ones, taking turns between the bots they go through
+    (each bot's oldest, then each bot's second oldest, …): a bot with thousands waiting
+    does not keep the others' rows out of the batch."""
+    turn = func.row_number().over(partition_by=(OutboxMessage.channel, OutboxMessage.bot),
+                                  order_by=(OutboxMessage.not_before, OutboxMessage.id))
+    due = (select(OutboxMessage.id, turn.label("turn"))
+           .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now))
     if skip:
-        query = query.where(OutboxMessage.id.not_in(skip))
-    return list(session.scalars(query.limit(limit)))
+        due = due.where(OutboxMessage.id.not_in(skip))
+    due = due.subquery()
+    return list(session.scalars(
+        select(OutboxMessage).join(due, due.c.id == OutboxMessage.id)
+        .order_by(due.c.turn, OutboxMessage.not_before, OutboxMessage.id).limit(limit)))
 
 
 def next_due(session: Session) -> datetime | None:
@@ -48,12 +55,19 @@ def next_due(session: Session) -> datetime | None:
 
 def claim(session: Session, message_id: int, holder: str, now: datetime) -> bool:
     """Move one row from pending to sending; only one caller can win it."""
-    result = session.execute(
+    return claim_many(session, [message_id], holder, now) == {message_id}
+
+
+def claim_many(session: Session, message_ids: list[int], holder: str,
+               now: datetime) -> set[int]:
+    """Move rows from pending to sending; returns those this caller won."""
+    won = session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == PENDING)
         .values(status=SENDING, claimed_by=holder, claimed_at=now,
-                attempts=OutboxMessage.attempts + 1))
-    return result.rowcount == 1
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id))
+    return set(won)
 
 
 def finish(session: Session, message_id: int, status: str, now: datetime,
