@@ -4,14 +4,13 @@ per school (`caitien school bot`), to 30 a second each. The real outbox sender a
 python-telegram-bot client against the local Bot API server, which enforces Telegram's
 limits per bot. Prints messages per second and the 429s met. Usage:
 
-    python bench/bots_bench.py [--schools 10] [--messages 60] [--database URL]
+    python bench/bots_bench.py [--schools 10] [--messages 60] [--database-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -92,6 +91,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=10)
     parser.add_argument("--messages", type=int, default=60)
-    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--database-url", dest="database")
     args = parser.parse_args()
     asyncio.run(main(args.database, args.schools, args.messages))
