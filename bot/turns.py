@@ -51,8 +51,7 @@ class Turns:
         except BaseException:
             self._leave(key, person)
             raise
-        task = asyncio.create_task(self._send(key, person, transport, incoming.chat_id,
-                                              replies))
+        task = asyncio.create_task(self._send(key, person, transport, incoming, replies))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
         return task
@@ -76,13 +75,14 @@ class Turns:
             return [Reply(self.renderer.text("chat/error.j2"))]
 
     async def _send(self, key: tuple[str, str], person: list, transport: Transport,
-                    chat_id: str, replies: list[Reply]) -> None:
+                    incoming: Incoming, replies: list[Reply]) -> None:
+        chat_id = incoming.chat_id
         try:
             for reply in joined(replies):
                 delivery = await send_paced(transport, chat_id, reply)
                 if delivery.outcome == "blocked":
                     # As for a reminder: nothing more goes there until they write again.
-                    await asyncio.to_thread(self._unreachable, key[0], chat_id)
+                    await asyncio.to_thread(self._unreachable, incoming)
                 if delivery.outcome != "sent":
                     log.warning("a reply to chat %s was not delivered (%s): %s", chat_id,
                                 delivery.outcome, delivery.error)
@@ -92,9 +92,10 @@ class Turns:
         finally:
             self._leave(key, person)
 
-    def _unreachable(self, channel: str, chat_id: str) -> None:
+    def _unreachable(self, incoming: Incoming) -> None:
         with writing(self.engine.sessions) as session:
-            mark_unreachable(session, channel, chat_id, self.engine.clock.now())
+            mark_unreachable(session, incoming.channel, incoming.chat_id,
+                             self.engine.clock.now(), incoming.bot)
 
     def _leave(self, key: tuple[str, str], person: list, locked: bool = True) -> None:
         if locked:

@@ -206,13 +206,14 @@ class OutboxSender:
         with writing(self.sessions) as session:
             if delivery.outcome == "sent":
                 finish(session, row.id, SENT, now, delivery.message_id)
-                if row.body.get("buttons") and not self.transports[row.lane].caps.buttons:
+                transport = self.transports.get(row.lane)
+                if row.body.get("buttons") and transport and not transport.caps.buttons:
                     offer_choices(session, row.channel, row.chat_id,
                                   [b for line in row.body["buttons"] for b in line], self.clock)
                 report.sent += 1
             elif delivery.outcome == "blocked":
                 finish(session, row.id, UNREACHABLE, now, error=delivery.error)
-                mark_unreachable(session, row.channel, row.chat_id, now)
+                mark_unreachable(session, row.channel, row.chat_id, now, row.bot)
                 report.unreachable += 1
             elif delivery.outcome == "rejected" or now - row.due_at > GIVE_UP_AFTER:
                 finish(session, row.id, FAILED, now, error=delivery.error)

@@ -92,9 +92,13 @@ def release_claims(session: Session, holder: str) -> int:
     return result.rowcount
 
 
-def mark_unreachable(session: Session, channel: str, chat_id: str, now: datetime) -> None:
+def mark_unreachable(session: Session, channel: str, chat_id: str, now: datetime,
+                     bot: str | None = None) -> None:
+    """The chat refused `bot`'s message: nothing more goes to it through that bot until the
+    person writes again (when they moved to another bot, they stay reachable there)."""
     session.execute(update(Account).where(Account.channel == channel,
-                                          Account.chat_id == chat_id)
+                                          Account.chat_id == chat_id,
+                                          Account.bot.is_not_distinct_from(bot))
                     .values(unreachable_at=now))
 
 

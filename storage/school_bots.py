@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core.clock import Clock
 from core.errors import InputError
 from storage.models import Account, OutboxMessage, School, SchoolBot
-from storage.outbox import PENDING
+from storage.outbox import PENDING, SENDING
 
 
 def school_bots(session: Session, channel: str) -> list[SchoolBot]:
@@ -60,7 +60,7 @@ def _forget(session: Session, bot: SchoolBot) -> None:
     session.execute(update(Account).where(Account.bot == bot.key).values(bot=None))
     session.execute(update(School).where(School.board_bot == bot.key).values(board_bot=None))
     session.execute(update(OutboxMessage).where(OutboxMessage.bot == bot.key,
-                                                OutboxMessage.status == PENDING)
+                                                OutboxMessage.status.in_((PENDING, SENDING)))
                     .values(bot=None))
     session.delete(bot)
     session.flush()

@@ -11,6 +11,8 @@ import logging
 import time
 from typing import Callable
 
+from telegram.error import TelegramError
+
 from bot import logs
 from bot.app import App
 from bot.telegram.adapter import CHANNEL, TelegramTransport
@@ -27,9 +29,11 @@ CONNECT_WAIT = 30.0  # seconds a school bot may take to connect before the next 
 
 class TelegramBots:
     def __init__(self, app: App,
-                 on_added: Callable[[TelegramTransport], None] | None = None) -> None:
+                 on_added: Callable[[TelegramTransport], None] | None = None,
+                 on_dropped: Callable[[TelegramTransport], None] | None = None) -> None:
         self.app = app
         self.on_added = on_added
+        self.on_dropped = on_dropped
         self.connected: dict[str | None, TelegramTransport] = {}
         self._refused: dict[str, str] = {}  # key → the token Telegram refused
         self._looked_at = float("-inf")
@@ -56,8 +60,11 @@ class TelegramBots:
 
     async def find(self, key: str | None) -> TelegramTransport | None:
         """The bot, looking in the database when it is not known here yet (a school bot
-        added while this process ran): at most every few seconds, whoever asks."""
-        if key not in self.connected and time.monotonic() - self._looked_at > LOOK_AGAIN_AFTER:
+        added while this process ran): at most every few seconds, whoever asks, and never
+        while a lookup is under way."""
+        if (key not in self.connected and not self._lock.locked()
+                and time.monotonic() - self._looked_at > LOOK_AGAIN_AFTER):
+            self._looked_at = time.monotonic()
             await self.refresh()
         return self.connected.get(key)
 
@@ -87,13 +94,18 @@ class TelegramBots:
             log.error("Telegram refused the token of school %s's bot %s; that school is "
                       "not reachable until `caitien school bot` gives it a good one",
                       school, key)
-        except asyncio.TimeoutError:
-            log.warning("school %s's bot %s did not connect; trying again later", school, key)
+        except (asyncio.TimeoutError, TelegramError) as exc:
+            log.warning("school %s's bot %s did not connect (%s); trying again later", school,
+                        key, type(exc).__name__)
 
     async def _add(self, key: str | None, token: str) -> None:
         bot = await connect(self.app.settings, token)
+        try:
+            await announce(self.app, bot, key)
+        except BaseException:
+            await bot.shutdown()
+            raise
         transport = TelegramTransport(bot, self.app.settings.telegram_per_second, key)
-        await announce(self.app, bot, key)
         self.connected[key] = transport
         self.app.transports[lane(CHANNEL, key)] = transport
         log.info("bot @%s connected%s", bot.username, "" if key is None else " (a school's)")
@@ -103,6 +115,8 @@ class TelegramBots:
     async def _drop(self, key: str | None) -> None:
         transport = self.connected.pop(key)
         self.app.transports.pop(lane(CHANNEL, key), None)
+        if self.on_dropped is not None:
+            self.on_dropped(transport)
         await transport.bot.shutdown()
 
     async def _keep_fresh(self) -> None:

@@ -59,18 +59,22 @@ async def connect(settings: Settings, token: str | None = None) -> Bot:
     token raises RejectedToken at once."""
     bot = make_bot(settings, token)
     delay = 1.0
-    while True:
-        try:
-            await bot.initialize()
-            return bot
-        except InvalidToken:
-            raise RejectedToken() from None
-        except NetworkError as exc:
-            # The exception's text may carry the request URL, and with it the token.
-            log.warning("the Bot API does not answer (%s); trying again in %.0f s",
-                        type(exc).__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, START_BACKOFF_MAX)
+    try:
+        while True:
+            try:
+                await bot.initialize()
+                return bot
+            except InvalidToken:
+                raise RejectedToken() from None
+            except NetworkError as exc:
+                # The exception's text may carry the request URL, and with it the token.
+                log.warning("the Bot API does not answer (%s); trying again in %.0f s",
+                            type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, START_BACKOFF_MAX)
+    except BaseException:  # given up on (refused, cancelled): its connections are closed
+        await bot.request.shutdown()  # what getMe opened (shutdown() skips a bot never up)
+        raise
 
 
 async def announce(app: App, bot: Bot, key: str | None = None) -> None:

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from telegram import Update
-from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.app import App, build_app
 from bot.config import Settings
@@ -56,6 +56,8 @@ class Poller:
                 delay = 1.0
             except Conflict:
                 raise  # a webhook is set, or another process polls this bot
+            except InvalidToken:
+                raise RejectedToken() from None  # revoked while running
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
@@ -120,12 +122,25 @@ class Pollers:
     def add(self, transport: TelegramTransport) -> None:
         poller = Poller(self.app.turns, transport, self.poll_timeout)
         poller.task = asyncio.create_task(poller.run())
-        poller.task.add_done_callback(self._ended)
+        poller.task.add_done_callback(lambda task: self._ended(transport, task))
         self.pollers.append(poller)
 
-    def _ended(self, task: asyncio.Task) -> None:
-        if not task.cancelled() and task.exception() is not None and not self.failed.done():
-            self.failed.set_exception(task.exception())
+    def remove(self, transport: TelegramTransport) -> None:
+        """The bot was let go (a school's bot removed or given a new token)."""
+        for poller in [p for p in self.pollers if p.transport is transport]:
+            poller.task.cancel()
+            self.pollers.remove(poller)
+
+    def _ended(self, transport: TelegramTransport, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        if transport.key is None:  # the default bot: the whole run ends, and says why
+            if not self.failed.done():
+                self.failed.set_exception(task.exception())
+            return
+        # A school's bot (its token revoked, a webhook set on it) stops alone.
+        log.error("polling school bot %s stopped (%s); the other bots go on", transport.key,
+                  type(task.exception()).__name__)
 
     async def stop(self) -> None:
         for poller in self.pollers:
@@ -140,7 +155,7 @@ async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Pol
     """Every Telegram bot of the deployment polling inside the current event loop,
     reminders included."""
     pollers = Pollers(app, poll_timeout)
-    bots = TelegramBots(app, on_added=pollers.add)
+    bots = TelegramBots(app, on_added=pollers.add, on_dropped=pollers.remove)
     await bots.start()
     app.start_reminders()
     try:

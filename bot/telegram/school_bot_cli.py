@@ -7,6 +7,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from telegram.error import TelegramError
+
+from bot import logs
 from bot.app import build_app
 from bot.config import Settings
 from bot.telegram.adapter import CHANNEL
@@ -21,24 +24,44 @@ CONNECT_WAIT = 30.0  # seconds: the CLI says the network is down rather than wai
 
 def school_bot_command(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
+    token = (args.telegram_token or "").strip()
+    logs.hide(token)
     username = None
-    if args.telegram_token:
-        key, username = asyncio.run(_check(settings, args.telegram_token.strip()))
+    if token:
+        key, username = asyncio.run(_check(settings, token))
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
-        if args.telegram_token:
-            give_school_bot(session, school, CHANNEL, key, args.telegram_token.strip(),
-                            username, app.clock)
+        old = bot_of_school(session, school.id, CHANNEL)
+        old_token = old.token if old is not None else None
+        if token:
+            give_school_bot(session, school, CHANNEL, key, token, username, app.clock)
             template = "cli/school_bot_set.j2"
         elif args.remove:
             username = getattr(take_school_bot(session, school, CHANNEL), "username", None)
             template = "cli/school_bot_removed.j2"
         else:
-            username = getattr(bot_of_school(session, school.id, CHANNEL), "username", None)
+            username = getattr(old, "username", None)
             template = "cli/school_bot_show.j2"
         code = school.code
+    if old_token and (args.remove or token) and old_token.split(":")[0] != token.split(":")[0]:
+        asyncio.run(_let_go(settings, old_token))
     print(app.renderer.text(template, school=code, username=username))
     return 0
+
+
+async def _let_go(settings: Settings, token: str) -> None:
+    """The bot the school no longer uses stops sending us its updates, if Telegram still
+    takes its token; nobody serves its webhook path any more."""
+    try:
+        bot = await asyncio.wait_for(connect(settings, token), CONNECT_WAIT)
+    except (RejectedToken, asyncio.TimeoutError):
+        return
+    try:
+        await bot.delete_webhook()
+    except TelegramError:
+        pass
+    finally:
+        await bot.shutdown()
 
 
 async def _check(settings: Settings, token: str) -> tuple[str, str]:

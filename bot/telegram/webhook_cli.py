@@ -32,16 +32,16 @@ def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
                 print(renderer.text("errors/webhook_https.j2", url=url), file=sys.stderr)
                 return 2
-            for key, token in _bots(app):
+            for key, token, school in _bots(app):
                 secret = new_secret()
                 # Stored first, so a serving process accepts Telegram's first delivery.
                 store_secret(app.sessions, secret, key)
-                asyncio.run(_set(settings, token, url if key is None else f"{url}/{key}",
-                                 secret))
+                _each(renderer, school, _set(settings, token,
+                                             url if key is None else f"{url}/{key}", secret))
             print(renderer.text("cli/webhook_set.j2", url=url))
         else:
-            for key, token in _bots(app):
-                asyncio.run(_delete(settings, token))
+            for key, token, school in _bots(app):
+                _each(renderer, school, _delete(settings, token))
                 store_secret(app.sessions, None, key)
             print(renderer.text("cli/webhook_deleted.j2"))
     except RejectedToken:
@@ -60,11 +60,23 @@ def webhook_url(given: str) -> str:
     return url if url.endswith(PATH) else url + PATH
 
 
-def _bots(app: App) -> list[tuple[str | None, str]]:
-    """(key, token) of the default bot, if any, and of each school's own."""
-    default = [(None, app.settings.telegram_token)] if app.settings.telegram_token else []
+def _each(renderer: Renderer, school: str | None, call) -> None:
+    """One bot's call; a school bot whose token Telegram refuses is named and skipped, the
+    default bot's stops the command."""
+    try:
+        asyncio.run(call)
+    except RejectedToken:
+        if school is None:
+            raise
+        print(renderer.text("errors/school_bot_refused.j2", school=school), file=sys.stderr)
+
+
+def _bots(app: App) -> list[tuple[str | None, str, str | None]]:
+    """(key, token, school code) of the default bot, if any, and of each school's own."""
+    default = ([(None, app.settings.telegram_token, None)] if app.settings.telegram_token
+               else [])
     with app.sessions() as session:
-        return default + [(key, token) for key, (token, _school)
+        return default + [(key, token, school) for key, (token, school)
                           in sorted(bot_tokens(session, CHANNEL).items())]
 
 

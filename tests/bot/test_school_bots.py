@@ -163,3 +163,27 @@ async def test_one_bots_limits_do_not_slow_another(caitien, school, api, env, cl
     assert api.state.limited == second.state.limited == 0
     assert api.state.accepted == second.state.accepted == 40
     app.db.dispose()
+
+
+async def test_a_school_bot_refused_or_taken_by_a_webhook_stops_alone(
+        caitien, school, school_api, api, env, clock, invites, caplog, sessions):
+    """One school's broken bot (its token revoked, a webhook set on it by someone) must not
+    stop the bot for everybody else."""
+    await gave_bot(caitien)
+    with sessions.begin() as session:
+        session.add(SchoolBot(key="444000111", channel="telegram",
+                              school_id=pick_school(session, "other", clock, create=True).id,
+                              token="444000111:REVOKED", created_at=clock.now()))
+    school_api.state.webhook_url = "https://elsewhere.example/hook"  # getUpdates: 409
+    app = build_app(Settings.from_env({**env, "CAITIEN_REMINDERS": "off"}), clock=clock)
+    async with running_bot(app, poll_timeout=0.5) as pollers:
+        mai = api.user(8201, "Mai")
+        mai.send(f"/start {invites['0901234507']}")
+        assert "Đã liên kết" in (await mai.reply()).text
+        await wait_for(lambda: "school bot 555000111 stopped" in caplog.text)
+        mai.send("/nhiemvu")
+        assert "Nhiệm vụ" in (await mai.reply()).text
+        assert not pollers.failed.done()
+    assert "refused the token of school other's bot" in caplog.text
+    assert "REVOKED" not in caplog.text
+    app.db.dispose()
