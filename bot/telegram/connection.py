@@ -19,7 +19,8 @@ from bot.telegram.adapter import COMMANDS
 from core.errors import InputError
 from storage.conversations import forget_old_events
 from storage.db import writing
-from storage.models import SchoolBot, Setting
+from storage.models import SchoolBot
+from storage.settings import put_setting
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ async def announce(app: App, bot: Bot, key: str | None = None) -> None:
     def record() -> None:
         with writing(app.sessions) as session:
             if key is None:
-                session.merge(Setting(key="telegram.bot_username", value=bot.username))
+                put_setting(session, "telegram.bot_username", bot.username)
                 forget_old_events(session, app.clock)
             elif (school_bot := session.get(SchoolBot, key)) is not None:
                 school_bot.username = bot.username

@@ -22,6 +22,7 @@ from bot.telegram.adapter import TelegramTransport, handle_update
 from bot.turns import NotHandled, Turns
 from storage.db import writing
 from storage.models import SchoolBot, Setting
+from storage.settings import put_setting
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
             if row is not None:
                 session.delete(row)
         else:
-            session.merge(Setting(key=SECRET_SETTING, value=secret))
+            put_setting(session, SECRET_SETTING, secret)
 
 
 def load_secret(sessions, key: str | None = None) -> str:

@@ -35,16 +35,18 @@ class Replica:
     def __init__(self, env: dict[str, str], cwd) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
-            env={**os.environ, **env, "CAITIEN_REMINDERS": "off"}, cwd=cwd,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = cwd / f"replica-{self.port}.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+                env={**os.environ, **env, "CAITIEN_REMINDERS": "off"}, cwd=cwd,
+                stdout=log, stderr=subprocess.STDOUT)
 
     async def ready(self) -> "Replica":
         deadline = time.monotonic() + 60
         async with httpx.AsyncClient() as client:
             while True:
-                assert self.process.poll() is None, "the replica exited"
+                assert self.process.poll() is None, self.log.read_text()[-3000:]
                 try:
                     if (await client.get(f"{self.base}/healthz")).status_code == 200:
                         return self

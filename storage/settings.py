@@ -1,0 +1,22 @@
+"""Deployment-wide values kept in the database (the bot's name, the webhook secret)."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import Setting
+
+
+def put_setting(session: Session, key: str, value: str) -> None:
+    """Insert or update. Replicas starting together all write the bot's name: the ones that
+    lose the race to insert update the row the winner made."""
+    row = session.get(Setting, key)
+    if row is not None:
+        row.value = value
+        return
+    try:
+        with session.begin_nested():
+            session.add(Setting(key=key, value=value))
+    except IntegrityError:
+        session.get(Setting, key, populate_existing=True).value = value
