@@ -40,7 +40,7 @@ def create_server(app: App) -> Starlette:
         """The default bot's updates at /telegram/webhook, a school bot's at
         /telegram/webhook/<its key>."""
         key = request.path_params.get("bot")
-        transport = bots.get(key) or (await bots.find(key) if key else None)
+        transport = await bots.find(key) if key else bots.get(None)
         if transport is None:
             return Response(status_code=404)
         handler = webhooks.get(key)

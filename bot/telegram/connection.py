@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 
 import httpx
 from telegram import Bot, BotCommand
@@ -76,6 +78,16 @@ async def connect(settings: Settings, token: str | None = None) -> Bot:
     except BaseException:  # given up on (refused, cancelled): its connections are closed
         await bot.request.shutdown()  # what getMe opened (shutdown() skips a bot never up)
         raise
+
+
+@asynccontextmanager
+async def connected(settings: Settings, token: str | None = None) -> AsyncIterator[Bot]:
+    """A bot for one errand (the CLI's): connected, then shut down whatever happens."""
+    bot = await connect(settings, token)
+    try:
+        yield bot
+    finally:
+        await bot.shutdown()
 
 
 async def announce(app: App, bot: Bot, key: str | None = None) -> None:

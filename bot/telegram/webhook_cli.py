@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.telegram.adapter import CHANNEL
-from bot.telegram.connection import RejectedToken, connect
+from bot.telegram.connection import RejectedToken, connected
 from bot.telegram.polling import without_token
 from bot.telegram.webhook import PATH, new_secret, store_secret
 from storage.school_bots import bot_tokens
@@ -81,16 +81,10 @@ def _bots(app: App) -> list[tuple[str | None, str, str | None]]:
 
 
 async def _set(settings: Settings, token: str, url: str, secret: str) -> None:
-    bot = await connect(settings, token)
-    try:
+    async with connected(settings, token) as bot:
         await bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-    finally:
-        await bot.shutdown()
 
 
 async def _delete(settings: Settings, token: str) -> None:
-    bot = await connect(settings, token)
-    try:
+    async with connected(settings, token) as bot:
         await bot.delete_webhook()
-    finally:
-        await bot.shutdown()
