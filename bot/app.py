@@ -9,18 +9,16 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.telegram.adapter import TELEGRAM
+from bot.channels import TELEGRAM, zalo_caps
 from bot.turns import Turns
 from core.clock import Clock, SystemClock
+from core.messages import Capabilities
 from handlers.engine import Engine
 from reminders.scheduler import ReminderService
 from reminders.sender import Transport
 from storage.db import make_engine, session_factory, upgrade
 from storage.evidence_store import EvidenceStore
 from templates.render import Renderer
-
-CHANNELS = {caps.name: caps for caps in (TELEGRAM,)}
-
 
 @dataclass
 class App:
@@ -54,5 +52,12 @@ def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     sessions = session_factory(db)
     renderer = Renderer(settings.templates_dir)
     clock = clock or SystemClock()
-    engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock, CHANNELS)
+    engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock,
+                    channels(settings))
     return App(settings, db, sessions, renderer, engine, clock, Turns(engine, renderer))
+
+
+def channels(settings: Settings) -> dict[str, Capabilities]:
+    zalo = zalo_caps(settings.zalo_per_second, settings.zalo_max_photo_bytes,
+                     links=bool(settings.public_url))
+    return {caps.name: caps for caps in (TELEGRAM, zalo)}

@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     commands.add_parser("demo", help="run the whole product locally, no token needed")
-    commands.add_parser("run", help="run the Telegram bot (long polling)")
+    commands.add_parser("run", help="run the bots (Telegram, Zalo) by long polling")
     serve = commands.add_parser("serve", help="serve webhooks and health checks (ASGI)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -51,9 +51,9 @@ def parser() -> argparse.ArgumentParser:
     webhook_set = webhook_commands.add_parser("set", help="register the webhook")
     webhook_set.add_argument("--url", required=True,
                              help="the public HTTPS address of `caitien serve`")
-    webhook_set.add_argument("--channel", default="telegram", choices=["telegram"])
+    webhook_set.add_argument("--channel", default="telegram", choices=["telegram", "zalo"])
     webhook_delete = webhook_commands.add_parser("delete", help="go back to polling")
-    webhook_delete.add_argument("--channel", default="telegram", choices=["telegram"])
+    webhook_delete.add_argument("--channel", default="telegram", choices=["telegram", "zalo"])
 
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser(
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     logs.set_up(logging.INFO if args.command in ("run", "serve") else logging.WARNING,
-                [settings.telegram_token or ""])
+                [settings.telegram_token or "", settings.zalo_token or ""])
     try:
         return _dispatch(args, settings)
     except InputError as error:
@@ -181,13 +181,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_demo()
     if args.command == "run":
-        from bot.telegram.polling import run_polling
+        from bot.run import run
 
-        return run_polling(settings)
+        return run(settings)
     if args.command == "serve":
         from bot.server import serve
 
         return serve(settings, args.host, args.port)
+    if args.command == "webhook" and args.channel == "zalo":
+        from bot.zalo.webhook_cli import webhook_command
+
+        return webhook_command(args, settings)
     if args.command == "webhook":
         from bot.telegram.webhook_cli import webhook_command
 

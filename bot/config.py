@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+ZALO_API = "https://bot-api.zaloplatforms.com"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class Settings:
     reminder_tick_seconds: float = 60.0
     # Telegram's limit per bot; higher with its paid broadcasts or a self-hosted Bot API.
     telegram_per_second: float = 30.0
+    zalo_token: str | None = None
+    zalo_api_base_url: str = ZALO_API
+    # Zalo publishes no numbers: a rate well under what it was seen to take, and it backs
+    # off further at each "Quota exceeded".
+    zalo_per_second: float = 10.0
+    zalo_max_photo_bytes: int = 10 * 1024 * 1024
+    # Where `caitien serve` is reached from outside: files go to Zalo as links under it.
+    public_url: str | None = None
+    link_hours: float = 72.0  # how long a download link works
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -48,4 +58,10 @@ class Settings:
             reminders=(env.get("CAITIEN_REMINDERS") or "on").lower() not in ("off", "0", "no"),
             reminder_tick_seconds=float(env.get("CAITIEN_REMINDER_TICK_SECONDS") or 60),
             telegram_per_second=float(env.get("TELEGRAM_MESSAGES_PER_SECOND") or 30),
+            zalo_token=env.get("ZALO_BOT_TOKEN") or None,
+            zalo_api_base_url=(env.get("ZALO_API_BASE_URL") or ZALO_API).rstrip("/"),
+            zalo_per_second=float(env.get("ZALO_MESSAGES_PER_SECOND") or 10),
+            zalo_max_photo_bytes=int(float(env.get("ZALO_MAX_PHOTO_MB") or 10) * 2**20),
+            public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
+            link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
         )

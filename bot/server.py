@@ -19,11 +19,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App, build_app
+from bot.downloads import PATH as FILES_PATH
 from bot.config import Settings
 from bot.telegram.bots import TelegramBots
 from bot.telegram.connection import RejectedToken, connect
 from bot.telegram.webhook import PATH as TELEGRAM_PATH
 from bot.telegram.webhook import TelegramWebhook
+from bot.zalo.connection import ZaloChannel, ZaloRejected, links_of
+from bot.zalo.connection import connect as connect_zalo
+from bot.zalo.webhook import PATH as ZALO_PATH
+from bot.zalo.webhook import ZaloWebhook
 from reminders.scheduler import LEASE
 from storage.db import schema_state
 from storage.models import Lease
@@ -35,6 +40,9 @@ log = logging.getLogger(__name__)
 def create_server(app: App) -> Starlette:
     bots = TelegramBots(app)
     webhooks: dict[str | None, TelegramWebhook] = {}
+    zalo = ZaloChannel(app) if app.settings.zalo_token else None
+    zalo_webhook: list[ZaloWebhook] = []
+    links = links_of(app)
 
     async def telegram_webhook(request: Request) -> Response:
         """The default bot's updates at /telegram/webhook, a school bot's at
@@ -48,6 +56,20 @@ def create_server(app: App) -> Starlette:
             handler = webhooks[key] = TelegramWebhook(app.sessions, app.turns, transport)
         return await handler(request)
 
+    async def zalo_updates(request: Request) -> Response:
+        if zalo is None:
+            return Response(status_code=404)
+        if zalo.transport is None:  # not connected yet: Zalo sends it again
+            return Response(status_code=503)
+        if not zalo_webhook or zalo_webhook[0].transport is not zalo.transport:
+            zalo_webhook[:] = [ZaloWebhook(app.sessions, app.turns, zalo.transport)]
+        return await zalo_webhook[0](request)
+
+    async def download(request: Request) -> Response:
+        if links is None:
+            return Response(status_code=404)
+        return await links.serve(request)
+
     async def healthz(request: Request) -> Response:
         report = await asyncio.to_thread(health, app)
         return JSONResponse(report, status_code=200 if report["ok"] else 503)
@@ -55,6 +77,8 @@ def create_server(app: App) -> Starlette:
     @asynccontextmanager
     async def lifespan(_server: Starlette):
         await bots.start()
+        if zalo is not None:
+            await zalo.start()
         app.start_reminders()
         try:
             yield
@@ -62,10 +86,14 @@ def create_server(app: App) -> Starlette:
             await app.turns.drain()
             app.stop_reminders()
             await bots.stop()
+            if zalo is not None:
+                await zalo.stop()
 
     return Starlette(routes=[
         Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
         Route(TELEGRAM_PATH + "/{bot}", telegram_webhook, methods=["POST"]),
+        Route(ZALO_PATH, zalo_updates, methods=["POST"]),
+        Route(FILES_PATH, download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
     ], lifespan=lifespan)
 
@@ -95,12 +123,15 @@ def health(app: App) -> dict:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    if settings.telegram_token:
-        try:
-            asyncio.run(_check_token(settings))
-        except RejectedToken:
-            print(Renderer(settings.templates_dir).text("errors/bad_token.j2"), file=sys.stderr)
-            return 2
+    renderer = Renderer(settings.templates_dir)
+    try:
+        asyncio.run(_check_tokens(settings))
+    except RejectedToken:
+        print(renderer.text("errors/bad_token.j2"), file=sys.stderr)
+        return 2
+    except ZaloRejected:
+        print(renderer.text("errors/zalo_bad_token.j2"), file=sys.stderr)
+        return 2
     app = build_app(settings)
     config = uvicorn.Config(create_server(app), host=host, port=port, log_level="info",
                             access_log=False, lifespan="on")
@@ -108,7 +139,11 @@ def serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
-async def _check_token(settings: Settings) -> None:
+async def _check_tokens(settings: Settings) -> None:
     """Before serving: a rejected token is one sentence and exit 2, not a traceback."""
-    bot = await connect(settings)
-    await bot.shutdown()
+    if settings.telegram_token:
+        bot = await connect(settings)
+        await bot.shutdown()
+    if settings.zalo_token:
+        client = await connect_zalo(settings)
+        await client.close()

@@ -9,3 +9,12 @@ class InputError(Exception):
         super().__init__(key, params)
         self.key = key
         self.params = params
+
+
+class FileRefused(Exception):
+    """A file a person sent that is not kept: `reason` names the template
+    chat/file_<reason>.j2 that says why ("too_big", "not_photo")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

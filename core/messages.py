@@ -64,7 +64,8 @@ class Capabilities:
     edit: bool = True  # change a message already sent (take its buttons off)
     contact: bool = True  # a person can share their phone number
     documents_out: bool = True  # Word and Excel files can be sent
-    files_in: bool = True  # a person can send files
+    photos_out: bool = True  # a picture can be sent (the digest's chart)
+    files_in: bool = True  # a person can send files other than photos
     max_file_bytes: int = 20 * 1024 * 1024  # the largest file the bot may fetch
     max_text: int = 4096
     groups: bool = True

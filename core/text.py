@@ -57,3 +57,16 @@ def file_name(name: str | None, limit: int = MAX_FILE_NAME) -> str | None:
     if not dot or len(suffix) > 10:
         return name[:limit]
     return stem[:limit - len(suffix) - 1] + "." + suffix
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces under a channel's limit, cut at line ends where possible."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces

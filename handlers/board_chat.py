@@ -12,6 +12,9 @@ REGISTER = "dangky"
 
 def register(turn: Turn) -> None:
     member = next((m for m in turn.staff if is_board(m)), None)
+    if not turn.caps.groups:  # Zalo: a bot in a group hears only mentions
+        turn.say("chat/group_not_here.j2")
+        return
     if member is None:
         turn.say("chat/group_board_only.j2")
         return

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
+from core.errors import FileRefused
 from core.messages import EVERYTHING, Attachment, Button, Capabilities, Fetch, Incoming, Reply
 from core.text import file_name, fold_words, visible
 from handlers import (
@@ -156,7 +157,7 @@ class Engine:
             log.info("redelivered event %s: answered again, not applied", msg.event_id)
             return Outcome([_reply_from(r) for r in earlier_replies(
                 session, msg.channel, msg.event_id)])
-        mark_reachable(session, msg.channel, msg.user_id, msg.bot)
+        mark_reachable(session, msg.channel, msg.user_id, msg.bot, self.clock.now())
         turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
         self._typed_choice(turn)
         kept = self._route(turn, stored, problems)
@@ -392,6 +393,9 @@ class Engine:
                 continue
             try:
                 data = await fetch(attachment)
+            except FileRefused as refused:
+                problems.append(refused.reason)
+                continue
             except Exception:
                 log.exception("could not download %s", attachment.ref)
                 problems.append("failed")

@@ -6,23 +6,35 @@ import re
 from datetime import timedelta
 
 from handlers.turn import Turn
-from storage.linking import LinkResult, link_by_contact, note_wrong_code, redeem_invite, wrong_codes
+from storage.linking import (
+    CODE_LENGTH,
+    LinkResult,
+    link_by_contact,
+    normalize_code,
+    note_wrong_code,
+    redeem_invite,
+    wrong_codes,
+)
 from storage.models import School
 from storage.staff_repo import mark_reachable
 
 # Guessing codes: after this many wrong ones in the window, one sentence, then silence.
 WRONG_CODES = 5
 WRONG_CODE_WINDOW = timedelta(hours=1)
-# What an invitation code looks like when it is typed instead of opened as a link.
+# What an invitation code looks like when it is typed instead of opened as a link: as
+# issued ("ABCD-EF23", typed any way), or an older, longer one.
 CODE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def looks_like_code(text: str | None) -> bool:
-    return bool(CODE.match((text or "").strip()))
+    typed = (text or "").strip()
+    short = normalize_code(typed)
+    return bool(CODE.match(typed)) or (len(short) == CODE_LENGTH and short.isalnum()
+                                       and len(typed) <= 2 * CODE_LENGTH)
 
 
 def ask_to_link(turn: Turn) -> None:
-    reply = turn.say("chat/stranger.j2", contact=turn.caps.contact)
+    reply = turn.say("chat/stranger.j2")
     if turn.caps.contact:
         reply.ask_contact = turn.renderer.label("button.share_phone")
 
@@ -62,7 +74,8 @@ def contact(turn: Turn) -> None:
 
 def _answer(turn: Turn, result: LinkResult) -> None:
     if result.outcome in ("linked", "already"):
-        mark_reachable(turn.session, turn.msg.channel, turn.msg.user_id, turn.msg.bot)
+        mark_reachable(turn.session, turn.msg.channel, turn.msg.user_id, turn.msg.bot,
+                       turn.clock.now())
     schools = [turn.session.get(School, m.school_id) for m in result.staff]
     reply = turn.say(f"chat/link_{result.outcome}.j2", staff=result.staff, schools=schools)
     if result.outcome in ("linked", "already"):

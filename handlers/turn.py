@@ -29,8 +29,12 @@ class Turn:
 
     def say(self, template: str, buttons: list[list[Button]] | None = None, /,
             **context: object) -> Reply:
-        """The template is told whether the person can press buttons (`typed`)."""
-        text = self.renderer.text(template, typed=not self.caps.buttons, **context)
+        """The template is told what the channel can do: press buttons (`typed` if not),
+        send files other than photos (`files_in`), share a contact (`contact`), hear the bot in
+        groups (`groups`)."""
+        caps = self.caps
+        text = self.renderer.text(template, typed=not caps.buttons, files_in=caps.files_in,
+                                  contact=caps.contact, groups=caps.groups, **context)
         reply = Reply(text, buttons or [])
         self.replies.append(reply)
         return reply

@@ -54,6 +54,11 @@ class RateLimiter:
         """The channel said 429 for this chat: nothing more goes to it for a while."""
         self._held[chat_id] = max(self._held.get(chat_id, 0.0), self._now() + seconds)
 
+    def pause_all(self, seconds: float) -> None:
+        """The channel said its quota for the whole bot is spent: no chat's turn comes for
+        a while."""
+        self._next = max(self._next, self._now() + seconds)
+
     async def take(self, chat_id: str) -> None:
         """Wait until this chat is free, then for the bot's next slot, and book both. A chat
         that must wait books no slot of the bot meanwhile: the others go first."""

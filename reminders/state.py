@@ -83,11 +83,15 @@ def task_schedule(task: Task, school_year: str, cal: SchoolCalendar) -> Schedule
 
 
 def addresses(session: Session, school_id: int) -> dict[int, Address]:
-    """Staff who can be reached: active, linked, and not blocking the bot."""
+    """Staff who can be reached: active, linked, and not blocking the bot; each at the one
+    channel they wrote from last (never at two)."""
     found = session.execute(
         select(Account.staff_id, Account.channel, Account.chat_id, Account.bot)
         .join(Staff, Staff.id == Account.staff_id)
-        .where(Account.school_id == school_id, Staff.active, Account.unreachable_at.is_(None)))
+        .where(Account.school_id == school_id, Staff.active, Account.unreachable_at.is_(None))
+        .order_by(Account.staff_id, Account.last_seen_at.is_(None).desc(),
+                  Account.last_seen_at, Account.linked_at, Account.id))
+    # Ordered so that the account used last comes last and wins.
     return {staff_id: Address(channel, chat_id, bot)
             for staff_id, channel, chat_id, bot in found}
 

@@ -94,9 +94,17 @@ def digest_data(session: Session, school: School, as_of: date) -> Digest | None:
         changes=_changes(session, school.id, until, names),
         overdue=sorted(overdue, key=lambda o: (o.due, o.code)),
         silent=_silent(session, school.id, until, names),
-        unreachable=sorted(names[staff_id] for staff_id in session.scalars(
-            select(Account.staff_id).where(Account.school_id == school.id,
-                                           Account.unreachable_at.is_not(None)))))
+        unreachable=_unreachable(session, school.id, names))
+
+
+def _unreachable(session: Session, school_id: int, names: dict[int, str]) -> list[str]:
+    """People none of whose linked accounts can be reached (blocked on every channel)."""
+    reachable: dict[int, bool] = {}
+    for staff_id, blocked_at in session.execute(
+            select(Account.staff_id, Account.unreachable_at)
+            .where(Account.school_id == school_id)):
+        reachable[staff_id] = reachable.get(staff_id, False) or blocked_at is None
+    return sorted(names[s] for s, ok in reachable.items() if not ok and s in names)
 
 
 def _statuses(session: Session, school_id: int, until: datetime) -> dict[int, str]:

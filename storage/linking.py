@@ -15,6 +15,25 @@ from storage.models import Account, Invite, LinkFailure, School, Staff
 from core.phones import normalize_phone
 
 
+# Invitation codes are typed by hand where a channel has no links (Zalo): eight letters and
+# digits that cannot be mistaken for one another, shown as ABCD-EF23. 32**8 codes: guessing
+# one of a school's few hundred open ones, five tries an hour, takes longer than they live.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
+CODE_LENGTH = 8
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_code(typed: str) -> str:
+    """What a person typed, as the code it means: any case, spaces or dashes anywhere, O for
+    0 and I or L for 1."""
+    return "".join(typed.split()).replace("-", "").upper().translate(_LOOKALIKES)
+
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -49,8 +68,9 @@ def issue_invites(session: Session, school: School, clock: Clock, days: int = 30
         invite.revoked_at = now
     issued = []
     for member in members:
-        code = secrets.token_urlsafe(12)
-        session.add(Invite(school_id=school.id, staff_id=member.id, code_hash=_hash(code),
+        code = new_code()
+        session.add(Invite(school_id=school.id, staff_id=member.id,
+                           code_hash=_hash(normalize_code(code)), used_on=[],
                            created_at=now, expires_at=now + timedelta(days=days)))
         issued.append(Issued(member, code))
     session.flush()
@@ -65,36 +85,44 @@ class LinkResult:
 
 def _link(session: Session, member: Staff, channel: str, user_id: str, chat_id: str,
           how: str, clock: Clock) -> str:
-    """'linked', 'already', or 'taken' (this account is someone else in that school)."""
+    """'linked', 'already', or 'taken' (this account is someone else in that school). Their
+    account on another channel stays: a person may use Telegram and Zalo both."""
     mine = session.scalar(
         select(Account).where(Account.school_id == member.school_id, Account.channel == channel,
                               Account.external_user_id == user_id)
     )
     if mine is not None:
         return "already" if mine.staff_id == member.id else "taken"
-    previous = session.scalar(select(Account).where(Account.staff_id == member.id))
+    previous = session.scalar(select(Account).where(Account.staff_id == member.id,
+                                                    Account.channel == channel))
     if previous is not None:
         session.delete(previous)
         session.flush()
     session.add(Account(school_id=member.school_id, staff_id=member.id, channel=channel,
                         external_user_id=user_id, chat_id=chat_id, linked_at=clock.now(),
-                        linked_by=how))
+                        linked_by=how, last_seen_at=clock.now()))
     session.flush()
     return "linked"
 
 
 def redeem_invite(session: Session, code: str, channel: str, user_id: str, chat_id: str,
                   clock: Clock) -> LinkResult:
-    invite = session.scalar(select(Invite).where(Invite.code_hash == _hash(code)).with_for_update())
+    """A code links each channel once: the Telegram link and the Zalo code on one
+    invitation are the same code."""
+    # Codes issued before they were short were used exactly as written.
+    hashes = {_hash(normalize_code(code)), _hash(code.strip())}
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(hashes))
+                            .with_for_update())
     if invite is None or invite.revoked_at is not None or not invite.staff.active:
         return LinkResult("invalid", [])
-    if invite.used_at is not None:
+    if channel in (invite.used_on or []):
         return LinkResult("used", [invite.staff])
     if invite.expires_at <= clock.now():
         return LinkResult("expired", [invite.staff])
     outcome = _link(session, invite.staff, channel, user_id, chat_id, "invite", clock)
     if outcome == "linked":
-        invite.used_at = clock.now()
+        invite.used_at = invite.used_at or clock.now()
+        invite.used_on = [*(invite.used_on or []), channel]
     return LinkResult(outcome, [invite.staff])
 
 
@@ -112,7 +140,7 @@ def link_by_contact(session: Session, phone: str, contact_user_id: str | None, c
     outcomes = []
     for member in members:
         taken_by_other = session.scalar(
-            select(Account).where(Account.staff_id == member.id,
+            select(Account).where(Account.staff_id == member.id, Account.channel == channel,
                                   Account.external_user_id != user_id)
         )
         # A record already linked elsewhere moves only through an invite the school issues.

@@ -89,14 +89,16 @@ class Staff(Base):
 
 
 class Account(Base):
-    """A chat account linked to one staff record; at most one per school."""
+    """A chat account linked to one staff record: at most one per school for an account,
+    and one per channel for a person (Telegram and Zalo may both be theirs)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("school_id", "channel", "external_user_id"),)
+    __table_args__ = (UniqueConstraint("school_id", "channel", "external_user_id"),
+                      UniqueConstraint("staff_id", "channel", name="uq_accounts_staff_channel"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     channel: Mapped[str] = mapped_column(String(20))
     external_user_id: Mapped[str] = mapped_column(String(64), index=True)
     chat_id: Mapped[str] = mapped_column(String(64))
@@ -108,6 +110,8 @@ class Account(Base):
     # The bot they last wrote to (None: the deployment's default bot). Messages for them go
     # through it: a bot may only write to people who started it.
     bot: Mapped[str | None] = mapped_column(String(32))
+    # When they last wrote through this account: reminders go to the channel they used last.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     staff: Mapped[Staff] = relationship()
 
@@ -123,6 +127,8 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One code links each channel once: the channels it has linked so far.
+    used_on: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     staff: Mapped[Staff] = relationship()
 
@@ -329,6 +335,20 @@ class SchoolBot(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     webhook_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Download(Base):
+    """A file sent as a link (to a channel that cannot carry files): kept until it expires."""
+
+    __tablename__ = "downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of name and content
+    name: Mapped[str] = mapped_column(String(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Setting(Base):

@@ -20,3 +20,17 @@ def put_setting(session: Session, key: str, value: str) -> None:
             session.add(Setting(key=key, value=value))
     except IntegrityError:
         session.get(Setting, key, populate_existing=True).value = value
+
+
+def lasting_setting(session: Session, key: str, value: str) -> str:
+    """The setting's value, made `value` if it has none yet. Replicas racing to make it all
+    end with the first one's (a signing key must not change under links already sent)."""
+    row = session.get(Setting, key)
+    if row is not None:
+        return row.value
+    try:
+        with session.begin_nested():
+            session.add(Setting(key=key, value=value))
+        return value
+    except IntegrityError:
+        return session.get(Setting, key, populate_existing=True).value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import Account, School, Staff
 from readers.owners import BOARD, MONITOR, staff_roles
@@ -81,9 +82,22 @@ def is_monitor(member: Staff) -> bool:
     return MONITOR in staff_roles(member)
 
 
-def mark_reachable(session: Session, channel: str, user_id: str, bot: str | None) -> None:
-    """They wrote to us through `bot`: reminders reach them again, through that bot."""
+# How stale the time someone last wrote may get before it is written again: a row is not
+# rewritten at every message, yet which of their channels they used last stays known.
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def mark_reachable(session: Session, channel: str, user_id: str, bot: str | None,
+                   now: datetime) -> None:
+    """They wrote to us on this channel through `bot`: reminders reach them again, there."""
+    other = aliased(Account)
+    used_other_since = (select(other.id).where(
+        other.staff_id == Account.staff_id, other.channel != channel,
+        other.last_seen_at >= Account.last_seen_at).exists())
     session.execute(update(Account).where(
         Account.channel == channel, Account.external_user_id == user_id,
-        or_(Account.unreachable_at.is_not(None), Account.bot.is_distinct_from(bot)))
-        .values(unreachable_at=None, bot=bot))
+        or_(Account.unreachable_at.is_not(None), Account.bot.is_distinct_from(bot),
+            Account.last_seen_at.is_(None), Account.last_seen_at < now - SEEN_EVERY,
+            used_other_since))
+        .values(unreachable_at=None, bot=bot, last_seen_at=now)
+        .execution_options(synchronize_session=False))

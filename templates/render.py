@@ -31,7 +31,7 @@ class Renderer:
         self.env.filters["short"] = _short
         # What the channel can do, as the engine tells each chat template; these defaults
         # are a channel with buttons and contact sharing.
-        self.env.globals.update(typed=False, contact=True)
+        self.env.globals.update(typed=False, contact=True, files_in=True, groups=True)
         self.env.filters["local"] = _local_date
 
     def text(self, template: str, /, **context: object) -> str:

@@ -1,6 +1,6 @@
 """Replies as a channel can show them: numbered choices (chat/choices.j2) where it has no
 buttons, no contact keyboard where it cannot share one, a sentence instead of a document
-where it cannot send one. Used for replies to a turn and for scheduled messages alike."""
+where it cannot send one (or a picture). Used for replies to a turn and for scheduled messages alike."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ def shaped(replies: list[Reply], caps: Capabilities, renderer: Renderer) -> list
     for reply in replies:
         if reply.document is not None and not caps.documents_out:
             reply = Reply(renderer.text("chat/document_elsewhere.j2", name=reply.document[0]))
+        if reply.photo is not None and not caps.photos_out:
+            reply = Reply(renderer.text("chat/photo_elsewhere.j2"))
         if reply.buttons and not caps.buttons:
             labels = [b.label for row in reply.buttons for b in row]
             text = reply.text

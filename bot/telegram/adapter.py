@@ -22,30 +22,22 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.channels import TELEGRAM
 from bot.turns import Turns
-from core.messages import Attachment, Capabilities, Incoming, Reply
+from core.messages import Attachment, Incoming, Reply
+from core.text import split_text
 from reminders.limits import RateLimiter
 from reminders.sender import Delivery
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM.name
 MAX_CAPTION = 1024
 COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung",
             "baocao", "quahan")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
 
-TELEGRAM = Capabilities(
-    CHANNEL,
-    max_file_bytes=20 * 1024 * 1024,  # what the Bot API lets a bot download
-    max_text=4096,
-    per_second=30.0,
-    chat_interval=1.0,
-    chat_burst=3,
-    group_per_minute=20,
-    is_group=lambda chat_id: str(chat_id).startswith("-"),  # Telegram's group ids
-)
 
 
 class TelegramTransport:
@@ -178,16 +170,3 @@ def markup(reply: Reply):
     if reply.remove_keyboard:
         return ReplyKeyboardRemove()
     return None
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces under the channel's limit, cut at line ends where possible."""
-    pieces = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces

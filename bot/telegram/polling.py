@@ -18,14 +18,12 @@ from typing import AsyncIterator
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.app import App, build_app
-from bot.config import Settings
+from bot.app import App
 from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update
 from bot.telegram.bots import TelegramBots
 from bot.telegram.connection import START_BACKOFF_MAX, RejectedToken
 from bot.turns import NotHandled, Turns
 from storage.school_bots import bot_tokens
-from templates.render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -167,41 +165,20 @@ async def running_bot(app: App, poll_timeout: float = 30.0) -> AsyncIterator[Pol
         await bots.stop()
 
 
-def without_token(settings: Settings, renderer: Renderer, app: App | None = None) -> bool:
-    """True, having said so, when there is no bot to run: no default token, and (given the
-    app) no school with its own bot."""
-    if settings.telegram_token:
+def has_bots(app: App) -> bool:
+    """A default Telegram bot, or a school with its own."""
+    if app.settings.telegram_token:
+        return True
+    with app.sessions() as session:
+        return bool(bot_tokens(session, CHANNEL))
+
+
+def without_token(app: App) -> bool:
+    """True, having said so, when there is no Telegram bot to run."""
+    if has_bots(app):
         return False
-    if app is not None:
-        with app.sessions() as session:
-            if bot_tokens(session, CHANNEL):
-                return False
-    print(renderer.text("errors/no_token.j2"), file=sys.stderr)
+    print(app.renderer.text("errors/no_token.j2"), file=sys.stderr)
     return True
-
-
-def run_polling(settings: Settings) -> int:
-    renderer = Renderer(settings.templates_dir)
-    app = build_app(settings)
-    if without_token(settings, renderer, app):
-        return 2
-    try:
-        asyncio.run(_poll_until_stopped(app))
-    except RejectedToken:
-        print(renderer.text("errors/bad_token.j2"), file=sys.stderr)
-        return 2
-    except Conflict:
-        print(renderer.text("errors/webhook_set.j2"), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-async def _poll_until_stopped(app: App) -> None:
-    """Poll until interrupted; a Conflict (a webhook is set) ends it."""
-    async with running_bot(app) as pollers:
-        await pollers.failed
 
 
 def _seconds(delay) -> float:

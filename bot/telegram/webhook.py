@@ -8,11 +8,8 @@ by its id and applied once."""
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
-import secrets
-import time
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +17,7 @@ from telegram import Update
 
 from bot.telegram.adapter import TelegramTransport, handle_update
 from bot.turns import NotHandled, Turns
+from bot.webhooks import ANSWER_WAIT, WebhookSecret, read_capped
 from storage.db import writing
 from storage.models import SchoolBot, Setting
 from storage.settings import put_setting
@@ -29,13 +27,6 @@ log = logging.getLogger(__name__)
 PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_SETTING = "telegram.webhook_secret"
-MAX_BODY = 256 * 1024  # an update is a few kilobytes; anything near this is not one
-ANSWER_WAIT = 10.0  # seconds the webhook waits for the replies to go before it confirms
-RELOAD_SECRET_AFTER = 5.0  # seconds: a secret set by `caitien webhook set` is seen this soon
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)  # 43 characters of A-Z, a-z, 0-9, _ and -
 
 
 def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
@@ -65,13 +56,12 @@ class TelegramWebhook:
         self.sessions = sessions
         self.turns = turns
         self.transport = transport
-        self._secret = ""
-        self._loaded_at = float("-inf")
+        self.secret = WebhookSecret(lambda: load_secret(sessions, transport.key))
 
     async def __call__(self, request: Request) -> Response:
-        if not await self._authentic(request.headers.get(SECRET_HEADER, "")):
+        if not await self.secret.accepts(request.headers.get(SECRET_HEADER, "")):
             return Response(status_code=403)
-        body = await _read_capped(request)
+        body = await read_capped(request)
         if body is None:
             return Response(status_code=413)
         try:
@@ -90,26 +80,3 @@ class TelegramWebhook:
             # gives up on us while one chat waits out its limit (the sending goes on).
             await asyncio.wait([sending], timeout=ANSWER_WAIT)
         return Response(status_code=200)
-
-    async def _authentic(self, given: str) -> bool:
-        if not self._matches(given) and time.monotonic() - self._loaded_at > RELOAD_SECRET_AFTER:
-            self._secret = await asyncio.to_thread(load_secret, self.sessions,
-                                                   self.transport.key)
-            self._loaded_at = time.monotonic()
-        return self._matches(given)
-
-    def _matches(self, given: str) -> bool:
-        return bool(self._secret) and hmac.compare_digest(given.encode(), self._secret.encode())
-
-
-async def _read_capped(request: Request) -> bytes | None:
-    """The body, or None when it is over MAX_BODY (read no further than that)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None
-    return bytes(body)

@@ -15,7 +15,8 @@ from bot.config import Settings
 from bot.telegram.adapter import CHANNEL
 from bot.telegram.connection import RejectedToken, connected
 from bot.telegram.polling import without_token
-from bot.telegram.webhook import PATH, new_secret, store_secret
+from bot.telegram.webhook import PATH, store_secret
+from bot.webhooks import new_secret
 from storage.school_bots import bot_tokens
 from templates.render import Renderer
 
@@ -23,14 +24,15 @@ from templates.render import Renderer
 def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
     app = build_app(settings)
-    if without_token(settings, renderer, app):
+    if without_token(app):
         return 2
     try:
         if args.webhook_command == "set":
             url = webhook_url(args.url)
             # Telegram posts to HTTPS only; a self-hosted Bot API server may use loopback.
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-                print(renderer.text("errors/webhook_https.j2", url=url), file=sys.stderr)
+                print(renderer.text("errors/webhook_https.j2", url=url,
+                                     channel="Telegram"), file=sys.stderr)
                 return 2
             for key, token, school in _bots(app):
                 secret = new_secret()
@@ -38,17 +40,18 @@ def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
                 store_secret(app.sessions, secret, key)
                 _each(renderer, school, _set(settings, token,
                                              url if key is None else f"{url}/{key}", secret))
-            print(renderer.text("cli/webhook_set.j2", url=url))
+            print(renderer.text("cli/webhook_set.j2", url=url, channel="Telegram"))
         else:
             for key, token, school in _bots(app):
                 _each(renderer, school, _delete(settings, token))
                 store_secret(app.sessions, None, key)
-            print(renderer.text("cli/webhook_deleted.j2"))
+            print(renderer.text("cli/webhook_deleted.j2", channel="Telegram"))
     except RejectedToken:
         print(renderer.text("errors/bad_token.j2"), file=sys.stderr)
         return 2
     except TelegramError as exc:
-        print(renderer.text("errors/webhook_refused.j2", reason=str(exc)), file=sys.stderr)
+        print(renderer.text("errors/webhook_refused.j2", reason=str(exc),
+                                     channel="Telegram"), file=sys.stderr)
         return 2
     return 0
 

@@ -13,12 +13,18 @@ from bot.app import App
 from bot.server import create_server
 
 
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @asynccontextmanager
-async def served(app: App) -> AsyncIterator[str]:
-    """The application serving; yields its base URL."""
+async def served(app: App, port: int = 0) -> AsyncIterator[str]:
+    """The application serving (on `port`, else any free one); yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_server(app), log_level="warning",
                                            lifespan="on", access_log=False))

@@ -10,7 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.telegram.webhook import MAX_BODY, SECRET_HEADER, SECRET_SETTING
+from bot.telegram.webhook import SECRET_HEADER, SECRET_SETTING
+from bot.webhooks import MAX_BODY
 from storage.models import Conversation, ProcessedEvent, Setting, TaskUpdate
 from tests.bot.serving import served
 

@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from storage.linking import issue_invites
 from storage.models import Account, Conversation
+from tests.chat import Chat
 
 
 async def test_a_stranger_is_refused_politely_and_nothing_is_created(stranger, sessions, school):
@@ -26,9 +27,18 @@ async def test_wrong_or_used_codes_get_a_clear_answer(stranger, engine, sessions
     with sessions.begin() as s:
         code = issue_invites(s, school, clock)[0].code
     await stranger.send(f"/start {code}")
-    from tests.chat import Chat
-    other = Chat(engine, 999_002)
+    other = Chat(engine, 999_002, stranger.channel)
     assert "đã được dùng" in await other.send(f"/start {code}")
+
+
+async def test_one_person_links_both_channels_with_one_code(engine, sessions, school, clock):
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[2].code
+    on_telegram, on_zalo = Chat(engine, 1, "test"), Chat(engine, 2, "plain")
+    assert "Đã liên kết với Lê Thị Thu Trang" in await on_telegram.send(f"/start {code}")
+    assert "Đã liên kết với Lê Thị Thu Trang" in await on_zalo.send(code.lower())
+    assert "Nhiệm vụ của thầy/cô (3)" in await on_zalo.send("/nhiemvu")
+    assert "Nhiệm vụ của thầy/cô (3)" in await on_telegram.send("/nhiemvu")
 
 
 async def test_sharing_ones_own_phone_links(stranger, school):

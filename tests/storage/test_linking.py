@@ -1,7 +1,11 @@
+import hashlib
+import re
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from storage.linking import issue_invites, link_by_contact, redeem_invite
-from storage.models import Account, Staff
+from storage.models import Account, Invite, Staff
 
 
 def staff_by_phone(session, phone):
@@ -19,11 +23,40 @@ def test_an_invite_links_once_and_only_once(sessions, school, clock):
         assert s.scalar(select(Account.external_user_id)) == "1"
 
 
-def test_codes_are_unguessable_and_distinct(sessions, school, clock):
+def test_codes_are_short_to_type_yet_distinct(sessions, school, clock):
     with sessions.begin() as s:
         codes = [i.code for i in issue_invites(s, school, clock)]
     assert len(codes) == len(set(codes)) == 8
-    assert all(len(c) >= 16 for c in codes)
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", c) for c in codes)
+
+
+def test_a_code_typed_loosely_still_links(sessions, school, clock):
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[0].code
+    typed = f" {code.replace('-', ' ').lower().replace('0', 'o').replace('1', 'l')} "
+    with sessions.begin() as s:
+        assert redeem_invite(s, typed, "zalo", "z1", "z1", clock).outcome == "linked"
+
+
+def test_one_code_links_each_channel_once(sessions, school, clock):
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[0].code
+    with sessions.begin() as s:
+        assert redeem_invite(s, code, "telegram", "1", "1", clock).outcome == "linked"
+        assert redeem_invite(s, code, "zalo", "z1", "z1", clock).outcome == "linked"
+        assert redeem_invite(s, code, "zalo", "z2", "z2", clock).outcome == "used"
+        assert sorted(s.scalars(select(Account.channel))) == ["telegram", "zalo"]
+
+
+def test_a_code_issued_before_codes_were_short_still_links(sessions, school, clock):
+    old = "dG8xAb_9zQkLm3Pq"
+    with sessions.begin() as s:
+        member = staff_by_phone(s, "0901234503")
+        s.add(Invite(school_id=school.id, staff_id=member.id,
+                     code_hash=hashlib.sha256(old.encode()).hexdigest(), used_on=[],
+                     created_at=clock.now(), expires_at=clock.now() + timedelta(days=3)))
+    with sessions.begin() as s:
+        assert redeem_invite(s, old, "telegram", "1", "1", clock).outcome == "linked"
 
 
 def test_an_invite_expires(sessions, school, clock):

@@ -1,0 +1,186 @@
+"""The Zalo adapter: Zalo Bot Platform updates in, engine replies out, and what Zalo can do.
+Polling (polling.py) and the webhook (webhook.py) both hand updates here.
+
+Zalo carries text and photos only: no buttons, no editing, no contact sharing, no files
+either way. Choices are numbered in the text (templates/shaping.py); reports and charts go
+out as download links (bot/downloads.py) when the deployment has a public address."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+from typing import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from bot.channels import ZALO
+from bot.turns import Turns
+from bot.zalo.client import ZaloClient, ZaloError
+from core.errors import FileRefused
+from core.messages import Attachment, Capabilities, Incoming, Reply
+from core.text import split_text
+from reminders.limits import RateLimiter
+from reminders.sender import Delivery
+from templates.render import Renderer
+
+log = logging.getLogger(__name__)
+
+CHANNEL = ZALO.name
+MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
+# After "Quota exceeded" (no published numbers, no retry-after): wait, twice as long each
+# time it comes again, and the whole bot waits, since the quota is the bot's.
+QUOTA_BACKOFF = (1.0, 60.0)
+UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
+
+Publish = Callable[[str, str, bytes], Awaitable[tuple[str, str]]]
+"""(file name, content type, content) -> (download URL, until when, as people read it)."""
+
+
+class ZaloTransport:
+    """The deployment's Zalo bot: its limiter, and one message out with what Zalo answered."""
+
+    def __init__(self, client: ZaloClient, caps: Capabilities, renderer: Renderer,
+                 publish: Publish | None = None, key: str | None = None) -> None:
+        self.client = client
+        self.caps = caps
+        self.renderer = renderer
+        self.publish = publish
+        self.key = key
+        self.limiter = RateLimiter(caps)
+        self._quota_wait = 0.0
+
+    async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
+        try:
+            message_id = await self._send(chat_id, reply)
+        except ZaloError as exc:
+            return self._refused(exc)
+        self._quota_wait = 0.0
+        return Delivery("sent", message_id=message_id)
+
+    def _refused(self, exc: ZaloError) -> Delivery:
+        if exc.code == 429:
+            low, high = QUOTA_BACKOFF
+            self._quota_wait = min(high, self._quota_wait * 2 or low)
+            self.limiter.pause_all(self._quota_wait)
+            return Delivery("retry_after", retry_after=self._quota_wait, error=str(exc))
+        if exc.code == 403:  # blocked, or no longer following the bot
+            return Delivery("blocked", error=str(exc))
+        if exc.code in (400, 401, 404):
+            return Delivery("rejected", error=str(exc))
+        return Delivery("error", error=str(exc))  # 408, 5xx, the network
+
+    async def _send(self, chat_id: str, reply: Reply) -> str | None:
+        limit = self.caps.max_text
+        if reply.photo is not None and self.publish is not None:
+            url, _until = await self.publish("bieu-do-tien-do.png", "image/png", reply.photo)
+            sent = await self.client.send_photo(chat_id, url, reply.text[:limit] or None)
+            return _message_id(sent)
+        text = reply.text
+        if reply.document is not None and self.publish is not None:
+            name, data = reply.document
+            url, until = await self.publish(name, _content_type(name), data)
+            link = self.renderer.text("chat/download_link.j2", name=name, url=url, until=until)
+            text = f"{text}\n\n{link}" if text else link
+        message_id = None
+        for piece in split_text(text, limit):
+            message_id = _message_id(await self.client.send_message(chat_id, piece))
+        return message_id
+
+
+async def handle_update(turns: Turns, transport: ZaloTransport,
+                        update: dict) -> asyncio.Task | None:
+    """Run the update's turn; returns once it committed, with the task sending its replies."""
+    incoming = to_incoming(update, transport.key)
+    if incoming is None:
+        return None
+    return await turns.submit(incoming, photo_fetcher(transport), transport)
+
+
+def to_incoming(update: dict, key: str | None = None) -> Incoming | None:
+    """None for what is not a person's message (or not one we can tell apart)."""
+    message = update.get("message") if isinstance(update, dict) else None
+    if not isinstance(message, dict):
+        return None
+    sender, chat = message.get("from"), message.get("chat")
+    sender = sender if isinstance(sender, dict) else {}
+    chat = chat if isinstance(chat, dict) else {}
+    user_id, message_id = _id(sender.get("id")), _id(message.get("message_id"))
+    if user_id is None or message_id is None or sender.get("is_bot") is True:
+        return None
+    kind = _kind(update.get("event_name"))
+    incoming = Incoming(channel=CHANNEL, user_id=user_id,
+                        chat_id=_id(chat.get("id")) or user_id,
+                        event_id=f"{kind}:{message_id}"[:MAX_ID],
+                        private=str(chat.get("chat_type") or "PRIVATE").upper() != "GROUP",
+                        bot=key)
+    if kind == "image":
+        url = message.get("photo_url") or message.get("photo")
+        if isinstance(url, str) and url:
+            incoming.attachments.append(Attachment("photo", url))
+        incoming.text = _str(message.get("caption"))
+    elif kind == "text":
+        _read_text(_str(message.get("text")) or "", incoming)
+    else:
+        incoming.unsupported = UNSUPPORTED_EVENTS.get(kind, "file")
+    return incoming
+
+
+def _read_text(text: str, incoming: Incoming) -> None:
+    if text.startswith("/"):
+        head, _, args = text.partition(" ")
+        incoming.command = head[1:].lower()
+        incoming.args = args.strip()
+    else:
+        incoming.text = text
+
+
+def photo_fetcher(transport: ZaloTransport):
+    """Fetch a photo a person sent from the URL Zalo gave, at once (such URLs do not live
+    long): only an image, only so big, only over HTTPS (HTTP too when the API itself is
+    reached over HTTP, as the local fake is)."""
+    limit = transport.caps.max_file_bytes
+    plain_http = urlsplit(transport.client.base_url).scheme == "http"
+
+    async def fetch(attachment: Attachment) -> bytes:
+        scheme = urlsplit(attachment.ref).scheme
+        if scheme != "https" and not (plain_http and scheme == "http"):
+            raise ValueError(f"refused to fetch a {scheme!r} URL")
+        async with transport.client.http.stream("GET", attachment.ref,
+                                                follow_redirects=True) as response:
+            response.raise_for_status()
+            if not response.headers.get("content-type", "").startswith("image/"):
+                raise FileRefused("not_photo")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FileRefused("too_big")
+            data = bytearray()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    raise FileRefused("too_big")
+        return bytes(data)
+
+    return fetch
+
+
+def _kind(event_name: object) -> str:
+    """"message.text.received" -> "text"."""
+    parts = str(event_name or "").split(".")
+    return parts[1] if len(parts) == 3 and parts[0] == "message" else "unsupported"
+
+
+def _id(value: object) -> str | None:
+    text = str(value) if isinstance(value, (str, int)) and value != "" else None
+    return text if text and len(text) <= MAX_ID else None
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _message_id(result: object) -> str | None:
+    return str(result.get("message_id")) if isinstance(result, dict) else None
+
+
+def _content_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -1,0 +1,77 @@
+"""Zalo by webhook: `POST /zalo/webhook`, for `caitien serve`.
+
+As for Telegram: the secret Zalo sends back (X-Bot-Api-Secret-Token) is compared in
+constant time before the body is read; 200 only once the turn committed, 503 when it did
+not (the database stayed away), so the update comes again; a redelivered update (the same
+event and message id) is answered again and applied once. Zalo posts the update either
+wrapped as {"ok": true, "result": update} or bare: both are read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.turns import NotHandled, Turns
+from bot.webhooks import ANSWER_WAIT, WebhookSecret, read_capped
+from bot.zalo.adapter import ZaloTransport, handle_update
+from storage.db import writing
+from storage.models import Setting
+from storage.settings import put_setting
+
+log = logging.getLogger(__name__)
+
+PATH = "/zalo/webhook"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+SECRET_SETTING = "zalo.webhook_secret"
+
+
+def store_secret(sessions, secret: str | None) -> None:
+    with writing(sessions) as session:
+        if secret is not None:
+            put_setting(session, SECRET_SETTING, secret)
+        elif (row := session.get(Setting, SECRET_SETTING)) is not None:
+            session.delete(row)
+
+
+def load_secret(sessions) -> str:
+    with sessions() as session:
+        row = session.get(Setting, SECRET_SETTING)
+        return row.value if row else ""
+
+
+class ZaloWebhook:
+    def __init__(self, sessions, turns: Turns, transport: ZaloTransport) -> None:
+        self.turns = turns
+        self.transport = transport
+        self.secret = WebhookSecret(lambda: load_secret(sessions))
+
+    async def __call__(self, request: Request) -> Response:
+        if not await self.secret.accepts(request.headers.get(SECRET_HEADER, "")):
+            return Response(status_code=403)
+        body = await read_capped(request)
+        if body is None:
+            return Response(status_code=413)
+        try:
+            update = unwrapped(json.loads(body))
+        except ValueError as exc:
+            log.warning("malformed Zalo webhook body refused (%s)", type(exc).__name__)
+            return Response(status_code=400)
+        try:
+            sending = await handle_update(self.turns, self.transport, update)
+        except NotHandled:
+            return Response(status_code=503)
+        if sending is not None:
+            await asyncio.wait([sending], timeout=ANSWER_WAIT)
+        return Response(status_code=200)
+
+
+def unwrapped(body: object) -> dict:
+    if isinstance(body, dict) and isinstance(body.get("result"), dict) and "ok" in body:
+        return body["result"]
+    if isinstance(body, dict):
+        return body
+    raise ValueError("not an update")
