@@ -280,23 +280,30 @@ def staff_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def invite(args: argparse.Namespace, settings: Settings) -> int:
+    """One code a person: the Telegram link carries it, and it is sent as it is to the Zalo
+    bot. Either channel alone is enough."""
     app = build_app(settings)
     with app.sessions() as session:
         own = bot_of_school(session, pick_school(session, args.school, app.clock).id,
                             "telegram")
         username = own.username if own is not None else None
-    username = username or bot_username(app)
+    username = username or telegram_username(app)
+    zalo = zalo_name(app) if settings.zalo_token else None
+    if username is None and not settings.zalo_token:
+        raise InputError("no_bot_username")
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         only = _named_staff(session, school.id, args.staff) if args.staff else None
         issued = issue_invites(session, school, app.clock, days=args.days, only=only,
                                include_linked=args.all)
         rows = [{"name": i.staff.name, "phone": i.staff.phone, "code": i.code,
-                 "link": f"https://t.me/{username}?start={i.code}"} for i in issued]
+                 "link": f"https://t.me/{username}?start={i.code}" if username else None}
+                for i in issued]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        _say(app, "cli/invites.j2", rows=rows, days=args.days)
+        _say(app, "cli/invites.j2", rows=rows, days=args.days,
+             zalo=bool(settings.zalo_token), zalo_name=zalo)
     return 0
 
 
@@ -313,8 +320,9 @@ def _named_staff(session, school_id: int, wanted: list[str]) -> list[Staff]:
     return chosen
 
 
-def bot_username(app: App) -> str:
-    """From TELEGRAM_BOT_USERNAME, else what the running bot last reported, else getMe."""
+def telegram_username(app: App) -> str | None:
+    """From TELEGRAM_BOT_USERNAME, else what the running bot last reported, else getMe;
+    None when there is no Telegram bot."""
     if app.settings.bot_username:
         return app.settings.bot_username
     with app.sessions() as session:
@@ -325,7 +333,18 @@ def bot_username(app: App) -> str:
         from bot.telegram.connection import fetch_username
 
         return asyncio.run(fetch_username(app.settings))
-    raise InputError("no_bot_username")
+    return None
+
+
+def zalo_name(app: App) -> str | None:
+    """The Zalo bot's name, as the running bot last reported it, else getMe."""
+    from bot.zalo.connection import NAME_SETTING, fetch_name
+
+    with app.sessions() as session:
+        stored = session.get(Setting, NAME_SETTING)
+        if stored is not None:
+            return stored.value
+    return asyncio.run(fetch_name(app.settings))
 
 
 def staff_pause(args: argparse.Namespace, settings: Settings) -> int:

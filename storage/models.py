@@ -337,6 +337,18 @@ class SchoolBot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class InboxUpdate(Base):
+    """An update a channel will not send again (Zalo's getUpdates forgets what it hands
+    out), kept from the moment it is fetched until its turn committed and was answered."""
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Download(Base):
     """A file sent as a link (to a channel that cannot carry files): kept until it expires."""
 

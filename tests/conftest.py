@@ -183,7 +183,8 @@ def linked(api, invites):
 def cli(db, db_url, tmp_path, monkeypatch, capsys):
     """Run `caitien ARGS` in-process; returns (exit code, stdout, stderr)."""
     monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_USERNAME"):
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_BOT_USERNAME",
+                 "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL", "CAITIEN_PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", db_url)
 

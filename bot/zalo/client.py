@@ -26,6 +26,7 @@ class ZaloClient:
         self.token = token
         self.base_url = base_url.rstrip("/")
         self.poll_timeout = poll_timeout
+        self.name: str | None = None  # the bot's name in Zalo, once getMe answered
         self.http = http or httpx.AsyncClient(
             timeout=TIMEOUT, limits=httpx.Limits(max_connections=100,
                                                  max_keepalive_connections=20))
@@ -55,7 +56,10 @@ class ZaloClient:
         return answer.get("result")
 
     async def get_me(self) -> dict:
-        return await self.call("getMe")
+        me = await self.call("getMe")
+        if isinstance(me, dict) and isinstance(me.get("account_name"), str):
+            self.name = me["account_name"]
+        return me
 
     async def get_update(self) -> dict | None:
         """One update, or None when nothing came within the long poll."""

@@ -17,9 +17,11 @@ from bot.zalo.adapter import ZaloTransport
 from bot.zalo.client import ZaloClient, ZaloError
 from storage.conversations import forget_old_events
 from storage.db import writing
+from storage.settings import put_setting
 
 log = logging.getLogger(__name__)
 
+NAME_SETTING = "zalo.bot_name"
 CONNECTIONS = 64  # replies to many people go out at once
 START_BACKOFF_MAX = 60.0
 
@@ -96,10 +98,14 @@ class ZaloChannel:
         client = await connect(self.app.settings)
         self.transport = make_transport(self.app, client)
         self.app.transports[self.transport.caps.name] = self.transport
-        await asyncio.to_thread(self._forget_old_events)
+        await asyncio.to_thread(self._record, client.name)
+        log.info("running on Zalo as %s", client.name)
 
-    def _forget_old_events(self) -> None:
+    def _record(self, name: str | None) -> None:
+        """The bot's name, for the invitation sheet; old records go."""
         with writing(self.app.sessions) as session:
+            if name:
+                put_setting(session, NAME_SETTING, name)
             forget_old_events(session, self.app.clock)
 
     async def stop(self) -> None:
@@ -110,3 +116,14 @@ class ZaloChannel:
             self.app.transports.pop(self.transport.caps.name, None)
             await self.transport.client.close()
             self.transport = None
+
+
+async def fetch_name(settings: Settings) -> str | None:
+    """The Zalo bot's name as getMe says it; None when Zalo does not answer."""
+    try:
+        client = await connect(settings, patient=False)
+    except (ZaloError, ZaloRejected) as exc:
+        log.error("Zalo getMe failed: %s", type(exc).__name__)
+        return None
+    await client.close()
+    return client.name

@@ -1,5 +1,5 @@
 """Zalo: a person may link one account per channel, which one they wrote from last, codes
-used per channel, files sent as links
+used per channel, updates kept from fetch to answer, files sent as links
 
 Revision ID: 0010
 Revises: 0009
@@ -31,6 +31,15 @@ def upgrade() -> None:
     with op.batch_alter_table("invites") as batch:
         batch.alter_column("used_on", existing_type=sa.JSON(), nullable=False)
     op.create_table(
+        "inbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(20), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_inbox"),
+    )
+    op.create_index("ix_inbox_channel", "inbox", ["channel"])
+    op.create_table(
         "downloads",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(64), nullable=False),
@@ -47,6 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("downloads")
+    op.drop_table("inbox")
     with op.batch_alter_table("invites") as batch:
         batch.drop_column("used_on")
     with op.batch_alter_table("accounts") as batch:

@@ -12,9 +12,12 @@ from bot.config import Settings
 from bot.zalo.fakeapi import FakeZaloApi
 from bot.zalo.polling import running_zalo
 from bot.zalo.webhook import store_secret
+from bot.zalo.connection import NAME_SETTING
 from storage.linking import issue_invites
+from storage.models import Setting
 from storage.schools import pick_school
 from tests.bot.serving import free_port, served
+from tests.reminders.conftest import reading, wait_for
 
 SECRET = "zalo-webhook-secret-for-tests"
 
@@ -62,6 +65,8 @@ async def zalo_served(zalo_app, zalo_api, public_port):
     """`caitien serve` with Zalo's webhook set to it (bodies wrapped, as Zalo sends them)."""
     store_secret(zalo_app.sessions, SECRET)
     async with served(zalo_app, public_port) as url:
+        await wait_for(reading(zalo_app.sessions,
+                               lambda session: session.get(Setting, NAME_SETTING)))
         await _set_webhook(zalo_api, f"{url}/zalo/webhook")
         yield url
 
@@ -80,3 +85,16 @@ def zalo_invites(zalo_app, school) -> dict[str, str]:
         school = pick_school(session, "demo", zalo_app.clock)
         return {i.staff.phone_norm: i.code for i in issue_invites(session, school,
                                                                   zalo_app.clock)}
+
+
+@pytest.fixture
+def zalo_linked(zalo_api, zalo_invites):
+    """`await zalo_linked(user_id, phone)`: a person who has sent their invitation code."""
+
+    async def link(user_id: str, phone: str, name: str = "GV"):
+        user = zalo_api.user(user_id, name)
+        user.send(zalo_invites[phone])
+        assert "Đã liên kết" in (await user.reply()).text
+        return user
+
+    return link

@@ -1,0 +1,30 @@
+"""Updates kept from the moment they are fetched until they are answered, for a channel
+that hands each update out once (Zalo's polling): a process killed in between leaves them
+here, and the next one handles them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import InboxUpdate
+
+
+def keep_update(session: Session, channel: str, payload: dict, now: datetime) -> int:
+    row = InboxUpdate(channel=channel, payload=payload, received_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:
+    """In the order they came."""
+    return [(row_id, payload) for row_id, payload in session.execute(
+        select(InboxUpdate.id, InboxUpdate.payload).where(InboxUpdate.channel == channel)
+        .order_by(InboxUpdate.id))]
+
+
+def forget_update(session: Session, row_id: int) -> None:
+    session.execute(delete(InboxUpdate).where(InboxUpdate.id == row_id))

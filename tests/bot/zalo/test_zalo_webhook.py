@@ -1,0 +1,110 @@
+"""Zalo's webhook on `caitien serve`: only Zalo's posts count, each once, in either shape."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+from sqlalchemy import func, select
+
+from bot.webhooks import MAX_BODY
+from bot.zalo.webhook import SECRET_HEADER
+from storage.models import Account, Evidence, ProcessedEvent, TaskUpdate
+from tests.bot.zalo.conftest import SECRET
+
+JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 100
+
+
+def text_update(user_id: str, text: str, message_id: str = "m1") -> dict:
+    return {"event_name": "message.text.received",
+            "message": {"message_id": message_id, "date": 1, "text": text,
+                        "from": {"id": user_id, "display_name": "X", "is_bot": False},
+                        "chat": {"id": user_id, "chat_type": "PRIVATE"}}}
+
+
+async def post(url: str, body: object, secret: str | None = SECRET) -> httpx.Response:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with httpx.AsyncClient() as http:
+        return await http.post(f"{url}/zalo/webhook", headers=headers,
+                               content=body if isinstance(body, bytes) else json.dumps(body))
+
+
+async def test_a_forged_or_missing_secret_is_refused_and_nothing_is_stored(
+        zalo_served, zalo_invites, zalo_app):
+    update = text_update("f00d", zalo_invites["0901234503"])
+    assert (await post(zalo_served, update, "wrong-secret")).status_code == 403
+    assert (await post(zalo_served, update, None)).status_code == 403
+    with zalo_app.sessions() as s:
+        assert s.scalar(select(func.count(Account.id))) == 0
+        assert s.scalar(select(func.count(ProcessedEvent.id))) == 0
+
+
+async def test_wrapped_and_bare_bodies_both_work_and_a_repeat_is_applied_once(
+        zalo_api, zalo_served, zalo_linked, zalo_app):
+    trang = await zalo_linked("a1", "0901234503")
+    zalo_api.wrap_webhook = False
+    trang.send("/capnhat")
+    assert "1." in (await trang.reply()).text
+    for text in ("1", "1", "Đã dự giờ 3 tiết.", "bỏ qua", "lưu"):
+        trang.send(text)
+        await trang.reply()
+    saved = trang.all_replies()[-1].text
+    assert "Đã lưu" in saved
+    trang.resend_last()  # Zalo posts the same "lưu" again
+    again = await trang.reply()
+    assert again.text == saved
+    with zalo_app.sessions() as s:
+        assert s.scalar(select(func.count(TaskUpdate.id))) == 1
+    assert set(zalo_api.webhook_pushes()) == {200}
+
+
+async def test_malformed_and_oversized_bodies(zalo_served):
+    assert (await post(zalo_served, b"{not json")).status_code == 400
+    assert (await post(zalo_served, b"[1, 2]")).status_code == 400
+    big = json.dumps({"x": "a" * MAX_BODY}).encode()
+    assert (await post(zalo_served, big)).status_code == 413
+    # Not a person's message (no sender): nothing to do, and Zalo need not send it again.
+    assert (await post(zalo_served, {"event_name": "message.text.received"})).status_code == 200
+
+
+async def test_files_stickers_and_voice_get_one_sentence_each(zalo_served, zalo_linked):
+    bao = await zalo_linked("b2", "0901234504")
+    bao.send_unsupported()
+    assert "chỉ nhận được ảnh" in (await bao.reply()).text
+    bao.send_sticker()
+    assert "nhãn dán" in (await bao.reply()).text
+    bao.send_voice()
+    assert "tin nhắn thoại" in (await bao.reply()).text
+
+
+async def test_evidence_photos_are_checked_before_they_are_kept(zalo_api, zalo_served,
+                                                               zalo_linked, zalo_app):
+    trang = await zalo_linked("a3", "0901234503")
+    for text in ("/capnhat", "1", "2", "Đang làm."):
+        trang.send(text)
+        await trang.reply()
+    trang.send_image(b"<html>not a photo</html>", content_type="text/html")
+    assert "không phải là ảnh" in (await trang.reply()).text
+    trang.send_image(b"\xff\xd8" + b"x" * (11 * 1024 * 1024))
+    assert "quá lớn" in (await trang.reply()).text
+    trang.send_image(JPEG, key="photo")  # the payload shape that says "photo"
+    assert "Đã nhận 1" in (await trang.reply()).text
+    with zalo_app.sessions() as s:
+        assert s.scalar(select(func.count(Evidence.id))) == 0  # kept once saved
+
+
+async def test_a_stranger_is_told_to_send_the_code_and_guessing_is_limited(
+        zalo_api, zalo_served, zalo_app):
+    guest = zalo_api.user("beef", "Khách")
+    guest.send("xin chào")
+    assert "mã liên kết" in (await guest.reply()).text
+    stranger = zalo_api.user("dead", "Lạ")
+    for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD"):
+        stranger.send(guess)
+        assert "không đúng" in (await stranger.reply()).text
+    stranger.send("EEEE-EEEE")
+    assert "giờ" in (await stranger.reply()).text  # the fifth: wait an hour
+    stranger.send("FFFF-FFFF")
+    await asyncio.sleep(1.0)
+    assert len(stranger.all_replies()) == 5  # then silence
