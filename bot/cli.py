@@ -41,7 +41,9 @@ def parser() -> argparse.ArgumentParser:
         "Quality-improvement plan assistant for Vietnamese schools (Telegram)."))
     commands = root.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("demo", help="run the whole product locally, no token needed")
+    demo = commands.add_parser("demo", help="run the whole product locally, no token needed")
+    demo.add_argument("--channel", choices=("both", "zalo"), default="both",
+                      help="a teacher on Telegram beside one on Zalo, or everyone on Zalo")
     commands.add_parser("run", help="run the bots (Telegram, Zalo) by long polling")
     serve = commands.add_parser("serve", help="serve webhooks and health checks (ASGI)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -179,7 +181,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from bot.demo.run import run_demo
 
-        return run_demo()
+        return run_demo(args.channel)
     if args.command == "run":
         from bot.run import run
 

@@ -1,30 +1,46 @@
-"""`caitien demo`: the real application against the local Bot API server, with a
-throwaway database, the bundled example school and a few scripted staff members."""
+"""`caitien demo`: the real application against local fakes of the Telegram Bot API and the
+Zalo Bot API, with a throwaway database, the bundled example school and a few scripted
+staff members: by default a teacher on Telegram beside one on Zalo; `--channel zalo` puts
+everyone on Zalo, the principal's report arriving as download links."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import json
+import socket
 import tempfile
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import AsyncIterator
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.localapi.server import LocalBotApi, LocalUser
+from bot.demo.people import Person
+from bot.downloads import PATH as FILES_PATH
+from bot.localapi.server import LocalBotApi
 from bot.telegram.polling import running_bot
+from bot.zalo.connection import links_of
+from bot.zalo.fakeapi import FakeZaloApi
+from bot.zalo.polling import running_zalo
+from core.phones import normalize_phone
+from readers.plan_files import read_plan
+from readers.staff_sheet import parse_staff_sheet
 from reminders.preview import preview
 from storage.db import writing
 from storage.linking import issue_invites
-from core.phones import normalize_phone
-from readers.plan_files import read_plan
 from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
-from readers.staff_sheet import parse_staff_sheet
 
 DATA = Path(__file__).parent
+SCRIPTS = {"both": "script.json", "zalo": "script_zalo.json"}
 DAYS_AHEAD = 30
 # A 1×1 PNG: the evidence photo the scripted teacher sends.
 PHOTO = base64.b64decode(
@@ -32,25 +48,52 @@ PHOTO = base64.b64decode(
 )
 
 
-def run_demo() -> int:
-    return asyncio.run(_demo())
+def run_demo(channel: str = "both") -> int:
+    return asyncio.run(_demo(channel))
 
 
-async def _demo() -> int:
-    with tempfile.TemporaryDirectory(prefix="caitien-demo-") as tmp, LocalBotApi() as api:
+async def _demo(channel: str) -> int:
+    script = json.loads((DATA / SCRIPTS[channel]).read_text(encoding="utf-8"))
+    with (tempfile.TemporaryDirectory(prefix="caitien-demo-") as tmp, LocalBotApi() as api,
+          FakeZaloApi() as zalo, socket.socket() as files_socket):
+        files_socket.bind(("127.0.0.1", 0))
         settings = Settings.from_env({
             "TELEGRAM_BOT_TOKEN": api.token,
             "TELEGRAM_API_BASE_URL": api.base_url,
+            "ZALO_BOT_TOKEN": zalo.token,
+            "ZALO_API_BASE_URL": zalo.base_url,
+            "CAITIEN_PUBLIC_URL": "http://127.0.0.1:%d" % files_socket.getsockname()[1],
             "DATABASE_URL": f"sqlite:///{tmp}/demo.sqlite3",
             "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence",
         })
         app = build_app(settings)
-        codes = _set_up_school(app)
-        async with running_bot(app):
-            transcript = Transcript(app)
-            await _script(api, transcript, codes)
+        codes = _set_up_school(app, channel)
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(serving_files(app, files_socket))
+            await stack.enter_async_context(running_bot(app))
+            await stack.enter_async_context(running_zalo(app))
+            await _script(script, api, zalo, Transcript(app), codes)
         _show_reminders(app)
+        app.db.dispose()
     return 0
+
+
+@asynccontextmanager
+async def serving_files(app: App, sock: socket.socket) -> AsyncIterator[None]:
+    """What `caitien serve` does for download links, and nothing else: the demo's Zalo
+    principal downloads the report from it."""
+    links = links_of(app)
+    server = uvicorn.Server(uvicorn.Config(
+        Starlette(routes=[Route(FILES_PATH, links.serve, methods=["GET"])]),
+        log_level="warning", lifespan="off", access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
 
 
 def _show_reminders(app: App) -> None:
@@ -63,7 +106,7 @@ def _show_reminders(app: App) -> None:
                             unlinked=found.unlinked))
 
 
-def _set_up_school(app: App) -> dict[str, str]:
+def _set_up_school(app: App, channel: str) -> dict[str, str]:
     """What the principal does with the CLI: staff list, plan, invites."""
     with writing(app.sessions) as session:
         school = pick_school(session, "demo", app.clock, create=True)
@@ -72,7 +115,7 @@ def _set_up_school(app: App) -> dict[str, str]:
         plan_report = save_plan(session, school, draft, app.clock, source_name="plan.csv")
         codes = {i.staff.phone_norm: i.code for i in issue_invites(session, school, app.clock)}
     print(app.renderer.text("cli/demo_setup.j2", staff=staff_report, plan=plan_report,
-                            invites=len(codes)))
+                            invites=len(codes), channel=channel))
     return codes
 
 
@@ -80,41 +123,58 @@ class Transcript:
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def said(self, user: LocalUser, text: str) -> None:
-        print(self.app.renderer.text("cli/demo_line.j2", who=user.first_name, text=text,
-                                     bot=False))
+    def said(self, person: Person, text: str) -> None:
+        print(self.app.renderer.text("cli/demo_line.j2", who=person.name, text=text,
+                                     bot=False, channel=person.channel))
 
-    async def answer(self, user: LocalUser) -> str:
-        reply = await user.reply()
+    async def answer(self, person: Person) -> str:
+        reply = await person.reply()
         print(self.app.renderer.text("cli/demo_line.j2", who=None, text=reply.text, bot=True,
-                                     buttons=reply.buttons()))
+                                     buttons=reply.buttons, channel=person.channel))
         return reply.text
 
+    async def downloads(self, text: str) -> None:
+        """Open the download links in a reply, as the principal would on her phone."""
+        public = self.app.settings.public_url
+        async with httpx.AsyncClient() as http:
+            for url in [w for w in text.split() if public and w.startswith(public)]:
+                answer = await http.get(url)
+                print(self.app.renderer.text("cli/demo_download.j2", url=url,
+                                             status=answer.status_code,
+                                             size=len(answer.content)))
 
-async def _script(api: LocalBotApi, t: Transcript, codes: dict[str, str]) -> None:
-    """Play bot/demo/script.json: who sends, presses or shares what."""
-    script = json.loads((DATA / "script.json").read_text(encoding="utf-8"))
-    people = {key: api.user(p["id"], p["first_name"], p["phone"])
-              for key, p in script["people"].items()}
+
+async def _script(script: dict, api: LocalBotApi, zalo: FakeZaloApi, t: Transcript,
+                  codes: dict[str, str]) -> None:
+    """Play the script: who sends, presses or shares what, on which channel."""
+    people = {key: _person(api, zalo, p) for key, p in script["people"].items()}
     phones = {key: normalize_phone(p["phone"]) for key, p in script["people"].items()}
     for step in script["steps"]:
-        user = people[step["who"]]
+        person = people[step["who"]]
         if "send" in step:
             text = step["send"].format(invite=codes.get(phones[step["who"]], ""))
-            t.said(user, text)
-            user.send(text)
+            t.said(person, text)
+            person.send(text)
         elif "press" in step or "press_label" in step:
             label = step.get("press") or t.app.renderer.label(step["press_label"])
-            t.said(user, f"[{label}]")
-            user.press(label)
+            t.said(person, person.press(label))
         elif step.get("photo"):
-            t.said(user, "📷")
-            user.send_photo(PHOTO)
+            t.said(person, "📷")
+            person.send_photo(PHOTO)
         elif step.get("share_contact"):
-            t.said(user, "📱")
-            user.share_contact()
+            t.said(person, "📱")
+            person.share_contact()
         if step.get("show"):
-            reply = await user.reply()
+            reply = await person.reply()
             print(t.app.renderer.text("cli/demo_progress.j2", text=reply.text))
-        else:
-            await t.answer(user)
+            continue
+        for _ in range(step.get("answers", 1)):
+            text = await t.answer(person)
+            if step.get("download"):
+                await t.downloads(text)
+
+
+def _person(api: LocalBotApi, zalo: FakeZaloApi, p: dict) -> Person:
+    if p.get("channel") == "zalo":
+        return Person(p["first_name"], "zalo", zalo.user(p["zalo_id"], p["first_name"]))
+    return Person(p["first_name"], "telegram", api.user(p["id"], p["first_name"], p["phone"]))

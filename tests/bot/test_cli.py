@@ -123,6 +123,17 @@ def test_demo_runs_and_prints_the_principals_progress(tmp_path):
     assert "Hiệu trưởng gõ /tiendo" in result.stdout
     assert "Toàn kế hoạch: 1/10 nhiệm vụ hoàn thành" in result.stdout
     assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
+    assert "Bảo (Zalo): /capnhat" in result.stdout and "Trang (Telegram)" in result.stdout
+
+
+def test_demo_on_zalo_sends_the_report_as_links_that_download(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bot", "demo", "--channel", "zalo"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "(Telegram)" not in result.stdout
+    assert result.stdout.count("Mở liên kết: tải được") == 2
+    assert "bao-cao-cai-tien-demo-year.docx" in result.stdout
 
 
 async def test_a_bot_api_failing_at_start_is_waited_for_and_said_in_the_log(

@@ -29,7 +29,7 @@ def test_the_preview_in_words_names_who_is_not_linked(cli):
     assert cli("plan", "import", str(TABLE_PLAN))[0] == 0
     code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01")
     assert code == 0 and "Không có lời nhắc nào" in out
-    assert "Chưa liên kết Telegram" in out and "Nguyễn Văn Tốt" in out
+    assert "Chưa liên kết Telegram hay Zalo" in out and "Nguyễn Văn Tốt" in out
 
 
 def test_calendar_set_and_show(cli, db, school):
