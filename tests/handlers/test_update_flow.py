@@ -220,3 +220,14 @@ async def test_a_task_can_be_chosen_by_its_criterion_or_its_words(chat_as, schoo
     await trang.send("/huy")
     await trang.send("/capnhat")
     assert "số từ 1 đến 3" in await trang.send("2.2")  # two tasks under 2.2: ambiguous
+
+
+async def test_the_summary_fits_one_zalo_message_however_long_the_answers(chat_as, school):
+    bao = chat_as("0901234504")  # GVCN: the late answer asks for a reason too
+    await bao.send("/capnhat")
+    await bao.send("2")
+    await bao.send("3")  # Chậm tiến độ
+    await bao.send("Đã làm " + "rất nhiều việc " * 600)
+    await bao.send("Vì " + "nhiều lý do khác nhau " * 400)
+    summary = await bao.send("bỏ qua")
+    assert "Kiểm tra lại" in summary and len(summary) <= 2000

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import docx
 import httpx
 from sqlalchemy import select
 
+from core.messages import Reply
 from storage.models import Evidence, TaskUpdate
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"evidence-photo" * 50
@@ -72,3 +74,24 @@ async def test_the_principals_report_arrives_as_links_that_download_the_files(
             assert gone.status_code == 404 and "hết hạn hoặc không đúng" in gone.text
         clock.advance(hours=73)
         assert (await http.get(links[0])).status_code == 404
+
+
+async def test_a_long_reply_goes_in_pieces_cut_at_line_ends(zalo_api, zalo_polling):
+    transport = zalo_polling.transports["zalo"]
+    lines = [f"{n:03d}. " + "nhiệm vụ " * 20 for n in range(30)]
+    delivery = await transport.deliver("c0ffee", Reply("\n".join(lines)))
+    assert delivery.outcome == "sent"
+    pieces = [m.text for m in zalo_api.sent_to("c0ffee")]
+    assert len(pieces) == 3 and all(len(p) <= 2000 for p in pieces)
+    assert "\n".join(pieces).splitlines() == lines  # no line cut in two
+
+
+async def test_in_a_zalo_group_the_board_hears_the_digest_comes_privately(
+        zalo_api, zalo_polling, zalo_invites):
+    hanh = zalo_api.user("b0b0b0b0b0b00002", "Hạnh")
+    hanh.send(zalo_invites["0901234501"])
+    await hanh.reply()
+    hanh.send_in_group("9r0up", "/dangky")
+    await asyncio.sleep(0.5)
+    (answer,) = zalo_api.sent_to("9r0up")
+    assert "gửi riêng cho từng thành viên Ban giám hiệu" in answer.text
