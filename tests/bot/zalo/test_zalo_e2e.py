@@ -95,3 +95,14 @@ async def test_in_a_zalo_group_the_board_hears_the_digest_comes_privately(
     await asyncio.sleep(0.5)
     (answer,) = zalo_api.sent_to("9r0up")
     assert "gửi riêng cho từng thành viên Ban giám hiệu" in answer.text
+
+
+async def test_the_digest_chart_goes_as_a_photo_zalo_fetches_from_its_link(
+        zalo_api, zalo_served, zalo_app):
+    transport = zalo_app.transports["zalo"]
+    chart = b"\x89PNG\r\n\x1a\n" + b"chart" * 300
+    delivery = await transport.deliver("b0a4d", Reply("📊 Biểu đồ tiến độ", photo=chart))
+    assert delivery.outcome == "sent"
+    (sent,) = zalo_api.sent_to("b0a4d")
+    assert sent.kind == "photo" and sent.data == chart and sent.text == "📊 Biểu đồ tiến độ"
+    assert sent.photo_url.startswith(zalo_served + "/files/")
