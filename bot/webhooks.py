@@ -7,9 +7,12 @@ import asyncio
 import hmac
 import secrets
 import time
-from typing import Callable
+from typing import Awaitable, Callable
 
 from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.turns import NotHandled
 
 MAX_BODY = 256 * 1024  # an update is a few kilobytes; anything near this is not one
 ANSWER_WAIT = 10.0  # seconds a webhook waits for the replies to go before it confirms
@@ -50,3 +53,16 @@ async def read_capped(request: Request) -> bytes | None:
         if len(body) > MAX_BODY:
             return None
     return bytes(body)
+
+
+async def answered(turn: Awaitable[asyncio.Task | None]) -> Response:
+    """200 once the update's turn committed and its replies went out (or ANSWER_WAIT
+    passed: the sending goes on, but the channel must not give up on us while one chat
+    waits out its limit); 503 when it did not commit, so the channel sends it again."""
+    try:
+        sending = await turn
+    except NotHandled:
+        return Response(status_code=503)
+    if sending is not None:
+        await asyncio.wait([sending], timeout=ANSWER_WAIT)
+    return Response(status_code=200)

@@ -11,18 +11,18 @@ import asyncio
 import itertools
 import json
 import math
-import socket
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.local_server import LocalServer
 
 JSON_FIELDS = {"reply_markup", "entities", "commands", "allowed_updates", "link_preview_options",
                "reply_parameters", "caption_entities", "scope"}
@@ -107,8 +107,7 @@ class LocalBotApi:
         self.state = _State()
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
         self.port: int | None = None
         self._bots = {token: self}  # every bot this server answers for, by token
 
@@ -123,30 +122,17 @@ class LocalBotApi:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     def start(self) -> "LocalBotApi":
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
         app = Starlette(routes=[
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
         ])
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("local Bot API server did not start")
-            time.sleep(0.01)
+        self._server = LocalServer(app, "local Bot API server")
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+            self._server.stop()
             self._server = None
 
     def __enter__(self) -> "LocalBotApi":

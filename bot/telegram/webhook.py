@@ -7,7 +7,6 @@ by its id and applied once."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
@@ -16,8 +15,8 @@ from starlette.responses import Response
 from telegram import Update
 
 from bot.telegram.adapter import TelegramTransport, handle_update
-from bot.turns import NotHandled, Turns
-from bot.webhooks import ANSWER_WAIT, WebhookSecret, read_capped
+from bot.turns import Turns
+from bot.webhooks import WebhookSecret, answered, read_capped
 from storage.db import writing
 from storage.models import SchoolBot, Setting
 from storage.settings import put_setting
@@ -71,12 +70,4 @@ class TelegramWebhook:
         except Exception as exc:
             log.warning("malformed webhook body refused (%s)", type(exc).__name__)
             return Response(status_code=400)
-        try:
-            sending = await handle_update(self.turns, self.transport, update)
-        except NotHandled:
-            return Response(status_code=503)
-        if sending is not None:
-            # Answered before confirming, as with polling; but not so long that Telegram
-            # gives up on us while one chat waits out its limit (the sending goes on).
-            await asyncio.wait([sending], timeout=ANSWER_WAIT)
-        return Response(status_code=200)
+        return await answered(handle_update(self.turns, self.transport, update))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import mimetypes
-import socket
 import threading
 import time
 import uuid
@@ -18,11 +17,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.local_server import LocalServer
 
 TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -83,8 +83,7 @@ class FakeZaloApi:
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.state = _State()
         self.port: int | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
         self._bots = {token: self}  # every bot this server answers for, by token
         self._media: dict[str, tuple[str, bytes]] = {}  # served at /img/{name}, shared
 
@@ -95,31 +94,17 @@ class FakeZaloApi:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "FakeZaloApi":
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
         app = Starlette(routes=[
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/img/{name}", self._serve_media, methods=["GET"]),
         ])
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
-                                timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake Zalo API server did not start")
-            time.sleep(0.01)
+        self._server = LocalServer(app, "fake Zalo API server")
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+            self._server.stop()
             self._server = None
 
     def __enter__(self) -> "FakeZaloApi":

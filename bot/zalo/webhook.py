@@ -8,15 +8,14 @@ wrapped as {"ok": true, "result": update} or bare: both are read."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.turns import NotHandled, Turns
-from bot.webhooks import ANSWER_WAIT, WebhookSecret, read_capped
+from bot.turns import Turns
+from bot.webhooks import WebhookSecret, answered, read_capped
 from bot.zalo.adapter import ZaloTransport, handle_update
 from storage.db import writing
 from storage.models import Setting
@@ -60,13 +59,7 @@ class ZaloWebhook:
         except ValueError as exc:
             log.warning("malformed Zalo webhook body refused (%s)", type(exc).__name__)
             return Response(status_code=400)
-        try:
-            sending = await handle_update(self.turns, self.transport, update)
-        except NotHandled:
-            return Response(status_code=503)
-        if sending is not None:
-            await asyncio.wait([sending], timeout=ANSWER_WAIT)
-        return Response(status_code=200)
+        return await answered(handle_update(self.turns, self.transport, update))
 
 
 def unwrapped(body: object) -> dict:
