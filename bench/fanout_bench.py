@@ -10,11 +10,13 @@ Zalo (`--channel zalo`): the fake Zalo Bot API answering 429 "Quota exceeded" ov
 limit (Zalo publishes no numbers). Runs: `plain`, the fake's limit at --zalo-limit (10/s)
 and our ZALO_MESSAGES_PER_SECOND at --zalo-pace (10/s; the limiter keeps 3% under it);
 `over`, the fake's limit LOWER than our pace (--over-limit, 5/s), to show the back-off on
-"Quota exceeded"; `kill`, as `plain` but killed with kill -9 halfway and started again.
+"Quota exceeded" (--over-recipients people, 60 by default: the back-off makes it slow);
+`kill`, as `plain` but killed with kill -9 halfway and started again.
 
     python bench/fanout_bench.py [--recipients 10000] [--database-url URL] [--only plain|kill]
     python bench/fanout_bench.py --channel zalo [--recipients 300] [--database-url URL]
         [--only plain|over|kill] [--zalo-limit 10] [--zalo-pace 10] [--over-limit 5]
+        [--over-recipients 60]
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Run:
     limit: float  # messages a second the fake takes before answering 429
     pace: float  # messages a second we are configured to send
     kill: bool = False
+    recipients: int | None = None  # this run's own count, else --recipients
 
 
 def fresh_database(url: str | None, folder: Path) -> str:
@@ -155,6 +158,7 @@ def run_once(run: Run, recipients: int, url: str | None) -> dict:
             "ideal seconds": round((recipients - 1) / min(run.limit, run.pace * 0.97), 1),
             "rate": round(rate, 2),
             "limit share": f"{rate / run.limit:.1%}" if sending else "-",
+            "longest pause": round(max(gaps), 1) if gaps else 0,
             "429s": limited(run, api),
             "duplicates": sum(n - 1 for n in received.values() if n > 1),
             "losses": sum(1 for n in received.values() if n == 0),
@@ -167,7 +171,8 @@ def run_once(run: Run, recipients: int, url: str | None) -> dict:
 def runs_of(args: argparse.Namespace) -> list[Run]:
     if args.channel == "zalo":
         return [Run("plain", "zalo", args.zalo_limit, args.zalo_pace),
-                Run("over", "zalo", args.over_limit, args.zalo_pace),
+                Run("over", "zalo", args.over_limit, args.zalo_pace,
+                    recipients=args.over_recipients),
                 Run("kill", "zalo", args.zalo_limit, args.zalo_pace, kill=True)]
     return [Run("plain", "telegram", LIMIT, LIMIT), Run("kill", "telegram", LIMIT, LIMIT, True)]
 
@@ -186,13 +191,15 @@ def main() -> None:
                         help="our ZALO_MESSAGES_PER_SECOND")
     parser.add_argument("--over-limit", type=float, default=5.0,
                         help="the fake Zalo API's limit in the over run, below our pace")
+    parser.add_argument("--over-recipients", type=int, default=60,
+                        help="people in the over run (its back-off makes it slow)")
     args = parser.parse_args()
     recipients = args.recipients or DEFAULT_RECIPIENTS[args.channel]
     runs = [r for r in runs_of(args) if not args.only or r.name == args.only]
     if not runs:
         parser.error(f"no {args.only!r} run on {args.channel}")
     for run in runs:
-        result = run_once(run, recipients, args.database_url)
+        result = run_once(run, run.recipients or recipients, args.database_url)
         print("  ".join(f"{k}={v}" for k, v in result.items()), flush=True)
 
 

@@ -4,7 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from reminders.state import addresses
 from storage.linking import issue_invites, link_by_contact, redeem_invite
+from storage.outbox import mark_unreachable
+from storage.staff_repo import mark_reachable
 from storage.models import Account, Invite, Staff
 
 
@@ -118,3 +121,22 @@ def test_a_contact_cannot_take_over_a_linked_record(sessions, school, clock):
     with sessions.begin() as s:
         link_by_contact(s, "0901234503", "5", "tg", "5", "5", clock)
         assert link_by_contact(s, "0901234503", "6", "tg", "6", "6", clock).outcome == "taken"
+
+
+def test_reminders_go_to_the_channel_written_from_last_and_never_to_both(sessions, school,
+                                                                         clock):
+    with sessions.begin() as s:
+        code = issue_invites(s, school, clock)[0].code
+        member_id = redeem_invite(s, code, "telegram", "1", "1", clock).staff[0].id
+        redeem_invite(s, code, "zalo", "z1", "z1", clock)
+    for channel, user, expected in (("telegram", "1", "telegram"), ("zalo", "z1", "zalo"),
+                                    ("telegram", "1", "telegram")):
+        clock.advance(minutes=2)
+        with sessions.begin() as s:
+            mark_reachable(s, channel, user, None, clock.now())
+        with sessions() as s:
+            assert addresses(s, school.id)[member_id].channel == expected
+    with sessions.begin() as s:  # blocked on Telegram: Zalo it is, until they write again
+        mark_unreachable(s, "telegram", "1", clock.now(), None)
+    with sessions() as s:
+        assert addresses(s, school.id)[member_id].channel == "zalo"
