@@ -10,13 +10,13 @@ Zalo (`--channel zalo`): the fake Zalo Bot API answering 429 "Quota exceeded" ov
 limit (Zalo publishes no numbers). Runs: `plain`, the fake's limit at --zalo-limit (10/s)
 and our ZALO_MESSAGES_PER_SECOND at --zalo-pace (10/s; the limiter keeps 3% under it);
 `over`, the fake's limit LOWER than our pace (--over-limit, 5/s), to show the back-off on
-"Quota exceeded" (--over-recipients people, 60 by default: the back-off makes it slow);
+"Quota exceeded" (--over-recipients people, 40 by default: the back-off makes it slow);
 `kill`, as `plain` but killed with kill -9 halfway and started again.
 
     python bench/fanout_bench.py [--recipients 10000] [--database-url URL] [--only plain|kill]
     python bench/fanout_bench.py --channel zalo [--recipients 300] [--database-url URL]
         [--only plain|over|kill] [--zalo-limit 10] [--zalo-pace 10] [--over-limit 5]
-        [--over-recipients 60]
+        [--over-recipients 40]
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def main() -> None:
                         help="our ZALO_MESSAGES_PER_SECOND")
     parser.add_argument("--over-limit", type=float, default=5.0,
                         help="the fake Zalo API's limit in the over run, below our pace")
-    parser.add_argument("--over-recipients", type=int, default=60,
+    parser.add_argument("--over-recipients", type=int, default=40,
                         help="people in the over run (its back-off makes it slow)")
     args = parser.parse_args()
     recipients = args.recipients or DEFAULT_RECIPIENTS[args.channel]

@@ -18,11 +18,13 @@ from storage.schools import pick_school
 from storage.staff_repo import import_staff
 
 
-def bench_school(url: str, teachers: int, clock: Clock, channel: str,
+def bench_school(url: str, teachers: int, clock: Clock, channel: str | Callable[[int], str],
                  user_of: Callable[[int], str], principal: bool = False,
                  ) -> tuple[Engine, sessionmaker[Session]]:
-    """A fresh database with the school; staff line n chats as `user_of(n)` (the principal,
-    when asked for, is line `teachers`)."""
+    """A fresh database with the school; staff line n chats as `user_of(n)` on `channel`, or
+    on `channel(n)` when it is a function (the principal, when asked for, is line
+    `teachers`)."""
+    channel_of = channel if callable(channel) else (lambda _line: channel)
     engine = make_engine(url)
     recreate(engine)
     sessions = session_factory(engine)
@@ -39,5 +41,6 @@ def bench_school(url: str, teachers: int, clock: Clock, channel: str,
         save_plan(session, school, draft, clock)
         for row in rows:
             user = user_of(row.line)
-            link_by_contact(session, row.phone_norm, user, channel, user, user, clock)
+            link_by_contact(session, row.phone_norm, user, channel_of(row.line), user, user,
+                            clock)
     return engine, sessions

@@ -10,9 +10,17 @@ types faster, and a chat takes about one message a second).
 
 Runs, printed as one line each: caitien on SQLite (1 process), on PostgreSQL (1 process, then
 4 replicas), the same with a principal building the full-year report every second, and the
-ceiling: a bare python-telegram-bot echo handler behind the same webhook path. Usage:
+ceiling: a bare python-telegram-bot echo handler behind the same webhook path.
+
+With --zalo-share S (0 to 1), that share of the teachers is on Zalo instead: the bench plays
+Zalo too, posting their updates in Zalo's shape (wrapped {"ok": true, "result": update}, as
+Zalo posts them) to /zalo/webhook with the X-Bot-Api-Secret-Token header, and runs the fake
+Zalo Bot API their replies go to (its limit off, as Telegram's is lifted). Zalo has no
+buttons: those teachers type the numbers the replies offer. Figures are then printed per
+channel and combined; the echo ceiling stays all Telegram (it has no Zalo path). Usage:
 
     python bench/serve_bench.py [--teachers 1000] [--postgres URL] [--only NAME]
+                                [--zalo-share 0.5]
 """
 
 from __future__ import annotations
@@ -29,34 +37,60 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
 
 from bot.localapi.server import LocalBotApi
 from bot.telegram.webhook import SECRET_HEADER, store_secret
+from bot.zalo.fakeapi import FakeZaloApi
+from bot.zalo.webhook import PATH as ZALO_PATH
+from bot.zalo.webhook import SECRET_HEADER as ZALO_SECRET_HEADER
+from bot.zalo.webhook import store_secret as store_zalo_secret
 from core.clock import FixedClock
+from storage.db import make_engine, session_factory
+from storage.models import Account, TaskUpdate
 
 # bench/ is the script's folder: its shared module imports as a top-level one.
 from school import bench_school
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-0123456789abcdef"
+ZALO_SECRET = "bench-zalo-secret-0123456789"
 PHOTO = b"\xff\xd8" + b"x" * 50_000
 THINK = 1.0
 # One bot may send 30 messages a second (1,000 with Telegram's paid broadcasts): the crowd
 # here would wait on that limit, not on caitien. The bench lifts it to measure caitien.
 PER_SECOND = 1000
 PRINCIPAL = 1
+TURNS = 7  # a teacher's /capnhat, on either channel
+RUNS = ["echo", "sqlite", "sqlite-report", "pg", "pg4", "pg4-report"]
 
 
-def set_up_database(url: str, teachers: int) -> None:
+def set_up_database(url: str, teachers: int, zalo_share: float) -> None:
     clock = FixedClock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc))
-    engine, sessions = bench_school(url, teachers, clock, "telegram",
-                                    lambda line: str(chat_of(line)), principal=True)
+
+    def on_zalo(line: int) -> bool:  # the principal (line `teachers`) stays on Telegram
+        return line < teachers and is_zalo(line, zalo_share)
+
+    engine, sessions = bench_school(
+        url, teachers, clock, lambda line: "zalo" if on_zalo(line) else "telegram",
+        lambda line: zalo_user(line) if on_zalo(line) else str(chat_of(line)), principal=True)
     store_secret(sessions, SECRET)
+    store_zalo_secret(sessions, ZALO_SECRET)
     engine.dispose()
 
 
 def chat_of(line: int) -> int:
     return 100_000 + line
+
+
+def zalo_user(line: int) -> str:
+    """A Zalo user id (Zalo's are strings of hex digits); in a private chat, the chat's."""
+    return f"{0xb000_0000_0000_0000 + line:016x}"
+
+
+def is_zalo(line: int, share: float) -> bool:
+    """Spread evenly: with 0.5, every second teacher."""
+    return int((line + 1) * share) > int(line * share)
 
 
 def free_port() -> int:
@@ -65,7 +99,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_servers(command: list[str], env: dict[str, str], count: int) -> list[tuple]:
+def start_servers(command: list[str], env: dict[str, str], count: int,
+                  zalo: bool = False) -> list[tuple]:
     servers = []
     for _ in range(count):
         port = free_port()
@@ -83,7 +118,32 @@ def start_servers(command: list[str], env: dict[str, str], count: int) -> list[t
             except httpx.HTTPError:
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
+        # Zalo connects in the background, its webhook answering 503 until then; an update
+        # that is no person's message is answered 200 once it is connected.
+        while zalo and httpx.post(f"{base}{ZALO_PATH}", json={}, timeout=5,
+                                  headers={ZALO_SECRET_HEADER: ZALO_SECRET}).status_code != 200:
+            assert time.monotonic() < deadline, "Zalo never connected"
+            time.sleep(0.2)
     return servers
+
+
+async def deliver(client: httpx.AsyncClient, bases: list[str], number: int, path: str,
+                  body: dict, headers: dict[str, str]) -> tuple[float, int]:
+    """POST one update until it gets a 200, as the channels do (again, on another replica);
+    returns the seconds it took and how many times it was posted again."""
+    started = time.perf_counter()
+    again = 0
+    for attempt in range(20):
+        base = bases[(number + attempt) % len(bases)]
+        try:
+            answer = await client.post(f"{base}{path}", json=body, headers=headers)
+            if answer.status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        again += 1
+        await asyncio.sleep(0.5)
+    return time.perf_counter() - started, again
 
 
 class Telegram:
@@ -110,19 +170,33 @@ class Telegram:
         else:
             update = {"update_id": update_id, "message": {
                 "message_id": update_id, "date": 0, "chat": room, "from": person, **content}}
-        started = time.perf_counter()
-        for attempt in range(20):  # as Telegram does: again, on another replica
-            base = self.bases[(update_id + attempt) % len(self.bases)]
-            try:
-                answer = await self.client.post(f"{base}/telegram/webhook", json=update,
-                                                headers={SECRET_HEADER: SECRET})
-                if answer.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            self.redelivered += 1
-            await asyncio.sleep(0.5)
-        return time.perf_counter() - started
+        took, again = await deliver(self.client, self.bases, update_id, "/telegram/webhook",
+                                    update, {SECRET_HEADER: SECRET})
+        self.redelivered += again
+        return took
+
+
+class Zalo:
+    """The bench as Zalo: each update posted to /zalo/webhook as Zalo posts it, round robin."""
+
+    def __init__(self, bases: list[str], photo_url: str) -> None:
+        self.bases = bases
+        self.photo_url = photo_url
+        self.next_id = 0
+        self.client = httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=40))
+        self.redelivered = 0
+
+    async def post(self, user: str, **content) -> float:
+        self.next_id += 1
+        event = "message.image.received" if "photo_url" in content else "message.text.received"
+        message = {"message_id": f"{self.next_id:032x}", "date": int(time.time() * 1000),
+                   "from": {"id": user, "display_name": "GV", "is_bot": False},
+                   "chat": {"id": user, "chat_type": "PRIVATE"}, **content}
+        update = {"ok": True, "result": {"event_name": event, "message": message}}
+        took, again = await deliver(self.client, self.bases, self.next_id, ZALO_PATH, update,
+                                    {ZALO_SECRET_HEADER: ZALO_SECRET})
+        self.redelivered += again
+        return took
 
 
 def capnhat(photo_id: str) -> list[dict]:
@@ -135,11 +209,20 @@ def capnhat(photo_id: str) -> list[dict]:
             {"data": "ev:done"}, {"data": "confirm:save"}]
 
 
-async def teacher(telegram: Telegram, chat: int, latencies: list[float],
-                  offset: float) -> None:
+def capnhat_typed(photo_url: str) -> list[dict]:
+    """The same /capnhat on Zalo: the numbers the replies offer, typed."""
+    return [{"text": "/capnhat"}, {"text": "3"},
+            {"text": "2"},  # 1. Hoàn thành, 2. Đang thực hiện, …
+            {"text": "Đã dạy thử 2 tiết theo phương pháp mới."}, {"photo_url": photo_url},
+            {"text": "1"},  # after a photo, the one choice: Xong
+            {"text": "1"}]  # 1. Lưu, 2. Sửa lại, 3. Huỷ
+
+
+async def teacher(channel: Telegram | Zalo, who: int | str, steps: list[dict],
+                  latencies: list[float], offset: float) -> None:
     await asyncio.sleep(offset)
-    for content in capnhat(telegram.photo_id):
-        latencies.append(await telegram.post(chat, **content))
+    for content in steps:
+        latencies.append(await channel.post(who, **content))
         await asyncio.sleep(THINK)
 
 
@@ -155,25 +238,35 @@ async def principal(telegram: Telegram, chat: int, stop: asyncio.Event,
         await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - started)))
 
 
-async def crowd(bases: list[str], photo_id: str, teachers: int,
-                report: bool) -> tuple[list[float], float, list[float]]:
+async def crowd(bases: list[str], photo_id: str, photo_url: str, teachers: int,
+                zalo_share: float, report: bool,
+                ) -> tuple[dict[str, list[float]], float, list[float]]:
+    """Every teacher's turns; the latencies by channel, the seconds it all took, and how
+    long each of the principal's reports took."""
     telegram = Telegram(bases, photo_id)
-    latencies: list[float] = []
+    zalo = Zalo(bases, photo_url)
+    latencies: dict[str, list[float]] = {"telegram": [], "zalo": []}
     built: list[float] = []
     stop = asyncio.Event()
     boss = (asyncio.create_task(principal(telegram, chat_of(teachers), stop, built))
             if report else None)
     started = time.perf_counter()
     # All at once, spread over the first think time so they do not arrive in lockstep.
-    await asyncio.gather(*(teacher(telegram, chat_of(n), latencies, THINK * n / teachers)
-                           for n in range(teachers)))
+    await asyncio.gather(*(
+        teacher(zalo, zalo_user(n), capnhat_typed(photo_url), latencies["zalo"],
+                THINK * n / teachers) if is_zalo(n, zalo_share) else
+        teacher(telegram, chat_of(n), capnhat(photo_id), latencies["telegram"],
+                THINK * n / teachers)
+        for n in range(teachers)))
     elapsed = time.perf_counter() - started
     stop.set()
     if boss is not None:
         await boss
-    await telegram.client.aclose()
-    if telegram.redelivered:
-        print(f"  ({telegram.redelivered} updates posted again after an error)")
+    for channel in (telegram, zalo):
+        await channel.client.aclose()
+        if channel.redelivered:
+            print(f"  ({channel.redelivered} {type(channel).__name__} updates posted again "
+                  f"after an error)")
     return latencies, elapsed, built
 
 
@@ -183,67 +276,118 @@ def line(name: str, latencies: list[float], elapsed: float, extra: str = "") -> 
     def pct(share: float) -> float:
         return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
 
-    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(0.5), "p99": pct(0.99)}
-    print(f"{name:34} turns={len(latencies):5} turns/s={figures['turns_per_s']:7.1f} "
-          f"p50={figures['p50']:7.1f} ms p99={figures['p99']:7.1f} ms {extra}", flush=True)
+    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(0.5), "p90": pct(0.9),
+               "p99": pct(0.99)}
+    print(f"{name:40} turns={len(latencies):5} turns/s={figures['turns_per_s']:7.1f} "
+          f"p50={figures['p50']:7.1f} ms p90={figures['p90']:7.1f} ms "
+          f"p99={figures['p99']:7.1f} ms {extra}", flush=True)
     return figures
 
 
-def measure(name: str, api: LocalBotApi, command: list[str], env: dict[str, str],
-            replicas: int, teachers: int, report: bool = False) -> dict:
-    """Start the servers, let the crowd through them, stop them; print the figures."""
+def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: list[str],
+            env: dict[str, str], replicas: int, teachers: int, zalo_share: float,
+            report: bool = False, saved=None) -> dict:
+    """Start the servers, let the crowd through them, stop them; print the figures: one line
+    in all, and one a channel when both are in the crowd. `saved()`: the updates saved, by
+    channel, read once the servers stopped."""
     env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url, **env}
-    servers = start_servers(command, env, replicas)
+    if zalo_api is not None:
+        env.update({"ZALO_BOT_TOKEN": zalo_api.token, "ZALO_API_BASE_URL": zalo_api.base_url,
+                    "ZALO_MESSAGES_PER_SECOND": str(PER_SECOND)})
+    servers = start_servers(command, env, replicas, zalo=zalo_api is not None)
     photo_id, _ = api.add_file(PHOTO, "photo.jpg")
+    photo_url = zalo_api.add_image(PHOTO, "image/jpeg") if zalo_api is not None else ""
     try:
         latencies, elapsed, built = asyncio.run(
-            crowd([b for _, b in servers], photo_id, teachers, report))
+            crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share, report))
     finally:
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
-    return line(name, latencies, elapsed, f"reports={len(built)}" if report else "")
+    counts = saved() if saved is not None else {}
+    channels = [c for c in ("telegram", "zalo") if latencies[c]]
+
+    def extra(channel: str | None) -> str:
+        parts = []
+        if saved is not None:
+            who = [c for c in channels if channel in (None, c)]
+            expected = sum(len(latencies[c]) for c in who) // TURNS
+            parts.append(f"saved={sum(counts.get(c, 0) for c in who)}/{expected}")
+        if report and channel is None:
+            parts.append(f"reports={len(built)}")
+        return " ".join(parts)
+
+    combined = line(name + (" [all]" if len(channels) > 1 else ""),
+                    [t for c in channels for t in latencies[c]], elapsed, extra(None))
+    if len(channels) > 1:
+        for channel in channels:
+            line(f"  {channel}", latencies[channel], elapsed, extra(channel))
+    return combined
 
 
-def run_caitien(name: str, api: LocalBotApi, url: str, replicas: int, teachers: int,
-                report: bool, evidence: str) -> dict:
-    set_up_database(url, teachers)
+def saved_by_channel(url: str) -> dict[str, int]:
+    """The updates saved, by the channel of their author's account."""
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        rows = session.execute(
+            select(Account.channel, func.count(TaskUpdate.id))
+            .join(Account, Account.staff_id == TaskUpdate.author_id)
+            .group_by(Account.channel)).all()
+    engine.dispose()
+    return dict(rows)
+
+
+def run_caitien(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, url: str,
+                replicas: int, teachers: int, zalo_share: float, report: bool,
+                evidence: str) -> dict:
+    set_up_database(url, teachers, zalo_share)
     env = {"DATABASE_URL": url, "CAITIEN_EVIDENCE_DIR": evidence, "CAITIEN_REMINDERS": "off",
            "TELEGRAM_MESSAGES_PER_SECOND": str(PER_SECOND)}
-    return measure(name, api, [sys.executable, "-m", "bot", "serve"], env, replicas,
-                   teachers, report)
+    return measure(name, api, zalo_api, [sys.executable, "-m", "bot", "serve"], env,
+                   replicas, teachers, zalo_share, report, lambda: saved_by_channel(url))
 
 
 def run_echo(api: LocalBotApi, teachers: int) -> dict:
-    return measure("ceiling: PTB echo webhook", api,
-                   [sys.executable, str(ROOT / "bench" / "echo_webhook.py")], {}, 1, teachers)
+    return measure("ceiling: PTB echo webhook", api, None,
+                   [sys.executable, str(ROOT / "bench" / "echo_webhook.py")], {}, 1, teachers,
+                   0.0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teachers", type=int, default=1000)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench")
-    parser.add_argument("--only", help="one run: sqlite, pg, pg4, pg4-report, echo")
+    parser.add_argument("--only", help="one run: " + ", ".join(RUNS))
+    parser.add_argument("--zalo-share", type=float, default=0.0,
+                        help="the share of the teachers on Zalo, 0 to 1 (default 0)")
     args = parser.parse_args()
-    runs = ["echo", "sqlite", "sqlite-report", "pg", "pg4", "pg4-report"]
-    with LocalBotApi() as api, tempfile.TemporaryDirectory() as tmp:
+    if not 0.0 <= args.zalo_share <= 1.0:
+        parser.error("--zalo-share is a share, from 0 to 1")
+    if args.only and args.only not in RUNS:
+        parser.error(f"--only takes one of {', '.join(RUNS)}")
+    share = args.zalo_share
+    with (LocalBotApi() as api, tempfile.TemporaryDirectory() as tmp,
+          FakeZaloApi(limits=None) as zalo_api):
+        zalo = zalo_api if share > 0 else None
+        mix = f", {share:.0%} Zalo" if share > 0 else ""
         results = {}
-        for run in runs:
+        for run in RUNS:
             if args.only and run != args.only:
                 continue
             sqlite = f"sqlite:///{tmp}/{run}.sqlite3"
             if run == "echo":
                 results[run] = run_echo(api, args.teachers)
             elif run.startswith("sqlite"):
-                results[run] = run_caitien(f"caitien, SQLite, 1 process{' + report' * ('report' in run)}",
-                                           api, sqlite, 1, args.teachers, "report" in run,
-                                           f"{tmp}/{run}")
+                results[run] = run_caitien(
+                    f"caitien, SQLite, 1 process{mix}{' + report' * ('report' in run)}",
+                    api, zalo, sqlite, 1, args.teachers, share, "report" in run,
+                    f"{tmp}/{run}")
             else:
                 replicas = 4 if run.startswith("pg4") else 1
                 results[run] = run_caitien(
-                    f"caitien, PostgreSQL, {replicas} process{'es' * (replicas > 1)}"
-                    f"{' + report' * ('report' in run)}", api, args.postgres, replicas,
-                    args.teachers, "report" in run, f"{tmp}/{run}")
+                    f"caitien, PostgreSQL, {replicas} process{'es' * (replicas > 1)}{mix}"
+                    f"{' + report' * ('report' in run)}", api, zalo, args.postgres, replicas,
+                    args.teachers, share, "report" in run, f"{tmp}/{run}")
         if "echo" in results:
             for run, figures in results.items():
                 if run != "echo":
