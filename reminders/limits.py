@@ -13,13 +13,20 @@ from typing import Awaitable, Callable
 from core.messages import EVERYTHING, Capabilities
 
 
+MAX_SPACING = 2.0  # seconds between messages, at the slowest a quota makes a bot go
+# At a quota below the configured pace: a quarter slower at each 429, then each message
+# sent a little faster again, so the pace hovers just under the quota.
+SLOW_DOWN = 4 / 3
+SPEED_UP = 0.99
+
+
 class RateLimiter:
     def __init__(self, caps: Capabilities = EVERYTHING, headroom: float = 0.97,
                  now: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         # Evenly spaced sends just under the limit: a server counting any one-second window
         # never sees more than the limit, even with a little network jitter.
-        self.spacing = 1.0 / (caps.per_second * headroom)
+        self.spacing = self.base_spacing = 1.0 / (caps.per_second * headroom)
         self.chat_interval = caps.chat_interval / headroom
         # A chat may take a few messages at once (a reply in two parts), then one a second:
         # the generic cell rate algorithm, a "theoretical arrival time" per chat.
@@ -58,6 +65,16 @@ class RateLimiter:
         """The channel said its quota for the whole bot is spent: no chat's turn comes for
         a while."""
         self._next = max(self._next, self._now() + seconds)
+
+    def slow_down(self) -> None:
+        """A quota with no published numbers was met: a quarter slower, down to one
+        message every MAX_SPACING seconds."""
+        self.spacing = min(self.spacing * SLOW_DOWN, max(MAX_SPACING, self.base_spacing))
+
+    def speed_up(self) -> None:
+        """A message went through: back towards the configured pace, a little at a time
+        (so a quota just under it is met seldom, not at every message)."""
+        self.spacing = max(self.base_spacing, self.spacing * SPEED_UP)
 
     async def take(self, chat_id: str) -> None:
         """Wait until this chat is free, then for the bot's next slot, and book both. A chat

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import mimetypes
+import time
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = ZALO.name
 MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
-# After "Quota exceeded" (no published numbers, no retry-after): wait, twice as long each
-# time it comes again, and the whole bot waits, since the quota is the bot's.
+# After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
+# quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
 UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
 
@@ -48,26 +49,41 @@ class ZaloTransport:
         self.key = key
         self.limiter = RateLimiter(caps)
         self._quota_wait = 0.0
+        self._calm_at = 0.0  # when the last pause for the quota ended
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
+        started = time.monotonic()
         try:
             message_id = await self._send(chat_id, reply)
         except ZaloError as exc:
-            return self._refused(exc)
-        self._quota_wait = 0.0
+            return self._refused(exc, started)
+        if started >= self._calm_at:
+            self._quota_wait = 0.0
+        self.limiter.speed_up()
         return Delivery("sent", message_id=message_id)
 
-    def _refused(self, exc: ZaloError) -> Delivery:
+    def _refused(self, exc: ZaloError, started: float) -> Delivery:
         if exc.code == 429:
-            low, high = QUOTA_BACKOFF
-            self._quota_wait = min(high, self._quota_wait * 2 or low)
-            self.limiter.pause_all(self._quota_wait)
-            return Delivery("retry_after", retry_after=self._quota_wait, error=str(exc))
+            return Delivery("retry_after", retry_after=self._quota_met(started),
+                            error=str(exc))
         if exc.code == 403:  # blocked, or no longer following the bot
             return Delivery("blocked", error=str(exc))
         if exc.code in (400, 401, 404):
             return Delivery("rejected", error=str(exc))
         return Delivery("error", error=str(exc))  # 408, 5xx, the network
+
+    def _quota_met(self, started: float) -> float:
+        """Seconds this message waits. The messages already on their way when the first 429
+        came get one too; only a 429 for a message sent after the pause says the quota is
+        still short, and makes the bot wait longer and go slower."""
+        now = time.monotonic()
+        if started >= self._calm_at:
+            low, high = QUOTA_BACKOFF
+            self._quota_wait = min(high, self._quota_wait * 2 or low)
+            self._calm_at = now + self._quota_wait
+            self.limiter.pause_all(self._quota_wait)
+            self.limiter.slow_down()
+        return max(self._calm_at - now, QUOTA_BACKOFF[0])
 
     async def _send(self, chat_id: str, reply: Reply) -> str | None:
         limit = self.caps.max_text

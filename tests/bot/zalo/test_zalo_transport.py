@@ -1,0 +1,43 @@
+"""The Zalo transport against the fake: what Zalo answers, as the sender reads it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.zalo.adapter import ZaloTransport
+from bot.zalo.client import ZaloClient
+from core.messages import Reply
+from reminders.limits import SLOW_DOWN
+from reminders.sender import send_paced
+
+
+@pytest.fixture
+async def transport(zalo_api, zalo_app):
+    client = ZaloClient(zalo_api.token, zalo_api.base_url)
+    yield ZaloTransport(client, zalo_app.engine.caps("zalo"), zalo_app.renderer)
+    await client.close()
+
+
+async def test_a_burst_of_quota_answers_slows_the_bot_once_not_once_each(zalo_api, transport):
+    for _ in range(3):
+        zalo_api.fail_next("sendMessage", 429, "Quota exceeded")
+    first = await asyncio.gather(*(transport.deliver(f"c{n}", Reply("x")) for n in range(3)))
+    assert [d.outcome for d in first] == ["retry_after"] * 3
+    limiter = transport.limiter
+    assert limiter.spacing == pytest.approx(limiter.base_spacing * SLOW_DOWN)
+    assert 0.5 < limiter.backlog() <= 1.0  # the whole bot waits a second, not eight
+    again = await asyncio.gather(*(send_paced(transport, f"c{n}", Reply("x"))
+                                   for n in range(3)))
+    assert [d.outcome for d in again] == ["sent"] * 3
+    assert all(len(zalo_api.sent_to(f"c{n}")) == 1 for n in range(3))
+
+
+async def test_blocked_refused_and_unreachable_answers(zalo_api, transport):
+    zalo_api.block("gone")
+    assert (await transport.deliver("gone", Reply("x"))).outcome == "blocked"
+    zalo_api.fail_next("sendMessage", 400, "Invalid chat_id")
+    assert (await transport.deliver("c1", Reply("x"))).outcome == "rejected"
+    zalo_api.fail_next("sendMessage", 502, "Bad Gateway")
+    assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
