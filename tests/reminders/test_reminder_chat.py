@@ -159,7 +159,8 @@ async def test_two_processes_never_send_the_same_reminder(
         sessions, renderer, chat_as, clock, demo_reminders, demo_recorder):
     for phone in ("0901234501", "0901234502", TRANG, "0901234504", "0901234505"):
         chat_as(phone)
-    other = ReminderService(sessions, renderer, clock, {"test": demo_recorder})
+    other = ReminderService(sessions, renderer, clock,
+                            {demo_recorder.caps.name: demo_recorder})
     move_to(clock, local(2026, 11, 25, 8, 0))
     first, second = await asyncio.gather(demo_reminders.run_once(), other.run_once())
     assert (first is None) != (second is None)  # one of them holds the lease
