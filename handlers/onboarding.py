@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from handlers.turn import Turn
 from storage.linking import (
+    CODE_ALPHABET,
     CODE_LENGTH,
     LinkResult,
     link_by_contact,
@@ -29,7 +30,8 @@ CODE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 def looks_like_code(text: str | None) -> bool:
     typed = (text or "").strip()
     short = normalize_code(typed)
-    return bool(CODE.match(typed)) or (len(short) == CODE_LENGTH and short.isalnum()
+    return bool(CODE.match(typed)) or (len(short) == CODE_LENGTH
+                                       and set(short) <= set(CODE_ALPHABET)
                                        and len(typed) <= 2 * CODE_LENGTH)
 
 

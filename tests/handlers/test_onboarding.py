@@ -56,3 +56,8 @@ async def test_a_forwarded_contact_never_links(stranger, sessions, school):
 
 async def test_an_unknown_number_is_told_to_ask_the_school(stranger, school):
     assert "chưa có trong danh sách" in await stranger.share_contact("0988000111")
+
+
+async def test_a_greeting_with_diacritics_is_not_taken_for_a_code(stranger, school):
+    answer = await stranger.send("Chào thầy")
+    assert "không đúng" not in answer and "chưa biết thầy/cô là ai" in answer
