@@ -70,7 +70,8 @@ class Links:
             return None
         with writing(self.sessions) as session:
             key = self._signing_key(session)
-            if not hmac.compare_digest(signature, _sign(key, download_id, expires)):
+            if not hmac.compare_digest(signature.encode(),
+                                       _sign(key, download_id, expires).encode()):
                 return None
             download = live_download(session, download_id, now)
             if download is None or int(download.expires_at.timestamp()) != expires:

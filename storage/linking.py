@@ -57,11 +57,13 @@ def issue_invites(session: Session, school: School, clock: Clock, days: int = 30
         if not include_linked:
             members = [m for m in members if m.id not in linked]
     now = clock.now()
+    # Every code still open (unused, or used on one channel only) stops working: a new
+    # code is what a school issues when the old one may have been seen by someone else.
     open_invites = session.scalars(
         select(Invite).where(
             Invite.staff_id.in_([m.id for m in members]),
-            Invite.used_at.is_(None),
             Invite.revoked_at.is_(None),
+            Invite.expires_at > now,
         )
     )
     for invite in open_invites:

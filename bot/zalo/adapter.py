@@ -14,6 +14,8 @@ import time
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
+import httpx
+
 from bot.channels import ZALO
 from bot.turns import Turns
 from bot.zalo.client import ZaloClient, ZaloError
@@ -31,6 +33,7 @@ MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
 # After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
 # quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
+MAX_REDIRECTS = 3
 UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
 
 Publish = Callable[[str, str, bytes], Awaitable[tuple[str, str]]]
@@ -50,6 +53,7 @@ class ZaloTransport:
         self.limiter = RateLimiter(caps)
         self._quota_wait = 0.0
         self._calm_at = 0.0  # when the last pause for the quota ended
+        self._pieces: dict[int, int] = {}  # replies cut short: how many pieces went
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         started = time.monotonic()
@@ -97,9 +101,20 @@ class ZaloTransport:
             url, until = await self.publish(name, _content_type(name), data)
             link = self.renderer.text("chat/download_link.j2", name=name, url=url, until=until)
             text = f"{text}\n\n{link}" if text else link
+        # A long text goes in pieces, each paced like a message of its own; when one is
+        # refused, the retry of this reply resumes there instead of sending the first again.
+        pieces = split_text(text, limit)
+        done = self._pieces.pop(id(reply), 0)
         message_id = None
-        for piece in split_text(text, limit):
-            message_id = _message_id(await self.client.send_message(chat_id, piece))
+        for index in range(done, len(pieces)):
+            if index > done:
+                await self.limiter.take(chat_id)
+            try:
+                message_id = _message_id(await self.client.send_message(chat_id, pieces[index]))
+            except ZaloError:
+                if index:
+                    self._pieces[id(reply)] = index
+                raise
         return message_id
 
 
@@ -153,30 +168,39 @@ def _read_text(text: str, incoming: Incoming) -> None:
 def photo_fetcher(transport: ZaloTransport):
     """Fetch a photo a person sent from the URL Zalo gave, at once (such URLs do not live
     long): only an image, only so big, only over HTTPS (HTTP too when the API itself is
-    reached over HTTP, as the local fake is)."""
+    reached over HTTP, as the local fake is), every redirect checked like the first URL."""
     limit = transport.caps.max_file_bytes
     plain_http = urlsplit(transport.client.base_url).scheme == "http"
 
     async def fetch(attachment: Attachment) -> bytes:
-        scheme = urlsplit(attachment.ref).scheme
-        if scheme != "https" and not (plain_http and scheme == "http"):
-            raise ValueError(f"refused to fetch a {scheme!r} URL")
-        async with transport.client.http.stream("GET", attachment.ref,
-                                                follow_redirects=True) as response:
-            response.raise_for_status()
-            if not response.headers.get("content-type", "").startswith("image/"):
-                raise FileRefused("not_photo")
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FileRefused("too_big")
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                data += chunk
-                if len(data) > limit:
-                    raise FileRefused("too_big")
-        return bytes(data)
+        url = attachment.ref
+        for _hop in range(MAX_REDIRECTS + 1):
+            scheme = urlsplit(url).scheme
+            if scheme != "https" and not (plain_http and scheme == "http"):
+                raise ValueError(f"refused to fetch a {scheme!r} URL")
+            async with transport.client.http.stream("GET", url) as response:
+                if not response.is_redirect:
+                    return await _read_photo(response, limit)
+                url = str(response.url.join(response.headers.get("location", "")))
+        raise ValueError("too many redirects")
 
     return fetch
+
+
+async def _read_photo(response: httpx.Response, limit: int) -> bytes:
+    """The body of an image no bigger than `limit`, read no further than that."""
+    response.raise_for_status()
+    if not response.headers.get("content-type", "").startswith("image/"):
+        raise FileRefused("not_photo")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FileRefused("too_big")
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > limit:
+            raise FileRefused("too_big")
+    return bytes(data)
 
 
 def _kind(event_name: object) -> str:

@@ -51,7 +51,8 @@ class ZaloClient:
             raise ZaloError(response.status_code, "not a JSON answer") from None
         if not isinstance(answer, dict) or not answer.get("ok"):
             answer = answer if isinstance(answer, dict) else {}
-            raise ZaloError(int(answer.get("error_code") or response.status_code or 0),
+            code = answer.get("error_code")
+            raise ZaloError(code if isinstance(code, int) else response.status_code,
                             str(answer.get("description") or ""))
         return answer.get("result")
 

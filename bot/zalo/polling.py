@@ -19,7 +19,7 @@ from bot.app import App
 from bot.turns import NotHandled
 from bot.zalo.adapter import CHANNEL, ZaloTransport, handle_update
 from bot.zalo.client import ZaloError
-from bot.zalo.connection import ZaloChannel
+from bot.zalo.connection import ZaloChannel, ZaloRejected
 from storage.db import writing
 from storage.inbox import forget_update, keep_update, kept_updates
 
@@ -52,7 +52,7 @@ class ZaloPoller:
                 delay = 1.0
             except ZaloError as exc:
                 if exc.code in (401, 403, 404):
-                    raise
+                    raise ZaloRejected() from None
                 if exc.code == 400 and "webhook" in exc.description.lower():
                     raise WebhookActive() from None
                 log.warning("Zalo getUpdates failed (%s); again in %.0f s", exc.code, delay)

@@ -140,3 +140,12 @@ def test_reminders_go_to_the_channel_written_from_last_and_never_to_both(session
         mark_unreachable(s, "telegram", "1", clock.now(), None)
     with sessions() as s:
         assert addresses(s, school.id)[member_id].channel == "zalo"
+
+
+def test_a_new_code_voids_one_already_used_on_the_other_channel(sessions, school, clock):
+    with sessions.begin() as s:
+        member = staff_by_phone(s, "0901234503")
+        leaked = issue_invites(s, school, clock, only=[member])[0].code
+        assert redeem_invite(s, leaked, "telegram", "1", "1", clock).outcome == "linked"
+        issue_invites(s, school, clock, only=[member], include_linked=True)
+        assert redeem_invite(s, leaked, "zalo", "z9", "z9", clock).outcome == "invalid"

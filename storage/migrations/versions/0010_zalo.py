@@ -25,8 +25,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("last_seen_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("invites") as batch:
         batch.add_column(sa.Column("used_on", sa.JSON(), nullable=True))
-    # Codes already used linked the channel of the account they made (Telegram, until now).
-    op.execute("UPDATE invites SET used_on = '[\"telegram\"]' WHERE used_at IS NOT NULL")
+    # Codes used before stay used: they were single-use, and their links may have been seen.
+    op.execute("UPDATE invites SET used_on = '[\"telegram\", \"zalo\"]' "
+               "WHERE used_at IS NOT NULL")
     op.execute("UPDATE invites SET used_on = '[]' WHERE used_at IS NULL")
     with op.batch_alter_table("invites") as batch:
         batch.alter_column("used_on", existing_type=sa.JSON(), nullable=False)

@@ -106,3 +106,9 @@ async def test_the_digest_chart_goes_as_a_photo_zalo_fetches_from_its_link(
     (sent,) = zalo_api.sent_to("b0a4d")
     assert sent.kind == "photo" and sent.data == chart and sent.text == "📊 Biểu đồ tiến độ"
     assert sent.photo_url.startswith(zalo_served + "/files/")
+
+
+async def test_a_signature_no_link_could_carry_is_404_too(zalo_served):
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(f"{zalo_served}/files/1/9999999999/%C3%A9t%C3%A9/a.docx")
+    assert answer.status_code == 404

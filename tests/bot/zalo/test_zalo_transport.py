@@ -41,3 +41,12 @@ async def test_blocked_refused_and_unreachable_answers(zalo_api, transport):
     assert (await transport.deliver("c1", Reply("x"))).outcome == "rejected"
     zalo_api.fail_next("sendMessage", 502, "Bad Gateway")
     assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
+
+
+async def test_a_long_reply_refused_once_arrives_whole_each_piece_once(zalo_api, transport):
+    text = "\n".join(f"{n:03d} " + "x" * 95 for n in range(50))  # 5,000 characters
+    zalo_api.fail_next("sendMessage", 502, "Bad Gateway")
+    delivery = await send_paced(transport, "c9", Reply(text))
+    assert delivery.outcome == "sent"
+    pieces = [m.text for m in zalo_api.sent_to("c9")]
+    assert "\n".join(pieces) == text  # every piece once, in order
