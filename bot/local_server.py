@@ -11,9 +11,12 @@ import uvicorn
 
 
 class LocalServer:
-    def __init__(self, app, name: str) -> None:
+    def __init__(self, app, name: str, graceful_seconds: int | None = None) -> None:
+        """`graceful_seconds`: how long `stop` lets requests under way finish (None: as
+        long as they take)."""
         self.app = app
         self.name = name
+        self.graceful_seconds = graceful_seconds
         self.port: int | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -25,7 +28,8 @@ class LocalServer:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=1)
+                                access_log=False,
+                                timeout_graceful_shutdown=self.graceful_seconds)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         daemon=True)

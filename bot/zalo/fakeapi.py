@@ -98,7 +98,7 @@ class FakeZaloApi:
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/img/{name}", self._serve_media, methods=["GET"]),
         ])
-        self._server = LocalServer(app, "fake Zalo API server")
+        self._server = LocalServer(app, "fake Zalo API server", graceful_seconds=1)
         self.port = self._server.start()
         return self
 
