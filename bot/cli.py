@@ -22,7 +22,7 @@ from storage.db import make_engine, upgrade, writing
 from reports.digest_data import digest_data
 from core.errors import InputError
 from storage.linking import issue_invites
-from storage.models import Setting, Staff
+from storage.models import Staff
 from core.phones import normalize_phone
 from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
@@ -31,6 +31,7 @@ from reports.report_data import period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.school_bots import bot_of_school
+from storage.settings import setting
 from storage.staff_repo import active_staff, import_staff
 from readers.staff_sheet import parse_staff_sheet
 from core.text import fold_words
@@ -328,9 +329,9 @@ def telegram_username(app: App) -> str | None:
     if app.settings.bot_username:
         return app.settings.bot_username
     with app.sessions() as session:
-        stored = session.get(Setting, "telegram.bot_username")
+        stored = setting(session, "telegram.bot_username")
         if stored is not None:
-            return stored.value
+            return stored
     if app.settings.telegram_token:
         from bot.telegram.connection import fetch_username
 
@@ -343,9 +344,9 @@ def zalo_name(app: App) -> str | None:
     from bot.zalo.connection import NAME_SETTING, fetch_name
 
     with app.sessions() as session:
-        stored = session.get(Setting, NAME_SETTING)
+        stored = setting(session, NAME_SETTING)
         if stored is not None:
-            return stored.value
+            return stored
     return asyncio.run(fetch_name(app.settings))
 
 

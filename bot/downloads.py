@@ -43,8 +43,8 @@ class Links:
         return await asyncio.to_thread(self._publish, name, mime_type, content)
 
     def _publish(self, name: str, mime_type: str, content: bytes) -> tuple[str, str]:
+        key = self._signing_key()
         with writing(self.sessions) as session:
-            key = self._signing_key(session)
             kept = keep_download(session, name, mime_type, content, self.clock.now(),
                                  self.lifetime)
             download_id, expires_at = kept.id, kept.expires_at
@@ -68,19 +68,22 @@ class Links:
         now = self.clock.now()
         if expires <= now.timestamp():
             return None
-        with writing(self.sessions) as session:
-            key = self._signing_key(session)
-            if not hmac.compare_digest(signature.encode(),
-                                       _sign(key, download_id, expires).encode()):
-                return None
+        if not hmac.compare_digest(signature.encode(),
+                                   _sign(self._signing_key(), download_id, expires).encode()):
+            return None
+        with self.sessions() as session:
             download = live_download(session, download_id, now)
             if download is None or int(download.expires_at.timestamp()) != expires:
                 return None
             return download.name, download.mime_type, download.content
 
-    def _signing_key(self, session: Session) -> bytes:
+    def _signing_key(self) -> bytes:
+        """Made once for the deployment, then kept in memory: a GET reads no more than its
+        file."""
         if self._key is None:
-            self._key = lasting_setting(session, KEY_SETTING, secrets.token_hex(32)).encode()
+            with writing(self.sessions) as session:
+                self._key = lasting_setting(session, KEY_SETTING,
+                                            secrets.token_hex(32)).encode()
         return self._key
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 
 import uvicorn
+from starlette.applications import Starlette
 
 
 class LocalServer:
@@ -46,3 +47,34 @@ class LocalServer:
             self._server.should_exit = True
             self._thread.join(timeout=10)
             self._server = None
+
+
+class LocalFake:
+    """A local fake of a chat API: `routes()` served by a LocalServer while it runs, as a
+    context manager or by start() and stop()."""
+
+    server_name = "local fake"
+    graceful_seconds: int | None = None
+
+    port: int | None = None
+    _server: LocalServer | None = None
+
+    def routes(self) -> list:
+        raise NotImplementedError
+
+    def start(self):
+        self._server = LocalServer(Starlette(routes=self.routes()), self.server_name,
+                                   self.graceful_seconds)
+        self.port = self._server.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -8,6 +8,17 @@ from sqlalchemy.orm import Session
 from storage.models import Setting
 
 
+def setting(session: Session, key: str) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row is not None else None
+
+
+def forget_setting(session: Session, key: str) -> None:
+    row = session.get(Setting, key)
+    if row is not None:
+        session.delete(row)
+
+
 def put_setting(session: Session, key: str, value: str) -> None:
     """Insert or update. Replicas starting together all write the bot's name: the ones that
     lose the race to insert update the row the winner made."""

@@ -17,12 +17,11 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.local_server import LocalServer
+from bot.local_server import LocalFake
 
 JSON_FIELDS = {"reply_markup", "entities", "commands", "allowed_updates", "link_preview_options",
                "reply_parameters", "caption_entities", "scope"}
@@ -97,7 +96,9 @@ class _State:
     webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
 
 
-class LocalBotApi:
+class LocalBotApi(LocalFake):
+    server_name = "local Bot API server"
+
     def __init__(self, token: str = "123456789:LOCAL-TEST-TOKEN",
                  username: str = "caitien_local_bot", limits: Limits | None = None) -> None:
         self.token = token
@@ -107,8 +108,6 @@ class LocalBotApi:
         self.state = _State()
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
-        self._server: LocalServer | None = None
-        self.port: int | None = None
         self._bots = {token: self}  # every bot this server answers for, by token
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -121,25 +120,11 @@ class LocalBotApi:
     def file_base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    def start(self) -> "LocalBotApi":
-        app = Starlette(routes=[
+    def routes(self) -> list:
+        return [
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
-        ])
-        self._server = LocalServer(app, "local Bot API server")
-        self.port = self._server.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    def __enter__(self) -> "LocalBotApi":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        ]
 
     # --- what tests and the demo use -------------------------------------------------------
 

@@ -18,8 +18,8 @@ from bot.telegram.adapter import TelegramTransport, handle_update
 from bot.turns import Turns
 from bot.webhooks import WebhookSecret, answered, read_capped
 from storage.db import writing
-from storage.models import SchoolBot, Setting
-from storage.settings import put_setting
+from storage.models import SchoolBot
+from storage.settings import forget_setting, put_setting, setting
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,7 @@ def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
         if key is not None:
             session.get(SchoolBot, key).webhook_secret = secret
         elif secret is None:
-            row = session.get(Setting, SECRET_SETTING)
-            if row is not None:
-                session.delete(row)
+            forget_setting(session, SECRET_SETTING)
         else:
             put_setting(session, SECRET_SETTING, secret)
 
@@ -46,8 +44,7 @@ def load_secret(sessions, key: str | None = None) -> str:
         if key is not None:
             bot = session.get(SchoolBot, key)
             return (bot.webhook_secret or "") if bot else ""
-        row = session.get(Setting, SECRET_SETTING)
-        return row.value if row else ""
+        return setting(session, SECRET_SETTING) or ""
 
 
 class TelegramWebhook:

@@ -17,12 +17,11 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.local_server import LocalServer
+from bot.local_server import LocalFake
 
 TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -75,15 +74,16 @@ class _State:
     pushes: list[int] = field(default_factory=list)  # each push's final status; 0: no answer
 
 
-class FakeZaloApi:
+class FakeZaloApi(LocalFake):
+    server_name = "fake Zalo API server"
+    graceful_seconds = 1
+
     def __init__(self, token: str = "1234567890:ZALO-LOCAL-TOKEN", name: str = "Caitien",
                  limits: ZaloLimits | None = None, wrap_webhook: bool = True) -> None:
         self.token, self.name, self.limits = token, name, limits
         self.bot_id = token.split(":", 1)[0]
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.state = _State()
-        self.port: int | None = None
-        self._server: LocalServer | None = None
         self._bots = {token: self}  # every bot this server answers for, by token
         self._media: dict[str, tuple[str, bytes]] = {}  # served at /img/{name}, shared
 
@@ -93,25 +93,11 @@ class FakeZaloApi:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "FakeZaloApi":
-        app = Starlette(routes=[
+    def routes(self) -> list:
+        return [
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/img/{name}", self._serve_media, methods=["GET"]),
-        ])
-        self._server = LocalServer(app, "fake Zalo API server", graceful_seconds=1)
-        self.port = self._server.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    def __enter__(self) -> "FakeZaloApi":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        ]
 
     # --- what tests and the demo use -------------------------------------------------------
 

@@ -18,8 +18,7 @@ from bot.turns import Turns
 from bot.webhooks import WebhookSecret, answered, read_capped
 from bot.zalo.adapter import ZaloTransport, handle_update
 from storage.db import writing
-from storage.models import Setting
-from storage.settings import put_setting
+from storage.settings import forget_setting, put_setting, setting
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +29,15 @@ SECRET_SETTING = "zalo.webhook_secret"
 
 def store_secret(sessions, secret: str | None) -> None:
     with writing(sessions) as session:
-        if secret is not None:
+        if secret is None:
+            forget_setting(session, SECRET_SETTING)
+        else:
             put_setting(session, SECRET_SETTING, secret)
-        elif (row := session.get(Setting, SECRET_SETTING)) is not None:
-            session.delete(row)
 
 
 def load_secret(sessions) -> str:
     with sessions() as session:
-        row = session.get(Setting, SECRET_SETTING)
-        return row.value if row else ""
+        return setting(session, SECRET_SETTING) or ""
 
 
 class ZaloWebhook:
