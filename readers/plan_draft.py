@@ -27,6 +27,7 @@ class CriterionDraft:
     target: str | None = None
     tasks: list[TaskDraft] = field(default_factory=list)
     assessed_level: int | None = None  # from a self-assessment table, when the plan has one
+    sources: list[str] = field(default_factory=list)  # "table" | "prose" | "report"
 
 
 @dataclass
@@ -47,6 +48,15 @@ class Warning:
     params: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A block of the document not taken as tasks: `kind` names why (templates/skipped/),
+    `words` are its first words, so a person can find it."""
+
+    kind: str
+    words: str
+
+
 @dataclass
 class PlanDraft:
     school: str | None = None
@@ -56,6 +66,7 @@ class PlanDraft:
     criteria: list[CriterionDraft] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     checkpoints: list[CheckpointDraft] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def task_count(self) -> int:

@@ -7,8 +7,9 @@ from pathlib import Path
 from core.calendar import SchoolCalendar
 from core.errors import InputError
 from readers.plan_complete import complete_draft
-from readers.plan_docx import parse_plan_blocks, parse_plan_docx
+from readers.plan_docx import parse_plan_docx
 from readers.plan_draft import PlanDraft
+from readers.plan_reader import read_document
 from readers.plan_sheet import parse_plan_sheet
 from readers.plan_text import read_text_blocks
 
@@ -24,7 +25,7 @@ def read_plan(path: Path, school_year: str | None = None,
     elif suffix in (".docx", ".doc"):
         draft = parse_plan_docx(path)
     elif suffix in (".txt", ".md", ".markdown"):
-        draft = parse_plan_blocks(read_text_blocks(path), path.name)
+        draft = read_document(read_text_blocks(path), path.name)
     else:
         raise InputError("plan_wrong_type", name=path.name)
     return complete_draft(draft, school_year, cal)

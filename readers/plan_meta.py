@@ -1,71 +1,178 @@
-"""What a document says about itself: school, school year, framework, level."""
+"""What a document says about itself — school, school year, framework, level — weighed:
+the school's own name and the circular the plan is based on outweigh a passing mention in
+a solution («… phối hợp với Trung tâm GDTX …»). When the evidence is split, the plan says
+so in its warnings instead of guessing silently."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from difflib import SequenceMatcher
 
+from core.text import fold, fold_words
 from readers.frameworks import frameworks
 from readers.plan_draft import PlanDraft
-from core.text import fold
 
-CIRCULARS = (("57/2026", "TT57/2026"), ("17/2018", "TT17/2018"), ("18/2018", "TT18/2018"),
-             ("19/2018", "TT19/2018"))
+CIRCULARS = {"57/2026": "TT57/2026", "17/2018": "TT17/2018", "18/2018": "TT18/2018",
+             "19/2018": "TT19/2018"}
+CIRCULAR_LEVELS = {"TT17/2018": "tieu_hoc", "TT19/2018": "mam_non"}  # one level each
 LEVELS = (
-    ("mam_non", ("mam non", "mau giao", "nha tre")),
-    ("gdtx", ("giao duc thuong xuyen", "gdtx", "gdnn-gdtx")),
-    ("tieu_hoc", ("tieu hoc",)),
+    ("mam_non", ("mam non", "mau giao", "nha tre", "mn")),
+    ("gdtx", ("giao duc thuong xuyen", "gdtx", "gdnn gdtx")),
+    ("tieu_hoc", ("tieu hoc", "th")),
     ("thpt", ("trung hoc pho thong", "thpt")),
     ("thcs", ("trung hoc co so", "thcs")),
 )
 LEVEL_FRAMEWORK_2018 = {"mam_non": "TT19/2018", "tieu_hoc": "TT17/2018"}
+FRONT = 40  # lines of letterhead, title and "Căn cứ …" before the plan itself
+MENTIONS = 4  # however often a level is mentioned, it weighs less than the school's name
+SPLIT = 0.6  # a runner-up this close to the winner is evidence worth a warning
 _SCHOOL_YEAR = re.compile(r"nam hoc\s*:?\s*(20\d\d)\s*[-–—/]?\s*(20\d\d)")
 _SCHOOL = re.compile(r"^truong\s+\S")
-# "… trường THCS Phú Hữu xây dựng kế hoạch …": the kind of school, then capitalised words.
 _SCHOOL_IN_TEXT = re.compile(
     r"\b[Tt]rường\s+((?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Mẫu giáo|Trung học cơ sở|"
-    r"Trung học phổ thông|PTDTBT|TH&THCS|THCS&THPT)(?:\s+[A-ZĐÀ-Ỹ0-9][^\s,.;:]*)+)")
+    r"Trung học phổ thông|PTDTBT|PTDTNT|TH&THCS|THCS&THPT|TH và THCS|THCS và THPT)"
+    r"(?:\s+[A-ZĐÀ-Ỹ0-9][^\s,.;:]*)+)")
+_CIRCULAR = re.compile(r"\b(\d{1,2})\s*/\s*(20\d\d)\b")
+
+
+def framework_hint(lines: list[str]) -> str | None:
+    """The framework of the circular the plan is based on, read before its criteria are."""
+    cited = _cited(lines).most_common(1)
+    return cited[0][0] if cited else None
 
 
 def detect_meta(lines: list[str], draft: PlanDraft) -> None:
     folded = [fold(line) for line in lines]
-    everything = "\n".join(folded)
     if draft.school is None:
-        draft.school = next((line for line, f in zip(lines, folded)
-                             if _SCHOOL.match(f) and len(line) <= 120), None)
-    if draft.school is None:
-        for line, f in zip(lines, folded):
-            match = _SCHOOL_IN_TEXT.search(line)
-            if match and "thong tu" not in f:
-                draft.school = "Trường " + match.group(1)
-                break
+        draft.school = _school(lines, folded)
     if draft.school_year is None:
-        match = _SCHOOL_YEAR.search(everything)
-        if match and int(match.group(2)) == int(match.group(1)) + 1:
-            draft.school_year = f"{match.group(1)}-{match.group(2)}"
+        draft.school_year = _school_year(folded)
     if draft.level is None:
-        draft.level = _level(fold(draft.school or ""), everything)
+        draft.level = _level(lines, folded, draft)
     if draft.framework is None:
-        draft.framework = _framework(folded, draft)
+        draft.framework = _framework(lines, draft)
 
 
-def _level(school: str, everything: str) -> str | None:
-    for text in (school, everything):
-        for level, needles in LEVELS:
-            if any(re.search(rf"\b{re.escape(n)}\b", text) for n in needles):
-                return level
-    return None
+def _school(lines: list[str], folded: list[str]) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for index, (line, f) in enumerate(zip(lines, folded)):
+        if "thong tu" in f or "can cu" in f:
+            continue
+        if _SCHOOL.match(f) and len(line) <= 120:
+            found, weight = line, 10 if index < FRONT else 3
+        else:
+            match = _SCHOOL_IN_TEXT.search(line)
+            if not match:
+                continue
+            found = "Trường " + match.group(1)
+            weight = 5 if index < FRONT or "ke hoach" in f else 1
+        if best is None or weight > best[0]:
+            best = (weight, index, found)
+    return best[2] if best else None
 
 
-def _framework(folded: list[str], draft: PlanDraft) -> str | None:
-    # The circular the plan is based on ("Căn cứ Thông tư số 18/2018/TT-BGDĐT …").
-    for line in folded:
-        if "can cu" in line or "thong tu" in line:
-            for number, name in CIRCULARS:
-                if number in line:
-                    return name
-    ids = {c.id for c in draft.criteria}
-    if not ids:
+def _school_year(folded: list[str]) -> str | None:
+    votes: Counter[str] = Counter()
+    for index, line in enumerate(folded):
+        for match in _SCHOOL_YEAR.finditer(line):
+            if int(match.group(2)) != int(match.group(1)) + 1:
+                continue
+            weight = 10 if index < FRONT and "ke hoach" in line else 3 if index < FRONT else 1
+            votes[f"{match.group(1)}-{match.group(2)}"] += weight
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _levels_in(text: str) -> set[str]:
+    padded = f" {fold_words(text)} "
+    return {level for level, needles in LEVELS if any(f" {n} " in padded for n in needles)}
+
+
+def _level(lines: list[str], folded: list[str], draft: PlanDraft) -> str | None:
+    votes: Counter[str] = Counter()
+    for level in _levels_in(draft.school or ""):
+        votes[level] += 10
+    for framework in _cited(lines):
+        if framework in CIRCULAR_LEVELS:
+            votes[CIRCULAR_LEVELS[framework]] += 6
+    mentions: Counter[str] = Counter()
+    for index, line in enumerate(lines):
+        if "thong tu" in folded[index]:
+            continue  # "… đối với trường THCS, trường THPT …" names every level the circular covers
+        weight = 2 if index < FRONT else 0.5
+        for level in _levels_in_school_words(line):
+            mentions[level] += weight
+    for level, weight in mentions.items():
+        votes[level] += min(weight, MENTIONS)
+    return _winner(votes, draft, "level", decided=bool(_levels_in(draft.school or "")))
+
+
+def _levels_in_school_words(line: str) -> set[str]:
+    """Levels a line names as schools («trường THCS», «cấp tiểu học»), not every «TH»."""
+    folded = fold_words(line)
+    found = set()
+    for level, needles in LEVELS:
+        for needle in needles:
+            if len(needle) <= 3 and not re.search(rf"\b(?:truong|cap|khoi)\s+{needle}\b",
+                                                   folded):
+                continue
+            if re.search(rf"\b{re.escape(needle)}\b", folded):
+                found.add(level)
+    return found
+
+
+def _winner(votes: Counter, draft: PlanDraft, name: str, decided: bool) -> str | None:
+    ranked = votes.most_common(2)
+    if not ranked:
         return None
+    if len(ranked) == 2 and not decided and ranked[1][1] >= SPLIT * ranked[0][1]:
+        draft.warn("meta_split", field=name, chosen=ranked[0][0], other=ranked[1][0])
+    return ranked[0][0]
+
+
+def _cited(lines: list[str]) -> Counter[str]:
+    """Frameworks of the circulars the plan names («Căn cứ Thông tư số 18/2018/TT-BGDĐT»);
+    the first one a «Căn cứ» line names counts most (later ones are often «… thay thế …»)."""
+    cited: Counter[str] = Counter()
+    for line in lines:
+        folded = fold(line)
+        if "thong tu" not in folded and "tt-bgd" not in folded:
+            continue
+        names = [CIRCULARS[f"{int(n)}/{y}"] for n, y in _CIRCULAR.findall(folded)
+                 if f"{int(n)}/{y}" in CIRCULARS]
+        for position, name in enumerate(names):
+            cited[name] += (3 if position == 0 else 1) * (2 if "can cu" in folded else 1)
+    return cited
+
+
+def _framework(lines: list[str], draft: PlanDraft) -> str | None:
+    cited = _cited(lines)
+    if cited:
+        return _winner(cited, draft, "framework", decided=False)
+    ids = {c.id for c in draft.criteria}
+    family: Counter[str] = Counter()
     if ids - set(frameworks()["TT57/2026"]["criteria"]):
-        return LEVEL_FRAMEWORK_2018.get(draft.level, "TT18/2018")
-    return None
+        family["2018"] += 8
+    for criterion in draft.criteria:
+        titled = _titled_as(criterion.id, criterion.title)
+        if "TT57/2026" in titled:
+            family["2026"] += 1
+        if any(name != "TT57/2026" for name in titled):
+            family["2018"] += 1
+    if draft.level == "gdtx":
+        family["2026"] += 5  # the 2018 circulars have no GDTX framework
+    if not family:
+        return None
+    if _winner(family, draft, "framework", decided=False) == "2026":
+        return "TT57/2026"
+    return LEVEL_FRAMEWORK_2018.get(draft.level, "TT18/2018")
+
+
+def _titled_as(code: str, title: str | None) -> list[str]:
+    """Frameworks whose title for this criterion is the one the document wrote."""
+    if not title:
+        return []
+    words = fold_words(title)
+    return [name for name, fw in frameworks().items()
+            if code in fw["criteria"] and SequenceMatcher(
+                None, words, fold_words(fw["criteria"][code])).ratio() >= 0.8]

@@ -1,72 +1,212 @@
-"""A plan written as prose per criterion:
+"""Paragraphs of a plan, read in order: standard and criterion headings however they are
+written, then under a criterion its target and its solutions — each bullet or paragraph a
+task — while descriptions of the present state, strengths and weaknesses are passed over.
 
-    Tiêu chí 1.2: Hội đồng trường và các hội đồng khác
-    Mục tiêu cần đạt: Mức 2
-    Giải pháp thực hiện:
-    - Kiện toàn Hội đồng trường …
-    - …
-
-Each bullet (or paragraph) under a criterion is one task."""
+A self-assessment report (báo cáo tự đánh giá) writes per criterion «1. Mô tả hiện trạng …
+4. Kế hoạch cải tiến chất lượng … 5. Tự đánh giá»: only part 4 holds tasks, one per
+sentence, its owner and time written inside it."""
 
 from __future__ import annotations
 
 import re
 
-from readers.frameworks import known_criterion_ids
-from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
-from core.text import fold
+from core.text import fold, fold_words
+from readers.plan_builder import PlanBuilder
+from readers.plan_draft import TaskDraft
+from readers.refs import (leading_id, local_criterion, named_ids, roman_standard,
+                          standard_heading, tags, title_alike, titled_id, without_tags)
+from readers.sentence_tasks import sentence_task, sentences
+from readers.task_lines import is_marked, is_nothing, task_texts, unmarked
 
-_HEADING = re.compile(r"^tieu chi\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\s*[:.\-–]?\s*(.*)$")
-_STANDARD = re.compile(r"^(\d+\s*[.)]\s*)?tieu chuan\s*\d")
-_SECTION = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x)\s*[.)]\s")
-_TARGET = re.compile(r"^(muc tieu(?: can dat)?|ket qua can dat)\s*:\s*(.*)$")
-_SOLUTIONS = re.compile(r"^(giai phap|bien phap|cong viec)[^:]*:\s*(.*)$")
-NOTHING = {"khong", "khong co", "khong co gi"}  # "Không có": an empty cell, not a task
-_BULLET = re.compile(r"^\s*(?:[-–+•*·]|\d+[.)]|[a-zđ][.)])\s+")
+_SECTION = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)\s*[.)/]\s+\S")
+_NUMBERED = r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\s*[.)]|[-–•+*])?\s*"
+# Labels inside a criterion, by what follows them.
+PARTS: list[tuple[str, tuple[str, ...]]] = [
+    ("plan", ("ke hoach cai tien", "giai phap", "bien phap", "nhiem vu", "cong viec",
+              "hoat dong cai tien", "ke hoach hanh dong", "cac hoat dong")),
+    ("assess", ("tu danh gia", "muc dat duoc", "ket qua tu danh gia")),
+    ("target", ("muc tieu can dat", "muc tieu", "ket qua can dat", "chi tieu")),
+    ("state", ("mo ta hien trang", "hien trang", "thuc trang", "diem manh", "diem yeu",
+               "uu diem", "han che", "ton tai", "nguyen nhan", "danh gia chung",
+               "minh chung", "ket qua dat duoc")),
+]
+_PART = re.compile(_NUMBERED + r"(" + "|".join(
+    needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
+_STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
+_LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
+_END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong")
+REPORT_MARKS = ("mo ta hien trang", "ke hoach cai tien")
+MAX_HEADING = 250
 
 
-def read_prose(lines: list[str], draft: PlanDraft, first_only: bool = False) -> None:
-    """`first_only`: the implementation report laid out as text, where the paragraph after
-    each criterion is its plan column and the ones after it are results, not tasks."""
-    current: CriterionDraft | None = None
-    seen: dict[str, int] = {}
-    for line in lines:
+def is_self_assessment(lines: list[str]) -> bool:
+    """Criteria described part by part: the report, not a plan."""
+    folded = [fold_words(line) for line in lines]
+    return all(sum(1 for f in folded if re.match(r"^(?:\d\s*)?" + mark, f)) >= 2
+               for mark in REPORT_MARKS)
+
+
+class ProseReader:
+    def __init__(self, plan: PlanBuilder, report: bool, first_only: bool = False) -> None:
+        """`report`: a self-assessment report. `first_only`: an implementation report laid
+        out as text, where the paragraph after each criterion is its plan column and the ones
+        after it are results."""
+        self.plan = plan
+        self.report = report
+        self.first_only = first_only
+        self.part: str | None = None
+        self.took = 0
+        self.passed: list[str] = []
+
+    def read(self, line: str) -> None:
         folded = fold(line)
-        heading = _HEADING.match(folded)
-        if heading:
-            code = f"{int(heading.group(1))}.{int(heading.group(2))}"
-            title = line[len(line) - len(heading.group(3)):].strip() if heading.group(3) else None
-            if code not in known_criterion_ids():
-                draft.warn("criterion_unknown", code=code)
-            if code in seen:
-                draft.warn("criterion_repeated", code=code)
-            seen[code] = seen.get(code, 0) + 1
-            current = CriterionDraft(id=code, title=title or None)
-            draft.criteria.append(current)
-            continue
-        if _STANDARD.match(folded) or _SECTION.match(folded):
-            current = None
-            continue
-        if current is None:
-            continue
-        target = _TARGET.match(folded)
+        words = fold_words(line)
+        if self._heading(line, folded, words):
+            return
+        context = self.plan.context
+        if not context.current:
+            self._loose(line)
+            return
+        if self._part(line, folded):
+            return
+        target = self._strive(line, words)
         if target:
-            current.target = line[len(line) - len(target.group(2)):].strip() or None
-            continue
-        solutions = _SOLUTIONS.match(folded)
-        if solutions:
-            rest = line[len(line) - len(solutions.group(2)):].strip()
-            if rest:
-                current.tasks.append(TaskDraft(text=rest))
-            continue
-        text = _BULLET.sub("", line).strip()
-        if first_only and current.tasks:
-            continue
-        if text and fold(text).strip(" .") not in NOTHING:
-            current.tasks.append(TaskDraft(text=text))
+            self.plan.set_target(context.current, line, self._source)
+            return
+        if self.part in ("state", "assess") or self.report and self.part != "plan":
+            self._pass(line)
+            return
+        if self.first_only and self.took:
+            return
+        self._tasks(line)
+
+    def finish(self) -> None:
+        if self.passed:
+            self.plan.skip("report_parts", " · ".join(self.passed[:3]))
+
+    @property
+    def _source(self) -> str:
+        return "report" if self.report else "prose"
+
+    def _heading(self, line: str, folded: str, words: str) -> bool:
+        context = self.plan.context
+        if _SECTION.match(folded) and roman_standard(line, self.plan.framework) is None:
+            context.standard, context.current = None, []
+            return True
+        if any(words.startswith(end) for end in _END) and len(words) < 60:
+            context.standard, context.current = None, []
+            return True
+        standard = standard_heading(line)
+        roman = roman_standard(line, self.plan.framework)
+        if standard is not None or roman is not None:
+            context.standard = standard[0] if standard else roman
+            context.current = []
+            return True
+        if len(line) > MAX_HEADING:
+            return False
+        heading = self._criterion_heading(line, folded)
+        if heading is None:
+            return False
+        ids, title = heading
+        context.current = ids
+        self.part, self.took = None, 0
+        for code in ids:
+            if self.plan.has(code) and self._source in self.plan.draft.criteria[
+                    [c.id for c in self.plan.draft.criteria].index(code)].sources:
+                self.plan.draft.warn("criterion_repeated", code=code)
+        for code in ids:
+            self.plan.criterion(code, self._source)
+        if title and len(ids) == 1:
+            self.plan.set_title(ids, title.strip(" .:"), self._source)
+        return True
+
+    def _criterion_heading(self, line: str, folded: str) -> tuple[list[str], str] | None:
+        head = re.match(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\b", folded)
+        if head:
+            ids = named_ids(line[:60])
+            if ids:
+                rest = re.split(r"\d\s*[:.\-–)]\s", line, maxsplit=1)
+                return self.plan.known(ids), _title_after(line, ids)
+            local = local_criterion(line)
+            if local and self.plan.context.standard:
+                return self.plan.known([f"{self.plan.context.standard}.{local[0]}"]), local[1]
+            return None
+        lead = leading_id(line)
+        if lead:
+            code, rest = lead
+            if title_alike(rest, code, self.plan.framework) or not rest.strip():
+                return self.plan.known([code]), rest
+            return None
+        if len(line) < 160 and not is_marked(line):
+            code = titled_id(line, self.plan.framework)
+            if code:
+                return self.plan.known([code]), line
+        return None
+
+    def _part(self, line: str, folded: str) -> bool:
+        match = _PART.match(folded)
+        if not match:
+            return False
+        label = match.group(1)
+        kind = next(kind for kind, needles in PARTS if label in needles)
+        rest = line[len(line) - len(match.group(2)):].strip() if match.group(2) else ""
+        if kind == "plan" and not rest and len(folded) > 80:
+            return False  # a sentence that starts with «Giải pháp …», not a label
+        self.part = kind if kind != "target" else self.part
+        context = self.plan.context
+        if kind == "target":
+            self.plan.set_target(context.current, rest or None, self._source)
+        elif kind == "assess":
+            level = _LEVEL.search(fold(rest or line))
+            if level:
+                for code in context.current:
+                    context.levels.setdefault(code, int(level.group(1)))
+        elif kind == "plan" and rest:
+            self._tasks(rest)
+        elif kind == "state":
+            self._pass(line)
+        return True
+
+    def _strive(self, line: str, words: str) -> bool:
+        return bool(_STRIVE.match(words)) and len(line) < 120
+
+    def _tasks(self, line: str) -> None:
+        context = self.plan.context
+        if self.report:
+            for sentence in sentences(unmarked(line)):
+                self._add(sentence_task(sentence))
+            return
+        for text in task_texts(line):
+            self._add(TaskDraft(text=text))
+
+    def _add(self, task: TaskDraft) -> None:
+        codes = self.plan.known(tags(task.text)) or self.plan.context.current
+        task.text = without_tags(task.text)
+        if not task.text or is_nothing(task.text):
+            return
+        self.plan.add_task(codes, task, self._source)
+        self.took += 1
+
+    def _loose(self, line: str) -> None:
+        """A line outside any criterion: a task only when it says which criteria it is for."""
+        codes = self.plan.known(tags(line))
+        if codes and is_marked(line):
+            for text in task_texts(line):
+                self.plan.add_task(codes, TaskDraft(text=without_tags(text)), self._source)
+
+    def _pass(self, line: str) -> None:
+        if len(self.passed) < 3:
+            self.passed.append(line)
 
 
-def is_report(lines: list[str]) -> bool:
-    """The ministry's implementation report: a plan column, then what was done."""
-    folded = " ".join(fold(line) for line in lines[:200])
-    return "ke hoach" in folded and "dau nam" in folded and "da trien khai xong" in folded
+def _title_after(line: str, ids: list[str]) -> str:
+    """The words after the ids of a heading («Tiêu chí 1.2: Hội đồng trường …»)."""
+    match = re.match(r"^.*?\d{1,2}\s*[.,]\s*\d{1,2}\s*[:.\-–)]?\s*(.*)$", line)
+    return match.group(1).strip() if match and len(ids) == 1 else ""
+
+
+def read_prose(lines: list[str], plan: PlanBuilder, first_only: bool = False) -> None:
+    reader = ProseReader(plan, is_self_assessment(lines), first_only)
+    for line in lines:
+        reader.read(line)
+    reader.finish()

@@ -7,11 +7,16 @@ import re
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import InputError
+from readers.columns import find_header
+from readers.plan_builder import PlanBuilder
 from readers.plan_draft import PlanDraft
-from readers.plan_table import REQUIRED, read_plan_table
+from readers.plan_meta import LEVELS, framework_hint
+from readers.plan_tables import read_table
 from readers.sheets import read_rows
 from core.text import fold_words
 
@@ -39,7 +44,12 @@ TEMPLATE_EXAMPLE = {
     "note": "",
 }
 
+TEMPLATE_WIDTHS = [9, 30, 24, 48, 22, 28, 20, 20, 16]
+TEMPLATE_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
 _YEAR = re.compile(r"(20\d\d)\s*[-–—/]\s*(20\d\d)")
+REQUIRED = {"criterion", "task"}
+PROBLEMS = ("row_without_criterion",)
 
 
 def parse_plan_sheet(path: Path) -> PlanDraft:
@@ -48,29 +58,46 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
     rows = read_rows(path)
     if not any(any(row) for row in rows):
         raise InputError("plan_empty", name=path.name)
-    draft = PlanDraft()
-    read = read_plan_table(rows, draft)
-    if not read.found:
-        missing = REQUIRED - set(read.columns.values())
-        raise InputError("plan_missing_columns", name=path.name, missing=sorted(missing))
-    if read.problems:
-        raise InputError("plan_unknown_criteria", name=path.name, rows=read.problems)
+    header = find_header(rows)
+    found = set(header.fields.values()) if header else set()
+    if not REQUIRED <= found:
+        raise InputError("plan_missing_columns", name=path.name,
+                         missing=sorted(REQUIRED - found))
+    preamble = [cell for row in rows[:header.last_row] for cell in row if cell]
+    plan = PlanBuilder(framework_hint(preamble))
+    read_table(rows, plan)
+    draft = plan.draft
+    problems = [(w.params["row"], w.params["text"]) for w in draft.warnings
+                if w.key in PROBLEMS]
+    if problems:
+        raise InputError("plan_unknown_criteria", name=path.name, rows=problems)
     if not draft.task_count:
         raise InputError("plan_no_tasks", name=path.name)
-    read_preamble(rows[:read.header_at], draft)
+    draft.skipped.clear()
+    read_preamble(rows[:header.last_row], draft)
     return draft
 
 
 def read_preamble(rows: list[list[str]], draft: PlanDraft) -> None:
-    for row in rows:
-        for cell in row:
-            if not cell:
-                continue
-            year = _YEAR.search(cell)
-            if year and draft.school_year is None:
-                draft.school_year = f"{year.group(1)}-{year.group(2)}"
-            if draft.school is None and fold_words(cell).startswith("truong "):
-                draft.school = cell
+    """The title rows above the header: the school («Trường …»), the school year, the
+    circular the plan rests on («Căn cứ Thông tư số 18/2018/TT-BGDĐT») and the level
+    («Cấp học: THCS»), as `plan export` writes them and people type them."""
+    for cell in (cell for row in rows for cell in row if cell):
+        words = fold_words(cell)
+        year = _YEAR.search(cell)
+        if year and draft.school_year is None:
+            draft.school_year = f"{year.group(1)}-{year.group(2)}"
+        if draft.school is None and words.startswith("truong "):
+            draft.school = cell
+        if draft.framework is None:
+            draft.framework = framework_hint([cell])
+        if draft.level is None and words.startswith("cap hoc "):
+            draft.level = _level(words)
+
+
+def _level(words: str) -> str | None:
+    return next((level for level, needles in LEVELS
+                 if any(re.search(rf"\b{re.escape(n)}\b", words) for n in needles)), None)
 
 
 def write_plan_template(path: Path) -> None:
@@ -85,11 +112,19 @@ def write_plan_template(path: Path) -> None:
     sheet.title = "Kế hoạch"
     sheet.append(headers)
     sheet.append(example)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [9, 30, 24, 48, 22, 28, 20, 20, 16]
-    for letter, width in zip("ABCDEFGHI", widths):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    format_plan_sheet(sheet, 1)
     workbook.save(path)
+
+
+def format_plan_sheet(sheet: Worksheet, header_row: int) -> None:
+    """The look the template and an exported plan share, for reading on a small screen as
+    well as a PC: the header stands out and stays in view, every cell wraps its text."""
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = TEMPLATE_HEADER_FILL
+    for row in sheet.iter_rows(min_row=header_row, max_col=len(TEMPLATE_COLUMNS)):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(TEMPLATE_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)

@@ -11,9 +11,9 @@ from pathlib import Path
 from readers.docx_file import MAX_FILE_BYTES, Block
 from core.errors import InputError
 from readers.frameworks import criterion_sort_key
-from readers.plan_table import REQUIRED, criterion_ids, is_standard_row, match_header
-from readers.sheets import find_header
-from core.text import clean
+from readers.columns import Header, find_header
+from readers.refs import bare_ids, named_ids, standard_heading
+from core.text import clean, fold
 from readers.timelines import parse_timeline
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
@@ -22,7 +22,31 @@ _RULE = re.compile(r"^[\s|:+\-–=]+$")
 FRAGMENT = 4
 LOOK_BACK = 3  # data rows a page-break fragment may belong to
 
+_PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?\s*\|?\s*$")
+
 Page = list[list[str]]
+
+
+def criterion_ids(cell: str) -> list[str]:
+    return named_ids(cell) or bare_ids(cell)
+
+
+def is_standard_row(cells: dict[str, str]) -> bool:
+    """A «Tiêu chuẩn 1: …» or «MỨC 1,2,3» heading row: one text and no criterion id."""
+    values = {v for f, v in cells.items() if v and f != "number"}
+    if len(values) != 1:
+        return False
+    (value,) = values
+    words = fold(value)
+    return not criterion_ids(value) and (standard_heading(value) is not None
+                                         or words.startswith("muc "))
+
+
+def _task_header(rows: list[list[str]]) -> Header | None:
+    header = find_header(rows)
+    if header is None or not header.has("criterion", "task"):
+        return None
+    return header
 
 
 def read_text_blocks(path: Path) -> list[Block]:
@@ -35,6 +59,8 @@ def read_text_blocks(path: Path) -> list[Block]:
     items: list[Block | list[Page]] = []
     pages: list[Page] | None = None
     for line in text.splitlines():
+        if _PAGE_MARK.search(fold(line)):
+            continue  # a page's running header or footer, repeated mid-document
         if not line.strip():
             if pages is not None and pages[-1]:
                 pages.append([])  # a blank line inside a table is where a page broke it
@@ -60,18 +86,35 @@ def _join_tables(items: list[Block | list[Page]]) -> list[Block]:
     """A table with no header of its own continues the last table that had one."""
     joined: list[Block | list[Page]] = []
     last_table: list[Page] | None = None
-    for item in items:
-        if isinstance(item, Block):
-            joined.append(item)
+    for pages in _tables(items):
+        if isinstance(pages, Block):
+            joined.append(pages)
             continue
-        pages = [page for page in item if page]
-        headed = find_header(_flat(pages), match_header, REQUIRED)
-        if (headed is None or headed[0] is None) and last_table is not None:
+        if _task_header(_flat(pages)) is None and last_table is not None:
             last_table.extend(pages)
             continue
         joined.append(pages)
         last_table = pages
     return [item if isinstance(item, Block) else Block(rows=_mend(item)) for item in joined]
+
+
+def _tables(items: list[Block | list[Page]]) -> list[Block | list[Page]]:
+    """Each run of table lines, split where a page opens with a header unlike the table's
+    own: two tables with only a blank line between them are two tables."""
+    split: list[Block | list[Page]] = []
+    for item in items:
+        if isinstance(item, Block):
+            split.append(item)
+            continue
+        table: list[Page] = []
+        for page in (page for page in item if page):
+            header = find_header(page[:1])
+            if table and header is not None and page[0] != table[0][0]:
+                split.append(table)
+                table = []
+            table.append(page)
+        split.append(table)
+    return split
 
 
 def _cells(line: str) -> list[str] | None:
@@ -96,9 +139,10 @@ def _mend(pages: list[Page]) -> list[list[str]]:
     the row they continue. Exports sometimes shuffle pages; when putting the pages back in
     criterion order lets more fragments continue an unfinished row, that order is used."""
     rows = _flat(pages)
-    found = find_header(rows, match_header, REQUIRED)
-    if found is None or found[0] is None:
+    header = _task_header(rows)
+    if header is None:
         return rows
+    found = (header.last_row, header.fields)
     as_written, misfits = _mend_rows(rows, *found)
     if not misfits:
         return as_written

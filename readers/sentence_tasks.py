@@ -1,0 +1,94 @@
+"""Tasks written as sentences, the way a self-assessment report plans its improvements:
+«Năm học 2024-2025, Hiệu trưởng tham mưu với UBND xã xây thêm 2 phòng học.» — who and when
+are inside the sentence."""
+
+from __future__ import annotations
+
+import re
+
+from core.text import fold, fold_words
+from readers.owners import BOARD_ALIASES, ROLE_ALIASES
+from readers.plan_draft import TaskDraft
+from readers.timelines import parse_timeline
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZĐÀ-Ỹ])")
+_ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|v\.v|ThS|TS|PGS|GS|St|Q|P)\.)$")
+# A time at the end of a sentence: «… trong năm học 2024-2025», «… từ tháng 9/2024».
+_TIME_TAIL = re.compile(r"[,;]?\s+((?:trong|tu|den|vao|truoc|cuoi|dau)\s+(?:nam hoc|hoc ky|thang"
+                        r"|nam|quy)\b[^,;]*?)\s*[.!]?$")
+OWNER_WORDS = tuple(sorted({alias for aliases in ROLE_ALIASES.values() for alias in aliases}
+                           | set(BOARD_ALIASES) | {"to chuyen mon", "cac to chuyen mon",
+                                                   "nha truong"}, key=len, reverse=True))
+NOT_OWNERS = {"nha truong"}  # the school as a whole names no one
+
+
+def sentences(paragraph: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        if _ABBREVIATION.search(paragraph[start:match.start()]):
+            continue
+        pieces.append(paragraph[start:match.start()].strip())
+        start = match.end()
+    pieces.append(paragraph[start:].strip())
+    return [piece for piece in pieces if len(piece) > 3]
+
+
+def sentence_task(sentence: str) -> TaskDraft:
+    timeline, rest = _leading_time(sentence)
+    if timeline is None:
+        timeline = _trailing_time(sentence)
+    owners = _subject_owners(rest)
+    return TaskDraft(text=sentence, owners=owners, owners_text=", ".join(owners) or None,
+                     timeline=timeline)
+
+
+def _leading_time(sentence: str) -> tuple[str | None, str]:
+    """«Năm học 2024-2025, …»: the clause before the first comma, when it is a time."""
+    head, comma, rest = sentence.partition(",")
+    if comma and len(head) <= 60 and _is_time(head):
+        return head.strip(), rest.strip()
+    return None, sentence
+
+
+def _trailing_time(sentence: str) -> str | None:
+    folded = fold(sentence)
+    match = _TIME_TAIL.search(folded) if len(folded) == len(sentence) else None
+    if not match:
+        return None
+    phrase = sentence[match.start(1):match.end(1)].strip()
+    return phrase if _is_time(phrase) else None
+
+
+def _is_time(text: str) -> bool:
+    """Whether the words name a time (any school year will do to tell)."""
+    return parse_timeline(text, "2000-2001").kind != "unknown"
+
+
+def _subject_owners(clause: str) -> list[str]:
+    """The people a clause starts with («Hiệu trưởng và Tổ trưởng chuyên môn tổ chức …»)."""
+    words = clause.split()
+    owners, at = [], 0
+    while at < len(words):
+        taken = _owner_at(words, at)
+        if taken == 0:
+            break
+        phrase = " ".join(words[at:at + taken]).strip(",")
+        if fold_words(phrase) not in NOT_OWNERS:
+            owners.append(phrase)
+        at += taken
+        if at < len(words) and fold_words(words[at]) in ("va", "cung", ""):
+            at += 1
+        elif at < len(words) and words[at - 1].endswith(","):
+            continue
+        else:
+            break
+    return owners
+
+
+def _owner_at(words: list[str], at: int) -> int:
+    """How many words from `at` name a role, 0 when none do."""
+    for alias in OWNER_WORDS:
+        size = len(alias.split())
+        if fold_words(" ".join(words[at:at + size])) == alias:
+            return size
+    return 0
