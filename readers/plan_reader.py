@@ -14,7 +14,11 @@ from readers.plan_meta import detect_meta, framework_hint
 from readers.plan_prose import ProseReader, is_self_assessment
 from readers.plan_tables import read_table
 
-HEADER_ROWS = 3  # a table's first rows may carry the school's name or the year
+HEADER_ROWS = 3
+SKIPPED_WORDS = {"assessment": "bảng tự đánh giá", "monitoring": "bảng theo dõi",
+                 "focus": "bảng vấn đề trọng tâm", "council": "danh sách thành viên",
+                 "signature": "phần ký tên", "unknown": "bảng không rõ nội dung",
+                 "report_parts": "phần mô tả hiện trạng"}  # a table's first rows may carry the school's name or the year
 
 
 def read_document(blocks: list[Block], name: str) -> PlanDraft:
@@ -33,7 +37,9 @@ def read_document(blocks: list[Block], name: str) -> PlanDraft:
     detect_meta(paragraphs + [cell for b in blocks if b.rows for row in b.rows[:HEADER_ROWS]
                               for cell in row], draft)
     if not draft.criteria:
-        raise InputError("plan_no_criteria", name=name)
+        raise InputError("plan_no_criteria", name=name, paragraphs=len(paragraphs),
+                         tables=sum(1 for b in blocks if b.rows),
+                         skipped=sorted({s.kind for s in draft.skipped}))
     return draft
 
 
