@@ -28,6 +28,7 @@ from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
 from reports.report_data import period_of, report_data
+from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.school_bots import bot_of_school
@@ -72,6 +73,14 @@ def parser() -> argparse.ArgumentParser:
     plan_import.add_argument("--json", action="store_true", help="print the parsed plan as JSON")
     plan_import.add_argument("--school-year", help="e.g. 2026-2027, when the file does not say")
     _school_option(plan_import)
+    plan_export = plan_commands.add_parser(
+        "export", help="write the plan as a spreadsheet (.xlsx) to correct and import again")
+    plan_export.add_argument("file", type=Path)
+    plan_export.add_argument("--from", dest="source", type=Path, metavar="DOCUMENT",
+                             help="the plan as read from this document, not the stored one")
+    plan_export.add_argument("--school-year",
+                             help="with --from: e.g. 2026-2027, when the document does not say")
+    _school_option(plan_export)
 
     staff = commands.add_parser("staff", help="the staff list")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
@@ -206,6 +215,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         write_plan_template(args.file)
         _say(build_app(settings, migrate=False), "cli/plan_template.j2", file=args.file)
         return 0
+    if args.command == "plan" and args.plan_command == "export":
+        return plan_export(args, settings)
     if args.command == "plan":
         return plan_import(args, settings)
     if args.command == "staff" and args.staff_command == "import":
@@ -269,6 +280,26 @@ def _existing_school(session, code, app: App):
         return pick_school(session, code, app.clock)
     except InputError:
         return None
+
+
+def plan_export(args: argparse.Namespace, settings: Settings) -> int:
+    """The plan in the spreadsheet's columns, to correct and import again: as read from a
+    document (--from), to check what was understood, or as stored."""
+    if args.file.suffix.lower() != ".xlsx":
+        raise InputError("plan_export_format", name=args.file.name)
+    if args.source is not None:
+        draft = read_plan(args.source, args.school_year)
+        renderer = Renderer(settings.templates_dir)
+    else:
+        app = build_app(settings)
+        renderer = app.renderer
+        with app.sessions() as session:
+            draft = stored_plan(session, pick_school(session, args.school, app.clock))
+        if draft is None:
+            raise InputError("plan_none")
+    args.file.write_bytes(plan_workbook(draft, renderer))
+    print(renderer.text("cli/plan_exported.j2", file=args.file, draft=draft))
+    return 0
 
 
 def staff_import(args: argparse.Namespace, settings: Settings) -> int:

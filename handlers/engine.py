@@ -203,7 +203,7 @@ class Engine:
         """Returns whether the downloaded files were kept."""
         msg = turn.msg
         if turn.conversation.flow == plan_upload.FLOW:
-            self._plan_confirmation(turn)
+            self._plan_confirmation(turn, stored, problems)
             return False
         if turn.conversation.flow in SHORT_FLOWS and self._short_flow(turn):
             return False
@@ -275,9 +275,19 @@ class Engine:
             flow.prompt(turn)
         return True
 
-    def _plan_confirmation(self, turn: Turn) -> None:
+    def _plan_confirmation(self, turn: Turn, stored: list[dict], problems: list[str]) -> None:
+        """The preview waits for import or cancel; a corrected file (the spreadsheet the
+        preview offered, filled in) replaces the one waiting."""
         msg = turn.msg
-        if msg.command == "huy":
+        if msg.attachments and all(plan_upload.is_plan_file(a) for a in msg.attachments):
+            for problem in problems:
+                turn.say(f"chat/file_{problem}.j2", limit_mb=turn.caps.max_file_bytes // 2**20)
+            school = self._board_school(turn.session, msg)
+            if stored and school is not None:
+                plan_upload.receive_again(turn, school, stored[0])
+            else:
+                plan_upload.prompt(turn)
+        elif msg.command == "huy":
             plan_upload.cancel(turn)
         elif msg.choice is not None and not msg.choice.startswith("plan:"):
             turn.say("chat/stale_button.j2")
@@ -368,6 +378,8 @@ class Engine:
                 Conversation.channel == msg.channel,
                 Conversation.external_user_id == msg.user_id))
             step = conversation.step if conversation else None
+            if conversation is not None and conversation.flow == plan_upload.FLOW:
+                step = None  # a corrected plan file may replace the one waiting
             if step == "evidence":
                 task = session.get(Task, conversation.data.get("task_id"))
                 if task is None:

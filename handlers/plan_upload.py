@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from core.messages import Attachment
+from core.messages import Attachment, Reply
 from handlers.turn import Turn
 from handlers.typed import pick_option
 from storage.conversations import save_step
@@ -14,14 +14,17 @@ from core.errors import InputError
 from core.text import file_name
 from storage.models import School, Upload
 from readers.plan_files import read_plan
+from readers.plan_sheet import plan_template_bytes
+from reports.plan_workbook import plan_workbook
 from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
 from storage.schools import school_calendar
 from storage.staff_repo import active_staff
 
 FLOW = "plan_import"
 SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv", ".txt", ".md")
-ACTIONS = ["import", "cancel"]
+ACTIONS = ["import", "cancel", "excel"]  # in the order the buttons are numbered
 FOLDER = "ke-hoach"
+NEEDS_TEMPLATE = ("plan_no_criteria", "plan_missing_columns", "plan_no_tasks")
 
 
 def is_plan_file(attachment: Attachment) -> bool:
@@ -29,9 +32,10 @@ def is_plan_file(attachment: Attachment) -> bool:
         in SUFFIXES
 
 
-def receive(turn: Turn, school: School, stored: dict) -> None:
+def receive(turn: Turn, school: School, stored: dict) -> bool:
     """Read the uploaded file and show what importing it would do. The file waits for the
-    confirmation in the database, where whichever process gets the answer finds it."""
+    confirmation in the database, where whichever process gets the answer finds it.
+    Returns whether it could be read."""
     upload = Upload(school_id=school.id, file_name=stored["file_name"],
                     mime_type=stored.get("mime_type"),
                     data=turn.evidence.path_of(stored["path"]).read_bytes(),
@@ -39,8 +43,8 @@ def receive(turn: Turn, school: School, stored: dict) -> None:
     try:
         draft = _read(turn, school, upload)
     except InputError as error:
-        turn.say(f"errors/{error.key}.j2", **error.params)
-        return
+        _refuse(turn, error)
+        return False
     turn.session.add(upload)
     turn.session.flush()
     staff = active_staff(turn.session, school.id)
@@ -52,6 +56,31 @@ def receive(turn: Turn, school: School, stored: dict) -> None:
              has_plan=current_plan(turn.session, school.id) is not None,
              warnings=[turn.renderer.text(f"warnings/{w.key}.j2", **w.params)
                        for w in draft.warnings])
+    return True
+
+
+def receive_again(turn: Turn, school: School, stored: dict) -> None:
+    """A corrected file sent while a preview waits: it takes the place of the one waiting,
+    once it reads; if it does not, the first one still waits."""
+    waiting = turn.conversation.data.get("upload_id")
+    if receive(turn, school, stored):
+        old = turn.session.get(Upload, waiting)
+        if old is not None:
+            turn.session.delete(old)
+    else:
+        prompt(turn)
+
+
+def _refuse(turn: Turn, error: InputError) -> None:
+    """One sentence; when the file held no plan the reader could use, the spreadsheet
+    template comes with it, to fill in instead."""
+    if error.key not in NEEDS_TEMPLATE or not turn.caps.documents_out:
+        turn.say(f"errors/{error.key}.j2", **error.params)
+        return
+    name = turn.renderer.text("chat/plan_template_name.j2")
+    turn.replies.append(Reply(turn.renderer.text(f"errors/{error.key}.j2", **error.params,
+                                                 template_attached=True),
+                              document=(name, plan_template_bytes())))
 
 
 def prompt(turn: Turn) -> None:
@@ -62,12 +91,14 @@ def answer(turn: Turn) -> None:
     choice = turn.msg.choice or ""
     action = choice.removeprefix("plan:") if choice.startswith("plan:") else None
     if action is None:
-        picked = pick_option(turn.msg.text, turn.renderer, ["button.import", "button.cancel"])
+        picked = pick_option(turn.msg.text, turn.renderer, [f"button.{a}" for a in ACTIONS])
         action = picked.removeprefix("button.") if picked else None
     if action == "import":
         _import(turn)
     elif action == "cancel":
         cancel(turn)
+    elif action == "excel":
+        _send_excel(turn)
     else:
         prompt(turn)
 
@@ -79,13 +110,10 @@ def cancel(turn: Turn) -> None:
 
 
 def _import(turn: Turn) -> None:
-    data = turn.conversation.data
-    school = turn.session.get(School, data["school_id"])
-    upload = turn.session.get(Upload, data.get("upload_id"))
-    if upload is None:  # gone with an older version's files: ask for the file again
-        save_step(turn.conversation, None, None, {}, turn.clock)
-        turn.say("chat/plan_cancelled.j2")
+    pending = _pending(turn)
+    if pending is None:
         return
+    school, upload = pending
     draft = _read(turn, school, upload)
     report = save_plan(turn.session, school, draft, turn.clock,
                        source_name=upload.file_name)
@@ -96,6 +124,32 @@ def _import(turn: Turn) -> None:
     turn.session.delete(upload)
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/plan_imported.j2", report=report)
+
+
+def _send_excel(turn: Turn) -> None:
+    """The plan as understood, in the plan spreadsheet's columns: the principal corrects it
+    and sends it back as a new file. The preview stays open, to import or cancel still."""
+    pending = _pending(turn)
+    if pending is None:
+        return
+    school, upload = pending
+    draft = _read(turn, school, upload)
+    name = turn.renderer.text("chat/plan_excel_name.j2", school=school, draft=draft)
+    turn.replies.append(Reply(turn.renderer.text("chat/plan_excel.j2"),
+                              document=(name, plan_workbook(draft, turn.renderer))))
+    turn.say("chat/plan_excel_next.j2", _buttons(turn))
+
+
+def _pending(turn: Turn) -> tuple[School, Upload] | None:
+    """The school and the file waiting for the confirmation; None, and the dialogue closed,
+    when the file went with an older version's files (the principal sends it again)."""
+    data = turn.conversation.data
+    upload = turn.session.get(Upload, data.get("upload_id"))
+    if upload is None:
+        save_step(turn.conversation, None, None, {}, turn.clock)
+        turn.say("chat/plan_cancelled.j2")
+        return None
+    return turn.session.get(School, data["school_id"]), upload
 
 
 def _forget_upload(turn: Turn) -> None:
@@ -116,4 +170,5 @@ def _read(turn: Turn, school: School, upload: Upload):
 
 def _buttons(turn: Turn):
     return [[turn.button("button.import", "plan:import"),
-             turn.button("button.cancel", "plan:cancel")]]
+             turn.button("button.cancel", "plan:cancel")],
+            [turn.button("button.excel", "plan:excel")]]

@@ -52,6 +52,10 @@ class PlanBuilder:
     def has(self, code: str) -> bool:
         return code in self._by_id
 
+    def sources_of(self, code: str) -> list[str]:
+        criterion = self._by_id.get(code)
+        return criterion.sources if criterion else []
+
     def known(self, codes: list[str]) -> list[str]:
         return [code for code in codes if code in known_criterion_ids()]
 

@@ -34,6 +34,7 @@ _PART = re.compile(_NUMBERED + r"(" + "|".join(
     needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
+_NAMED_HEAD = re.compile(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\s*(?:so\s*)?\d")
 _END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong")
 REPORT_MARKS = ("mo ta hien trang", "ke hoach cai tien")
 MAX_HEADING = 250
@@ -111,8 +112,7 @@ class ProseReader:
         context.current = ids
         self.part, self.took = None, 0
         for code in ids:
-            if self.plan.has(code) and self._source in self.plan.draft.criteria[
-                    [c.id for c in self.plan.draft.criteria].index(code)].sources:
+            if self._source in self.plan.sources_of(code):
                 self.plan.draft.warn("criterion_repeated", code=code)
         for code in ids:
             self.plan.criterion(code, self._source)
@@ -121,16 +121,17 @@ class ProseReader:
         return True
 
     def _criterion_heading(self, line: str, folded: str) -> tuple[list[str], str] | None:
-        head = re.match(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\b", folded)
-        if head:
+        """(ids, title) of a criterion heading; ids are [] when it names a criterion that
+        cannot be placed (the text under it then belongs to no criterion)."""
+        if _NAMED_HEAD.match(folded):
             ids = named_ids(line[:60])
             if ids:
-                rest = re.split(r"\d\s*[:.\-–)]\s", line, maxsplit=1)
                 return self.plan.known(ids), _title_after(line, ids)
             local = local_criterion(line)
             if local and self.plan.context.standard:
                 return self.plan.known([f"{self.plan.context.standard}.{local[0]}"]), local[1]
-            return None
+            code = titled_id(local[1], self.plan.framework) if local else None
+            return ([code], local[1]) if code else ([], "")
         lead = leading_id(line)
         if lead:
             code, rest = lead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -101,19 +102,33 @@ def _level(words: str) -> str | None:
 
 
 def write_plan_template(path: Path) -> None:
-    headers = [label for _, label in TEMPLATE_COLUMNS]
-    example = [TEMPLATE_EXAMPLE[field] for field, _ in TEMPLATE_COLUMNS]
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows([headers, example])
+            csv.writer(handle).writerows(_template_rows())
         return
+    _template_workbook().save(path)
+
+
+def plan_template_bytes() -> bytes:
+    """The empty template as an .xlsx file's bytes, to send in chat."""
+    buffer = io.BytesIO()
+    _template_workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def _template_rows() -> list[list[str]]:
+    return [[label for _, label in TEMPLATE_COLUMNS],
+            [TEMPLATE_EXAMPLE[field] for field, _ in TEMPLATE_COLUMNS]]
+
+
+def _template_workbook() -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Kế hoạch"
-    sheet.append(headers)
-    sheet.append(example)
+    for row in _template_rows():
+        sheet.append(row)
     format_plan_sheet(sheet, 1)
-    workbook.save(path)
+    return workbook
 
 
 def format_plan_sheet(sheet: Worksheet, header_row: int) -> None:

@@ -22,6 +22,8 @@ class Preview:
 
 
 def preview(session: Session, school: School, start: datetime, end: datetime) -> Preview:
+    """Owners who have not linked an account are in it too, marked: a principal sees the
+    year's rhythm before inviting anyone (the scheduler itself skips them)."""
     result = Preview()
     state = load_state(session, school, None)
     if state is None:
@@ -29,11 +31,7 @@ def preview(session: Session, school: School, start: datetime, end: datetime) ->
     reach = addresses(session, school.id)
     codes = {t.id: t.code for t in state.tasks}
     names: dict[int, str] = {}
-    unlinked: set[int] = set()
     for due in due_reminders(state, start, end):
-        if due.staff_id not in reach:
-            unlinked.add(due.staff_id)
-            continue
         if due.staff_id not in names:
             names[due.staff_id] = session.get(Staff, due.staff_id).name
         result.lines.append({
@@ -41,7 +39,7 @@ def preview(session: Session, school: School, start: datetime, end: datetime) ->
             "to": names[due.staff_id],
             "kind": due.kind,
             "criteria": sorted({codes[i] for i in due.task_ids}, key=criterion_sort_key),
+            "linked": due.staff_id in reach,
         })
-    result.unlinked = sorted(session.get(Staff, i).name for i in unlinked)
+    result.unlinked = sorted(name for i, name in names.items() if i not in reach)
     return result
-

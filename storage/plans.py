@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from heapq import nsmallest
+from itertools import islice
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
@@ -54,6 +57,11 @@ class PlanChanges:
 
 
 SAME_TASK = 0.6  # how alike an edited task's text must stay to count as the same task
+# A reworded task is compared in full only with the few stored tasks sharing most of its
+# rarest words, found by reading at most BUDGET index entries: the import stays near-linear
+# in the plan's size however many tasks were edited.
+CANDIDATES = 4
+BUDGET = 256
 
 
 @dataclass
@@ -72,46 +80,113 @@ def _task_key(code: str, text: str) -> tuple[str, str]:
     return code, fold_words(text)
 
 
-def _open_task_keys(session: Session, plan_id: int) -> dict[tuple[str, str], Task]:
-    return {
-        _task_key(t.criterion.code, t.text): t
-        for t in session.scalars(
-            select(Task).where(Task.plan_id == plan_id, Task.closed_at.is_(None))
-            .options(selectinload(Task.criterion), selectinload(Task.owners))
-        )
-    }
+def open_plan_tasks(session: Session, plan_id: int) -> list[Task]:
+    """The plan's open tasks in plan order within each criterion, as matching pairs them."""
+    return list(session.scalars(
+        select(Task).where(Task.plan_id == plan_id, Task.closed_at.is_(None))
+        .order_by(Task.position, Task.id)
+        .options(selectinload(Task.criterion), selectinload(Task.owners))
+    ))
 
 
-def match_tasks(existing: dict[tuple[str, str], Task], draft: PlanDraft) -> TaskMatch:
-    left = dict(existing)
+def match_tasks(stored: list[Task], draft: PlanDraft) -> TaskMatch:
+    """Identical texts pair one to one in plan order (duplicates included); each remaining
+    draft task, in draft order, then continues the most alike stored task left over in its
+    criterion, if at least SAME_TASK alike."""
+    same_text: dict[tuple[str, str], deque[int]] = defaultdict(deque)
+    for number, task in enumerate(stored):
+        same_text[_task_key(task.criterion.code, task.text)].append(number)
     pairs: dict[tuple[str, int], tuple[Task | None, str]] = {}
+    taken: set[int] = set()
+    reworded = []
     for criterion in draft.criteria:
         for index, task in enumerate(criterion.tasks):
-            same = left.pop(_task_key(criterion.id, task.text), None)
-            if same is not None:
-                pairs[(criterion.id, index)] = (same, "kept")
-    for criterion in draft.criteria:
-        for index, task in enumerate(criterion.tasks):
-            if (criterion.id, index) in pairs:
-                continue
-            wanted = fold_words(task.text)
-            best, best_ratio = None, SAME_TASK
-            for key, old in left.items():
-                if key[0] == criterion.id:
-                    ratio = SequenceMatcher(None, key[1], wanted).ratio()
-                    if ratio >= best_ratio:
-                        best, best_ratio = key, ratio
-            if best is None:
-                pairs[(criterion.id, index)] = (None, "added")
+            copies = same_text.get(_task_key(criterion.id, task.text))
+            if copies:
+                number = copies.popleft()
+                taken.add(number)
+                pairs[(criterion.id, index)] = (stored[number], "kept")
             else:
-                pairs[(criterion.id, index)] = (left.pop(best), "adjusted")
-    return TaskMatch(pairs, list(left.values()))
+                reworded.append((criterion.id, index, fold_words(task.text)))
+    leftovers = _Leftovers({n: t for n, t in enumerate(stored) if n not in taken})
+    for code, index, wanted in reworded:
+        number = leftovers.take_most_alike(code, wanted)
+        pairs[(code, index)] = ((None, "added") if number is None
+                                else (stored[number], "adjusted"))
+    return TaskMatch(pairs, leftovers.remaining())
+
+
+def _shingles(folded: str) -> set[str]:
+    """Words and word pairs: a pair is rarer than either word, a word still links short
+    texts."""
+    words = folded.split()
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+class _Leftovers:
+    """Stored tasks no draft task has claimed yet (by their number in plan order), indexed
+    by criterion and shingle."""
+
+    def __init__(self, tasks: dict[int, Task]):
+        self.tasks = tasks
+        self.folded = {n: fold_words(t.text) for n, t in tasks.items()}
+        # (criterion, shingle) → the leftovers holding it, as an ordered set
+        self.holders: dict[tuple[str, str], dict[int, None]] = {}
+        for n, task in tasks.items():
+            for shingle in _shingles(self.folded[n]):
+                self.holders.setdefault((task.criterion.code, shingle), {})[n] = None
+
+    def take_most_alike(self, code: str, wanted: str) -> int | None:
+        """The leftover of this criterion most alike `wanted` (the first in plan order among
+        equals), claimed; None when none is alike enough."""
+        matcher = SequenceMatcher(None, b=wanted)  # b is analysed once, each a compared to it
+        best, best_ratio = None, SAME_TASK
+        for n in self._candidates(code, wanted):
+            matcher.set_seq1(self.folded[n])
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio or (ratio == best_ratio and (best is None or n < best)):
+                best, best_ratio = n, ratio
+        if best is not None:
+            self._claim(best)
+        return best
+
+    def _candidates(self, code: str, wanted: str) -> list[int]:
+        """Leftovers sharing the most of `wanted`'s shingles, rarer shingles weighing more;
+        the commonest are read only while the budget lasts."""
+        # Sorted by name among equals too: set order changes from one process to the next,
+        # and the preview and the save must pair alike.
+        shared = sorted((len(self.holders[(code, s)]), s) for s in _shingles(wanted)
+                        if (code, s) in self.holders)
+        score: dict[int, float] = defaultdict(float)
+        budget = BUDGET
+        for _, shingle in shared:
+            holders = self.holders[(code, shingle)]
+            if budget <= 0:
+                break
+            weight = 1 / len(holders)
+            for n in islice(holders, budget):
+                score[n] += weight
+            budget -= len(holders)
+        return nsmallest(CANDIDATES, score, key=lambda n: (-score[n], n))
+
+    def _claim(self, number: int) -> None:
+        task = self.tasks.pop(number)
+        for shingle in _shingles(self.folded.pop(number)):
+            key = (task.criterion.code, shingle)
+            del self.holders[key][number]
+            if not self.holders[key]:
+                del self.holders[key]
+
+    def remaining(self) -> list[Task]:
+        return list(self.tasks.values())
 
 
 def plan_changes(session: Session, school_id: int, draft: PlanDraft) -> PlanChanges:
     """What importing `draft` would do to the school's current plan; writes nothing."""
     plan = current_plan(session, school_id)
-    match = match_tasks(_open_task_keys(session, plan.id) if plan else {}, draft)
+    match = match_tasks(open_plan_tasks(session, plan.id) if plan else [], draft)
     return PlanChanges(added=match.count("added"), kept=match.count("kept"),
                        adjusted=match.count("adjusted"), closed=len(match.closed))
 
@@ -148,7 +223,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
 
     criteria = {c.code: c for c in session.scalars(
         select(Criterion).where(Criterion.plan_id == plan.id))}
-    match = match_tasks(_open_task_keys(session, plan.id), draft)
+    match = match_tasks(open_plan_tasks(session, plan.id), draft)
     ordered = sorted(draft.criteria, key=lambda c: criterion_sort_key(c.id))
     for position, cdraft in enumerate(ordered):
         criterion = criteria.get(cdraft.id)
@@ -183,8 +258,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
             task.schedule_every = schedule.every if schedule else None
             task.starts_on = schedule.start if schedule else None
             task.due_on = schedule.due if schedule else None
-            session.flush()
-            _set_owners(session, task, tdraft.owners, tdraft.owners_text, resolutions)
+            _set_owners(task, tdraft.owners, tdraft.owners_text, resolutions)
     for task in match.closed:
         task.closed_at = now
         report.closed += 1
@@ -194,6 +268,10 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
 
 
 def _replace_checkpoints(session: Session, plan: Plan, draft: PlanDraft) -> None:
+    """A document without a monitoring table (the corrected spreadsheet, say) keeps the
+    review moments the plan has."""
+    if not draft.checkpoints:
+        return
     session.execute(delete(Checkpoint).where(Checkpoint.plan_id == plan.id))
     for position, checkpoint in enumerate(draft.checkpoints):
         schedule = checkpoint.schedule
@@ -203,7 +281,7 @@ def _replace_checkpoints(session: Session, plan: Plan, draft: PlanDraft) -> None
                                due_on=schedule.due if schedule else None))
 
 
-def _set_owners(session: Session, task: Task, phrases: list[str], owners_text: str | None,
+def _set_owners(task: Task, phrases: list[str], owners_text: str | None,
                 resolutions: dict[str, Resolution]) -> None:
     leads = lead_phrase_count(owners_text)
     wanted: dict[int, tuple[bool, str]] = {}
@@ -221,7 +299,6 @@ def _set_owners(session: Session, task: Task, phrases: list[str], owners_text: s
             task.owners.append(TaskOwner(staff_id=staff_id, is_lead=is_lead, phrase=phrase))
         else:
             owner.is_lead, owner.phrase = is_lead, phrase
-    session.flush()
 
 
 def tasks_of(session: Session, staff_ids: list[int]) -> list[Task]:

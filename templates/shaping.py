@@ -12,7 +12,8 @@ def shaped(replies: list[Reply], caps: Capabilities, renderer: Renderer) -> list
     result, number = [], 0
     for reply in replies:
         if reply.document is not None and not caps.documents_out:
-            reply = Reply(renderer.text("chat/document_elsewhere.j2", name=reply.document[0]))
+            elsewhere = renderer.text("chat/document_elsewhere.j2", name=reply.document[0])
+            reply = Reply(f"{reply.text}\n\n{elsewhere}" if reply.text else elsewhere)
         if reply.photo is not None and not caps.photos_out:
             reply = Reply(renderer.text("chat/photo_elsewhere.j2"))
         if reply.buttons and not caps.buttons:

@@ -6,7 +6,7 @@ import logging
 import subprocess
 import sys
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from bot.telegram.polling import running_bot
@@ -58,6 +58,31 @@ def test_dry_run_json_prints_the_contract_and_writes_nothing(cli, db):
     assert [c["id"] for c in plan["criteria"]] == ["1.1", "1.3", "1.4", "2.2", "3.2", "3.3",
                                                    "4.1", "4.3"]
     assert count(db, Plan) == 0 and count(db, Staff) == 0
+
+
+def sheet_values(path) -> list[list]:
+    return [[c.value for c in row] for row in load_workbook(path).active.rows]
+
+
+def test_plan_export_writes_the_stored_plan_which_imports_again_unchanged(cli, db, tmp_path):
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    tasks = count(db, Task)
+    code, out, _ = cli("plan", "export", "ke-hoach.xlsx")
+    assert code == 0 and f"8 tiêu chí, {tasks} công việc" in out
+    assert "caitien plan import ke-hoach.xlsx" in out
+    code, out, _ = cli("plan", "import", "ke-hoach.xlsx")
+    assert code == 0 and f"0 mới, {tasks} giữ nguyên, 0 điều chỉnh, 0 đóng lại" in out
+    code, _, _ = cli("plan", "export", "tu-tep.xlsx", "--from", str(DEMO / "plan.csv"))
+    assert code == 0
+    assert sheet_values(tmp_path / "tu-tep.xlsx") == sheet_values(tmp_path / "ke-hoach.xlsx")
+
+
+def test_plan_export_wants_an_xlsx_name_and_a_plan(cli, db, tmp_path):
+    code, _, err = cli("plan", "export", "ke-hoach.csv", "--from", str(DEMO / "plan.csv"))
+    assert code == 2 and ".xlsx" in err and not (tmp_path / "ke-hoach.csv").exists()
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    code, _, err = cli("plan", "export", "ke-hoach.xlsx")
+    assert code == 2 and "chưa nhập kế hoạch" in err and "--from" in err
 
 
 def test_unreadable_timelines_are_warned_about_by_name(cli, tmp_path):

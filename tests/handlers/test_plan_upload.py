@@ -3,9 +3,17 @@
 import io
 
 import docx
+import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from bot.channels import zalo_caps
+from bot.zalo.adapter import ZaloTransport
+from handlers.engine import Engine
+from readers.plan_files import read_plan
+from storage.linking import link_by_contact
 from storage.models import Plan, Task
+from tests.chat import Chat
 
 HANH = "0901234501"  # HT
 TRANG = "0901234503"  # TTCM
@@ -80,4 +88,137 @@ async def test_a_broken_or_old_word_file_gets_one_sentence(chat_as, sessions, sc
     assert "Word cũ (.doc)" in answer
     assert "quá lớn" in await hanh.send_file(b"x", "document", "kh.docx", DOCX,
                                              size=50 * 2**20)
+    assert open_tasks(sessions) == 10
+
+
+def plan_of(draft) -> tuple:
+    return (draft.school, draft.framework, draft.level, draft.school_year, [
+        (c.id, c.title, c.target, [(t.text, t.owners_text, t.output, t.timeline, t.support,
+                                    t.note) for t in c.tasks])
+        for c in draft.criteria])
+
+
+def understood(tmp_path, data: bytes, name: str):
+    """The plan as the bot reads the file `name` (what the preview shows)."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    return plan_of(read_plan(path))
+
+
+@pytest.mark.parametrize("channel", ["test"])
+async def test_the_plan_as_understood_comes_as_a_spreadsheet_that_reads_back(
+        chat_as, sessions, school, tmp_path):
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    assert "📊 Tải bảng Excel để sửa" in hanh.buttons()
+    answer = await hanh.press("📊 Tải bảng Excel")
+    sheet, following = hanh.last
+    name, data = sheet.document
+    assert name == "ke-hoach-cai-tien-demo-2026-2027.xlsx" and "mỗi dòng một công việc" in answer
+    assert load_workbook(io.BytesIO(data)).active.title == "Kế hoạch"
+    assert understood(tmp_path, data, name) == understood(tmp_path, NEW_PLAN, "ke-hoach.docx")
+    assert "gửi lại tệp" in following.text and "📥 Nhập kế hoạch" in hanh.buttons()
+    assert open_tasks(sessions) == 10  # still only a preview
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert open_tasks(sessions) == 2
+
+
+async def test_typed_words_ask_for_the_spreadsheet_and_the_preview_stays(chat_as, sessions,
+                                                                        school):
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    answer = await hanh.send("tải bảng excel")
+    if hanh.typed:  # no files out on plain text: one sentence says where, the choices again
+        assert "không gửi được qua kênh này" in answer and "3. 📊 Tải bảng Excel" in answer
+    else:
+        assert hanh.last[0].document[0].endswith(".xlsx")
+    assert "không thay đổi" in await hanh.send("hủy")
+    assert open_tasks(sessions) == 10
+
+
+class FakeZalo:
+    """What the Zalo Bot API was asked to send, and what was published for download."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.published: dict[str, bytes] = {}
+
+    async def send_message(self, chat_id: str, text: str) -> dict:
+        self.texts.append(text)
+        return {"message_id": str(len(self.texts))}
+
+    async def publish(self, name: str, mime_type: str, data: bytes) -> tuple[str, str]:
+        self.published[name] = data
+        return f"https://truong.example/tai/{name}", "05/11/2026"
+
+
+async def test_on_zalo_the_spreadsheet_is_a_download_link(sessions, renderer, evidence, clock,
+                                                         school, tmp_path):
+    caps = zalo_caps(10.0, 1024 * 1024, links=True)
+    engine = Engine(sessions, renderer, evidence, clock, channels={"zalo": caps})
+    with sessions.begin() as session:
+        linked = link_by_contact(session, HANH, "701", "zalo", "701", "701", clock)
+        assert linked.outcome == "linked"
+    hanh = Chat(engine, 701, "zalo")
+    # Zalo brings no files in: the upload goes to the engine directly, to see what the
+    # preview sends with Zalo's capabilities.
+    await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    assert "3. 📊 Tải bảng Excel để sửa" in await hanh.send("3")
+    zalo = FakeZalo()
+    transport = ZaloTransport(zalo, caps, renderer, zalo.publish)
+    for reply in hanh.last:
+        assert (await transport.deliver("701", reply)).outcome == "sent"
+    name = "ke-hoach-cai-tien-demo-2026-2027.xlsx"
+    assert f"https://truong.example/tai/{name}" in zalo.texts[0]
+    assert understood(tmp_path, zalo.published[name], name) == understood(
+        tmp_path, NEW_PLAN, "ke-hoach.docx")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize("channel", ["test"])
+async def test_the_corrected_spreadsheet_sent_back_replaces_the_waiting_file(
+        chat_as, sessions, school):
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    await hanh.press("📊 Tải bảng Excel")
+    name, data = hanh.last[0].document
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    task_cell = next(c for row in sheet.iter_rows() for c in row
+                     if c.value == "Sửa phòng thí nghiệm")
+    task_cell.value = "Sửa và trang bị lại phòng thí nghiệm"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    preview = await hanh.send_file(edited.getvalue(), "document", name, XLSX)
+    assert "Xem trước kế hoạch" in preview and "2 tiêu chí, 2 nhiệm vụ" in preview
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    with sessions() as s:
+        texts = set(s.scalars(select(Task.text).where(Task.closed_at.is_(None))))
+    assert "Sửa và trang bị lại phòng thí nghiệm" in texts
+
+
+async def test_a_wrong_file_while_the_preview_waits_keeps_the_first(chat_as, sessions, school):
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    answer = await hanh.send_file(plan_docx([]), "document", "trong.docx", DOCX)
+    assert "Không tìm thấy tiêu chí nào" in answer
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert open_tasks(sessions) == 2
+
+
+async def test_a_document_with_no_plan_comes_back_with_the_template(chat_as, sessions, school,
+                                                                   tmp_path):
+    hanh = chat_as(HANH)
+    letter = docx.Document()
+    letter.add_paragraph("Kính mời quý phụ huynh dự họp.")
+    buffer = io.BytesIO()
+    letter.save(buffer)
+    answer = await hanh.send_file(buffer.getvalue(), "document", "thu-moi.docx", DOCX)
+    assert "Không tìm thấy tiêu chí nào" in answer and "1 đoạn văn, 0 bảng" in answer
+    if not hanh.typed:
+        name, data = hanh.last[0].document
+        assert name.endswith(".xlsx") and "bảng Excel mẫu gửi kèm" in answer
+        assert understood(tmp_path, data, name)[4][0][0] == "1.2"
     assert open_tasks(sessions) == 10

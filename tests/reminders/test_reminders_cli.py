@@ -7,8 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
+from storage.linking import link_by_contact
 from storage.models import Staff
-from tests.reminders.conftest import FIXTURES, TABLE_PLAN
+from tests.reminders.conftest import FIXTURES, PHONES, TABLE_PLAN, chat_of
 
 
 def test_the_preview_of_a_year_as_json_lines(cli, phuhuu):
@@ -17,19 +18,49 @@ def test_the_preview_of_a_year_as_json_lines(cli, phuhuu):
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines[0] == {"at": "2023-07-17T08:00:00+07:00", "to": "Nguyễn Văn Tốt",
-                        "kind": "deadline", "criteria": ["3.3"]}
+                        "kind": "deadline", "criteria": ["3.3"], "linked": True}
     assert {line["kind"] for line in lines} == {"deadline"}
     assert len(lines) == 12  # four owners, three reminders each
 
 
-def test_the_preview_in_words_names_who_is_not_linked(cli):
+def import_phuhuu(cli) -> None:
+    """Staff and plan imported, nobody linked yet."""
     if not TABLE_PLAN.exists():
         pytest.skip("seeds are not here")
     assert cli("staff", "import", str(FIXTURES / "phuhuu_staff.csv"))[0] == 0
     assert cli("plan", "import", str(TABLE_PLAN))[0] == 0
+
+
+def preview_json(cli) -> list[dict]:
+    code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01",
+                       "--json")
+    assert code == 0
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_a_plan_nobody_linked_yet_previews_its_reminders_marked(cli):
+    import_phuhuu(cli)
     code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01")
-    assert code == 0 and "Không có lời nhắc nào" in out
-    assert "Chưa liên kết Telegram hay Zalo" in out and "Nguyễn Văn Tốt" in out
+    assert code == 0 and "Không có lời nhắc nào" not in out
+    assert "2023-09-25 08:00  Nguyễn Văn Tốt (chưa liên kết) — nhắc cập nhật tháng" in out
+    assert "Chưa liên kết Telegram hay Zalo" in out
+    lines = preview_json(cli)
+    assert lines and not any(line["linked"] for line in lines)
+    assert {line["kind"] for line in lines} == {"monthly", "nudge"}
+
+
+def test_a_linked_owner_previews_as_linked_among_the_unlinked(cli, sessions, clock):
+    import_phuhuu(cli)
+    before = preview_json(cli)
+    with sessions.begin() as session:
+        user = chat_of("Tốt")
+        assert link_by_contact(session, PHONES["Tốt"], user, "test", user, user,
+                               clock).outcome == "linked"
+    after = preview_json(cli)
+    assert {line["to"]: line["linked"] for line in after} == {
+        line["to"]: line["to"] == "Nguyễn Văn Tốt" for line in before}
+    assert [{**line, "linked": None} for line in after] == [
+        {**line, "linked": None} for line in before]
 
 
 def test_calendar_set_and_show(cli, db, school):

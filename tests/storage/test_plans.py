@@ -107,3 +107,95 @@ def test_checkpoints_are_stored_and_replaced_on_reimport(sessions, school, clock
             save_plan(s, s.merge(school), draft, clock)
         rows = s.scalars(select(Checkpoint)).all()
         assert [(r.when_text, str(r.due_on)) for r in rows] == [("Cuối học kỳ I", "2027-01-15")]
+        draft.checkpoints = []  # the corrected spreadsheet carries no monitoring table
+        save_plan(s, s.merge(school), draft, clock)
+        assert len(s.scalars(select(Checkpoint)).all()) == 1
+
+
+def open_ids(session) -> list[int]:
+    return sorted(session.scalars(select(Task.id).where(Task.closed_at.is_(None))))
+
+
+def new_school(sessions, clock):
+    with sessions.begin() as s:
+        school = pick_school(s, "a", clock, create=True)
+        import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+    return school
+
+
+def test_reimporting_a_plan_with_duplicate_tasks_changes_nothing(sessions, clock, tmp_path):
+    school = new_school(sessions, clock)
+    draft = write_plan(tmp_path / "plan.csv", [["1.1", "Dự giờ đồng nghiệp", "HT"],
+                                               ["1.1", "Dự giờ đồng nghiệp", "PHT"],
+                                               ["1.2", "Dự giờ đồng nghiệp", "HT"]])
+    with sessions.begin() as s:
+        save_plan(s, s.merge(school), draft, clock)
+        first = open_ids(s)
+    for _ in range(3):
+        with sessions.begin() as s:
+            changes = plan_changes(s, school.id, draft)
+            report = save_plan(s, s.merge(school), draft, clock)
+            assert (changes.added, changes.kept, changes.adjusted, changes.closed) == (
+                report.added, report.kept, report.adjusted, report.closed) == (0, 3, 0, 0)
+            assert open_ids(s) == first
+
+
+def test_removing_one_of_two_identical_tasks_closes_the_later_one(sessions, clock, tmp_path):
+    school = new_school(sessions, clock)
+    with sessions.begin() as s:
+        save_plan(s, s.merge(school), write_plan(tmp_path / "1.csv", [
+            ["1.1", "Dự giờ đồng nghiệp", "HT"], ["1.1", "Dự giờ đồng nghiệp", "HT"],
+            ["1.1", "Kiểm kê thiết bị", "HT"]]), clock)
+        earlier, later, _ = s.scalars(select(Task).order_by(Task.position)).all()
+        record_update(s, earlier, earlier.owners[0].staff_id, "in_progress", "1 tiết", None,
+                      [], clock)
+    draft = write_plan(tmp_path / "2.csv", [["1.1", "Dự giờ đồng nghiệp", "HT"],
+                                            ["1.1", "Kiểm kê thiết bị", "HT"]])
+    with sessions.begin() as s:
+        changes = plan_changes(s, school.id, draft)
+        report = save_plan(s, s.merge(school), draft, clock)
+        assert (changes.kept, changes.closed) == (report.kept, report.closed) == (2, 1)
+        assert s.get(Task, later.id).closed_at is not None
+        kept = s.get(Task, earlier.id)
+        assert kept.closed_at is None and kept.status == "in_progress"
+
+
+def test_identical_tasks_reworded_alike_continue_in_order(sessions, clock, tmp_path):
+    school = new_school(sessions, clock)
+    with sessions.begin() as s:
+        save_plan(s, s.merge(school), write_plan(tmp_path / "1.csv", [
+            ["2.2", "Tổ chức 4 buổi sinh hoạt chuyên môn", "HT"],
+            ["2.2", "Tổ chức 4 buổi sinh hoạt chuyên môn", "PHT"]]), clock)
+        ids = [t.id for t in s.scalars(select(Task).order_by(Task.position))]
+    draft = write_plan(tmp_path / "2.csv", [
+        ["2.2", "Tổ chức 6 buổi sinh hoạt chuyên môn", "HT"],
+        ["2.2", "Tổ chức 6 buổi sinh hoạt chuyên môn", "PHT"],
+        ["2.2", "Bồi dưỡng chuyển đổi số cho giáo viên", "PHT"]])
+    with sessions.begin() as s:
+        changes = plan_changes(s, school.id, draft)
+        report = save_plan(s, s.merge(school), draft, clock)
+        assert (changes.added, changes.kept, changes.adjusted, changes.closed) == (
+            report.added, report.kept, report.adjusted, report.closed) == (1, 0, 2, 0)
+        assert [t.id for t in s.scalars(select(Task).where(Task.original_text.is_not(None))
+                                        .order_by(Task.position))] == ids
+
+
+def test_the_preview_of_changes_is_what_saving_does(sessions, clock, tmp_path):
+    school = new_school(sessions, clock)
+    plans = [
+        [["1.1", "Dự giờ đồng nghiệp", "HT"], ["1.1", "Dự giờ đồng nghiệp", "HT"],
+         ["1.2", "Tổ chức 4 buổi sinh hoạt chuyên môn theo nghiên cứu bài học", "PHT"],
+         ["1.2", "Kiểm kê thiết bị dạy học", "HT"]],
+        [["1.1", "Dự giờ đồng nghiệp", "HT"], ["1.1", "Dự giờ đồng nghiệp môn Toán", "HT"],
+         ["1.1", "Dự giờ đồng nghiệp", "HT"],
+         ["1.2", "Tổ chức 6 buổi sinh hoạt chuyên môn theo nghiên cứu bài học", "PHT"]],
+        [["1.2", "Dự giờ đồng nghiệp", "HT"], ["1.1", "Dự giờ đồng nghiệp", "HT"]],
+    ]
+    for number, rows in enumerate(plans):
+        draft = write_plan(tmp_path / f"{number}.csv", rows)
+        with sessions.begin() as s:
+            changes = plan_changes(s, school.id, draft)
+            report = save_plan(s, s.merge(school), draft, clock)
+            assert (changes.added, changes.kept, changes.adjusted, changes.closed) == (
+                report.added, report.kept, report.adjusted, report.closed)
+            assert len(open_ids(s)) == len(rows)
