@@ -48,6 +48,11 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
 NUMBER_WORDS = {"tt", "stt", "so tt", "no", "so thu tu"}
 _LEVEL = re.compile(r"^(?:muc\s*([1-4])|(khong dat|chua dat|dat))$")
 HEADER_SCAN = 12
+EXTRA_HEADER_ROWS = 2
+SUB_LABEL = 40
+START_WORDS = {"tu", "tu ngay", "tu thang", "bat dau", "ngay bat dau", "start", "from"}
+END_WORDS = {"den", "den ngay", "den thang", "ket thuc", "hoan thanh", "ngay hoan thanh", "end",
+             "to", "finish"}
 LONG_CELL = 160  # headers are labels, if wordy ones; a longer cell is data
 
 
@@ -113,38 +118,63 @@ def _label_row(row: list[str]) -> dict[int, str]:
 
 
 def find_header(rows: list[list[str]], scan: int = HEADER_SCAN) -> Header | None:
-    """The first row within `scan` that labels the columns, joined with the row under it
-    when that one labels sub-columns («Thời gian» › «Bắt đầu» | «Kết thúc»)."""
+    """The first row within `scan` that labels the columns, joined with the rows under it
+    that go on labelling: a sub-header («Thời gian» › «Bắt đầu» | «Kết thúc») or the rest of
+    labels a text export cut over two lines («Hoạt» / «động/giải pháp»)."""
     for index, row in enumerate(rows[:scan]):
-        mapped = _label_row(row)
-        if not mapped:
+        if not _label_row(row):
             continue
-        if index + 1 < len(rows):
-            two = _two_rows(row, rows[index + 1])
-            if two is not None:
-                return _header(index + 1, two)
-        return _header(index, row)
+        labels, subs = list(row), [""] * len(row)
+        last = index
+        for under in rows[index + 1:index + 1 + EXTRA_HEADER_ROWS]:
+            if not _goes_on_labelling(under) or not _labels_something(labels, under):
+                break
+            labels, subs = _joined(labels, subs, under)
+            last += 1
+        return _header(last, labels, subs)
     return None
 
 
-def _two_rows(top: list[str], under: list[str]) -> list[str] | None:
-    """The labels of a header written over two rows, or None when `under` is not a
-    sub-header: its labels sit under a merged cell (repeated text, or left empty in a
-    spreadsheet) and name fields of their own."""
-    subs = [(c, cell) for c, cell in enumerate(under) if cell and field_of(cell)
-            and (c >= len(top) or cell != top[c])]
-    if not subs or any(len(cell) > LONG_CELL for cell in under if cell):
-        return None
-    if any(cell and not field_of(cell) and (c >= len(top) or cell != top[c])
-           for c, cell in enumerate(under)):
-        return None
-    labels = []
-    width = max(len(top), len(under))
+def _goes_on_labelling(row: list[str]) -> bool:
+    """Short words and no data: no criterion, no number, not one text across the table."""
+    filled = [cell for cell in row if cell]
+    if not filled or len(set(filled)) == 1 and len(filled) > 1:
+        return False
+    if any(len(cell) > SUB_LABEL or re.search(r"\d", cell) for cell in filled):
+        return False
+    return not any(field_of(cell) in ("standard", "criterion") and fold_words(cell)
+                   not in ("tieu chi", "tc") for cell in filled)
+
+
+def _labels_something(labels: list[str], under: list[str]) -> bool:
+    """Whether a row adds to the labels: a sub-label of its own («Từ», «Chủ trì»), or the end
+    of a label that meant nothing without it («Hoạt» + «động/giải pháp»)."""
+    for col, cell in enumerate(under):
+        if not cell:
+            continue
+        if _edge(cell) or field_of(cell):
+            return True
+        above = labels[col] if col < len(labels) else ""
+        if not field_of(above) and field_of(f"{above} {cell}"):
+            return True
+    return False
+
+
+def _joined(labels: list[str], subs: list[str], under: list[str]) -> tuple[list[str], list[str]]:
+    width = max(len(labels), len(under))
+    labels = labels + [""] * (width - len(labels))
+    subs = subs + [""] * (width - len(subs))
+    joined_labels, joined_subs = [], []
     for col in range(width):
-        above = _spanning(top, col)
         below = under[col] if col < len(under) else ""
-        labels.append(f"{above} {below}".strip() if below and below != above else above)
-    return labels
+        above = labels[col] or (_spanning(labels, col) if below else "")
+        if below and below != above:
+            joined_labels.append(f"{above} {below}".strip())
+            joined_subs.append(f"{subs[col]} {below}".strip() if labels[col] else below)
+        else:
+            joined_labels.append(above)
+            joined_subs.append(subs[col])
+    return joined_labels, joined_subs
 
 
 def _spanning(top: list[str], col: int) -> str:
@@ -156,11 +186,11 @@ def _spanning(top: list[str], col: int) -> str:
     return ""
 
 
-def _header(last_row: int, labels: list[str]) -> Header:
+def _header(last_row: int, labels: list[str], subs: list[str]) -> Header:
     fields: dict[int, str] = {}
     owner_parts: dict[int, str] = {}
     for col, label in enumerate(labels):
-        name = field_of(label)
+        name = _edge(subs[col]) or field_of(label)
         if name is None:
             continue
         if name in fields.values() and name not in ("owners", "level", "ignored", "person",
@@ -172,6 +202,16 @@ def _header(last_row: int, labels: list[str]) -> Header:
             if part:
                 owner_parts[col] = part
     return Header(last_row, fields, dict(enumerate(labels)), owner_parts)
+
+
+def _edge(sub: str) -> str | None:
+    """«Từ» | «Đến» under «Thời gian»: where a period starts and ends."""
+    words = fold_words(sub)
+    if words in START_WORDS:
+        return "start"
+    if words in END_WORDS:
+        return "end"
+    return None
 
 
 def _owner_part(label: str) -> str | None:

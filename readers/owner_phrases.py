@@ -8,13 +8,15 @@ from core.text import clean, fold
 
 # Separators between people; "và" only between words, never inside one.
 _SPLIT = re.compile(r"\s*(?:[,;\n+]|\s-\s|\bvà\b|\bva\b)\s*", re.IGNORECASE)
+# «Chủ trì: HT Phối hợp: TTCM» once a cell's line breaks are gone: each label opens a part.
+_LABEL_INSIDE = re.compile(r"\s*\b(chủ trì|phối hợp|chu tri|phoi hop)\s*:", re.IGNORECASE)
 _LABEL = re.compile(r"^(chu tri|phoi hop|lead|helpers?)\s*:\s*", re.IGNORECASE)
 
 
 def split_owner_phrases(text: str | None) -> list[str]:
     if not text:
         return []
-    raw = str(text).replace("\r", "\n")
+    raw = _LABEL_INSIDE.sub(r"\n\1:", str(text).replace("\r", "\n"))
     phrases = []
     for part in _SPLIT.split(raw):
         part = clean(part).strip(" .:-–•*")

@@ -21,6 +21,7 @@ class Context:
 
     standard: int | None = None
     current: list[str] = field(default_factory=list)
+    subject: str = ""  # the criterion cell of the table row before
     focus: dict[str, list[str]] = field(default_factory=dict)
     task_header: Header | None = None
     task_width: int = 0
@@ -59,12 +60,16 @@ class PlanBuilder:
     def known(self, codes: list[str]) -> list[str]:
         return [code for code in codes if code in known_criterion_ids()]
 
-    def add_task(self, codes: list[str], task: TaskDraft, source: str) -> None:
-        """Each criterion named gets the task (a copy: their progress is separate)."""
+    def add_task(self, codes: list[str], task: TaskDraft, source: str) -> list[TaskDraft]:
+        """Each criterion named gets the task (a copy: their progress is separate); returns
+        the copies."""
+        added = []
         for code in codes:
             criterion = self.criterion(code, source)
             if criterion is not None:
-                criterion.tasks.append(replace(task, owners=list(task.owners)))
+                added.append(replace(task, owners=list(task.owners)))
+                criterion.tasks.append(added[-1])
+        return added
 
     def set_target(self, codes: list[str], text: str | None, source: str) -> None:
         for code in codes:

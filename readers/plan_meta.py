@@ -74,12 +74,16 @@ def _school(lines: list[str], folded: list[str]) -> str | None:
 
 def _school_year(folded: list[str]) -> str | None:
     votes: Counter[str] = Counter()
+    body: Counter[str] = Counter()
     for index, line in enumerate(folded):
         for match in _SCHOOL_YEAR.finditer(line):
             if int(match.group(2)) != int(match.group(1)) + 1:
                 continue
             weight = 10 if index < FRONT and "ke hoach" in line else 3 if index < FRONT else 1
             votes[f"{match.group(1)}-{match.group(2)}"] += weight
+            body[f"{match.group(1)}-{match.group(2)}"] += weight if index >= FRONT else 0
+    for year, weight in body.items():  # a year the report looks back on, however often
+        votes[year] -= max(0, weight - MENTIONS)
     return votes.most_common(1)[0][0] if votes else None
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from core.text import fold, fold_words
+from readers.columns import field_of
+from readers.owner_phrases import split_owner_phrases
 from readers.plan_builder import PlanBuilder
 from readers.plan_draft import TaskDraft
 from readers.refs import (leading_id, local_criterion, named_ids, roman_standard,
@@ -35,7 +37,9 @@ _PART = re.compile(_NUMBERED + r"(" + "|".join(
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
 _NAMED_HEAD = re.compile(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\s*(?:so\s*)?\d")
-_END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong")
+_END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong",
+        "tren day la")
+TASK_FIELDS = ("owners", "timeline", "start", "end", "output", "support", "note")
 REPORT_MARKS = ("mo ta hien trang", "ke hoach cai tien")
 MAX_HEADING = 250
 
@@ -58,17 +62,22 @@ class ProseReader:
         self.part: str | None = None
         self.took = 0
         self.passed: list[str] = []
+        self.block: list[TaskDraft] = []  # tasks since the heading or the last «Người phụ trách:»
+        self.labelled = False
 
-    def read(self, line: str) -> None:
+    def read(self, line: str, caption: bool = False) -> None:
+        """`caption`: the line just above a table, which may head it but holds no task."""
         folded = fold(line)
         words = fold_words(line)
-        if self._heading(line, folded, words):
+        if self._heading(line, folded, words) or caption:
             return
         context = self.plan.context
         if not context.current:
             self._loose(line)
             return
         if self._part(line, folded):
+            return
+        if self._task_field(line):
             return
         target = self._strive(line, words)
         if target:
@@ -91,7 +100,9 @@ class ProseReader:
 
     def _heading(self, line: str, folded: str, words: str) -> bool:
         context = self.plan.context
-        if _SECTION.match(folded) and roman_standard(line, self.plan.framework) is None:
+        if (_SECTION.match(folded) or _is_capitals(line)) and \
+                roman_standard(line, self.plan.framework) is None and not named_ids(line) \
+                and standard_heading(line) is None:
             context.standard, context.current = None, []
             return True
         if any(words.startswith(end) for end in _END) and len(words) < 60:
@@ -110,7 +121,7 @@ class ProseReader:
             return False
         ids, title = heading
         context.current = ids
-        self.part, self.took = None, 0
+        self.part, self.took, self.block = None, 0, []
         for code in ids:
             if self._source in self.plan.sources_of(code):
                 self.plan.draft.warn("criterion_repeated", code=code)
@@ -168,6 +179,24 @@ class ProseReader:
             self._pass(line)
         return True
 
+    def _task_field(self, line: str) -> bool:
+        """«Người phụ trách: …», «Thời gian: …» under a list of solutions: who and when for
+        each of them (those not already saying it)."""
+        label, colon, value = line.partition(":")
+        name = field_of(label) if colon and len(label) <= 40 and value.strip() else None
+        if name not in TASK_FIELDS or not self.block:
+            return False
+        value = value.strip()
+        for task in self.block:
+            if name == "owners" and not task.owners:
+                task.owners_text, task.owners = value, split_owner_phrases(value)
+            elif name in ("timeline", "start", "end") and not task.timeline:
+                task.timeline = value
+            elif name in ("output", "support", "note") and not getattr(task, name):
+                setattr(task, name, value)
+        self.labelled = True
+        return True
+
     def _strive(self, line: str, words: str) -> bool:
         return bool(_STRIVE.match(words)) and len(line) < 120
 
@@ -185,7 +214,9 @@ class ProseReader:
         task.text = without_tags(task.text)
         if not task.text or is_nothing(task.text):
             return
-        self.plan.add_task(codes, task, self._source)
+        if self.labelled:
+            self.block, self.labelled = [], False
+        self.block += self.plan.add_task(codes, task, self._source)
         self.took += 1
 
     def _loose(self, line: str) -> None:
@@ -198,6 +229,12 @@ class ProseReader:
     def _pass(self, line: str) -> None:
         if len(self.passed) < 3:
             self.passed.append(line)
+
+
+def _is_capitals(line: str) -> bool:
+    """A heading in capitals («TỔ CHỨC THỰC HIỆN»): the plan's next section."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 8 and len(line) < 100 and all(ch.isupper() for ch in letters)
 
 
 def _title_after(line: str, ids: list[str]) -> str:

@@ -15,6 +15,7 @@ from readers.plan_prose import ProseReader, is_self_assessment
 from readers.plan_tables import read_table
 
 HEADER_ROWS = 3
+CAPTION = 60
 SKIPPED_WORDS = {"assessment": "bảng tự đánh giá", "monitoring": "bảng theo dõi",
                  "focus": "bảng vấn đề trọng tâm", "council": "danh sách thành viên",
                  "signature": "phần ký tên", "unknown": "bảng không rõ nội dung",
@@ -25,11 +26,11 @@ def read_document(blocks: list[Block], name: str) -> PlanDraft:
     paragraphs = [b.text for b in blocks if b.text]
     plan = PlanBuilder(framework_hint(paragraphs))
     prose = ProseReader(plan, is_self_assessment(paragraphs), _results_as_lines(paragraphs))
-    for block in blocks:
+    for block, following in zip(blocks, blocks[1:] + [Block()]):
         if block.rows:
             _table(block.rows, plan)
         elif block.text:
-            prose.read(block.text)
+            prose.read(block.text, caption=bool(following.rows) and _caption(block.text))
     prose.finish()
     draft = plan.draft
     for criterion in draft.criteria:
@@ -50,6 +51,11 @@ def _table(rows: list[list[str]], plan: PlanBuilder) -> None:
     standard, current = context.standard, list(context.current)
     read_table(rows, plan)
     context.standard, context.current = standard, current
+
+
+def _caption(text: str) -> bool:
+    """A short line just above a table («* Phân công cụ thể:»): the table's title."""
+    return len(text) <= CAPTION and not text.rstrip().endswith((".", ";"))
 
 
 def _results_as_lines(lines: list[str]) -> bool:

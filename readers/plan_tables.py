@@ -94,6 +94,7 @@ def _read_tasks(rows: list[list[str]], start: int, header: Header, plan: PlanBui
             previous = []
             continue
         ids = _row_ids(row, header, plan)
+        context.subject = _cell(row, header.column("criterion"))
         if ids is None:
             plan.draft.warn("row_without_criterion", row=number,
                             text=_cell(row, header.column("criterion")))
@@ -186,6 +187,8 @@ def _row_ids(row: list[str], header: Header, plan: PlanBuilder) -> list[str] | N
     number = fold_words(_cell(row, header.column("number")))
     if number and number in context.focus:
         return context.focus[number]
+    if raw and raw == context.subject and context.current:
+        return list(context.current)  # a merged cell written again on each row
     if raw and not raw.isdigit():
         return None
     return list(context.current)

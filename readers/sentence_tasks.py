@@ -15,7 +15,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZĐÀ-Ỹ])")
 _ABBREVIATION = re.compile(r"(?:\b(?:TP|Tp|v\.v|ThS|TS|PGS|GS|St|Q|P)\.)$")
 # A time at the end of a sentence: «… trong năm học 2024-2025», «… từ tháng 9/2024».
 _TIME_TAIL = re.compile(r"[,;]?\s+((?:trong|tu|den|vao|truoc|cuoi|dau)\s+(?:nam hoc|hoc ky|thang"
-                        r"|nam|quy)\b[^,;]*?)\s*[.!]?$")
+                        r"|nam|quy)\b[^,;]*?|(?:hang|moi|dinh ky|dinh ki)\s+(?:tuan|thang|quy"
+                        r"|nam hoc|nam|hoc ky))\s*[.!]?$")
 OWNER_WORDS = tuple(sorted({alias for aliases in ROLE_ALIASES.values() for alias in aliases}
                            | set(BOARD_ALIASES) | {"to chuyen mon", "cac to chuyen mon",
                                                    "nha truong"}, key=len, reverse=True))
