@@ -1,19 +1,30 @@
 """Time to read each example plan (../shared/seeds, or the folder given) into a plan draft:
-the whole of `caitien plan import --dry-run` short of printing.
+the whole of `caitien plan import --dry-run` short of printing. With --recovery N: how much of
+N generated plans (tests/readers/plangen.py: every layout and format in turn, the plan each
+states known) the reader recovers, how fast, and what it gets wrong most.
 
     python bench/import_bench.py [SEEDS_DIR] [--repeat 20]
+    python bench/import_bench.py --recovery 500 [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
+import sys
+import tempfile
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from core.errors import InputError
-from readers.plan_files import read_plan
-from core.text import fold, fold_words
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.readers.plangen
+
+from core.errors import InputError  # noqa: E402
+from core.text import fold, fold_words  # noqa: E402
+from readers.plan_draft import PlanDraft  # noqa: E402
+from readers.plan_files import read_plan  # noqa: E402
+from tests.readers.plangen import LAYOUTS, Score, generate, score  # noqa: E402
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -22,7 +33,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds", nargs="?", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--recovery", type=int, metavar="N", help="read N generated plans instead")
+    parser.add_argument("--seed", type=int, default=1, help="which N plans (--recovery)")
     args = parser.parse_args()
+    if args.recovery:
+        recovery(args.recovery, args.seed)
+        return
     for path in sorted(args.seeds.iterdir()):
         if path.suffix not in (".docx", ".xlsx", ".csv", ".txt", ".md") or path.stem == "README":
             continue
@@ -41,6 +57,108 @@ def main() -> None:
             print(f"{path.name:42} criteria={len(draft.criteria):3} tasks={draft.task_count:3} "
                   f"median={statistics.median(timings) * 1000:7.1f} ms "
                   f"max={max(timings) * 1000:7.1f} ms")
+
+
+# What the reader must reach on generated plans: shares recovered exactly, and the slowest read.
+TARGETS = {"criteria": 0.99, "tasks": 0.99, "owners": 0.97, "timelines": 0.97}
+MAX_SECONDS = 1.0
+KINDS = [(layout, fmt) for fmt, layouts in LAYOUTS.items() for layout in layouts]
+
+
+def read_once(path: Path) -> tuple[PlanDraft, float, str | None]:
+    """The draft (an empty one when the file was refused or the reader broke), the seconds it
+    took, and why it failed if it did."""
+    fold.cache_clear()
+    fold_words.cache_clear()
+    started = time.perf_counter()
+    try:
+        draft, failure = read_plan(path), None
+    except InputError as error:
+        draft, failure = PlanDraft(), f"not imported: {error.key}"
+    except Exception as error:  # noqa: BLE001 - a crash is a result here, not the end of the run
+        draft, failure = PlanDraft(), f"crash: {type(error).__name__}: {error}"
+    return draft, time.perf_counter() - started, failure
+
+
+def recovery(count: int, seed: int) -> None:
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
+    kinds, documents, examples = Counter(), Counter(), {}
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(count):
+            layout, fmt = KINDS[i % len(KINDS)]
+            number = seed * 100_000 + i
+            generated = generate(random.Random(number), fmt, layout, Path(folder))
+            draft, took, failure = read_once(generated.path)
+            generated.path.unlink()
+            result = score(generated.expected, draft)
+            if failure:
+                result.miss(failure.split(":")[0], failure)
+            counts[layout, fmt].update(result.counts)
+            counts[layout, fmt]["docs"] += 1
+            counts[layout, fmt]["docs_right"] += not result.problems
+            seconds[layout, fmt].append(took)
+            _tally(result, f"{number} {fmt} {layout}", kinds, documents, examples)
+    _print_shares(counts, seconds)
+    _print_failures(kinds, documents, examples)
+    _print_targets(counts, seconds)
+
+
+def _tally(result: Score, name: str, kinds: Counter, documents: Counter, examples: dict) -> None:
+    for kind, detail in result.problems:
+        kinds[kind] += 1
+        examples.setdefault(kind, f"{name}: {detail}")
+    for kind in {kind for kind, _ in result.problems}:
+        documents[kind] += 1
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}" if whole else "    -"
+
+
+def _row(name: str, c: Counter, times: list[float]) -> str:
+    return (f"{name:14} {c['docs']:5} {_share(c['docs_right'], c['docs'])} "
+            f"{_share(c['criteria_found'], c['criteria'])} {_share(c['criteria_found'], c['criteria_got'])} "
+            f"{_share(c['tasks_found'], c['tasks'])} {_share(c['tasks_found'], c['tasks_got'])} "
+            f"{_share(c['owners_right'], c['tasks'])} {_share(c['timelines_right'], c['tasks'])} "
+            f"{_share(c['targets_right'], c['targets'])} {_share(c['school_right'], c['docs'])} "
+            f"{_share(c['framework_right'], c['docs'])} {_share(c['level_right'], c['docs'])} "
+            f"{_share(c['year_right'], c['docs'])} "
+            f"{statistics.median(times) * 1000:7.1f} {max(times) * 1000:7.1f}")
+
+
+def _print_shares(counts: dict[tuple[str, str], Counter], seconds: dict) -> None:
+    print("shares in %: criteria and tasks recall (R) and precision (P); owners, timelines and")
+    print("targets right out of all expected; meta fields right out of documents")
+    print(f"{'layout .fmt':14} {'docs':>5} {'exact':>5} {'critR':>5} {'critP':>5} {'taskR':>5} "
+          f"{'taskP':>5} {'owner':>5} {'time':>5} {'targt':>5} {'schl':>5} {'frmwk':>5} {'level':>5} "
+          f"{'year':>5} {'p50 ms':>7} {'max ms':>7}")
+    for key in sorted(counts):
+        print(_row(f"{key[0]} .{key[1]}", counts[key], seconds[key]))
+    print(_row("all", sum(counts.values(), Counter()), [t for ts in seconds.values() for t in ts]))
+
+
+def _print_failures(kinds: Counter, documents: Counter, examples: dict) -> None:
+    print("\nfailure kinds (times, documents; an example as: seed fmt layout, for "
+          "`python -m tests.readers.plangen SEED FMT LAYOUT`)")
+    for kind, times in kinds.most_common():
+        print(f"{kind:18} {times:6} {documents[kind]:5}  {examples[kind][:150]}")
+
+
+def _print_targets(counts: dict[tuple[str, str], Counter], seconds: dict) -> None:
+    total = sum(counts.values(), Counter())
+    shares = {"criteria": (total["criteria_found"], total["criteria"]),
+              "tasks": (total["tasks_found"], total["tasks"]),
+              "owners": (total["owners_right"], total["tasks"]),
+              "timelines": (total["timelines_right"], total["tasks"])}
+    print("\ntargets")
+    for name, (part, whole) in shares.items():
+        share = part / whole if whole else 0.0
+        print(f"{name:10} {100 * share:5.1f}% (≥ {100 * TARGETS[name]:.0f}%) "
+              f"{'ok' if share >= TARGETS[name] else 'MISSED'}")
+    slowest = max(t for ts in seconds.values() for t in ts)
+    print(f"slowest    {slowest * 1000:5.0f} ms (< {MAX_SECONDS * 1000:.0f} ms) "
+          f"{'ok' if slowest < MAX_SECONDS else 'MISSED'}")
 
 
 if __name__ == "__main__":
