@@ -24,6 +24,7 @@ from core.errors import InputError
 from storage.linking import issue_invites
 from storage.models import Staff
 from core.phones import normalize_phone
+from readers.isolated import read_plan_isolated
 from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
 from storage.plans import current_plan, reschedule, resolve_owners, save_plan
@@ -245,7 +246,7 @@ def _say(app: App, template: str, **context: object) -> None:
 
 
 def plan_import(args: argparse.Namespace, settings: Settings) -> int:
-    draft = read_plan(args.file, args.school_year)
+    draft = read_plan_isolated(args.file, args.school_year)
     renderer = Renderer(settings.templates_dir)
     if args.dry_run and args.json:
         _print_json(draft, renderer)
@@ -254,7 +255,7 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
     with app.sessions() as session:
         school = _existing_school(session, args.school, app)
         if school is not None and school.calendar:
-            draft = read_plan(args.file, args.school_year, school_calendar(school))
+            draft = read_plan_isolated(args.file, args.school_year, school_calendar(school))
         if args.dry_run:
             staff = active_staff(session, school.id) if school else []
             _say(app, "cli/plan_preview.j2", draft=draft, owners=resolve_owners(draft, staff))

@@ -19,6 +19,13 @@ def clean(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_lines(value: object) -> str:
+    """clean() line by line: a table cell's own line breaks are kept (each «-» line of a
+    task cell is a task, each line of an owners cell a person)."""
+    lines = (clean(line) for line in str(value or "").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 @lru_cache(maxsize=16384)  # the same cells and titles are matched many times per import
 def fold(value: object) -> str:
     """Lower-case ASCII form for matching: diacritics dropped, 'đ' as 'd'."""

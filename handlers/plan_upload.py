@@ -13,7 +13,7 @@ from storage.conversations import save_step
 from core.errors import InputError
 from core.text import file_name
 from storage.models import School, Upload
-from readers.plan_files import read_plan
+from readers.isolated import read_plan_isolated
 from readers.plan_sheet import plan_template_bytes
 from reports.plan_workbook import plan_workbook
 from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
@@ -159,13 +159,15 @@ def _forget_upload(turn: Turn) -> None:
 
 
 def _read(turn: Turn, school: School, upload: Upload):
-    """The readers take a file: the upload is written to a private temporary one."""
+    """The readers take a file: the upload is written to a private temporary one, and read
+    in a process of its own, so that a file made to be expensive costs only that process."""
     plan = current_plan(turn.session, school.id)
     name = file_name(upload.file_name, limit=120) or "plan"
     with tempfile.TemporaryDirectory(prefix="caitien-plan-") as folder:
         path = Path(folder) / name
         path.write_bytes(upload.data)
-        return read_plan(path, plan.school_year if plan else None, school_calendar(school))
+        return read_plan_isolated(path, plan.school_year if plan else None,
+                                  school_calendar(school))
 
 
 def _buttons(turn: Turn):

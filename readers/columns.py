@@ -19,8 +19,8 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("related", ("tieu chi lien quan",)),
     ("title", ("ten tieu chi", "noi dung tieu chi", "criterion title", "title")),
     ("output", ("san pham", "chi so danh gia", "output", "outputs", "product", "deliverable",
-                "deliverables", "ket qua mong doi", "indicator")),
-    ("owners", ("chu tri", "phoi hop", "nguoi thuc hien", "phu trach", "nguoi phu trach",
+                "deliverables", "ket qua mong doi", "ket qua du kien", "indicator")),
+    ("owners", ("chu tri", "phoi hop", "nguoi thuc hien", "phan cong", "nguoi chiu trach nhiem", "phu trach", "nguoi phu trach",
                 "don vi thuc hien", "bo phan thuc hien", "trach nhiem", "owners", "owner",
                 "lead", "responsible", "person in charge", "who")),
     ("when", ("thoi diem",)),
@@ -33,7 +33,7 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("note", ("ghi chu", "minh chung", "thong tin du lieu", "note", "notes", "remarks")),
     ("monitor", ("noi dung theo doi", "noi dung giam sat", "noi dung kiem tra")),
     ("reviewer", ("nguoi danh gia", "nguoi giam sat", "nguoi kiem tra")),
-    ("target", ("ket qua can dat", "muc tieu", "chi tieu", "target", "targets", "goal",
+    ("target", ("ket qua can dat", "muc tieu", "muc can dat", "muc dat", "chi tieu", "target", "targets", "goal",
                 "expected result", "phan dau")),
     ("weakness", ("han che", "diem yeu", "ton tai", "hien trang", "thuc trang", "nguyen nhan",
                   "diem manh", "van de")),
@@ -122,12 +122,18 @@ def find_header(rows: list[list[str]], scan: int = HEADER_SCAN) -> Header | None
     that go on labelling: a sub-header («Thời gian» › «Bắt đầu» | «Kết thúc») or the rest of
     labels a text export cut over two lines («Hoạt» / «động/giải pháp»)."""
     for index, row in enumerate(rows[:scan]):
-        if not _label_row(row):
-            continue
         labels, subs = list(row), [""] * len(row)
         last = index
-        for under in rows[index + 1:index + 1 + EXTRA_HEADER_ROWS]:
-            if not _goes_on_labelling(under) or not _labels_something(labels, under):
+        if not _label_row(row):
+            if sum(1 for cell in row if cell) < 2 or index + 1 >= len(rows) or \
+                    not _goes_on_labelling(rows[index + 1], labels):
+                continue  # a title across the sheet, or a row that labels nothing
+            labels, subs = _joined(labels, subs, rows[index + 1])
+            if not _label_row(labels):
+                continue  # not even the two lines together label the columns
+            subs, last = [""] * len(labels), index + 1
+        for under in rows[last + 1:last + 1 + EXTRA_HEADER_ROWS]:
+            if not _goes_on_labelling(under, labels) or not _labels_something(labels, under):
                 break
             labels, subs = _joined(labels, subs, under)
             last += 1
@@ -135,9 +141,11 @@ def find_header(rows: list[list[str]], scan: int = HEADER_SCAN) -> Header | None
     return None
 
 
-def _goes_on_labelling(row: list[str]) -> bool:
-    """Short words and no data: no criterion, no number, not one text across the table."""
-    filled = [cell for cell in row if cell]
+def _goes_on_labelling(row: list[str], labels: list[str]) -> bool:
+    """Short words and no data: no criterion, no number, not one text across the table. A
+    label merged down from the row above is written again: it says nothing new."""
+    filled = [cell for col, cell in enumerate(row)
+              if cell and (col >= len(labels) or cell not in labels[col])]
     if not filled or len(set(filled)) == 1 and len(filled) > 1:
         return False
     if any(len(cell) > SUB_LABEL or re.search(r"\d", cell) for cell in filled):
@@ -150,7 +158,7 @@ def _labels_something(labels: list[str], under: list[str]) -> bool:
     """Whether a row adds to the labels: a sub-label of its own («Từ», «Chủ trì»), or the end
     of a label that meant nothing without it («Hoạt» + «động/giải pháp»)."""
     for col, cell in enumerate(under):
-        if not cell:
+        if not cell or col < len(labels) and cell in labels[col]:
             continue
         if _edge(cell) or field_of(cell):
             return True

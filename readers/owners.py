@@ -10,8 +10,8 @@ from core.text import clean, fold_words
 
 # Canonical role → how plans and staff lists write it (folded). Longest alias wins.
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
-    "HT": ("ht", "hieu truong"),
-    "PHT": ("pht", "pho hieu truong", "p ht"),
+    "HT": ("ht", "hieu truong", "giam doc", "gd"),  # a GDTX centre has a director
+    "PHT": ("pht", "pho hieu truong", "p ht", "pho giam doc", "pgd"),
     "TTCM": ("ttcm", "to truong chuyen mon", "to truong cm", "to truong"),
     "TPCM": ("tpcm", "to pho chuyen mon", "to pho cm", "to pho"),
     "TTVP": ("ttvp", "to truong van phong"),
@@ -38,7 +38,7 @@ IMPLIES = {
 }
 BOARD = {"HT", "PHT"}
 MONITOR = "GS"
-BOARD_ALIASES = ("bgh", "ban giam hieu")
+BOARD_ALIASES = ("bgh", "ban giam hieu", "ban giam doc", "bgd")
 EVERYONE_ALIASES = ("toan the cb gv nv", "cb gv nv", "cbgvnv", "toan truong", "tap the su pham",
                     "toan the can bo giao vien nhan vien", "hoi dong su pham")
 EXTERNAL_WORDS = (

@@ -26,13 +26,15 @@ LEVELS = (
 LEVEL_FRAMEWORK_2018 = {"mam_non": "TT19/2018", "tieu_hoc": "TT17/2018"}
 FRONT = 40  # lines of letterhead, title and "Căn cứ …" before the plan itself
 MENTIONS = 4  # however often a level is mentioned, it weighs less than the school's name
-SPLIT = 0.6  # a runner-up this close to the winner is evidence worth a warning
+SPLIT = 0.6
+TITLED = 3  # criteria titled as another circular names them, enough to doubt a citation  # a runner-up this close to the winner is evidence worth a warning
 _SCHOOL_YEAR = re.compile(r"nam hoc\s*:?\s*(20\d\d)\s*[-–—/]?\s*(20\d\d)")
-_SCHOOL = re.compile(r"^truong\s+\S")
+_SCHOOL = re.compile(r"^(?:truong|trung tam)\s+\S")
 _SCHOOL_IN_TEXT = re.compile(
     r"\b[Tt]rường\s+((?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Mẫu giáo|Trung học cơ sở|"
     r"Trung học phổ thông|PTDTBT|PTDTNT|TH&THCS|THCS&THPT|TH và THCS|THCS và THPT)"
     r"(?:\s+[A-ZĐÀ-Ỹ0-9][^\s,.;:]*)+)")
+_OTHER_CENTRE = re.compile(r"^trung tam (?:y te|van hoa|hoc tap cong dong|boi duong)")
 _CIRCULAR = re.compile(r"\b(\d{1,2})\s*/\s*(20\d\d)\b")
 
 
@@ -59,8 +61,8 @@ def _school(lines: list[str], folded: list[str]) -> str | None:
     for index, (line, f) in enumerate(zip(lines, folded)):
         if "thong tu" in f or "can cu" in f:
             continue
-        if _SCHOOL.match(f) and len(line) <= 120:
-            found, weight = line, 10 if index < FRONT else 3
+        if _SCHOOL.match(f) and len(line) <= 120 and not _OTHER_CENTRE.match(f):
+            found, weight = re.split(r"[;,(]", line)[0].strip(), 10 if index < FRONT else 3
         else:
             match = _SCHOOL_IN_TEXT.search(line)
             if not match:
@@ -151,18 +153,22 @@ def _cited(lines: list[str]) -> Counter[str]:
 
 def _framework(lines: list[str], draft: PlanDraft) -> str | None:
     cited = _cited(lines)
+    titled = _titled_families(draft)
     if cited:
+        chosen = cited.most_common(1)[0][0]
+        family = "2026" if chosen == "TT57/2026" else "2018"
+        other = "2018" if family == "2026" else "2026"
+        if titled[other] >= TITLED and titled[other] > 2 * titled[family]:
+            # The criteria are named as the other circular names them: the citation is of
+            # something else («… kết quả tự đánh giá theo Thông tư 18/2018»).
+            draft.warn("meta_split", field="framework", chosen=other, other=chosen)
+            return "TT57/2026" if other == "2026" else \
+                LEVEL_FRAMEWORK_2018.get(draft.level, "TT18/2018")
         return _winner(cited, draft, "framework", decided=False)
     ids = {c.id for c in draft.criteria}
-    family: Counter[str] = Counter()
+    family: Counter[str] = Counter(titled)
     if ids - set(frameworks()["TT57/2026"]["criteria"]):
         family["2018"] += 8
-    for criterion in draft.criteria:
-        titled = _titled_as(criterion.id, criterion.title)
-        if "TT57/2026" in titled:
-            family["2026"] += 1
-        if any(name != "TT57/2026" for name in titled):
-            family["2018"] += 1
     if draft.level == "gdtx":
         family["2026"] += 5  # the 2018 circulars have no GDTX framework
     if not family:
@@ -170,6 +176,18 @@ def _framework(lines: list[str], draft: PlanDraft) -> str | None:
     if _winner(family, draft, "framework", decided=False) == "2026":
         return "TT57/2026"
     return LEVEL_FRAMEWORK_2018.get(draft.level, "TT18/2018")
+
+
+def _titled_families(draft: PlanDraft) -> Counter[str]:
+    """How many criteria the document titles as 57/2026 does, and as the 2018 circulars do."""
+    families: Counter[str] = Counter()
+    for criterion in draft.criteria:
+        titled = _titled_as(criterion.id, criterion.title)
+        if "TT57/2026" in titled:
+            families["2026"] += 1
+        if any(name != "TT57/2026" for name in titled):
+            families["2018"] += 1
+    return families
 
 
 def _titled_as(code: str, title: str | None) -> list[str]:

@@ -32,7 +32,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
                "uu diem", "han che", "ton tai", "nguyen nhan", "danh gia chung",
                "minh chung", "ket qua dat duoc")),
 ]
-_PART = re.compile(_NUMBERED + r"(" + "|".join(
+_PART = re.compile(_NUMBERED + r"(?:cac\s+|nhung\s+)?(" + "|".join(
     needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
@@ -164,7 +164,8 @@ class ProseReader:
         rest = line[len(line) - len(match.group(2)):].strip() if match.group(2) else ""
         if kind == "plan" and not rest and len(folded) > 80:
             return False  # a sentence that starts with «Giải pháp …», not a label
-        self.part = kind if kind != "target" else self.part
+        if kind != "target" and not (kind == "state" and rest):
+            self.part = kind  # a label alone opens its part; «Thực trạng: …» is one line
         context = self.plan.context
         if kind == "target":
             self.plan.set_target(context.current, rest or None, self._source)

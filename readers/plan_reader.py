@@ -35,8 +35,8 @@ def read_document(blocks: list[Block], name: str) -> PlanDraft:
     draft = plan.draft
     for criterion in draft.criteria:
         criterion.assessed_level = plan.context.levels.get(criterion.id)
-    detect_meta(paragraphs + [cell for b in blocks if b.rows for row in b.rows[:HEADER_ROWS]
-                              for cell in row], draft)
+    detect_meta(paragraphs + [line for b in blocks if b.rows for row in b.rows[:HEADER_ROWS]
+                              for cell in row for line in cell.split("\n")], draft)
     if not draft.criteria:
         raise InputError("plan_no_criteria", name=name, paragraphs=len(paragraphs),
                          tables=sum(1 for b in blocks if b.rows),

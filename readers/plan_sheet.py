@@ -16,7 +16,7 @@ from core.errors import InputError
 from readers.columns import find_header
 from readers.plan_builder import PlanBuilder
 from readers.plan_draft import PlanDraft
-from readers.plan_meta import LEVELS, framework_hint
+from readers.plan_meta import LEVELS, detect_meta, framework_hint
 from readers.plan_tables import read_table
 from readers.sheets import read_rows
 from core.text import fold_words
@@ -76,6 +76,7 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
         raise InputError("plan_no_tasks", name=path.name)
     draft.skipped.clear()
     read_preamble(rows[:header.last_row], draft)
+    detect_meta([line for cell in preamble for line in cell.split("\n")], draft)
     return draft
 
 

@@ -88,7 +88,7 @@ def _read_tasks(rows: list[list[str]], start: int, header: Header, plan: PlanBui
     seen: set[str] = set()
     previous: list[str] = []
     for number, row in enumerate(rows[start:], start=start + 1):
-        if [fold_words(c) for c in row[:len(labels)]] == labels:
+        if [fold_words(c) for c in row[:len(labels)]] == labels or _labels_again(row, header):
             continue  # the header again, repeated on a new page
         if _section_row(row, header, plan):
             previous = []
@@ -110,6 +110,22 @@ def _read_tasks(rows: list[list[str]], start: int, header: Header, plan: PlanBui
         previous = ids
         context.current = ids
         _add_row(row, header, ids, plan)
+
+
+def _labels_again(row: list[str], header: Header) -> bool:
+    """A row of column labels inside the table (a header repeated, however written): each
+    labelled column where the header has that field."""
+    again = find_header([row])
+    if again is None or any(named_ids(c) or bare_ids(c) for c in row):
+        return False
+    same = [col for col, name in again.fields.items()
+            if _kin(header.fields.get(col)) == _kin(name)]
+    return len(same) >= 2 and len(same) == len(again.fields)
+
+
+def _kin(name: str | None) -> str | None:
+    """Fields one header row may label and the other row refine («Thời gian» › «Từ»)."""
+    return "time" if name in ("start", "end", "timeline") else name
 
 
 def _cell(row: list[str], col: int | None) -> str:
@@ -189,6 +205,8 @@ def _row_ids(row: list[str], header: Header, plan: PlanBuilder) -> list[str] | N
         return context.focus[number]
     if raw and raw == context.subject and context.current:
         return list(context.current)  # a merged cell written again on each row
+    if raw and not number and context.focus and context.current:
+        return list(context.current)  # a merged issue number: the issue above goes on
     if raw and not raw.isdigit():
         return None
     return list(context.current)

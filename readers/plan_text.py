@@ -8,12 +8,13 @@ import html
 import re
 from pathlib import Path
 
-from readers.docx_file import MAX_FILE_BYTES, Block
-from core.errors import InputError
+from readers.docx_file import Block
+from readers.text_file import text_lines
 from readers.frameworks import criterion_sort_key
 from readers.columns import Header, find_header
-from readers.refs import bare_ids, named_ids, standard_heading
+from readers.refs import bare_ids, leading_id, local_criterion, named_ids, standard_heading
 from core.text import clean, fold
+from readers.task_lines import is_marked
 from readers.timelines import parse_timeline
 
 _TAGS = re.compile(r"<[^>]{0,200}>")
@@ -22,13 +23,20 @@ _RULE = re.compile(r"^[\s|:+\-–=]+$")
 FRAGMENT = 4
 LOOK_BACK = 3  # data rows a page-break fragment may belong to
 
-_PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?\s*\|?\s*$")
+_PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?\s*\|?\s*$"
+                        r"|^\s*[-–—]\s*\d{1,3}\s*[-–—]\s*$")
 
 Page = list[list[str]]
 
 
 def criterion_ids(cell: str) -> list[str]:
     return named_ids(cell) or bare_ids(cell)
+
+
+def _names_criterion(cell: str) -> bool:
+    """A cell that opens a row: it names a criterion, by id or by its number in a standard."""
+    return bool(criterion_ids(cell)) or local_criterion(cell) is not None or \
+        leading_id(cell) is not None
 
 
 def is_standard_row(cells: dict[str, str]) -> bool:
@@ -43,23 +51,25 @@ def is_standard_row(cells: dict[str, str]) -> bool:
 
 
 def _task_header(rows: list[list[str]]) -> Header | None:
+    """The header of a task table, its «Tiêu chuẩn, tiêu chí» column the criterion's."""
     header = find_header(rows)
-    if header is None or not header.has("criterion", "task"):
+    if header is None or not header.has("task"):
         return None
+    if not header.has("criterion"):
+        standard = header.column("standard")
+        if standard is None:
+            return None
+        header.fields[standard] = "criterion"
     return header
 
 
 def read_text_blocks(path: Path) -> list[Block]:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
-    raw = path.read_bytes()
-    if b"\0" in raw[:4096]:
-        raise InputError("text_not_text", name=path.name)
-    text = raw.decode("utf-8-sig", errors="replace")
     items: list[Block | list[Page]] = []
     pages: list[Page] | None = None
-    for line in text.splitlines():
-        if _PAGE_MARK.search(fold(line)):
+    lines = list(text_lines(path))
+    running = _running_headers(lines)
+    for line in lines:
+        if _PAGE_MARK.search(fold(line)) or line.strip() in running:
             continue  # a page's running header or footer, repeated mid-document
         if not line.strip():
             if pages is not None and pages[-1]:
@@ -77,9 +87,36 @@ def read_text_blocks(path: Path) -> list[Block]:
             continue  # letters of a heading split over lines by the export, inside a table
         pages = None
         paragraph = _plain(line.lstrip("#> ").strip())
-        if paragraph:
+        if paragraph and items and isinstance(items[-1], Block) and \
+                _cut_short(items[-1].text, paragraph):
+            items[-1].text += " " + paragraph  # a sentence a page break cut
+        elif paragraph:
             items.append(Block(text=paragraph))
     return _join_tables(items)
+
+
+def _cut_short(before: str, after: str) -> bool:
+    """Whether `after` ends the sentence `before` (a page break between them): it goes on
+    in lower case, or a long sentence left open ends in a word or two («… học kỳ» / «II.»)."""
+    if after[0].islower():
+        return True
+    open_end = not before.rstrip().endswith((".", ";", ":", "!", "?", "…"))
+    if after[0].isdigit() and open_end and not is_marked(after) and leading_id(after) is None:
+        return True
+    return len(before) >= 60 and not before.rstrip().endswith((".", ";", ":", "!", "?", "…")) \
+        and len(after) <= 6 and after.endswith(".") and not named_ids(after)
+
+
+def _running_headers(lines: list[str]) -> set[str]:
+    """Lines a page repeats at its top or foot («TRƯỜNG THCS … – Kế hoạch cải tiến …»): the
+    same short line, naming the plan, more than once."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        text = line.strip()
+        if text and len(text) <= 150 and _cells(line) is None:
+            seen[text] = seen.get(text, 0) + 1
+    return {text for text, count in seen.items()
+            if count >= 2 and "ke hoach" in fold(text) and re.search(r"\s[-–—|]\s", text)}
 
 
 def _join_tables(items: list[Block | list[Page]]) -> list[Block]:
@@ -90,7 +127,7 @@ def _join_tables(items: list[Block | list[Page]]) -> list[Block]:
         if isinstance(pages, Block):
             joined.append(pages)
             continue
-        if _task_header(_flat(pages)) is None and last_table is not None:
+        if find_header(_flat(pages)) is None and last_table is not None:
             last_table.extend(pages)
             continue
         joined.append(pages)
@@ -185,15 +222,18 @@ def _mend_rows(rows: list[list[str]], header_at: int,
     misfits = 0
     for row in rows[header_at + 1:]:
         row = list(row)
-        at = next((i for i, cell in enumerate(row) if criterion_ids(cell)), None)
+        at = next((i for i, cell in enumerate(row) if _names_criterion(cell)), None)
         if at is not None and at < criterion_col:
             row = [""] * (criterion_col - at) + row
         cells = {f: (row[c] if c < len(row) else "") for c, f in columns.items()}
         _timeline_home(row, cells, column_of)
-        starts_row = at is not None or (number_col is not None and cells.get("number"))
+        repeated = bool(cells.get("criterion")) and len(mended) > header_at + 1 and \
+            cells["criterion"] == _at(mended[-1], criterion_col)  # a merged cell, written again
+        starts_row = at is not None or repeated or _whole_row(row, column_of.get("task")) or (
+            number_col is not None and cells.get("number"))
         if starts_row or is_standard_row(cells):
             mended.append(row)
-            if at is not None:
+            if starts_row and not is_standard_row(cells):
                 recent = (recent + [row])[-LOOK_BACK:]
         elif mended[-1] not in recent and all(
                 not cell or i <= criterion_col for i, cell in enumerate(row)):
@@ -203,6 +243,18 @@ def _mend_rows(rows: list[list[str]], header_at: int,
             misfits += _finished_under(target, row)
             _continue(target, row)
     return mended, misfits
+
+
+def _whole_row(row: list[str], task_col: int | None) -> bool:
+    """A row of its own under a merged criterion cell: a task that opens a sentence, with
+    its owners, dates or output beside it. What a page break cuts goes on in lower case."""
+    task = _at(row, task_col) if task_col is not None else ""
+    others = sum(1 for i, cell in enumerate(row) if cell and i != task_col)
+    return bool(task) and not task[0].islower() and others >= 2
+
+
+def _at(row: list[str], col: int) -> str:
+    return row[col] if col < len(row) else ""
 
 
 def _cut_row(recent: list[list[str]], fragment: list[str]) -> list[str]:
@@ -228,9 +280,15 @@ def _continue(row: list[str], fragment: list[str]) -> None:
         if not cell:
             continue
         if i < len(row):
-            row[i] = f"{row[i]} {cell}".strip()
+            row[i] = f"{row[i]}{_joint(cell)}{cell}".strip()
         else:
             row.append(cell)
+
+
+def _joint(cell: str) -> str:
+    """A fragment opening with a capital or a bullet is the cell's next line («Thư ký
+    HĐTĐG» under «Ban Giám đốc»); one in lower case goes on the sentence a page cut."""
+    return "\n" if cell[:1].isupper() or is_marked(cell) else " "
 
 
 def _timeline_home(row: list[str], cells: dict[str, str], column_of: dict[str, int]) -> None:

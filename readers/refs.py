@@ -75,6 +75,7 @@ def named_ids(text: str) -> list[str]:
 
 def bare_ids(text: str) -> list[str]:
     """The ids of a cell that holds nothing else («1.3», «3.1, 3.4», «TC 1.1 – 1.3»)."""
+    text = " ".join(text.split())
     folded = fold(text)
     if not _IDS_ONLY.match(folded):
         return []
@@ -83,6 +84,7 @@ def bare_ids(text: str) -> list[str]:
 
 def leading_id(text: str) -> tuple[str, str] | None:
     """(id, the rest) when a line starts with a bare id: «1.3. Quản lý …», «1.3: …»."""
+    text = " ".join(text.split())
     match = _LEADING.match(fold(text))
     if not match:
         return None
@@ -115,6 +117,7 @@ def without_tags(text: str) -> str:
 
 def standard_heading(text: str) -> tuple[int, str] | None:
     """(standard number, its title) for «Tiêu chuẩn 2: …», «TC2 …», «2. Tiêu chuẩn II»."""
+    text = " ".join(text.split())
     match = _STANDARD.match(fold(text))
     if not match:
         return None
@@ -127,6 +130,7 @@ def standard_heading(text: str) -> tuple[int, str] | None:
 def roman_standard(text: str, framework: str | None) -> int | None:
     """«II. CÁN BỘ QUẢN LÝ, GIÁO VIÊN …»: a Roman numeral heading is a standard only when its
     words are that standard's title (it is more often the document's own section)."""
+    text = " ".join(text.split())
     match = _ROMAN_HEADING.match(fold(text))
     if not match:
         return None
@@ -140,6 +144,7 @@ def roman_standard(text: str, framework: str | None) -> int | None:
 
 def local_criterion(text: str) -> tuple[int, str] | None:
     """(number within its standard, rest) for «Tiêu chí 3: …» written under a standard."""
+    text = " ".join(text.split())
     match = _LOCAL.match(fold(text))
     if not match:
         return None
@@ -193,7 +198,7 @@ def title_alike(text: str, code: str, framework: str | None) -> bool:
     words = fold_words(text)
     if not words:
         return False
-    for name in _frameworks(framework):
+    for name in frameworks():  # the id is given: any framework's title for it will do
         title = frameworks()[name]["criteria"].get(code)
         if title is None:
             continue

@@ -19,7 +19,15 @@ _TIME_TAIL = re.compile(r"[,;]?\s+((?:trong|tu|den|vao|truoc|cuoi|dau)\s+(?:nam 
                         r"|nam hoc|nam|hoc ky))\s*[.!]?$")
 OWNER_WORDS = tuple(sorted({alias for aliases in ROLE_ALIASES.values() for alias in aliases}
                            | set(BOARD_ALIASES) | {"to chuyen mon", "cac to chuyen mon",
-                                                   "nha truong"}, key=len, reverse=True))
+                                                   "nha truong", "phong dao tao",
+                                                   "to van phong", "to hanh chinh",
+                                                   "doan thanh nien", "chi doan"},
+                           key=len, reverse=True))
+# What may follow a role inside the subject: «Phó hiệu trưởng phụ trách chuyên môn»,
+# «Tổ trưởng tổ nuôi dưỡng», «Giáo viên các nhóm lớp».
+QUALIFIERS = tuple(sorted({"phu trach chuyen mon", "phu trach co so vat chat", "phu trach",
+                           "to chuyen mon", "to nuoi duong", "cac nhom lop", "cac lop",
+                           "cac to", "khoi", "bo mon"}, key=len, reverse=True))
 NOT_OWNERS = {"nha truong"}  # the school as a whole names no one
 
 
@@ -87,9 +95,14 @@ def _subject_owners(clause: str) -> list[str]:
 
 
 def _owner_at(words: list[str], at: int) -> int:
-    """How many words from `at` name a role, 0 when none do."""
-    for alias in OWNER_WORDS:
-        size = len(alias.split())
-        if fold_words(" ".join(words[at:at + size])) == alias:
+    """How many words from `at` name a role and its qualifier, 0 when none do."""
+    size = _phrase_at(words, at, OWNER_WORDS)
+    return size + _phrase_at(words, at + size, QUALIFIERS) if size else 0
+
+
+def _phrase_at(words: list[str], at: int, phrases: tuple[str, ...]) -> int:
+    for phrase in phrases:
+        size = len(phrase.split())
+        if fold_words(" ".join(words[at:at + size])) == phrase:
             return size
     return 0

@@ -1,19 +1,28 @@
-"""Read a spreadsheet (.xlsx or .csv) as rows of clean strings."""
+"""Read a spreadsheet (.xlsx or .csv) as rows of clean strings, within the caps of
+readers.limits whatever the file claims about its size: rows end at their last filled cell,
+and empty rows after the last filled one are not there."""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
+from lxml import etree
 
 from core.errors import InputError
-from core.text import clean, fold_words
+from core.text import clean_lines, fold_words
+from readers.limits import MAX_FILE_BYTES, Budget, Unzipping
+from readers.text_file import read_text, visible_only
+from readers.xlsx_file import read_cells
 
-MAX_ROWS = 20_000
+# What a malformed or hostile workbook raises on the way out of the zip or the XML parser.
+BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError,
+          ValueError, TypeError, etree.LxmlError, NotImplementedError)
+CSV_SAMPLE = 4096
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -21,25 +30,53 @@ def read_rows(path: Path) -> list[list[str]]:
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
     if suffix == ".csv":
-        return _read_csv(path.read_bytes())
+        return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     raise InputError("sheet_wrong_type", name=path.name)
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+def _read_csv(path: Path) -> list[list[str]]:
+    text = read_text(path, "csv_not_text")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text[:CSV_SAMPLE], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[clean(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    return rows[:MAX_ROWS]
+    rows = _Rows(Budget(path.name))
+    try:
+        for line, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            rows.budget.cells(len(row))
+            rows.add(line, [clean_lines(cell) for cell in row])
+    except csv.Error as exc:  # a cell longer than the csv module takes, a stray quote
+        raise InputError("csv_not_text", name=path.name) from exc
+    return rows.rows
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
+    rows = _Rows(Budget(path.name))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for line, cells in read_cells(Unzipping(archive, "sheet_bomb", path.name),
+                                          rows.budget):
+                rows.add(line, _row_of(cells, rows.budget))
+    except BROKEN as exc:
+        raise InputError("sheet_broken", name=path.name) from exc
+    return rows.rows
+
+
+def _row_of(cells: dict[int, object], budget: Budget) -> list[str]:
+    """The row's texts up to its last filled cell. The empty cells before that count
+    against the budget as the written ones did."""
+    texts = {column: _cell(value) for column, value in cells.items() if value is not None}
+    width = max((column for column, text in texts.items() if text), default=0)
+    budget.cells(max(width - len(cells), 0))
+    row = [""] * width
+    for column, text in texts.items():
+        if column <= width:
+            row[column - 1] = text
+    return row
 
 
 def _cell(value: object) -> str:
@@ -49,24 +86,27 @@ def _cell(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return clean(value)
+    return clean_lines(visible_only(value) if isinstance(value, str) else str(value))
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError("sheet_broken", name=path.name) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(v) for v in row])
-            if len(rows) >= MAX_ROWS:
-                break
-        return rows
-    finally:
-        workbook.close()
+class _Rows:
+    """Rows in order, each at its own number: empty rows are kept only when a filled one
+    comes after them."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.rows: list[list[str]] = []
+
+    def add(self, line: int, cells: list[str]) -> None:
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            return
+        line = max(line, len(self.rows) + 1)  # a hostile file may number rows backwards
+        self.budget.rows(line - len(self.rows))  # this row and the empty ones before it
+        self.budget.chars(sum(map(len, cells)))
+        self.rows.extend([] for _ in range(line - 1 - len(self.rows)))
+        self.rows.append(cells)
 
 
 def header_matcher(fields: list[tuple[str, tuple[str, ...]]]):

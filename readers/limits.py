@@ -1,0 +1,126 @@
+"""How much of a document the readers take, whatever the file says about itself.
+
+A real 100-page improvement plan is a Word file of a few MB (its document.xml under
+~10 MB), a few hundred thousand characters and fewer than 5,000 table rows; a plan
+spreadsheet has fewer than 5,000 rows of about ten columns. Every cap below is several times
+that, and low enough that a file at the caps is read within the reading process's budget
+(READ_MEMORY_BYTES, READ_SECONDS): bench/hostile_bench.py measures it."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from core.errors import InputError
+
+# What an uploaded document may weigh: a plan with a few photos in it.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+# Bytes actually unzipped from the parts of one .docx or .xlsx that are read, counted as
+# they come out (the sizes an archive declares are never trusted): 3× the largest real
+# document.xml. The parts are parsed as they stream, so this much costs ~2 s, not memory.
+MAX_UNZIPPED_BYTES = 32 * 1024 * 1024
+
+# Characters of text in one document: ~6× a 100-page plan.
+MAX_CHARS = 2_000_000
+
+# Paragraphs, table rows, sheet rows or text lines in one document: 4× the longest plan.
+MAX_ROWS = 20_000
+
+# Table and sheet cells, each row counted up to its last cell: 2× a 5,000-row plan of ten
+# columns (a row that reaches column XFD is 16,384 cells). Also the most texts a workbook's
+# shared string table may hold: no sheet within the cap could use more. Reading and
+# understanding a table this big is the slowest file at the caps: ~5 s on two cores.
+MAX_CELLS = 100_000
+
+# The process that reads an upload. Its address space: the interpreter with the readers
+# maps ~170 MB (47 MB resident), a file at the caps adds ~70 MB resident; 512 MiB leaves
+# room for the unforeseen and keeps any file under ~540 MB resident. How long it may take:
+# starting takes 0.3 s, a real plan well under a second more, a file at the caps ~5 s.
+READ_MEMORY_BYTES = 512 * 1024 * 1024
+READ_SECONDS = 10.0
+
+_CHUNK = 64 * 1024
+
+
+class Budget:
+    """What one document has given so far. Passing a cap refuses the whole document, naming
+    the cap: a document is read whole or not at all, never silently cut."""
+
+    LIMITS = {"rows": MAX_ROWS, "cells": MAX_CELLS, "chars": MAX_CHARS}
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.counts = dict.fromkeys(self.LIMITS, 0)
+
+    def rows(self, count: int = 1) -> None:
+        self._add("rows", count)
+
+    def cells(self, count: int) -> None:
+        self._add("cells", count)
+
+    def chars(self, count: int) -> None:
+        self._add("chars", count)
+
+    def refuse(self, what: str) -> None:
+        raise InputError("file_too_long", name=self.name, what=what, limit=self.LIMITS[what])
+
+    def _add(self, what: str, count: int) -> None:
+        self.counts[what] += count
+        if self.counts[what] > self.LIMITS[what]:
+            self.refuse(what)
+
+
+class Unzipping:
+    """Members of one archive, read through a counter of the bytes that come out: past
+    MAX_UNZIPPED_BYTES the archive is refused with `bomb` (a template key)."""
+
+    def __init__(self, archive: zipfile.ZipFile, bomb: str, name: str) -> None:
+        self.archive = archive
+        self.bomb = bomb
+        self.name = name
+        self.total = 0
+
+    def open(self, member: str | zipfile.ZipInfo) -> "_Counted":
+        info = member if isinstance(member, zipfile.ZipInfo) else self.archive.getinfo(member)
+        if info.file_size > MAX_UNZIPPED_BYTES:  # a declared size is enough to say no
+            raise InputError(self.bomb, name=self.name)
+        return _Counted(self.archive.open(info), self)
+
+    def count(self, size: int) -> None:
+        self.total += size
+        if self.total > MAX_UNZIPPED_BYTES:
+            raise InputError(self.bomb, name=self.name)
+
+
+class _Counted:
+    def __init__(self, raw, unzipping: Unzipping) -> None:
+        self._raw = raw
+        self._unzipping = unzipping
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(_CHUNK), b""))
+        data = self._raw.read(size)
+        self._unzipping.count(len(data))
+        return data
+
+    def __enter__(self) -> "_Counted":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.close()
+
+
+def xml_elements(stream, tags: tuple[str, ...]) -> Iterator:
+    """The `tags` elements of an Office part as each ends. Entities are left unexpanded and
+    no DTD or network is touched; a part that has a DTD at all (no Office program writes
+    one) is refused as malformed, so an entity bomb costs nothing."""
+    events = etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
+                             load_dtd=False, no_network=True, huge_tree=False)
+    for _, element in events:
+        if element.getroottree().docinfo.doctype:
+            raise etree.XMLSyntaxError("a DTD in an Office part", None, 0, 0)
+        yield element

@@ -1,0 +1,161 @@
+"""The cells of an uploaded workbook's first sheet, read as the parts unzip, within the caps
+of readers.limits.
+
+Not openpyxl's reader: read-only, it fills in every row and column up to the size a sheet
+claims (minutes and gigabytes for one claiming A1:XFD1048576, and rows far below a plan
+cost as much as its own), and it loads the whole shared string table before the first cell.
+This takes only what the XML holds, counting it as it comes. The values are the ones
+openpyxl gives (data_only): the cached result of a formula, a number styled as a date a
+date."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from datetime import datetime
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils.datetime import from_ISO8601
+from openpyxl.utils.escape import unescape
+
+from readers.limits import MAX_CELLS, Budget, Unzipping, xml_elements
+
+_S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+ROW, C, V, T, SI, RPH = (f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh"))
+SHEET, WORKBOOK_PR, NUM_FMT, XF, CELL_XFS = (
+    f"{_S}{t}" for t in ("sheet", "workbookPr", "numFmt", "xf", "cellXfs"))
+IS = f"{_S}is"
+
+Cells = dict[int, object]
+
+
+def read_cells(unzipping: Unzipping, budget: Budget) -> Iterator[tuple[int, Cells]]:
+    """(row number, {column: value}) for each row the first sheet's XML holds, every cell
+    it writes counted against `budget`."""
+    parts = _workbook_parts(unzipping)
+    shared = _shared_strings(unzipping, parts.get("sharedStrings"), budget)
+    dates, epoch = _date_styles(unzipping, parts.get("styles")), parts["epoch"]
+    line = column = 0
+    cells: Cells = {}
+    for element in _elements(unzipping, parts["sheet"], (C, ROW)):
+        if element.tag == C:
+            budget.cells(1)
+            column = _column(element.get("r"), column)
+            cells[column] = _value(element, shared, dates, epoch)
+            continue
+        line = int(element.get("r") or line + 1)
+        yield line, cells
+        cells, column = {}, 0
+
+
+def _value(c, shared: list[str], dates: set[int], epoch: datetime) -> object:
+    kind = c.get("t", "n")
+    if kind == "inlineStr":
+        found = c.find(IS)
+        return None if found is None else _text(found)
+    value = c.findtext(V)
+    if value is None or value == "":
+        return None
+    if kind == "s":
+        return shared[int(value)]
+    if kind == "b":
+        return value == "1"
+    if kind == "d":
+        return from_ISO8601(value)
+    if kind != "n":  # a formula's text ("str") or an error ("e")
+        return value
+    number = float(value) if any(ch in value for ch in ".eE") else int(value)
+    if int(c.get("s") or 0) not in dates:
+        return number
+    try:
+        return from_excel(number, epoch)
+    except (OverflowError, ValueError):  # past any calendar: the number it is
+        return number
+
+
+def _column(reference: str | None, previous: int) -> int:
+    if reference is None:
+        return previous + 1
+    return column_index_from_string(coordinate_from_string(reference)[0])
+
+
+def _text(element) -> str:
+    """A shared or inline string: its runs' texts, not the phonetic guide above them."""
+    return unescape("".join(t.text or "" for t in element.iter(T)
+                            if t.getparent().tag != RPH))
+
+
+def _shared_strings(unzipping: Unzipping, name: str | None, budget: Budget) -> list[str]:
+    """The workbook's texts. A sheet cannot use more than it has cells, so a table of more
+    is refused before it is all read."""
+    strings: list[str] = []
+    for element in _elements(unzipping, name, (SI,)) if name else ():
+        if len(strings) == MAX_CELLS:
+            budget.refuse("cells")
+        strings.append(_text(element))
+    return strings
+
+
+def _date_styles(unzipping: Unzipping, name: str | None) -> set[int]:
+    """The cell styles (indexes into cellXfs) whose number format is a date or a time."""
+    formats: dict[int, str] = dict(BUILTIN_FORMATS)
+    styles: list[int] = []
+    for element in _elements(unzipping, name, (NUM_FMT, XF)) if name else ():
+        if element.tag == NUM_FMT:
+            formats[int(element.get("numFmtId"))] = element.get("formatCode")
+        elif element.getparent().tag == CELL_XFS:
+            styles.append(int(element.get("numFmtId") or 0))
+    return {index for index, number in enumerate(styles)
+            if is_date_format(formats.get(number))}
+
+
+def _workbook_parts(unzipping: Unzipping) -> dict:
+    """Where the first worksheet, the shared strings and the styles are, and the date
+    system: the package's relationships lead from the root to the workbook to them."""
+    workbook = _related(unzipping, "", "officeDocument")["officeDocument"][0]
+    related = _related(unzipping, workbook, "worksheet", "sharedStrings", "styles")
+    first, epoch = None, CALENDAR_WINDOWS_1900
+    for element in _elements(unzipping, workbook, (SHEET, WORKBOOK_PR)):
+        if element.tag == WORKBOOK_PR:
+            if element.get("date1904") in ("1", "true"):
+                epoch = CALENDAR_MAC_1904
+        elif first is None and element.get(_R_ID) in related["ids"]:
+            first = related["ids"][element.get(_R_ID)]
+    if first is None:
+        raise KeyError("no worksheet")
+    return {"sheet": first, "epoch": epoch,
+            **{kind: related[kind][0] for kind in ("sharedStrings", "styles")
+               if related[kind]}}
+
+
+def _related(unzipping: Unzipping, part: str, *kinds: str) -> dict:
+    """The parts `part` relates to, by kind (the end of the relationship type), and the
+    worksheets by relationship id."""
+    folder, base = posixpath.split(part)
+    found: dict = {kind: [] for kind in kinds} | {"ids": {}}
+    for element in _elements(unzipping, posixpath.join(folder, "_rels", base + ".rels"),
+                             (_RELS,)):
+        kind = (element.get("Type") or "").rsplit("/", 1)[-1]
+        target = element.get("Target") or ""
+        name = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+        if kind in found:
+            found[kind].append(name)
+        if kind == "worksheet":
+            found["ids"][element.get("Id")] = name
+    return found
+
+
+def _elements(unzipping: Unzipping, name: str, tags: tuple[str, ...]) -> Iterator:
+    """The `tags` elements of a part as each ends, then let go (with whatever came before
+    them), so a part costs the element being read, not its whole tree."""
+    with unzipping.open(name) as stream:
+        for element in xml_elements(stream, tags):
+            yield element
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
