@@ -119,7 +119,7 @@ def hostile_files(folder: Path) -> list[tuple[str, Path]]:
          hostile.shared_string_holding(at("nul.xlsx"), "Rà soát", "Rà_x0000_ soát")),
         (".csv, NUL in a cell",
          hostile.plan_csv(at("nul.csv"), [hostile.HEADER, ["1.1", "Rà\0 soát", "HT"]])),
-        (".xlsx, «1\u200b.1» and other invisible codes",
+        (".xlsx, criterion codes with zero-width spaces and direction marks",
          hostile.plan_xlsx(at("invisible.xlsx"), [hostile.HEADER] + [
              [code, "Việc", "HT"] for code in hostile.INVISIBLE])),
         (f".xlsx at the caps ({MAX_ROWS:,} rows × {COLUMNS})",

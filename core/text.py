@@ -22,7 +22,9 @@ def clean(value: object) -> str:
 def clean_lines(value: object) -> str:
     """clean() line by line: a table cell's own line breaks are kept (each «-» line of a
     task cell is a task, each line of an owners cell a person)."""
-    lines = (clean(line) for line in str(value or "").replace("\r", "\n").split("\n"))
+    if value is None:
+        return ""
+    lines = (clean(line) for line in str(value).replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 
 
