@@ -202,7 +202,6 @@ class ProseReader:
         return bool(_STRIVE.match(words)) and len(line) < 120
 
     def _tasks(self, line: str) -> None:
-        context = self.plan.context
         if self.report:
             for sentence in sentences(unmarked(line)):
                 self._add(sentence_task(sentence))

@@ -9,7 +9,7 @@ from readers.columns import Header, find_header, level_of
 from readers.owner_phrases import split_owner_phrases
 from readers.plan_builder import PlanBuilder
 from readers.plan_draft import CheckpointDraft, TaskDraft
-from readers.refs import (bare_ids, leading_id, local_criterion, named_ids, standard_heading,
+from readers.refs import (cell_ids, leading_id, local_criterion, named_ids, standard_heading,
                           tags, titled_id, without_tags)
 from readers.task_lines import is_nothing, task_texts
 from core.text import fold_words
@@ -116,7 +116,7 @@ def _labels_again(row: list[str], header: Header) -> bool:
     """A row of column labels inside the table (a header repeated, however written): each
     labelled column where the header has that field."""
     again = find_header([row])
-    if again is None or any(named_ids(c) or bare_ids(c) for c in row):
+    if again is None or any(cell_ids(c) for c in row):
         return False
     same = [col for col, name in again.fields.items()
             if _kin(header.fields.get(col)) == _kin(name)]
@@ -165,7 +165,7 @@ def _criterion_ids(text: str, plan: PlanBuilder) -> list[str]:
 
 def _criterion_refs(text: str, plan: PlanBuilder) -> list[str]:
     """Every id a criterion cell names, known to the catalogue or not."""
-    ids = named_ids(text) or bare_ids(text)
+    ids = cell_ids(text)
     if not ids:
         lead = leading_id(text)
         if lead:
@@ -275,8 +275,7 @@ def _levels(rows: list[list[str]], header: Header) -> dict[str, int]:
     crit_cols = header.columns("criterion") or [0]
     levels = {}
     for row in rows[header.last_row + 1:]:
-        ids = [i for col in crit_cols for i in (named_ids(_cell(row, col))
-                                                or bare_ids(_cell(row, col)))]
+        ids = [i for col in crit_cols for i in cell_ids(_cell(row, col))]
         ticked = [level for col, level in level_cols.items() if level and _ticked(_cell(row, col))]
         if len(ids) == 1 and ticked:
             levels[ids[0]] = max(ticked)
@@ -293,8 +292,7 @@ def _focus(rows: list[list[str]], header: Header) -> dict[str, list[str]]:
     crit_cols = header.columns("related") or header.columns("criterion")
     mapping = {}
     for row in rows[header.last_row + 1:]:
-        ids = [i for col in crit_cols for i in (bare_ids(_cell(row, col))
-                                                or named_ids(_cell(row, col)))]
+        ids = [i for col in crit_cols for i in cell_ids(_cell(row, col))]
         number = fold_words(_cell(row, number_col)) if number_col is not None else ""
         if number and ids:
             mapping[number] = ids

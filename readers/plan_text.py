@@ -12,7 +12,7 @@ from readers.docx_file import Block
 from readers.text_file import text_lines
 from readers.frameworks import criterion_sort_key
 from readers.columns import Header, find_header
-from readers.refs import bare_ids, leading_id, local_criterion, named_ids, standard_heading
+from readers.refs import cell_ids, leading_id, local_criterion, named_ids, standard_heading
 from core.text import clean, fold
 from readers.task_lines import is_marked
 from readers.timelines import parse_timeline
@@ -29,13 +29,9 @@ _PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?
 Page = list[list[str]]
 
 
-def criterion_ids(cell: str) -> list[str]:
-    return named_ids(cell) or bare_ids(cell)
-
-
 def _names_criterion(cell: str) -> bool:
     """A cell that opens a row: it names a criterion, by id or by its number in a standard."""
-    return bool(criterion_ids(cell)) or local_criterion(cell) is not None or \
+    return bool(cell_ids(cell)) or local_criterion(cell) is not None or \
         leading_id(cell) is not None
 
 
@@ -46,7 +42,7 @@ def is_standard_row(cells: dict[str, str]) -> bool:
         return False
     (value,) = values
     words = fold(value)
-    return not criterion_ids(value) and (standard_heading(value) is not None
+    return not cell_ids(value) and (standard_heading(value) is not None
                                          or words.startswith("muc "))
 
 
@@ -194,7 +190,7 @@ def _in_criterion_order(pages: list[Page], header: tuple[int, dict[int, str]]) -
     header_row = _flat(pages)[header[0]]
     groups: list[tuple[tuple[int, int], Page]] = []
     for page in pages:
-        ids = [i for row in page for cell in row[: criterion_col + 1] for i in criterion_ids(cell)]
+        ids = [i for row in page for cell in row[: criterion_col + 1] for i in cell_ids(cell)]
         if header_row in page:
             key = (0, 0)
         elif ids and groups:

@@ -82,6 +82,11 @@ def bare_ids(text: str) -> list[str]:
     return _ids_in(folded)
 
 
+def cell_ids(text: str) -> list[str]:
+    """The ids a cell names, as criteria («Tiêu chí 1.2») or as nothing but ids («4.1; 4.2»)."""
+    return named_ids(text) or bare_ids(text)
+
+
 def leading_id(text: str) -> tuple[str, str] | None:
     """(id, the rest) when a line starts with a bare id: «1.3. Quản lý …», «1.3: …»."""
     text = " ".join(text.split())
