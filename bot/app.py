@@ -53,7 +53,7 @@ def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
     renderer = Renderer(settings.templates_dir)
     clock = clock or SystemClock()
     engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock,
-                    channels(settings))
+                    channels(settings), public_url=settings.public_url)
     return App(settings, db, sessions, renderer, engine, clock, Turns(engine, renderer))
 
 

@@ -27,14 +27,14 @@ from core.phones import normalize_phone
 from readers.isolated import read_plan_isolated
 from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
-from storage.plans import current_plan, reschedule, resolve_owners, save_plan
+from storage.plans import current_plan, resolve_owners, save_plan, set_calendar
 from reports.report_data import period_of, report_data
 from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar
 from storage.school_bots import bot_of_school
 from storage.settings import setting
-from storage.staff_repo import active_staff, import_staff
+from storage.staff_repo import active_staff, import_staff, set_pause
 from readers.staff_sheet import parse_staff_sheet
 from core.text import fold_words
 
@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the whole product locally, no token needed")
     demo.add_argument("--channel", choices=("both", "zalo"), default="both",
                       help="a teacher on Telegram beside one on Zalo, or everyone on Zalo")
+    demo.add_argument("--web", action="store_true",
+                      help="open the training sandbox in a browser instead (127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8000, help="the sandbox's port, with --web")
     commands.add_parser("run", help="run the bots (Telegram, Zalo) by long polling")
     serve = commands.add_parser("serve", help="serve webhooks and health checks (ASGI)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -132,12 +135,38 @@ def parser() -> argparse.ArgumentParser:
     _school_option(change)
 
     school = commands.add_parser("school", help="the schools of this deployment")
-    school_bot = school.add_subparsers(dest="school_command", required=True).add_parser(
+    school_commands = school.add_subparsers(dest="school_command", required=True)
+    school_bot = school_commands.add_parser(
         "bot", help="the school's own Telegram bot (default: the deployment's bot)")
     school_bot.add_argument("--telegram-token", help="the token @BotFather gave the school's bot")
     school_bot.add_argument("--remove", action="store_true",
                             help="back to the deployment's default bot")
     _school_option(school_bot)
+    school_add = school_commands.add_parser(
+        "add", help="create a school, or name an existing one and attach it to a district")
+    school_add.add_argument("code", help="the school's code")
+    school_add.add_argument("--name", help="its full name, e.g. Trường THCS Hoà Bình")
+    school_add.add_argument("--district", help="the code of its district (Phòng GD&ĐT)")
+
+    district = commands.add_parser("district", help="districts (Phòng GD&ĐT) and their accounts")
+    district_commands = district.add_subparsers(dest="district_command", required=True)
+    district_add = district_commands.add_parser("add", help="create a district")
+    district_add.add_argument("code", help="a short code, e.g. q1")
+    district_add.add_argument("--name", required=True, help='e.g. "Phòng GD&ĐT Quận 1"')
+    district_member = district_commands.add_parser(
+        "member", help="an account that sees every school of the district on the web")
+    district_member.add_argument("code", help="the district's code")
+    district_member.add_argument("--name", required=True, help="the person's full name")
+    district_member.add_argument("--phone", required=True, help="their phone number")
+    district_commands.add_parser("list", help="the districts, their schools and accounts")
+
+    web = commands.add_parser("web", help="the web console")
+    web_link = web.add_subparsers(dest="web_command", required=True).add_parser(
+        "link", help="print a one-time sign-in link (needs CAITIEN_PUBLIC_URL)")
+    web_link.add_argument("--phone", required=True,
+                          help="a staff member's or a district account's phone")
+    web_link.add_argument("--school", help="the staff member of this school (when the phone "
+                                           "is in several schools or is a district account)")
 
     invite = commands.add_parser("invite", help="personal links for staff to link Telegram")
     invite.add_argument("--json", action="store_true")
@@ -190,9 +219,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
-        from bot.demo.run import run_demo
+        from bot.demo.run import run_demo, run_web_demo
 
-        return run_demo(args.channel)
+        return run_web_demo(args.port) if args.web else run_demo(args.channel)
     if args.command == "run":
         from bot.run import run
 
@@ -234,6 +263,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return digest_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
+    if args.command == "school" and args.school_command == "add":
+        from bot.district_cli import school_add
+
+        return school_add(args, settings)
+    if args.command == "district":
+        from bot.district_cli import district_command
+
+        return district_command(args, settings)
+    if args.command == "web":
+        from bot.district_cli import web_link
+
+        return web_link(args, settings)
     if args.command == "school":
         from bot.telegram.school_bot_cli import school_bot_command
 
@@ -263,7 +304,8 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)
-        report = save_plan(session, school, draft, app.clock, source_name=args.file.name)
+        report = save_plan(session, school, draft, app.clock, source_name=args.file.name,
+                           via="cli")
     if args.json:
         _print_json(draft, renderer)
     else:
@@ -330,7 +372,7 @@ def invite(args: argparse.Namespace, settings: Settings) -> int:
         school = pick_school(session, args.school, app.clock)
         only = _named_staff(session, school.id, args.staff) if args.staff else None
         issued = issue_invites(session, school, app.clock, days=args.days, only=only,
-                               include_linked=args.all)
+                               include_linked=args.all, via="cli")
         rows = [{"name": i.staff.name, "phone": i.staff.phone, "code": i.code,
                  "link": f"https://t.me/{username}?start={i.code}" if username else None}
                 for i in issued]
@@ -358,15 +400,15 @@ def _named_staff(session, school_id: int, wanted: list[str]) -> list[Staff]:
 def telegram_username(app: App) -> str | None:
     """From TELEGRAM_BOT_USERNAME, else what the running bot last reported, else getMe;
     None when there is no Telegram bot."""
+    from bot.telegram.connection import USERNAME_SETTING, fetch_username
+
     if app.settings.bot_username:
         return app.settings.bot_username
     with app.sessions() as session:
-        stored = setting(session, "telegram.bot_username")
+        stored = setting(session, USERNAME_SETTING)
         if stored is not None:
             return stored
     if app.settings.telegram_token:
-        from bot.telegram.connection import fetch_username
-
         return asyncio.run(fetch_username(app.settings))
     return None
 
@@ -388,7 +430,7 @@ def staff_pause(args: argparse.Namespace, settings: Settings) -> int:
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         (member,) = _named_staff(session, school.id, [args.who])
-        member.paused_until = until
+        set_pause(session, member, until, app.clock.now(), "cli")
         name = member.name
     _say(app, "cli/staff_paused.j2", name=name, until=until)
     return 0
@@ -418,8 +460,7 @@ def calendar_command(args: argparse.Namespace, settings: Settings) -> int:
         moved = 0
         if args.calendar_command == "set":
             cal = _changed_calendar(cal, args)
-            school.calendar = cal.to_json()
-            moved = reschedule(session, school, cal)
+            moved = set_calendar(session, school, cal, app.clock.now(), "cli")
     _say(app, "cli/calendar.j2", cal=cal, changed=args.calendar_command == "set",
          moved=moved)
     return 0

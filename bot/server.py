@@ -10,22 +10,30 @@ import asyncio
 import logging
 import sys
 from contextlib import asynccontextmanager
+from functools import partial
 
 import uvicorn
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from bot.app import App, build_app
 from bot.downloads import PATH as FILES_PATH
 from bot.config import Settings
 from bot.telegram.bots import TelegramBots
+from bot.telegram.connection import USERNAME_SETTING as TELEGRAM_NAME_SETTING
 from bot.telegram.connection import RejectedToken, connect
 from bot.telegram.webhook import PATH as TELEGRAM_PATH
 from bot.telegram.webhook import TelegramWebhook
 from bot.zalo.client import ZaloError
+from bot.web.console import Console
+from bot.web.guard import SecurityHeaders
+from bot.web.routes import web_routes
+from bot.zalo.connection import NAME_SETTING as ZALO_NAME_SETTING
 from bot.zalo.connection import ZaloChannel, ZaloRejected, links_of
 from bot.zalo.connection import connect as connect_zalo
 from bot.zalo.webhook import PATH as ZALO_PATH
@@ -33,6 +41,8 @@ from bot.zalo.webhook import ZaloWebhook
 from reminders.scheduler import LEASE
 from storage.db import schema_state
 from storage.models import Lease
+from storage.school_bots import bot_of_school
+from storage.settings import setting
 from templates.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -44,6 +54,7 @@ def create_server(app: App) -> Starlette:
     zalo = ZaloChannel(app) if app.settings.zalo_token else None
     zalo_webhook: list[ZaloWebhook] = []
     links = links_of(app)
+    console = Console(app)
 
     async def telegram_webhook(request: Request) -> Response:
         """The default bot's updates at /telegram/webhook, a school bot's at
@@ -96,7 +107,19 @@ def create_server(app: App) -> Starlette:
         Route(ZALO_PATH, zalo_updates, methods=["POST"]),
         Route(FILES_PATH, download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
-    ], lifespan=lifespan)
+        *web_routes(console, partial(invitation_names, app.settings)),
+    ], middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+
+
+def invitation_names(settings: Settings, session: Session, school_id: int
+                     ) -> tuple[str | None, str | None]:
+    """The names an invitation card shows: the school's own Telegram bot, else the
+    deployment's, as the running bot reported it; the Zalo bot's name."""
+    own = bot_of_school(session, school_id, "telegram")
+    username = ((own.username if own is not None else None) or settings.bot_username
+                or setting(session, TELEGRAM_NAME_SETTING))
+    zalo = setting(session, ZALO_NAME_SETTING) if settings.zalo_token else None
+    return username, zalo
 
 
 def health(app: App) -> dict:

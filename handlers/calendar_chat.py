@@ -12,7 +12,7 @@ from handlers.typed import date_range
 from core.calendar import SchoolCalendar, parse_day, parse_month_day
 from storage.conversations import save_step
 from storage.models import School
-from storage.plans import reschedule
+from storage.plans import set_calendar
 from storage.schools import school_calendar
 from storage.staff_repo import is_board
 
@@ -120,8 +120,8 @@ def _remove_holiday(turn: Turn, school: School, index: str) -> None:
 
 
 def _save(turn: Turn, school: School, cal: SchoolCalendar) -> None:
-    school.calendar = cal.to_json()
-    moved = reschedule(turn.session, school, cal)
+    moved = set_calendar(turn.session, school, cal, turn.clock.now(), turn.msg.channel,
+                         turn.staff_in(school.id).id)
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/calendar_saved.j2", cal=cal, moved=moved)
 

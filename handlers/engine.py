@@ -32,6 +32,7 @@ from handlers import (
     reminder_actions,
     report_chat,
     update_flow,
+    web_chat,
 )
 from handlers.progress import show_progress
 from handlers.task_list import show_tasks
@@ -67,12 +68,14 @@ class Outcome:
 class Engine:
     def __init__(self, sessions: sessionmaker[Session], renderer: Renderer,
                  evidence: EvidenceStore, clock: Clock,
-                 channels: dict[str, Capabilities] | None = None) -> None:
+                 channels: dict[str, Capabilities] | None = None,
+                 public_url: str | None = None) -> None:
         self.sessions = sessions
         self.renderer = renderer
         self.evidence = evidence
         self.clock = clock
         self.channels = channels or {}
+        self.public_url = public_url
         self._strangers: dict[tuple[str, str], deque[float]] = {}
 
     def caps(self, channel: str) -> Capabilities:
@@ -142,7 +145,8 @@ class Engine:
     def _handle_in(self, session: Session, msg: Incoming, caps: Capabilities,
                    stored: list[dict], problems: list[str]) -> Outcome:
         staff = linked_staff(session, msg.channel, msg.user_id)
-        turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence, caps)
+        turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence, caps,
+                    public_url=self.public_url)
         if not msg.private:
             if msg.command == board_chat.REGISTER:
                 board_chat.register(turn)
@@ -329,6 +333,8 @@ class Engine:
                 pause_chat.begin(turn)
             else:
                 report_chat.begin(turn)
+        elif command == "web":
+            web_chat.sign_in_links(turn)
         elif command == "start":
             onboarding.start(turn)
         else:

@@ -11,7 +11,7 @@ from core.calendar import parse_day
 from storage.conversations import save_step
 from storage.models import School, Staff
 from core.phones import normalize_phone
-from storage.staff_repo import active_staff, is_board
+from storage.staff_repo import active_staff, is_board, set_pause
 from core.text import fold_words
 
 FLOW = "pause"
@@ -41,7 +41,7 @@ def answer(turn: Turn) -> None:
         if member is None:
             turn.say("chat/stale_button.j2")
         elif action == "resume":
-            member.paused_until = None
+            _pause(turn, member, None)
             save_step(turn.conversation, None, None, {}, turn.clock)
             turn.say("chat/pause_resumed.j2", member=member)
         else:
@@ -105,9 +105,15 @@ def _until(turn: Turn) -> None:
     if until is None or until < today:
         turn.say("chat/pause_retry_until.j2")
         return
-    member.paused_until = until
+    _pause(turn, member, until)
     save_step(turn.conversation, None, None, {}, turn.clock)
     turn.say("chat/pause_saved.j2", member=member)
+
+
+def _pause(turn: Turn, member: Staff, until: date | None) -> None:
+    """The board member writing is the one who pauses (or resumes) `member`."""
+    set_pause(turn.session, member, until, turn.clock.now(), turn.msg.channel,
+              turn.staff_in(member.school_id).id)
 
 
 def _member(turn: Turn, staff_id: str) -> Staff | None:

@@ -115,8 +115,8 @@ def _import(turn: Turn) -> None:
         return
     school, upload = pending
     draft = _read(turn, school, upload)
-    report = save_plan(turn.session, school, draft, turn.clock,
-                       source_name=upload.file_name)
+    report = save_plan(turn.session, school, draft, turn.clock, source_name=upload.file_name,
+                       via=turn.msg.channel, actor_id=turn.staff_in(school.id).id)
     # The signed document is kept with the school's files, as the evidence of what was
     # imported. (A transaction that fails after this leaves a stray copy, never a missing one.)
     turn.evidence.save(school.code, FOLDER, "document", upload.data, upload.file_name,

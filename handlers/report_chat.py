@@ -12,7 +12,8 @@ from storage.models import School
 from storage.plans import current_plan
 from reports.report_data import Period, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
-from storage.staff_repo import is_board, is_monitor
+from storage.access import scope_of
+from storage.staff_repo import is_monitor
 
 FLOW = "report"
 BUTTONS = "rp:"  # the buttons of this dialogue
@@ -20,7 +21,7 @@ BUTTONS = "rp:"  # the buttons of this dialogue
 
 def may_report(turn: Turn) -> School | None:
     """The school whose reports this person may read: board or monitoring team."""
-    member = next((m for m in turn.staff if is_board(m) or is_monitor(m)), None)
+    member = next((m for m in turn.staff if scope_of(m).reports), None)
     return turn.session.get(School, member.school_id) if member else None
 
 

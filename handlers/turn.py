@@ -23,6 +23,7 @@ class Turn:
     clock: Clock
     evidence: EvidenceStore
     caps: Capabilities = EVERYTHING
+    public_url: str | None = None  # where `caitien serve` is reached: the web console
     replies: list[Reply] = field(default_factory=list)
     # Files to delete once the transaction that forgets them has committed.
     discarded: list[str] = field(default_factory=list)

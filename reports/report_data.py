@@ -115,6 +115,20 @@ def evidence_code(framework: str | None, criterion: str, number: int) -> str:
     return f"[H{criterion.split('.')[0]}-{criterion}-{number:02d}]"
 
 
+def evidence_with_codes(session: Session, school_id: int, framework: str | None
+                        ) -> list[tuple[Evidence, str]]:
+    """Every evidence file of the school with its code, numbered per criterion in the order
+    the files came in: a file keeps its code from one report to the next."""
+    numbers: dict[str, int] = {}
+    found = []
+    for item in session.scalars(select(Evidence).where(Evidence.school_id == school_id)
+                                .order_by(Evidence.id)):
+        numbers[item.criterion_code] = numbers.get(item.criterion_code, 0) + 1
+        found.append((item, evidence_code(framework, item.criterion_code,
+                                          numbers[item.criterion_code])))
+    return found
+
+
 def report_data(session: Session, school: School, period: Period, today: date) -> ReportData:
     plan = current_plan(session, school.id)
     if plan is None:
@@ -190,18 +204,12 @@ def _latest_updates(session: Session, school_id: int, until: datetime) -> dict[i
 def _evidence(session: Session, school_id: int, framework: str | None, until: datetime,
               names: dict[int, str], tasks: list[Task], tz: ZoneInfo
               ) -> tuple[dict[int, list[str]], list[EvidenceLine]]:
-    """Codes numbered per criterion in the order the files came in: a file keeps its code
-    from one report to the next."""
     texts = {t.id: t.text for t in tasks}
-    numbers: dict[str, int] = {}
     by_task: dict[int, list[str]] = {}
     lines = []
-    for item in session.scalars(select(Evidence).where(Evidence.school_id == school_id)
-                                .order_by(Evidence.id)):
-        numbers[item.criterion_code] = numbers.get(item.criterion_code, 0) + 1
+    for item, code in evidence_with_codes(session, school_id, framework):
         if item.created_at >= until or item.task_id not in texts:
             continue
-        code = evidence_code(framework, item.criterion_code, numbers[item.criterion_code])
         by_task.setdefault(item.task_id, []).append(code)
         lines.append(EvidenceLine(code, item.criterion_code, texts[item.task_id],
                                   item.file_name, item.kind, names.get(item.author_id, ""),

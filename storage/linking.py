@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
+from storage import audit
 from storage.models import Account, Invite, LinkFailure, School, Staff
 from core.phones import normalize_phone
 
@@ -45,8 +46,10 @@ class Issued:
 
 
 def issue_invites(session: Session, school: School, clock: Clock, days: int = 30,
-                  only: list[Staff] | None = None, include_linked: bool = False) -> list[Issued]:
-    """New single-use codes; the person's earlier open codes stop working."""
+                  only: list[Staff] | None = None, include_linked: bool = False,
+                  via: str = "cli", actor_id: int | None = None) -> list[Issued]:
+    """New single-use codes; the person's earlier open codes stop working. Each invitation
+    goes on the audit trail."""
     linked = set(session.scalars(select(Account.staff_id).where(Account.school_id == school.id)))
     if only is not None:
         members = only
@@ -66,8 +69,10 @@ def issue_invites(session: Session, school: School, clock: Clock, days: int = 30
             Invite.expires_at > now,
         )
     )
+    reissued = set()
     for invite in open_invites:
         invite.revoked_at = now
+        reissued.add(invite.staff_id)
     issued = []
     for member in members:
         code = new_code()
@@ -75,6 +80,8 @@ def issue_invites(session: Session, school: School, clock: Clock, days: int = 30
                            code_hash=_hash(normalize_code(code)), used_on=[],
                            created_at=now, expires_at=now + timedelta(days=days)))
         issued.append(Issued(member, code))
+        audit.record(session, audit.INVITATION, school.id, now, via, actor_id,
+                     subject=member.name, staff_id=member.id, reissued=member.id in reissued)
     session.flush()
     return issued
 

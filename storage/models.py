@@ -54,12 +54,40 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class District(Base):
+    """A Phòng GD&ĐT: its accounts see every school of the district, read-only."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DistrictMember(Base):
+    """Someone at the Phòng GD&ĐT who signs in to the web console."""
+
+    __tablename__ = "district_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_norm: Mapped[str | None] = mapped_column(String(20), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    district: Mapped[District] = relationship()
+
+
 class School(Base):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str | None] = mapped_column(String(300))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # reminders/calendar.py SchoolCalendar.to_json(); None means the defaults.
@@ -444,3 +472,59 @@ class OverdueAlert(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebSignIn(Base):
+    """A one-time sign-in link for the web console (the token itself is never stored)."""
+
+    __tablename__ = "web_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("district_members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie carries the token, signed; sign-out ends the row."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("district_members.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebFailure(Base):
+    """A refused sign-in link, counted per address to stop guessing."""
+
+    __tablename__ = "web_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """What happened, who did it and when; append-only (the database refuses UPDATE and
+    DELETE). Answers and corrections are task_updates rows, themselves append-only: the
+    audit trail reads both."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("district_members.id"))
+    via: Mapped[str] = mapped_column(String(20))  # telegram | zalo | web | cli
+    subject: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from difflib import SequenceMatcher
 from heapq import nsmallest
 from itertools import islice
@@ -14,10 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 from core.calendar import SchoolCalendar
 from core.clock import Clock
 from readers.frameworks import criterion_sort_key, criterion_title
+from storage import audit
 from storage.models import Checkpoint, Criterion, Plan, School, Staff, Task, TaskOwner
 from readers.owner_phrases import lead_phrase_count
 from readers.owners import Resolution, resolve_phrase
 from readers.plan_draft import PlanDraft
+from storage.schools import school_calendar
 from storage.staff_repo import active_staff
 from core.text import fold_words
 from readers.timelines import parse_timeline
@@ -192,9 +195,11 @@ def plan_changes(session: Session, school_id: int, draft: PlanDraft) -> PlanChan
 
 
 def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
-              source_name: str | None = None) -> PlanImportReport:
+              source_name: str | None = None, via: str = "cli",
+              actor_id: int | None = None) -> PlanImportReport:
     """Write the plan. Re-importing keeps tasks whose text is unchanged (and their history);
-    tasks no longer in the document are closed, never deleted."""
+    tasks no longer in the document are closed, never deleted. The import, and each task
+    it rewords, go on the audit trail."""
     now = clock.now()
     if draft.school and not school.name:
         school.name = draft.school
@@ -246,6 +251,8 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
             elif kind == "adjusted":
                 # The plan as written at the start of the year stays on record.
                 task.original_text = task.original_text or task.text
+                audit.record(session, audit.PLAN_ADJUST, school.id, now, via, actor_id,
+                             subject=tdraft.text, task_id=task.id, before=task.text)
                 task.text, task.adjusted_at = tdraft.text, now
             setattr(report, kind, getattr(report, kind) + 1)
             task.position = task_position
@@ -263,6 +270,10 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
         task.closed_at = now
         report.closed += 1
     _replace_checkpoints(session, plan, draft)
+    audit.record(session, audit.PLAN_IMPORT, school.id, now, via, actor_id,
+                 subject=source_name, criteria=report.criteria, tasks=report.tasks,
+                 added=report.added, kept=report.kept, adjusted=report.adjusted,
+                 closed=report.closed)
     session.flush()
     return report
 
@@ -329,6 +340,18 @@ def open_tasks(session: Session, school_id: int) -> list[Task]:
             .order_by(Criterion.position, Task.position, Task.id)
         )
     )
+
+
+def set_calendar(session: Session, school: School, cal: SchoolCalendar, at: datetime,
+                 via: str, actor_id: int | None = None) -> int:
+    """The school's calendar changed: open tasks are read again on it and the settings that
+    changed go on the audit trail (old and new); how many tasks moved."""
+    before, after = school_calendar(school).to_json(), cal.to_json()
+    school.calendar = after
+    audit.record(session, audit.CALENDAR, school.id, at, via, actor_id,
+                 **{key: [before[key], value] for key, value in after.items()
+                    if before[key] != value})
+    return reschedule(session, school, cal)
 
 
 def reschedule(session: Session, school: School, cal: SchoolCalendar) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from storage import audit
 from storage.models import Account, School, Staff
 from readers.owners import BOARD, MONITOR, staff_roles
 from readers.staff_sheet import StaffRow
@@ -51,6 +52,16 @@ def import_staff(session: Session, school: School, rows: list[StaffRow]) -> Staf
             member.active = False
             report.deactivated += 1
     return report
+
+
+def set_pause(session: Session, member: Staff, until: date | None, at: datetime, via: str,
+              actor_id: int | None = None) -> None:
+    """No reminders to `member` until the end of `until` (None: they resume), on the audit
+    trail."""
+    member.paused_until = until
+    audit.record(session, audit.PAUSE, member.school_id, at, via, actor_id,
+                 subject=member.name, staff_id=member.id,
+                 until=until.isoformat() if until else None)
 
 
 def active_staff(session: Session, school_id: int) -> list[Staff]:

@@ -33,9 +33,16 @@ class Renderer:
         # are a channel with buttons and contact sharing.
         self.env.globals.update(typed=False, contact=True, files_in=True, groups=True)
         self.env.filters["local"] = _local_date
+        self.env.filters["local_time"] = _local_time
+        # Web pages: the same templates folder, everything escaped.
+        self.env.globals["label"] = self.label
+        self.web = self.env.overlay(autoescape=True)
 
     def text(self, template: str, /, **context: object) -> str:
         return self.env.get_template(template).render(**context).strip()
+
+    def html(self, template: str, /, **context: object) -> str:
+        return self.web.get_template(template).render(**context)
 
     def file(self, name: str) -> Path:
         """A template that is not text (the Word report): the school's own, else ours."""
@@ -78,3 +85,7 @@ def _short(text: object, limit: int = 60) -> str:
 
 def _local_date(moment: datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+
+
+def _local_time(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).strftime("%H:%M %d/%m/%Y")

@@ -1,7 +1,8 @@
 """`caitien demo`: the real application against local fakes of the Telegram Bot API and the
 Zalo Bot API, with a throwaway database, the bundled example school and a few scripted
 staff members: by default a teacher on Telegram beside one on Zalo; `--channel zalo` puts
-everyone on Zalo, the principal's report arriving as download links."""
+everyone on Zalo, the principal's report arriving as download links. `--web` serves the
+training sandbox (bot/web/sandbox.py) to a browser instead, on this machine only."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import socket
 import tempfile
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import AsyncIterator
 
 import httpx
@@ -23,23 +23,22 @@ from starlette.routing import Route
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.demo.people import Person
+from bot.demo.school import CODE, DATA, set_up_school
 from bot.downloads import PATH as FILES_PATH
 from bot.localapi.server import LocalBotApi
 from bot.telegram.polling import running_bot
+from bot.web.sandbox import Sandboxes
+from bot.web.sandbox_server import sandbox_app, serving
 from bot.zalo.connection import links_of
 from bot.zalo.fakeapi import FakeZaloApi
 from bot.zalo.polling import running_zalo
 from core.phones import normalize_phone
-from readers.plan_files import read_plan
-from readers.staff_sheet import parse_staff_sheet
 from reminders.preview import preview
 from storage.db import writing
 from storage.linking import issue_invites
-from storage.plans import save_plan
 from storage.schools import pick_school
-from storage.staff_repo import import_staff
+from templates.render import Renderer
 
-DATA = Path(__file__).parent
 SCRIPTS = {"both": "script.json", "zalo": "script_zalo.json"}
 DAYS_AHEAD = 30
 # A 1×1 PNG: the evidence photo the scripted teacher sends.
@@ -50,6 +49,22 @@ PHOTO = base64.b64decode(
 
 def run_demo(channel: str = "both") -> int:
     return asyncio.run(_demo(channel))
+
+
+def run_web_demo(port: int) -> int:
+    """The training sandbox on 127.0.0.1:`port`, until Ctrl-C."""
+    try:
+        asyncio.run(_web_demo(port))
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then passes it on
+        pass
+    return 0
+
+
+async def _web_demo(port: int) -> None:
+    renderer = Renderer()
+    async with serving(sandbox_app(Sandboxes(renderer)), port) as served:
+        print(renderer.text("cli/demo_web.j2", url=served.url), flush=True)
+        await served.wait()
 
 
 async def _demo(channel: str) -> int:
@@ -100,7 +115,7 @@ def _show_reminders(app: App) -> None:
     """What the reminders will send in the next weeks: `caitien reminders preview`."""
     now = app.clock.now()
     with app.sessions() as session:
-        school = pick_school(session, "demo", app.clock)
+        school = pick_school(session, CODE, app.clock)
         found = preview(session, school, now, now + timedelta(days=DAYS_AHEAD))
     print(app.renderer.text("cli/demo_reminders.j2", days=DAYS_AHEAD, lines=found.lines,
                             unlinked=found.unlinked))
@@ -109,10 +124,7 @@ def _show_reminders(app: App) -> None:
 def _set_up_school(app: App, channel: str) -> dict[str, str]:
     """What the principal does with the CLI: staff list, plan, invites."""
     with writing(app.sessions) as session:
-        school = pick_school(session, "demo", app.clock, create=True)
-        staff_report = import_staff(session, school, parse_staff_sheet(DATA / "staff.csv"))
-        draft = read_plan(DATA / "plan.csv")
-        plan_report = save_plan(session, school, draft, app.clock, source_name="plan.csv")
+        school, staff_report, plan_report = set_up_school(session, app.clock)
         codes = {i.staff.phone_norm: i.code for i in issue_invites(session, school, app.clock)}
     print(app.renderer.text("cli/demo_setup.j2", staff=staff_report, plan=plan_report,
                             invites=len(codes), channel=channel))

@@ -33,6 +33,8 @@ START_BACKOFF_MAX = 60.0
 # connection would queue them all behind each other.
 CONNECTIONS = 64
 
+USERNAME_SETTING = "telegram.bot_username"  # as the running bot last reported it
+
 
 def make_bot(settings: Settings, token: str | None = None) -> Bot:
     return Bot(token or settings.telegram_token, base_url=settings.telegram_api_base_url,
@@ -99,7 +101,7 @@ async def announce(app: App, bot: Bot, key: str | None = None) -> None:
     def record() -> None:
         with writing(app.sessions) as session:
             if key is None:
-                put_setting(session, "telegram.bot_username", bot.username)
+                put_setting(session, USERNAME_SETTING, bot.username)
                 forget_old_events(session, app.clock)
             elif (school_bot := session.get(SchoolBot, key)) is not None:
                 school_bot.username = bot.username

@@ -10,7 +10,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from bot.telegram.polling import running_bot
-from storage.models import Invite, Plan, Staff, Task
+from storage.audit import CALENDAR
+from storage.models import AuditEvent, Invite, Plan, Staff, Task
 from tests.conftest import DEMO
 
 
@@ -36,6 +37,12 @@ def test_template_then_import_then_invites(cli, db, tmp_path, monkeypatch):
     code, out, _ = cli("invite", "--staff", "0901 234 503", "--json")
     assert [r["name"] for r in json.loads(out)] == ["Lê Thị Thu Trang"]
     assert count(db, Invite) == 9
+
+    assert cli("calendar", "set", "--checkin-day", "20")[0] == 0
+    with db.connect() as conn:
+        assert conn.execute(select(AuditEvent.via, AuditEvent.actor_id, AuditEvent.details)
+                            .where(AuditEvent.kind == CALENDAR)).all() == [
+            ("cli", None, {"checkin_day": [25, 20]})]
 
 
 def test_dry_run_json_prints_the_contract_and_writes_nothing(cli, db):

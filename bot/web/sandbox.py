@@ -1,0 +1,316 @@
+"""The training sandbox at /web/sandbox: a web chat with the real engine against a throwaway
+copy of the example school (sandbox_world.py). Play a teacher, a group leader (TTCM), the
+principal or a member of the monitoring team; chat as on Telegram (buttons, photos) or as
+on Zalo (typed only); fast-forward the sandbox's clock to watch the month's reminders, the
+Monday digest and the overdue alerts arrive.
+
+It is open without signing in: staff rehearse before they have an account. What makes that
+safe: a sandbox holds nothing but the example school, in its own SQLite file in a temporary
+folder, never the school's database; and it is bounded. At most LIVE sandboxes per process
+(the one idle longest gives way; when every one was used in the last FRESH seconds, a new
+one is refused with 503), each dropped with its folder after IDLE seconds unused (looked at
+on every request); forms of FORM_BYTES; and, in sandbox_world.py, one upload of at most
+UPLOAD_BYTES, UPLOADS_BYTES in all, the files shown kept in memory up to KEPT_BYTES. A
+browser's sandbox is named by a random id in an HttpOnly cookie, and every POST carries a
+token made from that id with a key that lives only in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import shutil
+import tempfile
+import time
+import weakref
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.web.console import Console, download
+from bot.web.guard import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token
+from bot.web.sandbox_world import IMAGES, PERSONAS, STEPS, UPLOAD_BYTES, Sandbox
+from templates.render import Renderer
+
+COOKIE = "caitien_sandbox"
+BASE = "/web/sandbox"
+LIVE = 20
+IDLE = 30 * 60.0
+FRESH = 5 * 60.0
+FORM_BYTES = 32 * 1024
+UPLOAD_LIMIT = UPLOAD_BYTES + FORM_BYTES  # a file within the limit, and the form around it
+SANDBOX_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
+FORWARD = (*STEPS, "monday")
+
+
+class Sandboxes:
+    """The live sandboxes of this process, by the id in their browser's cookie."""
+
+    def __init__(self, renderer: Renderer, templates_dir: Path | None = None,
+                 secure: bool = False, live: int = LIVE, idle: float = IDLE,
+                 fresh: float = FRESH, clock: Callable[[], float] = time.monotonic) -> None:
+        self.renderer = renderer
+        self.templates_dir = templates_dir  # a school's own wording, as the bot's
+        self.secure = secure  # the cookie only over HTTPS
+        self.live, self.idle, self.fresh = live, idle, fresh
+        self.clock = clock
+        self._key = secrets.token_bytes(32)
+        self._boxes: dict[str, Sandbox] = {}
+        self._opening = asyncio.Lock()
+        self._root: Path | None = None  # made with the first sandbox
+        self._cleanup: weakref.finalize | None = None
+
+    @classmethod
+    def of(cls, console: Console) -> Sandboxes:
+        """For `caitien serve`: the school's own wording, the cookie as secure as the
+        console's."""
+        return cls(console.renderer, console.app.settings.templates_dir, console.secure)
+
+    def token(self, sandbox_id: str) -> str:
+        return csrf_token(self._key, sandbox_id)
+
+    def token_ok(self, sandbox_id: str, sent: object) -> bool:
+        return isinstance(sent, str) and csrf_ok(self._key, sandbox_id, sent)
+
+    def find(self, sandbox_id: str | None) -> Sandbox | None:
+        self._sweep()
+        box = self._boxes.get(sandbox_id or "")
+        if box is not None:
+            box.used = self.clock()
+        return box
+
+    async def open(self, sandbox_id: str) -> Sandbox | None:
+        """The browser's sandbox, made now when it has none; None when too many are in
+        use."""
+        async with self._opening:
+            box = self.find(sandbox_id)
+            if box is not None:
+                return box
+            if len(self._boxes) >= self.live and not self._make_room():
+                return None
+            root = Path(tempfile.mkdtemp(dir=self._folder()))
+            try:
+                box = await asyncio.to_thread(Sandbox.create, sandbox_id, root,
+                                              self.templates_dir)
+            except BaseException:
+                shutil.rmtree(root, ignore_errors=True)
+                raise
+            box.used = self.clock()
+            self._boxes[sandbox_id] = box
+            return box
+
+    def drop(self, box: Sandbox) -> None:
+        if self._boxes.get(box.id) is box:
+            del self._boxes[box.id]
+        box.close()
+
+    def close(self) -> None:
+        for box in list(self._boxes.values()):
+            self.drop(box)
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def _folder(self) -> Path:
+        """The folder of this process's sandboxes: deleted with the registry, or when the
+        process ends, whichever comes first."""
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="caitien-sandbox-"))
+            self._cleanup = weakref.finalize(self, shutil.rmtree, self._root, True)
+        return self._root
+
+    def _sweep(self) -> None:
+        now = self.clock()
+        for box in [b for b in self._boxes.values()
+                    if now - b.used > self.idle and not b.lock.locked()]:
+            self.drop(box)
+
+    def _make_room(self) -> bool:
+        oldest = min((b for b in self._boxes.values() if not b.lock.locked()),
+                     key=lambda b: b.used, default=None)
+        if oldest is None or self.clock() - oldest.used < self.fresh:
+            return False
+        self.drop(oldest)
+        return True
+
+
+def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
+    renderer = sandboxes.renderer
+
+    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(renderer.html(template, viewer=None, **context),
+                            status_code=status, headers={"Cache-Control": "no-store"})
+
+    def room(request: Request, box: Sandbox) -> Response:
+        """The whole page, or only the room for htmx to swap in."""
+        template = "web/sandbox_room.j2" if _htmx(request) else "web/sandbox.j2"
+        return page(template, box=box, token=sandboxes.token(box.id), personas=PERSONAS,
+                    chat=list(box.chat()), now=box.now(), upload_mb=UPLOAD_BYTES // 2**20)
+
+    def refused(request: Request) -> Response:
+        response = page("web/refused.j2", 403)
+        if _htmx(request):  # a page from before a restart: load it again
+            response.headers["HX-Refresh"] = "true"
+        return response
+
+    def to_page(request: Request) -> Response:
+        if _htmx(request):
+            return Response(headers={"HX-Redirect": BASE})
+        return RedirectResponse(BASE, status_code=303)
+
+    async def posted(request: Request, limit: int = FORM_BYTES
+                     ) -> tuple[str, FormData] | None:
+        """The cookie's sandbox id and the form, when the form carries its token and is no
+        bigger than `limit`."""
+        sandbox_id, size = _cookie(request), _length(request)
+        if sandbox_id is None or size is None or size > limit:
+            return None
+        form = await request.form(max_files=1 if limit > FORM_BYTES else 0, max_fields=20,
+                                  max_part_size=FORM_BYTES)
+        sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        return (sandbox_id, form) if sandboxes.token_ok(sandbox_id, sent) else None
+
+    async def acting(request: Request, sandbox_id: str,
+                     act: Callable[[Sandbox], Awaitable[None] | None]) -> Response:
+        box = sandboxes.find(sandbox_id)
+        if box is None:
+            return to_page(request)
+        async with box.lock:
+            if sandboxes.find(sandbox_id) is not box:  # reset while this waited
+                return to_page(request)
+            done = act(box)
+            if done is not None:
+                await done
+        return room(request, box) if _htmx(request) else to_page(request)
+
+    # --- pages -----------------------------------------------------------------------------
+
+    async def show(request: Request) -> Response:
+        sandbox_id = _cookie(request)
+        box = sandboxes.find(sandbox_id)
+        if box is not None:
+            return room(request, box)
+        sandbox_id = sandbox_id or secrets.token_urlsafe(24)
+        response = page("web/sandbox_start.j2", token=sandboxes.token(sandbox_id))
+        response.set_cookie(COOKIE, sandbox_id, path=BASE, httponly=True, samesite="lax",
+                            secure=sandboxes.secure)
+        return response
+
+    async def opened(sandbox_id: str) -> Response:
+        if await sandboxes.open(sandbox_id) is None:
+            return page("web/sandbox_full.j2", 503)
+        return RedirectResponse(BASE, status_code=303)
+
+    async def start(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        return await opened(got[0])
+
+    async def reset(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        box = sandboxes.find(got[0])
+        if box is not None:
+            async with box.lock:
+                sandboxes.drop(box)
+        return await opened(got[0])
+
+    async def file(request: Request) -> Response:
+        box = sandboxes.find(_cookie(request))
+        kept = box.files.get(request.path_params["number"]) if box else None
+        if kept is None:
+            return page("web/not_found.j2", 404)
+        if kept.mime in IMAGES:
+            return Response(kept.data, media_type=kept.mime,
+                            headers={"Cache-Control": "private, no-store"})
+        return download(kept.data, kept.name, kept.mime)
+
+    # --- what the person does --------------------------------------------------------------
+
+    async def choose(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        sandbox_id, form = got
+        return await acting(request, sandbox_id, lambda box: box.choose(
+            _text(form, "persona"), _text(form, "mode")))
+
+    async def say(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        sandbox_id, form = got
+        text = _text(form, "text").strip()
+        return await acting(request, sandbox_id, lambda box: box.say(text) if text else None)
+
+    async def press(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        sandbox_id, form = got
+        return await acting(request, sandbox_id, lambda box: box.press(_text(form, "choice")))
+
+    async def upload(request: Request) -> Response:
+        sandbox_id, size = _cookie(request), _length(request)
+        if (sandbox_id is not None and size is not None and size > UPLOAD_LIMIT
+                and sandboxes.token_ok(sandbox_id, request.headers.get(CSRF_HEADER))):
+            # Not read at all: the engine says it is too big, as for a file on Telegram.
+            return await acting(request, sandbox_id,
+                                lambda box: box.upload(None, None, None, size))
+        got = await posted(request, UPLOAD_LIMIT)
+        if got is None:
+            return refused(request)
+        sandbox_id, form = got
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile) or not sent.filename:
+            return await acting(request, sandbox_id, lambda box: None)
+        data = await sent.read()
+        await form.close()
+        return await acting(request, sandbox_id, lambda box: box.upload(
+            sent.filename, sent.content_type, data, len(data)))
+
+    async def forward(request: Request) -> Response:
+        got = await posted(request)
+        if got is None:
+            return refused(request)
+        sandbox_id, form = got
+        step = _text(form, "step")
+        return await acting(request, sandbox_id,
+                            lambda box: box.fast_forward(step) if step in FORWARD else None)
+
+    return [
+        Route(BASE, show),
+        Route(BASE + "/start", start, methods=["POST"]),
+        Route(BASE + "/reset", reset, methods=["POST"]),
+        Route(BASE + "/persona", choose, methods=["POST"]),
+        Route(BASE + "/say", say, methods=["POST"]),
+        Route(BASE + "/press", press, methods=["POST"]),
+        Route(BASE + "/upload", upload, methods=["POST"]),
+        Route(BASE + "/forward", forward, methods=["POST"]),
+        Route(BASE + "/files/{number:int}", file),
+    ]
+
+
+def _cookie(request: Request) -> str | None:
+    value = request.cookies.get(COOKIE, "")
+    return value if SANDBOX_ID.match(value) else None
+
+
+def _length(request: Request) -> int | None:
+    """The declared size of the body; None without one (a stream is not read)."""
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,405 @@
+"""A school's pages: dashboard, plan, task, evidence, staff, reports, calendar, audit trail.
+Every one resolves the viewer, then the school from the URL against the viewer's scope
+(another school's, or another person's object, is 404), then reads in a worker thread."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import wraps
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.web.console import Console, NotFound, Viewer, download
+from core.calendar import parse_day
+from reports.audit_export import audit_csv, audit_xlsx
+from reports.dashboard_data import dashboard
+from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
+from reports.plan_view import STATUSES, Filters, evidence_file, plan_view, task_detail
+from reports.report_data import Period, period_of, report_data
+from reports.report_files import monitoring_docx, report_docx, report_xlsx
+from reports.staff_view import StaffRow, staff_rows
+from storage.access import visible_staff
+from storage.audit import KINDS, trail
+from storage.linking import issue_invites
+from storage.models import School, Staff
+from storage.plans import current_plan, set_calendar
+from storage.schools import school_calendar
+from storage.staff_repo import active_staff, set_pause
+
+InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+AUDIT_PAGE = 200
+# The calendar settings the page edits, in the order it shows them.
+CALENDAR_FIELDS = ("year_start", "semester1_end", "year_end", "rest_days", "quiet_hours",
+                   "checkin_day", "send_time", "deadline_days", "nudge_days", "digest_day",
+                   "digest_time", "alert_time", "escalate_days", "silent_after")
+HOLIDAY_LINE = re.compile(r"^\s*(\S+)\s*(?:[-–—]|đến)?\s*(\d\S*)?\s*(.*)$")
+
+
+def school_routes(console: Console, invitation_names: InvitationNames) -> list[Route]:
+    """`invitation_names(session, school_id)` gives (the Telegram bot's username, the Zalo
+    bot's name) for the invitation cards, None where there is no such bot."""
+
+    def page(handler):
+        """Resolves the viewer and the school; a stranger gets the sign-in sentence, an
+        object they may not see 404."""
+        @wraps(handler)
+        async def wrapped(request: Request) -> Response:
+            viewer = await console.viewer(request)
+            if viewer is None:
+                return console.signed_out(request)
+            try:
+                return await handler(request, viewer, request.path_params["school"])
+            except NotFound:
+                return console.not_found(viewer)
+        return wrapped
+
+    def today(school: School) -> date:
+        return console.clock.now().astimezone(ZoneInfo(school.timezone)).date()
+
+    # --- dashboard -----------------------------------------------------------------------
+
+    @page
+    async def dashboard_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            return dashboard(session, school, viewer.scope, console.clock.now())
+        board = await console.read(read)
+        return console.page("web/dashboard.j2", viewer=viewer, school=board.school, d=board)
+
+    # --- plan ------------------------------------------------------------------------------
+
+    @page
+    async def plan_page(request, viewer, school_id):
+        query = request.query_params
+        person = query.get("person", "")
+        filters = Filters(status=query.get("status") if query.get("status") in STATUSES
+                          else None,
+                          group=query.get("group") or None,
+                          person=int(person) if person.isdigit() else None,
+                          overdue=query.get("overdue") == "1")
+
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            return school, plan_view(session, school.id, viewer.scope, filters, today(school))
+        school, view = await console.read(read)
+        return console.page("web/plan.j2", viewer=viewer, school=school, view=view,
+                            filters=filters, statuses=STATUSES)
+
+    @page
+    async def task_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            detail = task_detail(session, viewer.scope, request.path_params["task"],
+                                 today(school))
+            if detail is None or detail.row.task.school_id != school.id:
+                raise NotFound
+            return school, detail
+        school, detail = await console.read(read)
+        return console.page("web/task.j2", viewer=viewer, school=school, detail=detail)
+
+    @page
+    async def evidence_page(request, viewer, school_id):
+        def read(session: Session):
+            console.school(session, viewer, school_id)
+            item = evidence_file(session, viewer.scope, request.path_params["evidence"])
+            if item is None or item.school_id != school_id:
+                raise NotFound
+            return item
+        item = await console.read(read)
+        path = console.app.engine.evidence.path_of(item.path)
+        if not path.is_file():
+            raise NotFound
+        # Photos are shown in the page; anything else is only ever downloaded.
+        inline = item.kind == "photo" and request.query_params.get("view") == "1"
+        return FileResponse(path, media_type=item.mime_type if inline else None,
+                            filename=None if inline else (item.file_name or path.name),
+                            content_disposition_type="inline" if inline else "attachment",
+                            headers={"Cache-Control": "private, no-store"})
+
+    # --- staff -----------------------------------------------------------------------------
+
+    @page
+    async def staff_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if viewer.scope.kind == "own":
+                raise NotFound
+            return school, _staff_rows(session, viewer, school, console.clock.now())
+        school, rows = await console.read(read)
+        return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
+                            today=today(school))
+
+    @page
+    async def staff_pause(request, viewer, school_id):
+        form = await console.form(request, viewer)
+        if form is None:
+            return console.refused(viewer)
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.board:
+                raise NotFound
+            member = _member(session, school, request.path_params["staff"])
+            until = None
+            if form.get("action") == "pause":
+                try:
+                    until = parse_day(str(form.get("until") or ""))
+                except ValueError:
+                    return "bad_date"
+                if until < today(school):
+                    return "bad_date"
+            set_pause(session, member, until, console.clock.now(), "web", viewer.staff_id)
+            return None
+        problem = await console.write(write)
+        if problem:
+            return console.page("web/form_problem.j2", 400, viewer=viewer, problem=problem,
+                                back=f"/web/s/{school_id}/staff")
+        return RedirectResponse(f"/web/s/{school_id}/staff", status_code=303)
+
+    @page
+    async def invitations(request, viewer, school_id):
+        """Issues new codes (the old ones stop working) and answers with the sheet to
+        print: codes are stored hashed, so printing is issuing."""
+        form = await console.form(request, viewer)
+        if form is None:
+            return console.refused(viewer)
+        wanted = {int(v) for v in form.getlist("staff") if str(v).isdigit()}
+        kind = "pdf" if form.get("format") == "pdf" else "docx"
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.board:
+                raise NotFound
+            username, zalo = invitation_names(session, school.id)
+            members = [m for m in active_staff(session, school.id) if m.id in wanted]
+            issued = issue_invites(session, school, console.clock, only=members, via="web",
+                                   actor_id=viewer.staff_id)
+            cards = [Card(i.staff.name, i.staff.group, i.code,
+                          f"https://t.me/{username}?start={i.code}" if username else None,
+                          zalo) for i in issued]
+            return school, cards
+        school, cards = await console.write(write)
+        if not cards:
+            return console.page("web/form_problem.j2", 400, viewer=viewer,
+                                problem="nobody_chosen", back=f"/web/s/{school_id}/staff")
+        expires = (console.clock.now() + timedelta(days=30)).astimezone(
+            ZoneInfo(school.timezone)).strftime("%d/%m/%Y")
+        name = console.renderer.text("web/invitation_file_name.j2", school=school)
+        build = invitation_pdf if kind == "pdf" else invitation_docx
+        content = build(school.name or school.code, cards, expires, console.renderer)
+        return download(content, f"{name}.{kind}",
+                        "application/pdf" if kind == "pdf" else DOCX)
+
+    # --- reports ---------------------------------------------------------------------------
+
+    @page
+    async def reports_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.reports:
+                raise NotFound
+            return school, current_plan(session, school.id)
+        school, plan = await console.read(read)
+        return console.page("web/reports.j2", viewer=viewer, school=school, plan=plan,
+                            problem=request.query_params.get("problem"))
+
+    @page
+    async def report_file(request, viewer, school_id):
+        kind, ext = request.path_params["kind"], request.path_params["ext"]
+        if (kind, ext) not in (("report", "docx"), ("report", "xlsx"), ("monitoring", "docx")):
+            raise NotFound
+        key = request.query_params.get("period", "hk1")
+        if key == "range":
+            key = f"{request.query_params.get('from', '')}:{request.query_params.get('to', '')}"
+
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.reports:
+                raise NotFound
+            if current_plan(session, school.id) is None:
+                return school, None, None
+            try:
+                period = period_of(session, school, key)
+            except ValueError:
+                return school, None, None
+            return school, period, report_data(session, school, period, today(school))
+        school, period, data = await console.read(read)
+        if data is None:
+            problem = "no_plan" if period is None and key in ("hk1", "year") else "bad_period"
+            return RedirectResponse(f"/web/s/{school_id}/reports?problem={problem}",
+                                    status_code=303)
+        renderer = console.renderer
+        if kind == "monitoring":
+            name = renderer.text("reports/monitoring_file_name.j2", school=school, period=period)
+            return download(monitoring_docx(data, renderer), f"{name}.docx", DOCX)
+        name = renderer.text("reports/file_name.j2", school=school, period=period)
+        if ext == "xlsx":
+            return download(report_xlsx(data, renderer), f"{name}.xlsx", XLSX)
+        return download(report_docx(data, renderer), f"{name}.docx", DOCX)
+
+    # --- calendar --------------------------------------------------------------------------
+
+    @page
+    async def calendar_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            return school, school_calendar(school)
+        school, cal = await console.read(read)
+        return console.page("web/calendar.j2", viewer=viewer, school=school,
+                            values=_calendar_values(cal), saved=request.query_params.get("saved"),
+                            **calendar_words(cal))
+
+    @page
+    async def calendar_save(request, viewer, school_id):
+        form = await console.form(request, viewer)
+        if form is None:
+            return console.refused(viewer)
+        values = {name: str(form.get(name) or "").strip() or None for name in CALENDAR_FIELDS}
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.board:
+                raise NotFound
+            try:
+                values["holidays"] = _holidays(str(form.get("holidays") or ""))
+                cal = school_calendar(school).changed(**values)
+            except ValueError as exc:
+                return school, None, str(exc)
+            moved = set_calendar(session, school, cal, console.clock.now(), "web",
+                                 viewer.staff_id)
+            return school, moved, None
+        school, moved, problem = await console.write(write)
+        if problem is not None:
+            cal = school_calendar(school)
+            typed = {k: v or "" for k, v in values.items() if k != "holidays"}
+            return console.page("web/calendar.j2", 400, viewer=viewer, school=school,
+                                values={**_calendar_values(cal), **typed,
+                                        "holidays": str(form.get("holidays") or "")},
+                                saved=None, problem=problem, **calendar_words(cal))
+        return RedirectResponse(f"/web/s/{school_id}/calendar?saved={moved}", status_code=303)
+
+    def calendar_words(cal) -> dict:
+        return {"fields": CALENDAR_FIELDS,
+                "names": console.renderer.pairs("web/calendar_fields.j2"),
+                "summary": console.renderer.text("calendar_summary.j2", cal=cal)}
+
+    # --- audit trail -----------------------------------------------------------------------
+
+    def audit_filters(request: Request, school: School):
+        query = request.query_params
+        kind = query.get("kind")
+        person = query.get("person", "")
+        tz = ZoneInfo(school.timezone)
+
+        def moment(name: str, plus: int = 0):
+            try:
+                day = date.fromisoformat(query.get(name, ""))
+            except ValueError:
+                return None
+            return datetime.combine(day + timedelta(days=plus), time(0), tzinfo=tz)
+        return dict(kinds={kind} if kind in KINDS else None,
+                    actor_id=int(person) if person.isdigit() else None,
+                    since=moment("from"), until=moment("to", 1))
+
+    @page
+    async def audit_page(request, viewer, school_id):
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.reports:
+                raise NotFound
+            entries = trail(session, school.id, limit=AUDIT_PAGE + 1,
+                            **audit_filters(request, school))
+            return school, entries, active_staff(session, school.id)
+        school, entries, people = await console.read(read)
+        return console.page("web/audit.j2", viewer=viewer, school=school,
+                            entries=entries[:AUDIT_PAGE], more=len(entries) > AUDIT_PAGE,
+                            kinds=KINDS, people=people, query=request.query_params,
+                            export=request.url.query,
+                            words=console.renderer.pairs("web/audit_words.j2"),
+                            fields=console.renderer.pairs("web/calendar_fields.j2"))
+
+    @page
+    async def audit_export(request, viewer, school_id):
+        ext = request.path_params["ext"]
+        if ext not in ("xlsx", "csv"):
+            raise NotFound
+
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.reports:
+                raise NotFound
+            return school, trail(session, school.id, **audit_filters(request, school))
+        school, entries = await console.read(read)
+        name = console.renderer.text("web/audit_file_name.j2", school=school)
+        if ext == "csv":
+            return download(audit_csv(entries, school.timezone, console.renderer),
+                            f"{name}.csv", "text/csv; charset=utf-8")
+        return download(audit_xlsx(entries, school.timezone, console.renderer),
+                        f"{name}.xlsx", XLSX)
+
+    base = "/web/s/{school:int}"
+    return [
+        Route(base + "/", dashboard_page),
+        Route(base + "/plan", plan_page),
+        Route(base + "/tasks/{task:int}", task_page),
+        Route(base + "/evidence/{evidence:int}", evidence_page),
+        Route(base + "/staff", staff_page),
+        Route(base + "/staff/{staff:int}/pause", staff_pause, methods=["POST"]),
+        Route(base + "/invitations", invitations, methods=["POST"]),
+        Route(base + "/reports", reports_page),
+        Route(base + "/reports/{kind}.{ext}", report_file),
+        Route(base + "/calendar", calendar_page),
+        Route(base + "/calendar", calendar_save, methods=["POST"]),
+        Route(base + "/audit", audit_page),
+        Route(base + "/audit.{ext}", audit_export),
+    ]
+
+
+def _member(session: Session, school: School, staff_id: int) -> Staff:
+    member = session.get(Staff, staff_id)
+    if member is None or member.school_id != school.id or not member.active:
+        raise NotFound
+    return member
+
+
+def _staff_rows(session: Session, viewer: Viewer, school: School, now: datetime
+                ) -> list[StaffRow]:
+    people = visible_staff(session, viewer.scope, school.id)
+    return staff_rows(session, school.id, people, now)
+
+
+def _calendar_values(cal) -> dict[str, str]:
+    stored = cal.to_json()
+    values = {name: ", ".join(map(str, stored[name])) if isinstance(stored[name], list)
+              else str(stored[name]) for name in CALENDAR_FIELDS}
+    values["holidays"] = "\n".join(
+        f"{h['from']} {h['to']} {h['name']}".strip() for h in stored["holidays"])
+    return values
+
+
+def _holidays(text: str) -> list[dict]:
+    """One a line: «2027-01-25 2027-02-07 Tết Nguyên đán» or «25/01/2027 - 07/02/2027 Tết»;
+    a single date is a one-day holiday."""
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = HOLIDAY_LINE.match(line)
+        try:
+            start = parse_day(match.group(1))
+            end = parse_day(match.group(2)) if match.group(2) else start
+        except ValueError as exc:
+            raise ValueError("holidays") from exc
+        if end < start:
+            raise ValueError("holidays")
+        found.append({"from": start.isoformat(), "to": end.isoformat(),
+                      "name": match.group(3).strip()})
+    return found
