@@ -33,6 +33,7 @@ from bot.zalo.client import ZaloError
 from bot.web.console import Console
 from bot.web.guard import SecurityHeaders
 from bot.web.routes import web_routes
+from bot.web.sandbox import Sandboxes
 from bot.zalo.connection import NAME_SETTING as ZALO_NAME_SETTING
 from bot.zalo.connection import ZaloChannel, ZaloRejected, links_of
 from bot.zalo.connection import connect as connect_zalo
@@ -55,6 +56,7 @@ def create_server(app: App) -> Starlette:
     zalo_webhook: list[ZaloWebhook] = []
     links = links_of(app)
     console = Console(app)
+    sandboxes = Sandboxes.of(console)
 
     async def telegram_webhook(request: Request) -> Response:
         """The default bot's updates at /telegram/webhook, a school bot's at
@@ -97,6 +99,7 @@ def create_server(app: App) -> Starlette:
         finally:
             await app.turns.drain()
             app.stop_reminders()
+            sandboxes.close()
             await bots.stop()
             if zalo is not None:
                 await zalo.stop()
@@ -107,7 +110,7 @@ def create_server(app: App) -> Starlette:
         Route(ZALO_PATH, zalo_updates, methods=["POST"]),
         Route(FILES_PATH, download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
-        *web_routes(console, partial(invitation_names, app.settings)),
+        *web_routes(console, sandboxes, partial(invitation_names, app.settings)),
     ], middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -13,7 +14,9 @@ from bot.web.school_pages import InvitationNames, school_routes
 
 STATIC = Path(__file__).parent / "static"
 
-def web_routes(console: Console, invitation_names: InvitationNames) -> list:
+
+def web_routes(console: Console, sandboxes: Sandboxes,
+               invitation_names: InvitationNames) -> list:
     return [
         Route("/web", console.home),
         Route("/web/", console.home),
@@ -24,5 +27,5 @@ def web_routes(console: Console, invitation_names: InvitationNames) -> list:
         Mount("/web/static", StaticFiles(directory=STATIC), name="static"),
         *school_routes(console, invitation_names),
         *district_routes(console),
-        *sandbox_routes(Sandboxes.of(console)),
+        *sandbox_routes(sandboxes),
     ]

@@ -6,13 +6,14 @@ Monday digest and the overdue alerts arrive.
 
 It is open without signing in: staff rehearse before they have an account. What makes that
 safe: a sandbox holds nothing but the example school, in its own SQLite file in a temporary
-folder, never the school's database; and it is bounded. At most LIVE sandboxes per process
-(the one idle longest gives way; when every one was used in the last FRESH seconds, a new
-one is refused with 503), each dropped with its folder after IDLE seconds unused (looked at
-on every request); forms of FORM_BYTES; and, in sandbox_world.py, one upload of at most
-UPLOAD_BYTES, UPLOADS_BYTES in all, the files shown kept in memory up to KEPT_BYTES. A
-browser's sandbox is named by a random id in an HttpOnly cookie, and every POST carries a
-token made from that id with a key that lives only in this process."""
+folder, never the school's database; and it is bounded. At most LIVE (20) sandboxes per
+process: the one idle longest gives way, and when every one was used in the last FRESH
+(5 minutes) a new one is refused with 503. Each is dropped with its folder after IDLE
+(30 minutes) unused, looked at on every request. Forms are at most FORM_BYTES, one upload
+UPLOAD_BYTES (5 MB), and a sandbox takes UPLOADS_BYTES of files in all and keeps KEPT_BYTES
+of them in memory (sandbox_world.py). A browser's sandbox is named by a random id in an
+HttpOnly cookie, and every POST carries a token made from that id with a key that lives
+only in this process."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from reports.audit_export import audit_csv, audit_xlsx
 from reports.dashboard_data import dashboard
 from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
 from reports.plan_view import STATUSES, Filters, evidence_file, plan_view, task_detail
-from reports.report_data import Period, period_of, report_data
+from reports.report_data import period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from reports.staff_view import StaffRow, staff_rows
 from storage.access import visible_staff

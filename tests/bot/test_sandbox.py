@@ -108,7 +108,7 @@ class Browser:
 
 @pytest.fixture
 def sandbox_tmp(tmp_path, monkeypatch) -> Path:
-    """Where the server's sandboxes make their folders (created with the server)."""
+    """Where the server's sandboxes make their folder (with the first sandbox)."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -216,6 +216,19 @@ async def test_fast_forward_brings_the_digest_the_reminders_and_an_overdue_alert
     assert "Nhiệm vụ quá hạn cần thầy/cô đôn đốc" in browser.page and "[1.1]" in browser.page
 
 
+async def test_the_principals_report_is_a_download(browser):
+    await browser.play("ht")
+    await browser.say("/baocao")
+    await browser.press("rp:hk1")
+    link = re.search(r'<a class="document" href="(/web/sandbox/files/\d+)" download>📄 ([^<]+)',
+                     browser.page)
+    assert link.group(2).endswith(".docx")
+    report = await browser.client.get(link.group(1))
+    assert report.status_code == 200 and report.content.startswith(b"PK")
+    assert report.headers["content-disposition"].startswith("attachment")
+    assert (await browser.client.get("/web/sandbox/files/999")).status_code == 404
+
+
 async def test_posts_without_the_token_are_refused(browser, console):
     for path, data in (("say", {"text": "/capnhat"}), ("forward", {"step": "month"}),
                        ("reset", {}), ("start", {})):
@@ -225,6 +238,8 @@ async def test_posts_without_the_token_are_refused(browser, console):
                                                                           "csrf": "x" * 43})
         assert forged.status_code == 403, path
     async with httpx.AsyncClient(base_url=console) as other:  # someone else's token
+        cookie = (await other.get("/web/sandbox")).headers["set-cookie"]
+        assert all(part in cookie for part in ("HttpOnly", "SameSite=lax", "Path=/web/sandbox"))
         stranger = Browser(other)
         await stranger.start()
         stolen = await other.post("/web/sandbox/say", data={"text": "hi", "csrf": browser.token})
