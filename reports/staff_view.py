@@ -4,7 +4,7 @@ open invitation."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,20 +32,14 @@ def staff_rows(session: Session, school_id: int, people: list[Staff],
             select(TaskUpdate.author_id, func.max(TaskUpdate.created_at))
             .where(TaskUpdate.school_id == school_id).group_by(TaskUpdate.author_id)):
         if staff_id in rows:
-            rows[staff_id].last_answer = _aware(last)
+            rows[staff_id].last_answer = last
     for staff_id, until in session.execute(
             select(Invite.staff_id, func.max(Invite.expires_at))
             .where(Invite.school_id == school_id, Invite.revoked_at.is_(None),
                    Invite.used_at.is_(None), Invite.expires_at > now)
             .group_by(Invite.staff_id)):
         if staff_id in rows:
-            rows[staff_id].invited_until = _aware(until)
+            rows[staff_id].invited_until = until
     return sorted(rows.values(), key=lambda r: (fold_words(r.member.group or "~"),
                                                 fold_words(r.member.name)))
 
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """An aggregate bypasses the column's type: naive UTC comes back, made aware here."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)
