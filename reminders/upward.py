@@ -68,8 +68,10 @@ def _digest(session: Session, school: School, renderer: Renderer, now: datetime,
                                          school.board_bot)))
     known = set(session.scalars(select(OutboxMessage.key).where(
         OutboxMessage.school_id == school.id, OutboxMessage.period == week)))
+    # Keys are unique across the deployment: the board group's carries the school.
+    recipient = {staff_id: staff_id or f"group{school.id}" for staff_id, _ in to}
     to = [(staff_id, address) for staff_id, address in to
-          if f"digest:{week}:{staff_id or 'group'}" not in known]
+          if f"digest:{week}:{recipient[staff_id]}" not in known]
     if not to:
         return 0
     digest = digest_data(session, school, local_now.date())
@@ -79,7 +81,7 @@ def _digest(session: Session, school: School, renderer: Renderer, now: datetime,
     queued = 0
     for staff_id, address in to:
         for kind, body in bodies.items():
-            queued += add_message(session, _row(school, f"{kind}:{week}:{staff_id or 'group'}",
+            queued += add_message(session, _row(school, f"{kind}:{week}:{recipient[staff_id]}",
                                                 kind, week, staff_id, address,
                                                 at.astimezone(timezone.utc), now, body))
     return queued

@@ -6,8 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from readers.plan_files import read_plan
 from storage.models import OutboxMessage, OverdueAlert, School, Staff, Task
-from tests.phuhuu import TZ, local
+from storage.plans import save_plan
+from storage.schools import pick_school
+from tests.phuhuu import TABLE_PLAN, TZ, local
 
 
 def ladder(sessions) -> list[tuple[str, int, int, str]]:
@@ -74,6 +77,24 @@ async def test_the_weekly_digest_reaches_the_board_and_its_group(sessions, phuhu
     assert weeks == [("2023-W37", date(2023, 9, 11)), ("2023-W38", date(2023, 9, 18))]
     assert sorted({chat for _, _, chat, _ in rows}) == ["-100777", "9001", "9002"]
     assert len(rows) == 2 * 3 * 2  # two weeks, three chats, text and chart
+
+
+async def test_each_schools_board_group_gets_its_own_digest(sessions, phuhuu, run_until,
+                                                            year_clock):
+    """Two schools' groups in one deployment: the second's digest is not taken for the
+    first's (outbox keys are unique across the deployment)."""
+    with sessions.begin() as session:
+        school = session.get(School, phuhuu.id)
+        school.board_channel, school.board_chat_id = "test", "-100777"
+        other = pick_school(session, "khac", year_clock, create=True)
+        save_plan(session, other, read_plan(TABLE_PLAN), year_clock)
+        other.board_channel, other.board_chat_id = "test", "-100888"
+    await run_until(local(2023, 9, 13))
+    with sessions() as session:
+        groups = session.execute(select(OutboxMessage.chat_id, OutboxMessage.kind)
+                                 .where(OutboxMessage.staff_id.is_(None))).all()
+    assert sorted(groups) == [("-100777", "chart"), ("-100777", "digest"),
+                              ("-100888", "chart"), ("-100888", "digest")]
 
 
 async def test_the_monitoring_team_hears_who_stays_silent(sessions, phuhuu, run_until):
