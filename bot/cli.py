@@ -11,14 +11,14 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import logs
+from bot import logs, records_cli
 from bot.app import App, build_app
 from bot.config import Settings
 from templates.render import Renderer
 from core.calendar import SchoolCalendar, parse_day
 from reminders.preview import preview
 from reports.charts import progress_chart
-from storage.db import make_engine, upgrade, writing
+from storage.db import writing
 from reports.digest_data import digest_data
 from core.errors import InputError
 from storage.linking import issue_invites
@@ -64,8 +64,11 @@ def parser() -> argparse.ArgumentParser:
     webhook_delete.add_argument("--channel", default="telegram", choices=["telegram", "zalo"])
 
     db = commands.add_parser("db", help="database maintenance")
-    db.add_subparsers(dest="db_command", required=True).add_parser(
+    db_upgrade = db.add_subparsers(dest="db_command", required=True).add_parser(
         "upgrade", help="apply migrations")
+    db_upgrade.add_argument("--backup", type=Path, metavar="FILE",
+                            help="first write an archive of the database as it is")
+    records_cli.add_commands(commands)
 
     plan = commands.add_parser("plan", help="the improvement plan")
     plan_commands = plan.add_subparsers(dest="plan_command", required=True)
@@ -98,6 +101,7 @@ def parser() -> argparse.ArgumentParser:
     resume = staff_commands.add_parser("resume", help="reminders again, before the leave ends")
     resume.add_argument("who", help="phone or full name")
     _school_option(resume)
+    records_cli.add_staff_commands(staff_commands)
 
     reminders = commands.add_parser("reminders", help="scheduled reminders")
     preview = reminders.add_subparsers(dest="reminders_command", required=True).add_parser(
@@ -239,8 +243,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return webhook_command(args, settings)
     if args.command == "db":
-        upgrade(make_engine(settings.database_url))
-        return 0
+        return records_cli.db_upgrade_command(args, settings)
+    if args.command == "backup":
+        return records_cli.backup_command(args, settings)
+    if args.command == "restore":
+        return records_cli.restore_command(args, settings)
     if args.command == "plan" and args.plan_command == "template":
         write_plan_template(args.file)
         _say(build_app(settings, migrate=False), "cli/plan_template.j2", file=args.file)
@@ -251,6 +258,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return plan_import(args, settings)
     if args.command == "staff" and args.staff_command == "import":
         return staff_import(args, settings)
+    if args.command == "staff" and args.staff_command == "forget":
+        return records_cli.staff_forget(args, settings)
+    if args.command == "staff" and args.staff_command == "data":
+        return records_cli.staff_data(args, settings)
     if args.command == "staff":
         return staff_pause(args, settings)
     if args.command == "reminders":

@@ -23,8 +23,12 @@ SIGN_IN = "sign_in"
 SIGN_OUT = "sign_out"
 ANSWER = "answer"
 CORRECTION = "correction"
+FORGET = "forget"
 KINDS = (ANSWER, CORRECTION, PLAN_IMPORT, PLAN_ADJUST, CALENDAR, PAUSE, INVITATION,
-         SIGN_IN, SIGN_OUT)
+         SIGN_IN, SIGN_OUT, FORGET)
+# Events about a person name them by id only (details["staff_id"]): the trail reads the name
+# from the staff row, so a person whose data is erased is not still named here.
+ABOUT_SOMEONE = frozenset({PAUSE, INVITATION, FORGET})
 
 
 def record(session: Session, kind: str, school_id: int | None, at: datetime, via: str,
@@ -57,8 +61,13 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
         if actor_id is not None:
             query = query.where(AuditEvent.actor_id == actor_id)
         query = _between(query, AuditEvent.at, since, until)
-        entries += [Entry(e.at, e.kind, name, e.via, e.subject, e.details)
-                    for e, name in session.execute(_limited(query, (AuditEvent.at, AuditEvent.id), limit))]
+        events = session.execute(_limited(query, (AuditEvent.at, AuditEvent.id), limit)).all()
+        named = _names(session, {e.details.get("staff_id") for e, _ in events
+                                 if e.kind in ABOUT_SOMEONE} - {None})
+        entries += [Entry(e.at, e.kind, name, e.via,
+                          named.get(e.details.get("staff_id")) if e.kind in ABOUT_SOMEONE
+                          else e.subject, e.details)
+                    for e, name in events]
     if kinds is None or kinds & {ANSWER, CORRECTION}:
         query = (select(TaskUpdate, Staff.name, Task.text)
                  .join(Staff, Staff.id == TaskUpdate.author_id)
@@ -78,6 +87,12 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
                         _limited(query, (TaskUpdate.created_at, TaskUpdate.id), limit))]
     entries.sort(key=lambda e: e.at, reverse=True)  # stable: ties keep newest-first
     return entries[:limit] if limit is not None else entries
+
+
+def _names(session: Session, staff_ids: set[int]) -> dict[int, str]:
+    if not staff_ids:
+        return {}
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all())
 
 
 def _between(query, column, since: datetime | None, until: datetime | None):

@@ -80,16 +80,17 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Migrate to the newest schema. On PostgreSQL under an advisory lock: replicas starting
-    together take turns, and the ones after the first find nothing left to do."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to the newest schema (or `revision`). On PostgreSQL under an advisory lock:
+    replicas starting together take turns, and the ones after the first find nothing left
+    to do."""
     if engine.dialect.name != "postgresql":
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), revision)
         return
     with engine.connect() as conn:
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
         try:
-            command.upgrade(alembic_config(engine), "head")
+            command.upgrade(alembic_config(engine), revision)
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
             conn.commit()

@@ -81,7 +81,7 @@ def issue_invites(session: Session, school: School, clock: Clock, days: int = 30
                            created_at=now, expires_at=now + timedelta(days=days)))
         issued.append(Issued(member, code))
         audit.record(session, audit.INVITATION, school.id, now, via, actor_id,
-                     subject=member.name, staff_id=member.id, reissued=member.id in reissued)
+                     staff_id=member.id, reissued=member.id in reissued)
     session.flush()
     return issued
 

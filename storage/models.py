@@ -112,6 +112,9 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # On leave: no reminders up to and including this day (set by BGH).
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Left, and their personal data erased (storage/personal_data.py): the row stays so the
+    # plan's history keeps who did what, under a placeholder name.
+    forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     school: Mapped[School] = relationship()
 

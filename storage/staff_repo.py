@@ -60,7 +60,7 @@ def set_pause(session: Session, member: Staff, until: date | None, at: datetime,
     trail."""
     member.paused_until = until
     audit.record(session, audit.PAUSE, member.school_id, at, via, actor_id,
-                 subject=member.name, staff_id=member.id,
+                 staff_id=member.id,
                  until=until.isoformat() if until else None)
 
 
