@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import sqltypes
 
 from core.errors import InputError
@@ -334,10 +335,15 @@ def restore_archive(engine: Engine, evidence_root: Path, source: Path,
         # files that are not there.
         files = _unpack(archive, "evidence/", evidence_root)
         templates = _unpack(archive, "templates/", templates_dir)
-        with _at_head(archive, head) as rows, engine.begin() as conn:
-            _check_target(conn, archive)
-            count = _insert_all(conn, _reflect(conn), rows,
-                                replace_settings=not archive.school_scope)
+        try:
+            with _at_head(archive, head) as rows, engine.begin() as conn:
+                _check_target(conn, archive)
+                count = _insert_all(conn, _reflect(conn), rows,
+                                    replace_settings=not archive.school_scope)
+        except IntegrityError as error:
+            # A unique value the target holds already (the school's own bot, served here by
+            # another school): nothing was written.
+            raise InputError("archive_conflict", file=source.name) from error
         return Summary(archive.manifest["scope"], archive.manifest["schools"], head, count,
                        files, templates, archive.manifest["missing"],
                        upgraded_from=archive.schema if archive.schema != head else None)

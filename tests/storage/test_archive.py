@@ -400,3 +400,24 @@ def test_outbox_keys_follow_the_staff_ids(db, neighbour, evidence, other_db, tmp
         keys = sorted((row.key, row.staff_id) for row in session.scalars(select(OutboxMessage)))
     assert len(keys) == 2 and keys[0][1] != keys[1][1]
     assert all(key == f"monthly:2026-10:{staff}" for key, staff in keys)
+
+
+def test_a_clash_with_the_target_writes_nothing(db, neighbour, sessions, evidence, clock,
+                                                other_db, tmp_path):
+    """The school's own bot is already another school's on the server."""
+    from storage.models import SchoolBot
+
+    def own_bot(session, school_id):
+        session.add(SchoolBot(key="555", channel="telegram", school_id=school_id,
+                              token="555:x", created_at=clock.now()))
+
+    with writing(sessions) as session:
+        own_bot(session, pick_school(session, "demo", clock).id)
+    write_archive(db, evidence.root, tmp_path / "demo.zip", school_code="demo")
+    write_archive(db, evidence.root, tmp_path / "other.zip", school_code="other")
+    restore_archive(other_db, tmp_path / "ev", tmp_path / "other.zip", tmp_path / "t")
+    with writing(session_factory(other_db)) as session:
+        own_bot(session, pick_school(session, "other", clock).id)
+    assert refused(other_db, tmp_path / "demo.zip", tmp_path) == "archive_conflict"
+    with other_db.connect() as conn:
+        assert list(conn.scalars(text("SELECT code FROM schools"))) == ["other"]
