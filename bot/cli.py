@@ -248,6 +248,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return records_cli.backup_command(args, settings)
     if args.command == "restore":
         return records_cli.restore_command(args, settings)
+    if args.command == "export":
+        return records_cli.export_command(args, settings)
     if args.command == "plan" and args.plan_command == "template":
         write_plan_template(args.file)
         _say(build_app(settings, migrate=False), "cli/plan_template.j2", file=args.file)

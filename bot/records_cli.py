@@ -18,7 +18,9 @@ from core.phones import normalize_phone
 from storage.archive import restore_archive, write_archive
 from storage.db import make_engine, upgrade, writing
 from storage.models import School, Staff, TaskUpdate
+from reports.school_export import write_export
 from storage.personal_data import forget, person_data
+from storage.schools import pick_school
 from templates.render import Renderer
 
 
@@ -30,6 +32,13 @@ def add_commands(commands) -> None:
     restore = commands.add_parser(
         "restore", help="put an archive into the database DATABASE_URL names")
     restore.add_argument("file", type=Path)
+    export = commands.add_parser(
+        "export", help="everything a school has, readable: plan, tasks, every update, "
+                       "evidence list, staff, calendar, audit trail")
+    export.add_argument("--format", choices=("xlsx", "json"), required=True)
+    export.add_argument("--out", type=Path,
+                        help="the file to write (default CODE-export-DAY.xlsx|json here)")
+    export.add_argument("--school", help="school code (needed when there are several)")
 
 
 def backup_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -54,6 +63,20 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
     print(Renderer(settings.templates_dir).text(
         "cli/restored.j2", summary=summary, file=args.file, templates_dir=templates_dir,
         templates_configured=settings.templates_dir is not None))
+    return 0
+
+
+def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    app = build_app(settings)
+    with app.sessions() as session:
+        # One moment for every section, as a backup: SQLite's WAL gives it anyway.
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        school = pick_school(session, args.school, app.clock)
+        now = app.clock.now()
+        out = args.out or Path(f"{school.code}-export-{now:%Y-%m-%d}.{args.format}")
+        data = write_export(session, school, app.renderer, now, out, args.format)
+    print(app.renderer.text("export/written.j2", file=out, data=data))
     return 0
 
 

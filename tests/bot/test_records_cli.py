@@ -81,3 +81,15 @@ def test_what_is_held_about_a_person_as_json(records, tmp_path):
     assert code == 0 and json.loads((tmp_path / "bao.json").read_text(encoding="utf-8")) == data
     code, out, err = records("staff", "data", "12")
     assert code == 2 and "không phải số điện thoại" in err
+
+
+def test_export_writes_the_school_readable(records, tmp_path):
+    code, out, err = records("export", "--format", "json")
+    assert code == 0 and out.startswith("Đã ghi demo-export-")
+    (written,) = tmp_path.glob("demo-export-*.json")
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert data["school"]["code"] == "demo" and len(data["updates"]) == 3
+    code, out, err = records("export", "--format", "xlsx", "--out", "demo.xlsx")
+    assert code == 0 and (tmp_path / "demo.xlsx").read_bytes()[:2] == b"PK"
+    code, out, err = records("export", "--format", "xlsx", "--school", "nowhere")
+    assert code == 2 and "nowhere" in err
