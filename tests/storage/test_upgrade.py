@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage.archive import Archive, _insert_all, _reflect, restore_archive
+from storage.archive import Archive, _insert_all, _reflect, restore_archive, write_archive
 from storage.audit import PAUSE, trail
 from storage.db import make_engine, schema_state, session_factory, upgrade
 from storage.models import Base, Staff, Task, TaskUpdate
@@ -46,13 +46,16 @@ def counts(engine) -> dict[str, int]:
                 for t in Base.metadata.sorted_tables}
 
 
-def test_a_release_0011_database_migrates_with_every_row(empty_db):
-    """The database as the previous release left it, then `caitien db upgrade`."""
+def test_a_release_0011_database_migrates_with_every_row(empty_db, tmp_path):
+    """The database as the previous release left it, then `caitien db upgrade --backup`:
+    the backup is of the old schema, and restores into the newest."""
     upgrade(empty_db, "0011")
     archive = Archive(RELEASE)
     with empty_db.begin() as conn:
         _insert_all(conn, _reflect(conn), archive.rows, replace_settings=True)
     archive.close()
+    before = write_archive(empty_db, tmp_path / "no-files", tmp_path / "before.zip")
+    assert before.schema == "0011" and before.rows == sum(release_counts().values())
     upgrade(empty_db)
     assert schema_state(empty_db)[0] == schema_state(empty_db)[1]
     after = counts(empty_db)
