@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -30,6 +31,7 @@ from storage.linking import issue_invites
 from storage.models import School, Staff
 from storage.plans import current_plan, set_calendar
 from storage.schools import school_calendar
+from storage.personal_data import forget
 from storage.staff_repo import active_staff, set_pause
 
 InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
@@ -132,10 +134,41 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if viewer.scope.kind == "own":
                 raise NotFound
-            return school, _staff_rows(session, viewer, school, console.clock.now())
-        school, rows = await console.read(read)
+            departed = (session.scalars(select(Staff).where(
+                Staff.school_id == school.id, Staff.forgotten_at.is_(None),
+                Staff.id != viewer.staff_id).order_by(Staff.active, Staff.name)).all()
+                if viewer.scope.board else [])
+            return school, _staff_rows(session, viewer, school, console.clock.now()), departed
+        school, rows, departed = await console.read(read)
         return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
-                            today=today(school))
+                            departed=departed, today=today(school))
+
+    @page
+    async def staff_forget(request, viewer, school_id):
+        """The board erases the personal data of someone who left (the record stays)."""
+        form = await console.form(request, viewer)
+        if form is None:
+            return console.refused(viewer)
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.board:
+                raise NotFound
+            chosen = str(form.get("staff") or "")
+            member = session.get(Staff, int(chosen)) if chosen.isdigit() else None
+            if (member is None or member.school_id != school.id
+                    or member.forgotten_at is not None or member.id == viewer.staff_id):
+                return "nobody_chosen"
+            if form.get("confirm") != "yes":
+                return "not_confirmed"
+            forget(session, member, console.renderer.text("forgotten_name.j2", id=member.id),
+                   console.clock.now(), "web", viewer.staff_id)
+            return None
+        problem = await console.write(write)
+        if problem:
+            return console.page("web/form_problem.j2", 400, viewer=viewer, problem=problem,
+                                back=f"/web/s/{school_id}/staff")
+        return RedirectResponse(f"/web/s/{school_id}/staff", status_code=303)
 
     @page
     async def staff_pause(request, viewer, school_id):
@@ -353,6 +386,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/evidence/{evidence:int}", evidence_page),
         Route(base + "/staff", staff_page),
         Route(base + "/staff/{staff:int}/pause", staff_pause, methods=["POST"]),
+        Route(base + "/staff/forget", staff_forget, methods=["POST"]),
         Route(base + "/invitations", invitations, methods=["POST"]),
         Route(base + "/reports", reports_page),
         Route(base + "/reports/{kind}.{ext}", report_file),

@@ -86,7 +86,8 @@ async def test_only_the_board_changes_things(web_app, sign_in):
         csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
         for path, data in ((f"{base}/calendar", {"checkin_day": "20"}),
                            (f"{base}/staff/1/pause", {"action": "pause", "until": "2026-12-30"}),
-                           (f"{base}/invitations", {"staff": "1"})):
+                           (f"{base}/invitations", {"staff": "1"}),
+                           (f"{base}/staff/forget", {"staff": "4", "confirm": "yes"})):
             answer = await browser.post(path, data={**data, "csrf": csrf})
             assert answer.status_code == 404, (who, path)
 
