@@ -143,9 +143,9 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
                             departed=departed, today=today(school))
 
-    @page
-    async def staff_forget(request, viewer, school_id):
-        """The board erases the personal data of someone who left (the record stays)."""
+    async def staff_change(request, viewer, school_id, change) -> Response:
+        """A board member's form on the staff page: `change(session, school, form)` makes
+        it, or names the problem to show."""
         form = await console.form(request, viewer)
         if form is None:
             return console.refused(viewer)
@@ -154,6 +154,17 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if not viewer.scope.board:
                 raise NotFound
+            return change(session, school, form)
+        problem = await console.write(write)
+        if problem:
+            return console.page("web/form_problem.j2", 400, viewer=viewer, problem=problem,
+                                back=f"/web/s/{school_id}/staff")
+        return RedirectResponse(f"/web/s/{school_id}/staff", status_code=303)
+
+    @page
+    async def staff_forget(request, viewer, school_id):
+        """The board erases the personal data of someone who left (the record stays)."""
+        def change(session: Session, school: School, form) -> str | None:
             chosen = str(form.get("staff") or "")
             member = session.get(Staff, int(chosen)) if chosen.isdigit() else None
             if (member is None or member.school_id != school.id
@@ -164,22 +175,11 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             forget(session, member, console.renderer.text("forgotten_name.j2", id=member.id),
                    console.clock.now(), "web", viewer.staff_id)
             return None
-        problem = await console.write(write)
-        if problem:
-            return console.page("web/form_problem.j2", 400, viewer=viewer, problem=problem,
-                                back=f"/web/s/{school_id}/staff")
-        return RedirectResponse(f"/web/s/{school_id}/staff", status_code=303)
+        return await staff_change(request, viewer, school_id, change)
 
     @page
     async def staff_pause(request, viewer, school_id):
-        form = await console.form(request, viewer)
-        if form is None:
-            return console.refused(viewer)
-
-        def write(session: Session):
-            school = console.school(session, viewer, school_id)
-            if not viewer.scope.board:
-                raise NotFound
+        def change(session: Session, school: School, form) -> str | None:
             member = _member(session, school, request.path_params["staff"])
             until = None
             if form.get("action") == "pause":
@@ -191,11 +191,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                     return "bad_date"
             set_pause(session, member, until, console.clock.now(), "web", viewer.staff_id)
             return None
-        problem = await console.write(write)
-        if problem:
-            return console.page("web/form_problem.j2", 400, viewer=viewer, problem=problem,
-                                back=f"/web/s/{school_id}/staff")
-        return RedirectResponse(f"/web/s/{school_id}/staff", status_code=303)
+        return await staff_change(request, viewer, school_id, change)
 
     @page
     async def invitations(request, viewer, school_id):
