@@ -5,6 +5,7 @@ does it), and their replies sent in order behind them."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 
 from sqlalchemy.exc import DBAPIError
@@ -13,7 +14,8 @@ from core.messages import Fetch, Incoming, Reply
 from handlers.engine import Engine
 from reminders.sender import Transport, send_paced
 from storage.db import writing
-from storage.outbox import mark_unreachable
+from storage.conversations import mark_answered
+from storage.outbox import mark_unreachable, queue_replies
 from templates.render import Renderer
 from templates.shaping import joined
 
@@ -78,7 +80,9 @@ class Turns:
                     incoming: Incoming, replies: list[Reply]) -> None:
         chat_id = incoming.chat_id
         try:
-            for reply in joined(replies):
+            out = joined(replies)
+            left: list[Reply] = []
+            for n, reply in enumerate(out):
                 delivery = await send_paced(transport, chat_id, reply)
                 if delivery.outcome == "blocked":
                     # As for a reminder: nothing more goes there until they write again.
@@ -86,11 +90,29 @@ class Turns:
                 if delivery.outcome != "sent":
                     log.warning("a reply to chat %s was not delivered (%s): %s", chat_id,
                                 delivery.outcome, delivery.error)
+                    if delivery.outcome in ("retry_after", "error"):
+                        left = out[n:]  # the channel is away for now, not for good
                     break
+            if incoming.event_id is not None:
+                await asyncio.to_thread(self._answered, incoming, left)
         except Exception:
             log.exception("sending replies failed")
         finally:
             self._leave(key, person)
+
+    def _answered(self, incoming: Incoming, left: list[Reply]) -> None:
+        """The turn's replies are out, or handed to the outbox when the channel kept refusing
+        them: either way the update, if it comes again, is not answered again (only the one
+        on the wire when a process dies can go out twice)."""
+        with writing(self.engine.sessions) as session:
+            bodies = [_body(r) for r in left if r.document is None]
+            if bodies and not queue_replies(session, incoming.channel, incoming.user_id,
+                                            incoming.chat_id, incoming.bot,
+                                            incoming.event_id, bodies,
+                                            self.engine.clock.now()):
+                log.warning("replies to event %s dropped: not a linked person's",
+                            incoming.event_id)
+            mark_answered(session, incoming.channel, incoming.event_id)
 
     def _unreachable(self, incoming: Incoming) -> None:
         with writing(self.engine.sessions) as session:
@@ -103,3 +125,12 @@ class Turns:
         person[1] -= 1
         if person[1] == 0:
             self._people.pop(key, None)
+
+
+def _body(reply: Reply) -> dict:
+    """A reply as the outbox keeps a message."""
+    body: dict = {"text": reply.text,
+                  "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons]}
+    if reply.photo is not None:
+        body["photo"] = base64.b64encode(reply.photo).decode()
+    return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,14 @@ def earlier_replies(session: Session, channel: str, event_id: str | None) -> lis
         return []
     return session.scalar(select(ProcessedEvent.replies).where(
         ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)) or []
+
+
+def mark_answered(session: Session, channel: str, event_id: str) -> None:
+    """Its replies went out (or to the outbox): when the update comes again, because the
+    process died before confirming it, it is not answered a second time."""
+    session.execute(update(ProcessedEvent).where(
+        ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)
+        .values(replies=[]))
 
 
 def forget_old_events(session: Session, clock: Clock) -> None:

@@ -21,6 +21,23 @@ def known_keys(session: Session, school_id: int) -> set[str]:
                                .where(OutboxMessage.school_id == school_id)))
 
 
+def queue_replies(session: Session, channel: str, user_id: str, chat_id: str,
+                  bot: str | None, event_id: str, bodies: list[dict], now: datetime) -> int:
+    """Replies a turn could not deliver (the channel refused them for a while): the outbox
+    sender sends them once it answers again. Only a linked person's: a row belongs to a
+    school. How many were queued."""
+    account = session.scalar(select(Account).where(
+        Account.channel == channel, Account.external_user_id == user_id).order_by(Account.id)
+        .limit(1))
+    if account is None:
+        return 0
+    return sum(add_message(session, OutboxMessage(
+        school_id=account.school_id, key=f"reply:{channel}:{bot or ''}:{event_id}:{n}",
+        kind="reply", period=event_id, staff_id=account.staff_id, channel=channel,
+        chat_id=chat_id, bot=bot, due_at=now, not_before=now, status=PENDING, task_ids=[],
+        criteria=[], body=body, attempts=0, created_at=now)) for n, body in enumerate(bodies))
+
+
 def add_message(session: Session, message: OutboxMessage) -> bool:
     """False when a row with the same key is already there (another process was first)."""
     try:

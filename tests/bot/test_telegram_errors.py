@@ -1,5 +1,6 @@
 """What Telegram answers when things go wrong: 429, 403, a bad gateway."""
 
+import asyncio
 import logging
 
 from sqlalchemy import select
@@ -58,3 +59,33 @@ async def test_a_timed_out_send_is_retried(api, bot, linked):
     mai.send("/huongdan")
     replies = await mai.replies(1, timeout=30)
     assert "Hướng dẫn" in replies[0].text
+
+
+async def test_a_reply_telegram_keeps_refusing_goes_out_through_the_outbox(api, bot, linked):
+    """Four 502s in a row: the turn stops trying in place, hands its reply to the outbox and
+    confirms the update; the reply arrives when the outbox sender next runs, once."""
+    from reminders.sender import OutboxSender
+    from storage.models import OutboxMessage, ProcessedEvent
+
+    mai = await linked(7007, "0901234507")
+    for _ in range(4):
+        api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=7007)
+    mai.send("/huongdan")
+    for _ in range(400):
+        with bot.sessions() as s:
+            queued = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all()
+        if queued:
+            break
+        await asyncio.sleep(0.05)
+    (row,) = queued
+    assert row.status == "pending" and "Hướng dẫn" in row.body["text"]
+    with bot.sessions() as s:
+        assert all(e.replies == [] for e in s.scalars(select(ProcessedEvent)))
+    assert not any("Hướng dẫn" in m.text for m in mai.all_replies())
+
+    sender = OutboxSender(bot.sessions, bot.transports, bot.renderer, bot.clock, "test",
+                          keep_lease=lambda: True)
+    await sender.drain()
+    assert "Hướng dẫn" in (await mai.reply(timeout=20)).text
+    await sender.drain()
+    assert sum("Hướng dẫn" in m.text for m in mai.all_replies()) == 1
