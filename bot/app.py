@@ -4,6 +4,7 @@ and, while a channel runs, its transports and the reminders that go out through 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,7 +37,9 @@ class App:
         if self.settings.reminders and self.reminders is None:
             self.reminders = ReminderService(self.sessions, self.renderer, self.clock,
                                              self.transports,
-                                             self.settings.reminder_tick_seconds)
+                                             self.settings.reminder_tick_seconds,
+                                             retention=timedelta(
+                                                 days=self.settings.retention_days))
             self.reminders.start()
 
     def stop_reminders(self) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from storage.retention import DEFAULT_KEEP, MIN_KEEP
+
 TELEGRAM_API = "https://api.telegram.org/bot"
 ZALO_API = "https://bot-api.zaloplatforms.com"
 
@@ -35,6 +37,8 @@ class Settings:
     # Where `caitien serve` is reached from outside: files go to Zalo as links under it.
     public_url: str | None = None
     link_hours: float = 72.0  # how long a download link works
+    # How long sent reminders, sign-ins and the like are kept (storage/retention.py).
+    retention_days: int = DEFAULT_KEEP.days
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -64,4 +68,15 @@ class Settings:
             zalo_max_photo_bytes=int(float(env.get("ZALO_MAX_PHOTO_MB") or 10) * 2**20),
             public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
+            retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
         )
+
+
+def _retention_days(value: str | None) -> int:
+    """Refused at start, not at the first daily run: below the floor the reminders could
+    forget what they already sent."""
+    days = int(value or DEFAULT_KEEP.days)
+    if days < MIN_KEEP.days:
+        raise ValueError(f"CAITIEN_RETENTION_DAYS is {days}; it must be at least "
+                         f"{MIN_KEEP.days}")
+    return days

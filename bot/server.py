@@ -160,8 +160,10 @@ def serve(settings: Settings, host: str, port: int) -> int:
         print(renderer.text("errors/zalo_bad_token.j2"), file=sys.stderr)
         return 2
     app = build_app(settings)
+    # No log configuration of uvicorn's own: its lines go through the root handlers, and so
+    # through the filter that masks secrets and personal data (bot/logs.py).
     config = uvicorn.Config(create_server(app), host=host, port=port, log_level="info",
-                            access_log=False, lifespan="on")
+                            log_config=None, access_log=False, lifespan="on")
     uvicorn.Server(config).run()
     return 0
 

@@ -112,7 +112,8 @@ class Turns:
                                             self.engine.clock.now()):
                 log.warning("replies to event %s dropped: not a linked person's",
                             incoming.event_id)
-            mark_answered(session, incoming.channel, incoming.event_id)
+            mark_answered(session, incoming.channel, incoming.event_id,
+                          self.engine.clock.now())
 
     def _unreachable(self, incoming: Incoming) -> None:
         with writing(self.engine.sessions) as session:

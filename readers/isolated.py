@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import traceback
@@ -61,10 +62,18 @@ def isolated(reader, path: Path, *args: object):
         raise InputError(key, **params)
     if kind == "failed":
         raise ReaderFailed(rest[0])
-    if kind == "died":  # killed for its memory, most likely; what it said is worth a look
-        log.warning("reading %s stopped (exit %s): %s", path.name, child.returncode,
-                    err.decode(errors="replace")[-2000:])
+    if kind == "died":  # killed for its memory, most likely; what it died of is worth a look
+        log.warning("reading an uploaded file stopped (exit %s): %s", child.returncode,
+                    _died_of(err))
     raise InputError("file_too_complex", name=path.name)
+
+
+def _died_of(stderr: bytes) -> str:
+    """The exception type on the last line of what the reading process wrote, not its
+    message: that may quote the file's words (and its path, the name it was sent with)."""
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    name = lines[-1].partition(":")[0].strip() if lines else ""
+    return name if re.fullmatch(r"[\w.]+", name) else "nothing said"
 
 
 def _serve() -> None:

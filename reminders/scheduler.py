@@ -23,12 +23,18 @@ from storage.db import writing
 from storage.leases import give_up, hold
 from storage.models import OutboxMessage, Plan, School
 from storage.outbox import DROPPED, PENDING, add_message, release_claims
+from storage.retention import prune
+from storage.settings import put_setting, setting
 from reminders.state import addresses, load_state
 
 log = logging.getLogger(__name__)
 
 LEASE = "reminders"
 LOOKBACK = timedelta(days=8)  # how far back a tick looks for reminders it has not written
+# When old records were last pruned: in the database, so that neither a restart nor another
+# replica taking the lease prunes again the same day.
+PRUNED_SETTING = "retention_pruned_at"
+PRUNE_EVERY = timedelta(days=1)
 
 
 @dataclass
@@ -84,8 +90,12 @@ class ReminderService:
 
     def __init__(self, sessions: sessionmaker[Session], renderer: Renderer, clock: Clock,
                  transports: dict[str, Transport],
-                 tick_seconds: float = 60.0, lease_seconds: float | None = None) -> None:
+                 tick_seconds: float = 60.0, lease_seconds: float | None = None,
+                 retention: timedelta | None = None) -> None:
         self.sessions = sessions
+        # How long old records are kept (storage/retention.py); None prunes nothing, as in
+        # the tests and the sandbox, whose clocks run through a year in minutes.
+        self.retention = retention
         self.renderer = renderer
         self.clock = clock
         self.tick_seconds = tick_seconds
@@ -120,7 +130,29 @@ class ReminderService:
         # Planning a large school takes a while: in a thread, so chats are answered meanwhile.
         if await asyncio.to_thread(self.tick) is None:
             return None
-        return await self.sender.drain()
+        report = await self.sender.drain()
+        if self.retention is not None:
+            await asyncio.to_thread(self.prune_if_due)
+        return report
+
+    def prune_if_due(self) -> dict[str, int] | None:
+        """Prune old records once a day (the lease holder, after sending): the counts, or
+        None when the last run was less than a day ago."""
+        now = self.clock.now()
+        with writing(self.sessions) as session:
+            last = setting(session, PRUNED_SETTING)
+            if last is not None and now - datetime.fromisoformat(last) < PRUNE_EVERY:
+                return None
+            # Noted first: a run that fails is not tried again at every tick.
+            put_setting(session, PRUNED_SETTING, now.isoformat())
+        try:
+            counts = prune(self.sessions, now, self.retention)
+        except Exception:
+            log.exception("pruning old records failed")
+            return None
+        log.info("old records pruned: %s", ", ".join(f"{table} {count}" for table, count
+                                                     in counts.items() if count) or "none")
+        return counts
 
     def start(self) -> None:
         self._scheduler = AsyncIOScheduler(timezone=timezone.utc)

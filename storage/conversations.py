@@ -3,7 +3,7 @@ transaction of the answer they go with."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,19 +57,21 @@ def claim_event(session: Session, channel: str, event_id: str | None,
 
 
 def earlier_replies(session: Session, channel: str, event_id: str | None) -> list[dict]:
-    """What was answered to this event when it was handled the first time."""
+    """What was answered to this event when it was handled the first time, if it had not
+    gone out yet."""
     if event_id is None:
         return []
-    return session.scalar(select(ProcessedEvent.replies).where(
-        ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)) or []
+    row = session.execute(select(ProcessedEvent.replies, ProcessedEvent.answered_at).where(
+        ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)).first()
+    return row.replies or [] if row is not None and row.answered_at is None else []
 
 
-def mark_answered(session: Session, channel: str, event_id: str) -> None:
+def mark_answered(session: Session, channel: str, event_id: str, now: datetime) -> None:
     """Its replies went out (or to the outbox): when the update comes again, because the
     process died before confirming it, it is not answered a second time."""
     session.execute(update(ProcessedEvent).where(
         ProcessedEvent.channel == channel, ProcessedEvent.event_id == event_id)
-        .values(replies=[]))
+        .values(answered_at=now))
 
 
 def forget_old_events(session: Session, clock: Clock) -> None:

@@ -23,8 +23,11 @@ MIGRATION_LOCK = 0x6361_6974  # "cait": the advisory lock migrations run under
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors name the statement but not its values: an error logged while
+    a turn is saved would otherwise carry what the person typed, or a phone number."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -47,7 +50,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

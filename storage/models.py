@@ -322,8 +322,10 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # What the turn answered (text and buttons), sent again if the update comes again
-    # because the process died before confirming it.
+    # because the process died before confirming it...
     replies: Mapped[list | None] = mapped_column(JSON)
+    # ...unless they had gone out (or to the outbox) by then.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LinkFailure(Base):

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import math
+import random
 import threading
 import time
 from collections import deque
@@ -73,6 +74,19 @@ class Failure:
 
 
 @dataclass
+class Outage:
+    """A spell of refusals: until `until` (time.monotonic()), a share `rate` of the calls to
+    `method` get `status`, as Telegram answers while it is overloaded or down."""
+
+    method: str
+    status: int
+    description: str
+    until: float
+    rate: float = 1.0
+    retry_after: int | None = None
+
+
+@dataclass
 class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     updates: list[dict] = field(default_factory=list)
@@ -81,6 +95,9 @@ class _State:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
+    outages: list[Outage] = field(default_factory=list)
+    refused: dict[tuple[str, int], int] = field(default_factory=dict)  # by (method, status)
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
     calls: list[str] = field(default_factory=list)
     delays: list[tuple[str, float]] = field(default_factory=list)
     commands: list[dict] = field(default_factory=list)
@@ -149,6 +166,21 @@ class LocalBotApi(LocalFake):
             self.state.failures.append(Failure(method, status, description, retry_after,
                                                chat_id))
 
+    def fail_for(self, method: str, seconds: float, status: int, description: str,
+                 rate: float = 1.0, retry_after: int | None = None) -> None:
+        """For the next `seconds`, answer a share `rate` of the calls to `method` with
+        `status` (drawn from `state.rng`, seedable); spells may overlap, the first one
+        started draws first."""
+        with self.state.lock:
+            self.state.outages.append(Outage(method, status, description,
+                                             time.monotonic() + seconds, rate, retry_after))
+
+    def refused(self, status: int | None = None) -> int:
+        """How many calls were answered with an injected error (of `status`)."""
+        with self.state.lock:
+            return sum(n for (_, s), n in self.state.refused.items()
+                       if status is None or s == status)
+
     def hold_messages_after(self, count: int | None) -> None:
         """Past `count` accepted messages, each new one waits until `release_held`."""
         with self.state.lock:
@@ -212,8 +244,11 @@ class LocalBotApi(LocalFake):
     def add_file(self, data: bytes, name: str) -> tuple[str, str]:
         serial = next(self._ids)
         file_id = f"file-{serial}"
+        # Named as Telegram names them: the path keeps the suffix, not the name it was sent
+        # with (which would otherwise reach the log in the download's URL).
+        suffix = f".{name.rpartition('.')[2]}" if "." in name else ""
         with self.state.lock:
-            self.state.files[file_id] = (f"uploads/{serial}-{name}", data)
+            self.state.files[file_id] = (f"documents/file_{serial}{suffix}", data)
         return file_id, f"unique-{serial}"
 
     def bot_user(self) -> dict:
@@ -310,11 +345,22 @@ class LocalBotApi(LocalFake):
 
     def _take_failure(self, method: str, params: dict) -> Failure | None:
         chat_id = _int(params.get("chat_id"))
+        found = None
         for failure in self.state.failures:
             if failure.method == method and failure.chat_id in (None, chat_id):
                 self.state.failures.remove(failure)
-                return failure
-        return None
+                found = failure
+                break
+        now = time.monotonic()
+        self.state.outages = [o for o in self.state.outages if o.until > now]
+        for outage in self.state.outages:
+            if (found is None and outage.method == method
+                    and self.state.rng.random() < outage.rate):
+                found = Failure(method, outage.status, outage.description, outage.retry_after)
+        if found is not None:
+            key = (method, found.status)
+            self.state.refused[key] = self.state.refused.get(key, 0) + 1
+        return found
 
     async def _download(self, request: Request) -> Response:
         bot = self._bots.get(request.path_params["token"])

@@ -1,8 +1,11 @@
 """The local Bot API server answers python-telegram-bot the way Telegram does."""
 
+import asyncio
+from datetime import timedelta
+
 import pytest
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, InvalidToken
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 
 @pytest.fixture
@@ -37,3 +40,27 @@ async def test_errors_are_telegrams(api, client):
     with pytest.raises(InvalidToken):
         async with Bot("1:wrong", base_url=api.base_url) as other:
             await other.get_me()
+
+
+async def test_an_outage_refuses_a_share_of_the_calls_for_a_while(api, client):
+    api.fail_for("sendMessage", 0.5, 429, "Too Many Requests: retry after 2", retry_after=2)
+    with pytest.raises(RetryAfter) as refused:
+        await client.send_message(45, "during")
+    assert refused.value.retry_after in (2, timedelta(seconds=2))
+    await client.send_photo(45, photo=b"\x89PNG")  # another method is not refused
+    await asyncio.sleep(0.6)
+    await client.send_message(45, "after")
+    assert [m.text for m in api.sent_to(45)] == [None, "after"]
+
+    api.state.rng.seed(7)
+    api.fail_for("sendMessage", 30, 502, "Bad Gateway", rate=0.5)
+    outcomes = []
+    for n in range(40):
+        try:
+            await client.send_message(46, f"m{n}")
+            outcomes.append("sent")
+        except NetworkError:
+            outcomes.append("refused")
+    assert 10 <= outcomes.count("refused") <= 30
+    assert len(api.sent_to(46)) == outcomes.count("sent")
+    assert (api.refused(429), api.refused(502)) == (1, outcomes.count("refused"))

@@ -1,4 +1,5 @@
-"""personal data: a forgotten staff member, and audit rows that name people by id only
+"""personal data: a forgotten staff member, and audit rows that name people by id only;
+when a handled event's replies went out
 
 Revision ID: 0012
 Revises: 0011
@@ -27,6 +28,8 @@ DROP_NAMES = ("UPDATE audit_events SET subject = NULL "
 def upgrade() -> None:
     with op.batch_alter_table("staff") as batch:
         batch.add_column(sa.Column("forgotten_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("processed_events") as batch:
+        batch.add_column(sa.Column("answered_at", sa.DateTime(), nullable=True))
     # The one deliberate edit of the append-only trail, made with its guard stepped aside.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
@@ -39,5 +42,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("processed_events") as batch:
+        batch.drop_column("answered_at")
     with op.batch_alter_table("staff") as batch:
         batch.drop_column("forgotten_at")

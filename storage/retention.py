@@ -1,0 +1,136 @@
+"""Retention: the records that only served the running of the bot are deleted once old, in
+small batches (each its own transaction, so a year of backlog never holds a lock for long).
+
+Deleted:
+- outbox rows (what was sent, to which chat, with its text) finished longer than `keep`
+  ago, with the overdue-ladder steps they carried; a person's last check-ins stay (below);
+- "remind me later" snoozes whose day is `keep` past;
+- web sign-in links and sessions `keep` after they expired;
+- handled-event records after KEEP_EVENTS (a channel redelivers an update within a day);
+- refused invitation codes and sign-in links after FAILURES_KEEP (they are counted over
+  an hour, or a quarter of one);
+- download links once expired, plan files sent in chat and left unconfirmed after
+  UPLOAD_KEEP.
+
+Never deleted here: answers and corrections (task_updates), evidence, tasks and plans,
+staff, accounts, invitations (the record of who linked when), conversations, the audit
+trail.
+
+Why `keep` has a floor (MIN_KEEP). Reminders are idempotent by the outbox key, so a pruned
+row's key could be enqueued again if the code still looked that far back. It does not:
+- the scheduler plans only reminders due in the last LOOKBACK (8 days) and skips the keys
+  written in that window; a row is never due after it was written, so every key it could
+  plan again is younger than `keep`;
+- a nudge follows its check-in by the school's nudge days (3) or a snooze (at most a
+  week), and needs the check-in's row as proof it went out: a pruned check-in only means
+  no nudge, never a second one;
+- the overdue ladder repeats a step only within the same week of lateness, so a step said
+  `keep` ago is never due again (unless the task's deadline moved, when the lateness is a
+  new one);
+- the silent list and the digest read each person's last sent check-ins: the newest
+  `silent_after` of everyone (the largest any school asks for, at least one) are kept,
+  whatever their age, so both say what they said before pruning.
+Sixty days leaves a wide margin over all of these, and keeps the buttons of the last two
+months' reminders working ("Cập nhật ngay" on a pruned reminder answers that it is stale).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.conversations import KEEP_EVENTS
+from storage.db import writing
+from storage.models import (
+    Download,
+    LinkFailure,
+    OutboxMessage,
+    OverdueAlert,
+    ProcessedEvent,
+    ReminderSnooze,
+    School,
+    Upload,
+    WebFailure,
+    WebSession,
+    WebSignIn,
+)
+from storage.outbox import PENDING, SENDING, SENT
+from storage.schools import school_calendar
+
+DEFAULT_KEEP = timedelta(days=180)
+MIN_KEEP = timedelta(days=60)
+FAILURES_KEEP = timedelta(days=1)
+# A plan file waits in the database between its preview and «Nhập»: a principal may leave
+# it over a weekend, not for weeks. Confirming a pruned one says to send it again.
+UPLOAD_KEEP = timedelta(days=7)
+BATCH = 1000
+CHECK_INS = ("monthly", "term_review")  # reminders/planner.py CHECKINS (a layer above)
+
+
+def prune(sessions: sessionmaker[Session], now: datetime, keep: timedelta = DEFAULT_KEEP,
+          batch: int = BATCH) -> dict[str, int]:
+    """Delete what is older than its time; returns how many rows went, per table."""
+    if keep < MIN_KEEP:
+        raise ValueError(f"records are kept at least {MIN_KEEP.days} days, not {keep.days}")
+    cutoff = now - keep
+    counts = {}
+    counts["outbox"], counts["overdue_alerts"] = _prune_outbox(sessions, cutoff, batch)
+    for model, old in (
+            (ReminderSnooze, ReminderSnooze.until < cutoff),
+            (WebSignIn, WebSignIn.expires_at < cutoff),
+            (WebSession, WebSession.expires_at < cutoff),
+            (ProcessedEvent, ProcessedEvent.processed_at < now - KEEP_EVENTS),
+            (LinkFailure, LinkFailure.at < now - FAILURES_KEEP),
+            (WebFailure, WebFailure.at < now - FAILURES_KEEP),
+            (Download, Download.expires_at <= now),
+            (Upload, Upload.created_at < now - UPLOAD_KEEP)):
+        counts[model.__tablename__] = _delete(sessions, model, old, batch)
+    return counts
+
+
+def _delete(sessions: sessionmaker[Session], model, old, batch: int) -> int:
+    oldest = select(model.id).where(old).order_by(model.id).limit(batch)
+    total = 0
+    while True:
+        with writing(sessions) as session:
+            gone = session.execute(delete(model).where(model.id.in_(oldest)),
+                                   execution_options={"synchronize_session": False}).rowcount
+        total += gone
+        if gone < batch:
+            return total
+
+
+def _prune_outbox(sessions: sessionmaker[Session], cutoff: datetime,
+                  batch: int) -> tuple[int, int]:
+    """(outbox rows, overdue alerts) deleted. Rows still waiting or being sent stay, and so
+    does each person's last check-ins (see the module's docstring)."""
+    with sessions() as session:
+        last = max([1, *(school_calendar(s).silent_after
+                         for s in session.scalars(select(School)))])
+    newest = func.row_number().over(partition_by=OutboxMessage.staff_id,
+                                    order_by=(OutboxMessage.due_at.desc(),
+                                              OutboxMessage.id.desc()))
+    ranked = (select(OutboxMessage.id, newest.label("newest"))
+              .where(OutboxMessage.status == SENT, OutboxMessage.kind.in_(CHECK_INS))
+              .subquery())
+    kept = select(ranked.c.id).where(ranked.c.newest <= last)
+    oldest = (select(OutboxMessage.id)
+              .where(OutboxMessage.status.not_in((PENDING, SENDING)),
+                     OutboxMessage.created_at < cutoff, OutboxMessage.id.not_in(kept))
+              .order_by(OutboxMessage.id).limit(batch))
+    rows = alerts = 0
+    while True:
+        with writing(sessions) as session:
+            ids = list(session.scalars(oldest))
+            if ids:
+                # An alert names the row that carried it (a foreign key): both go.
+                alerts += session.execute(
+                    delete(OverdueAlert).where(OverdueAlert.outbox_id.in_(ids)),
+                    execution_options={"synchronize_session": False}).rowcount
+                rows += session.execute(
+                    delete(OutboxMessage).where(OutboxMessage.id.in_(ids)),
+                    execution_options={"synchronize_session": False}).rowcount
+        if len(ids) < batch:
+            return rows, alerts
