@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
@@ -43,6 +44,7 @@ RETRY_LATER = timedelta(minutes=1)
 # wait in its limiter, holding workers the other bots' rows could use.
 LANE_AHEAD = 0.5
 GIVE_UP_AFTER = timedelta(days=1)
+RECORD_WAITS = (0.5, 1, 2, 4, 8, 15, 30, 30)  # about 1.5 minutes for the database to return
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,17 @@ class OutboxSender:
         except Exception as exc:  # a bug must not leave the row claimed for ever
             log.exception("sending outbox row %s failed", row.id)
             delivery = Delivery("error", error=repr(exc))
+        # The message is out: what it became must be written even if the database is away
+        # for a moment (a restart), or the row stays claimed and the next sender sends it
+        # again.
+        for wait in RECORD_WAITS:
+            try:
+                await asyncio.to_thread(self._record, row, delivery, report)
+                return
+            except (OperationalError, InterfaceError):
+                log.warning("the database did not answer: outbox row %s recorded again in "
+                            "%.0f s", row.id, wait)
+                await asyncio.sleep(wait)
         await asyncio.to_thread(self._record, row, delivery, report)
 
     def _record(self, row: _Row, delivery: Delivery, report: DrainReport) -> None:

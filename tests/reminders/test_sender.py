@@ -74,3 +74,27 @@ async def test_a_row_whose_bot_is_not_connected_waits_for_it(sessions, chat_as, 
     move_to(clock, local(2026, 11, 25, 8, 2))
     await demo_reminders.run_once()
     assert statuses(sessions) == [("sent", 2)]
+
+
+async def test_a_message_sent_while_the_database_restarts_is_recorded_once_it_is_back(
+        sessions, chat_as, clock, demo_reminders, monkeypatch, channel):
+    """The send went out; writing "sent" met the database restarting: it is written when
+    the database answers, so no later sender takes the row for unsent."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr("reminders.sender.RECORD_WAITS", (0.0, 0.0, 0.0))
+    chat_as("0901234503")
+    flaky = Flaky(failures=0)
+    demo_reminders.sender.transports = {channel: flaky}
+    record, away = demo_reminders.sender._record, [2]
+
+    def restarting(*args):
+        if away[0]:
+            away[0] -= 1
+            raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
+        return record(*args)
+
+    monkeypatch.setattr(demo_reminders.sender, "_record", restarting)
+    move_to(clock, local(2026, 11, 25, 8, 0))
+    await demo_reminders.run_once()
+    assert statuses(sessions) == [("sent", 1)] and len(flaky.sent) == 1
