@@ -13,6 +13,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -40,7 +41,7 @@ from handlers.turn import Turn
 from storage.conversations import claim_event, earlier_replies, lock_conversation, save_step
 from storage.db import writing
 from storage.evidence_store import EvidenceStore
-from storage.models import Conversation, School, Task
+from storage.models import Conversation, ProcessedEvent, School, Task
 from storage.staff_repo import is_board, linked_staff, mark_reachable
 from templates.render import Renderer
 from templates.shaping import shaped
@@ -53,8 +54,9 @@ DB_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # People who are not linked: this many messages a minute get an answer, then silence.
 STRANGER_MESSAGES = 5
 STRANGER_WINDOW = 60.0
-# A button's data we made ourselves: short, and its numbers fit a database id.
-SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$")
+# A button's data we made ourselves: short, ASCII (a «³» is a digit to str.isdigit(), not
+# to int()), and its numbers fit a database id.
+SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$", re.ASCII)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Outcome:
     kept_files: bool = False
     discarded: list[str] = field(default_factory=list)
     stranger: bool = False
+    linked: bool = False  # a stranger's turn that linked them
 
 
 class Engine:
@@ -103,6 +106,8 @@ class Engine:
             self.evidence.discard(path)
         if outcome.stranger:
             self._note_stranger(msg)
+        if outcome.linked:  # no stranger any more: what they send next is heard
+            self._strangers.pop((msg.channel, msg.user_id), None)
         return outcome.replies
 
     async def _with_retries(self, msg: Incoming, caps: Capabilities, stored: list[dict],
@@ -154,8 +159,13 @@ class Engine:
                 turn.say("chat/private_only.j2")
             return Outcome(self._shaped(turn))
         if not staff:
-            self._stranger(turn)
-            return Outcome(self._shaped(turn), stranger=True)
+            linking = self._stranger(turn)
+            replies = self._shaped(turn)
+            if linking is not None and msg.event_id is not None:
+                linking.replies = _kept(replies)  # a redelivery answers as this time did
+            if linking is not None and linked_staff(session, msg.channel, msg.user_id):
+                return Outcome(replies, linked=True)
+            return Outcome(replies, stranger=True)
         event = claim_event(session, msg.channel, msg.event_id, self.clock)
         if event is None:
             log.info("redelivered event %s: answered again, not applied", msg.event_id)
@@ -168,8 +178,7 @@ class Engine:
         turn.conversation.offered = _offered(turn.replies) or None
         replies = self._shaped(turn)
         if msg.event_id is not None:
-            event.replies = [_reply_to_json(r) for r in replies if r.document is None
-                             and r.photo is None]
+            event.replies = _kept(replies)
         return Outcome(replies, kept, turn.discarded)
 
     def _typed_choice(self, turn: Turn) -> None:
@@ -186,22 +195,30 @@ class Engine:
     def _shaped(self, turn: Turn) -> list[Reply]:
         return shaped(turn.replies, turn.caps, self.renderer)
 
-    def _stranger(self, turn: Turn) -> None:
-        """Only linking is open to someone we do not know; nothing is written otherwise."""
+    def _stranger(self, turn: Turn) -> ProcessedEvent | None:
+        """Only linking is open to someone we do not know; nothing is written otherwise.
+        A message that links is recorded as handled, like any turn of staff: returned, to
+        keep its answer with; when it comes again it gets that answer and changes nothing."""
         msg = turn.msg
         if msg.command == "start" and msg.args.strip():
-            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
-                onboarding.start(turn)
+            link = onboarding.start
         elif msg.command is None and onboarding.looks_like_code(msg.text):
-            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
-                onboarding.redeem(turn, msg.text.strip())
+            link = partial(onboarding.redeem, code=msg.text.strip())
         elif msg.contact_phone is not None:
-            if claim_event(turn.session, msg.channel, msg.event_id, self.clock):
-                onboarding.contact(turn)
-        elif msg.command in ("huongdan", "help"):
-            turn.say("chat/help_stranger.j2")
+            link = onboarding.contact
         else:
-            onboarding.ask_to_link(turn)
+            if msg.command in ("huongdan", "help"):
+                turn.say("chat/help_stranger.j2")
+            else:
+                onboarding.ask_to_link(turn)
+            return None
+        event = claim_event(turn.session, msg.channel, msg.event_id, self.clock)
+        if event is None:
+            turn.replies = [_reply_from(r) for r in earlier_replies(
+                turn.session, msg.channel, msg.event_id)]
+        else:
+            link(turn)
+        return event
 
     def _route(self, turn: Turn, stored: list[dict], problems: list[str]) -> bool:
         """Returns whether the downloaded files were kept."""
@@ -269,6 +286,8 @@ class Engine:
         elif msg.command or msg.contact_phone is not None or msg.attachments:
             save_step(turn.conversation, None, None, {}, turn.clock)
             return False
+        elif msg.choice is not None and not SANE_CHOICE.match(msg.choice):
+            turn.say("chat/stale_button.j2")
         elif msg.choice is not None and msg.choice.startswith("cal:"):
             calendar_chat.button(turn)
         elif msg.choice is not None and not msg.choice.startswith(flow.BUTTONS):
@@ -383,9 +402,11 @@ class Engine:
             conversation = session.scalar(select(Conversation).where(
                 Conversation.channel == msg.channel,
                 Conversation.external_user_id == msg.user_id))
-            step = conversation.step if conversation else None
-            if conversation is not None and conversation.flow == plan_upload.FLOW:
-                step = None  # a corrected plan file may replace the one waiting
+            # Only the update dialogue has a step that takes files: a corrected plan file may
+            # replace the one waiting, and a file ends the calendar, pause or report dialogue
+            # (_short_flow), to be handled as when nothing is going on.
+            step = conversation.step if conversation and conversation.flow == update_flow.FLOW \
+                else None
             if step == "evidence":
                 task = session.get(Task, conversation.data.get("task_id"))
                 if task is None:
@@ -415,7 +436,7 @@ class Engine:
                 problems.append(refused.reason)
                 continue
             except Exception:
-                log.exception("could not download %s", attachment.ref)
+                log.exception("could not download a %s", attachment.kind)
                 problems.append("failed")
                 continue
             if len(data) > caps.max_file_bytes:
@@ -449,6 +470,12 @@ def _transient(exc: DBAPIError) -> bool:
 
 def _offered(replies: list[Reply]) -> list[list[str]]:
     return [[b.label, b.data] for r in replies for row in r.buttons for b in row]
+
+
+def _kept(replies: list[Reply]) -> list[dict]:
+    """The replies kept with the record of an event, to answer its redelivery: not the
+    files, too big to keep there."""
+    return [_reply_to_json(r) for r in replies if r.document is None and r.photo is None]
 
 
 def _reply_to_json(reply: Reply) -> dict:

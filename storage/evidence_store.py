@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,8 +39,11 @@ class EvidenceStore:
         if not suffix and kind == "photo":
             suffix = ".jpg"
         suffix = _SAFE.sub("", suffix)[:10]
+        # A name of its own, even for the same content saved in the same second (a message
+        # that comes again, two people forwarding one photo): a copy that is discarded must
+        # never be a file something else keeps.
         relative = Path(_SAFE.sub("_", school_code), criterion,
-                        f"{now:%Y%m%d-%H%M%S}-{digest[:12]}{suffix}")
+                        f"{now:%Y%m%d-%H%M%S}-{digest[:12]}-{secrets.token_hex(4)}{suffix}")
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(target.suffix + ".part")

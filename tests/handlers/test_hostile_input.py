@@ -59,3 +59,21 @@ async def test_a_forged_or_overflowing_button_is_a_stale_button(chat_as, school)
     for data in ("fix:99999999999999999999999", "r:1e400", "z:" + "9" * 40 + ":3",
                  "task:" + "x" * 500, "\x00"):
         assert "tin nhắn cũ" in await mai.press_data(data)
+
+
+async def test_a_forged_button_with_other_digits_is_a_stale_button(chat_as, school):
+    """«³» and «٣» are digits to str.isdigit() and not to int(): a button naming one is as
+    stale as any other forged one, whatever dialogue is going on."""
+    mai, hanh = chat_as(MAI), chat_as("0901234501")
+    for data in ("fix:³", "r:٣", "z:1:³", "z:²:3"):
+        assert "tin nhắn cũ" in await mai.press_data(data)
+    await mai.send("/capnhat")
+    assert "tin nhắn cũ" in await mai.press_data("task:³")
+    await hanh.send("/tamdung")
+    for data in ("pause:resume:³", "pause:pick:" + "9" * 30):
+        assert "tin nhắn cũ" in await hanh.press_data(data)
+    await hanh.send("/huy")
+    await hanh.send("/lich")
+    await hanh.press("➕")
+    for data in ("cal:drop:³", "cal:drop:" + "9" * 30):
+        assert "tin nhắn cũ" in await hanh.press_data(data)

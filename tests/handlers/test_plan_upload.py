@@ -74,6 +74,20 @@ async def test_cancel_keeps_the_plan_and_drops_the_file(chat_as, sessions, schoo
     assert not [p for p in evidence.root.rglob("*") if p.is_file()]
 
 
+@pytest.mark.parametrize("dialogue", ["/tamdung", "/baocao", "/lich"])
+async def test_the_plan_sent_in_the_middle_of_another_dialogue_is_previewed(chat_as, school,
+                                                                            dialogue):
+    """The file ends the dialogue, as a command would, and is read: not downloaded as if it
+    were not wanted, and left without an answer."""
+    hanh = chat_as(HANH)
+    await hanh.send(dialogue)
+    if dialogue == "/lich":
+        await hanh.press("➕")  # the board adds a holiday: the dialogue waits for the dates
+    preview = await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx", DOCX)
+    assert "Xem trước kế hoạch" in preview
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+
+
 async def test_only_the_board_can_import(chat_as, sessions, school):
     trang = chat_as(TRANG)
     assert "Chỉ Ban giám hiệu" in await trang.send_file(NEW_PLAN, "document", "kh.docx", DOCX)

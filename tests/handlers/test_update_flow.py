@@ -1,9 +1,11 @@
 """/capnhat, step by step, as transcripts."""
 
+import copy
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from core.messages import Attachment
 from handlers.engine import Engine
 from storage.models import Conversation, Evidence, Task, TaskUpdate
 from tests.chat import Chat
@@ -231,3 +233,22 @@ async def test_the_summary_fits_one_zalo_message_however_long_the_answers(chat_a
     await bao.send("Vì " + "nhiều lý do khác nhau " * 400)
     summary = await bao.send("bỏ qua")
     assert "Kiểm tra lại" in summary and len(summary) <= 2000
+
+
+async def test_a_photo_that_comes_again_in_the_same_second_keeps_the_first(chat_as, sessions,
+                                                                           school, evidence):
+    """The copy a redelivery downloads is thrown away: it must not be the file the first
+    delivery keeps, though the content and the second are the same."""
+    mai = chat_as(MAI)
+    await mai.send("/capnhat")
+    await mai.send("1")
+    await mai.send("Xong.")
+    mai.files["p"] = b"\xff\xd8jpeg"
+    incoming = mai._incoming(attachments=[Attachment("photo", "p", None, "image/jpeg", 6)])
+    first = await mai.replay(copy.deepcopy(incoming))
+    assert await mai.replay(copy.deepcopy(incoming)) == first
+    await mai.press("✅ Xong")
+    assert "Đã lưu" in await mai.press("💾 Lưu")
+    with sessions() as s:
+        (kept,) = s.scalars(select(Evidence)).all()
+    assert evidence.path_of(kept.path).read_bytes() == b"\xff\xd8jpeg"
