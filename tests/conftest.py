@@ -56,19 +56,24 @@ def db_url(tmp_path_factory) -> str:
 def db(db_url):
     """A migrated, empty database."""
     engine = make_engine(db_url)
+    empty_database(engine)
+    yield engine
+    engine.dispose()
+
+
+def empty_database(engine) -> None:
+    """Every table emptied, ids starting again from 1."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:  # the audit trail refuses DELETE: its guard steps aside while the test empties it
+        else:  # the audit trail refuses DELETE: its guard steps aside while it is emptied
             guard = conn.execute(text("SELECT sql FROM sqlite_master "
                                       "WHERE name = 'audit_events_no_delete'")).scalar_one()
             conn.execute(text("DROP TRIGGER audit_events_no_delete"))
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
             conn.execute(text(guard))
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import handlers
@@ -45,22 +45,6 @@ from storage.staff_repo import import_staff, linked_staff
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES
 
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
-
-
-def empty_database(engine: Engine) -> None:
-    """Every table emptied, as the `db` fixture does (tests/conftest.py): the state machine
-    needs it once per example, where a fixture runs once per test."""
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:  # the audit trail refuses DELETE: its guard steps aside while it is emptied
-            guard = conn.execute(text("SELECT sql FROM sqlite_master "
-                                      "WHERE name = 'audit_events_no_delete'")).scalar_one()
-            conn.execute(text("DROP TRIGGER audit_events_no_delete"))
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
-            conn.execute(text(guard))
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:

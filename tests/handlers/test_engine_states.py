@@ -49,14 +49,13 @@ from storage.models import (
 )
 from storage.staff_repo import linked_staff
 from templates.render import Renderer
-from tests.conftest import TEST_CHANNELS
+from tests.conftest import TEST_CHANNELS, empty_database
 from tests.engine_model import (
     PEOPLE,
     PHONES,
     SCHOOLS,
     Someone,
     build_world,
-    empty_database,
     inconsistencies,
     known_steps,
     leaks,
