@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.channels import TELEGRAM, zalo_caps
 from bot.turns import Turns
-from core.clock import Clock, SystemClock
+from core.clock import Clock
 from core.messages import Capabilities
 from handlers.engine import Engine
 from reminders.scheduler import ReminderService
@@ -54,7 +54,7 @@ def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
         upgrade(db)
     sessions = session_factory(db)
     renderer = Renderer(settings.templates_dir)
-    clock = clock or SystemClock()
+    clock = clock or settings.clock()
     engine = Engine(sessions, renderer, EvidenceStore(settings.evidence_dir), clock,
                     channels(settings), public_url=settings.public_url)
     return App(settings, db, sessions, renderer, engine, clock, Turns(engine, renderer))

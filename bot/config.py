@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from core.clock import Clock, ShiftedClock, SystemClock
 from storage.retention import DEFAULT_KEEP, MIN_KEEP
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -39,6 +41,9 @@ class Settings:
     link_hours: float = 72.0  # how long a download link works
     # How long sent reminders, sign-ins and the like are kept (storage/retention.py).
     retention_days: int = DEFAULT_KEEP.days
+    # The moment the process starts at, when it must live "as of" another day (rehearsals,
+    # and the tests' child processes, whose data was written on the tests' clock).
+    clock_start: datetime | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -69,7 +74,20 @@ class Settings:
             public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
+            clock_start=_moment(env.get("CAITIEN_CLOCK_START")),
         )
+
+    def clock(self) -> Clock:
+        return ShiftedClock(self.clock_start) if self.clock_start else SystemClock()
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"CAITIEN_CLOCK_START needs a time zone: {value}")
+    return moment
 
 
 def _retention_days(value: str | None) -> int:

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from bot.app import build_app
 from bot.config import Settings
-from core.clock import SystemClock
 from core.errors import InputError
 from core.phones import normalize_phone
 from storage.archive import restore_archive, write_archive
@@ -45,7 +44,7 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
     try:
         summary = write_archive(engine, settings.evidence_dir, args.file, args.school,
-                                settings.templates_dir, SystemClock().now())
+                                settings.templates_dir, settings.clock().now())
     finally:
         engine.dispose()
     print(Renderer(settings.templates_dir).text("cli/backup_written.j2", summary=summary,

@@ -16,6 +16,19 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
+class ShiftedClock:
+    """Real time, shifted so the process starts at a chosen moment: a rehearsal (or a test's
+    child process) lives "as of" that day while its minutes still pass."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._offset = start.astimezone(timezone.utc) - datetime.now(timezone.utc)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset
+
+
 class FixedClock:
     """A clock that moves only when told to."""
 

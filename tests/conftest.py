@@ -39,6 +39,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TEST_CHANNELS = {"test": Capabilities("test", max_file_bytes=1024 * 1024),
                  "plain": replace(PLAIN_TEXT, max_file_bytes=1024 * 1024)}
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
+# The tests' "now": a Monday, 09:00 in Hồ Chí Minh City. Every process a test starts is given
+# it too (CAITIEN_CLOCK_START), so no test depends on today's date.
+TEST_START = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +86,7 @@ def sessions(db):
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
+    return FixedClock(TEST_START)
 
 
 @pytest.fixture
@@ -146,9 +149,11 @@ def api():
 
 
 @pytest.fixture
-def env(api, db, db_url, tmp_path) -> dict[str, str]:
-    """The environment `caitien` runs with in these tests."""
+def env(api, db, db_url, tmp_path, clock) -> dict[str, str]:
+    """The environment `caitien` runs with in these tests: a child process starts at the
+    tests' clock, so what the tests wrote (invitations, dates) is as fresh for it."""
     return {
+        "CAITIEN_CLOCK_START": clock.now().isoformat(),
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "DATABASE_URL": db_url,

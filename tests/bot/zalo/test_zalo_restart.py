@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from storage.db import make_engine, session_factory
 from storage.models import InboxUpdate, TaskUpdate
+from tests.conftest import TEST_START
 from tests.bot.test_restart import start_bot, wait_polling
 from tests.reminders.conftest import wait_for
 from tests.reminders.fanout import build_fanout
@@ -22,7 +23,7 @@ PEOPLE = 24
 def run_env(zalo_api, db_url, tmp_path, **extra) -> dict[str, str]:
     return {"ZALO_BOT_TOKEN": zalo_api.token, "ZALO_API_BASE_URL": zalo_api.base_url,
             "DATABASE_URL": db_url, "CAITIEN_EVIDENCE_DIR": str(tmp_path / "evidence"),
-            "TELEGRAM_BOT_TOKEN": "", **extra}
+            "TELEGRAM_BOT_TOKEN": "", "CAITIEN_CLOCK_START": TEST_START.isoformat(), **extra}
 
 
 async def test_killed_before_answering_then_answered_after_restart(
