@@ -15,8 +15,9 @@ from bot import logs, records_cli
 from bot.app import App, build_app
 from bot.config import Settings
 from templates.render import Renderer
-from core.calendar import SchoolCalendar, parse_day
-from reminders.preview import preview
+from core.calendar import SchoolCalendar
+from core.dates import parse_day, parse_span
+from reminders.preview import ASSUMPTIONS, preview
 from reports.charts import progress_chart
 from storage.db import writing
 from reports.digest_data import digest_data
@@ -27,11 +28,17 @@ from core.phones import normalize_phone
 from readers.isolated import read_plan_isolated
 from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
-from storage.plans import current_plan, resolve_owners, save_plan, set_calendar
+from storage.plans import (
+    current_plan,
+    resolve_owners,
+    save_plan,
+    school_year_first,
+    set_calendar,
+)
 from reports.report_data import period_of, report_data
 from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
-from storage.schools import pick_school, school_calendar
+from storage.schools import pick_school, school_calendar, school_tz
 from storage.school_bots import bot_of_school
 from storage.settings import setting
 from storage.staff_repo import active_staff, import_staff, set_pause
@@ -108,6 +115,9 @@ def parser() -> argparse.ArgumentParser:
         "preview", help="what would be sent, when and to whom")
     preview.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
     preview.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (not included)")
+    preview.add_argument("--assume", choices=("answers", "silent", "both"), default="both",
+                         help="everyone answers the day a message arrives, nobody answers, "
+                              "or both one after the other (default)")
     preview.add_argument("--json", action="store_true", help="one JSON object a line")
     _school_option(preview)
 
@@ -134,8 +144,11 @@ def parser() -> argparse.ArgumentParser:
     for option, meaning in CALENDAR_OPTIONS.items():
         change.add_argument(f"--{option.replace('_', '-')}", dest=option, help=meaning)
     change.add_argument("--holiday", action="append", default=[],
-                        help="FROM:TO[:name], dates YYYY-MM-DD; repeatable, added to the list")
-    change.add_argument("--clear-holidays", action="store_true", help="forget every holiday")
+                        help="a day off as people write it: 'Tết từ 4/2 đến 14/2', "
+                             "'20/11', '2027-02-04 2027-02-14 Tết'; repeatable, added to "
+                             "the school's own (a Tết break replaces the default one)")
+    change.add_argument("--clear-holidays", action="store_true",
+                        help="forget the school's own days off (public holidays stay)")
     _school_option(change)
 
     school = commands.add_parser("school", help="the schools of this deployment")
@@ -194,13 +207,16 @@ CALENDAR_OPTIONS = {
     "deadline_days": "days before a deadline to remind, e.g. 14,7,1",
     "nudge_days": "days before an unanswered check-in is followed up (0: never)",
     "review_days": "days before the end of a term to ask for the review",
-    "grace_hours": "how late a reminder may still go out after the bot was down",
+    "grace_hours": "how long a weekly digest is still worth sending after the bot was down",
     "digest_day": "day of the board's weekly digest, e.g. mon",
     "digest_time": "hour of the weekly digest, e.g. 07:00",
     "alert_time": "hour of the daily look for overdue tasks, e.g. 07:30",
     "escalate_days": "days between the steps of an overdue alert (owner, group leader, "
                      "monitoring team, principal)",
     "silent_after": "unanswered check-ins in a row before the monitoring team is told",
+    "budget": "scheduled messages one person receives in a month at most (default 6)",
+    "late_quiet_days": "days an owner's reason for a late task quiets its alerts (default 14)",
+    "public_holidays": "on|off: Vietnam's public holidays and Tết break (default on)",
 }
 
 
@@ -456,12 +472,14 @@ def reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
         tz = ZoneInfo(school.timezone)
         start = datetime.combine(_day(args.start), time(0), tzinfo=tz)
         end = datetime.combine(_day(args.end), time(0), tzinfo=tz)
-        found = preview(session, school, start, end)
-    if args.json:
-        for line in found.lines:
-            print(json.dumps(line, ensure_ascii=False))
-    else:
-        _say(app, "cli/reminders_preview.j2", lines=found.lines, unlinked=found.unlinked)
+        assumptions = ASSUMPTIONS if args.assume == "both" else (args.assume,)
+        found = [preview(session, school, start, end, assume) for assume in assumptions]
+    for result in found:
+        if args.json:
+            for line in result.lines:
+                print(json.dumps({"assume": result.assume, **line}, ensure_ascii=False))
+        else:
+            _say(app, "cli/reminders_preview.j2", preview=result)
     return 0
 
 
@@ -469,25 +487,29 @@ def calendar_command(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
+        first = school_year_first(session, school,
+                                  app.clock.now().astimezone(school_tz(school)).date())
         cal = school_calendar(school)
         moved = 0
         if args.calendar_command == "set":
-            cal = _changed_calendar(cal, args)
+            cal = _changed_calendar(cal, args, first, app.renderer.words("range.joining"))
             moved = set_calendar(session, school, cal, app.clock.now(), "cli")
     _say(app, "cli/calendar.j2", cal=cal, changed=args.calendar_command == "set",
-         moved=moved)
+         moved=moved, first_year=first)
     return 0
 
 
-def _changed_calendar(cal: SchoolCalendar, args: argparse.Namespace) -> SchoolCalendar:
+def _changed_calendar(cal: SchoolCalendar, args: argparse.Namespace, first_year: int,
+                      joining: list[str]) -> SchoolCalendar:
     values = {name: getattr(args, name) for name in CALENDAR_OPTIONS}
-    holidays = [] if args.clear_holidays else cal.to_json()["holidays"]
+    if args.clear_holidays:
+        cal = cal.changed(holidays=[])
     for item in args.holiday:
-        start, _, rest = item.partition(":")
-        end, _, name = rest.partition(":")
-        holidays.append({"from": start, "to": end or start, "name": name})
-    if args.holiday or args.clear_holidays:
-        values["holidays"] = holidays
+        try:
+            span = parse_span(item, first_year, joining)
+        except ValueError as exc:
+            raise InputError("calendar_bad", setting="holiday") from exc
+        cal = cal.with_holiday(span.start, span.end, span.name)
     try:
         return cal.changed(**values)
     except ValueError as exc:

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import re
 
+from core.calendar import SchoolCalendar
+from core.dates import find_days, parse_span
 from core.messages import Button
+from handlers.dialogue import Callback, Dialogue, Step
 from handlers.turn import Turn
-from handlers.typed import date_range
-from core.calendar import SchoolCalendar, parse_day, parse_month_day
 from storage.conversations import save_step
 from storage.models import School
-from storage.plans import set_calendar
-from storage.schools import school_calendar
+from storage.plans import school_year_first, set_calendar
+from storage.schools import school_calendar, school_tz
 from storage.staff_repo import is_board
 
 FLOW = "calendar"
-BUTTONS = "cal:"  # the buttons of this dialogue
-_DATES = re.compile(r"\d{1,2}/\d{1,2}")
+CHANGE = Callback("cal", "what")  # holiday | dates | checkin | remove
+DROP = Callback("cal", "what", "index:int")  # cal:drop:N, a holiday to remove
 _CHECKIN = re.compile(r"^\s*(\d{1,2})\D+(\d{1,2})(?::|h|g)?(\d{2})?\s*$", re.IGNORECASE)
 
 
@@ -27,12 +28,13 @@ def show(turn: Turn) -> None:
     board = _school(turn, board=True) is not None
     buttons = []
     if board:
-        buttons = [[turn.button("button.cal_holiday", "cal:holiday")],
-                   [turn.button("button.cal_dates", "cal:dates"),
-                    turn.button("button.cal_checkin", "cal:checkin")]]
+        buttons = [[turn.button("button.cal_holiday", CHANGE.pack("holiday"))],
+                   [turn.button("button.cal_dates", CHANGE.pack("dates")),
+                    turn.button("button.cal_checkin", CHANGE.pack("checkin"))]]
         if school_calendar(school).holidays:
-            buttons.append([turn.button("button.cal_remove", "cal:remove")])
-    turn.say("chat/calendar.j2", buttons, cal=school_calendar(school), board=board)
+            buttons.append([turn.button("button.cal_remove", CHANGE.pack("remove"))])
+    turn.say("chat/calendar.j2", buttons, cal=school_calendar(school), board=board,
+             first_year=_first_year(turn, school))
 
 
 def button(turn: Turn) -> None:
@@ -41,13 +43,14 @@ def button(turn: Turn) -> None:
     if school is None:
         turn.say("chat/board_only.j2")
         return
-    action = (turn.msg.choice or "").removeprefix("cal:")
-    if action.startswith("drop:"):
-        _remove_holiday(turn, school, action.removeprefix("drop:"))
+    dropped = DROP.unpack(turn.msg.choice)
+    action = (CHANGE.unpack(turn.msg.choice) or {}).get("what")
+    if dropped is not None and dropped["what"] == "drop":
+        _remove_holiday(turn, school, dropped["index"])
     elif action == "remove":
         holidays = school_calendar(school).holidays
         buttons = [[Button(turn.renderer.text("chat/calendar_holiday_button.j2", holiday=h),
-                           f"cal:drop:{i}")] for i, h in enumerate(holidays)]
+                           DROP.pack("drop", i))] for i, h in enumerate(holidays)]
         turn.say("chat/calendar_pick_holiday.j2", buttons)
     elif action in ("holiday", "dates", "checkin"):
         save_step(turn.conversation, FLOW, action, {"school_id": school.id}, turn.clock)
@@ -66,11 +69,13 @@ def answer(turn: Turn) -> None:
     cal = school_calendar(school)
     text = turn.msg.text or ""
     step = turn.conversation.step
+    first = _first_year(turn, school)
     try:
         if step == "holiday":
-            changed = _with_holiday(cal, date_range(text, turn.renderer))
+            span = parse_span(text, first, turn.renderer.words("range.joining"))
+            changed = cal.with_holiday(span.start, span.end, span.name)
         else:
-            changed = {"dates": _with_dates, "checkin": _with_checkin}[step](cal, text)
+            changed = {"dates": _with_dates, "checkin": _with_checkin}[step](cal, text, first)
     except ValueError:
         turn.say(f"chat/calendar_retry_{step}.j2")
         return
@@ -82,26 +87,15 @@ def cancel(turn: Turn) -> None:
     turn.say("chat/calendar_cancelled.j2")
 
 
-def _with_holiday(cal: SchoolCalendar, match: re.Match | None) -> SchoolCalendar:
-    if not match:
-        raise ValueError("holiday")
-    start = parse_day(match.group(1))
-    end = parse_day(match.group(2)) if match.group(2) else start
-    holidays = cal.to_json()["holidays"] + [{"from": start.isoformat(), "to": end.isoformat(),
-                                             "name": match.group(3).strip(" .,-")}]
-    return cal.changed(holidays=holidays)
-
-
-def _with_dates(cal: SchoolCalendar, text: str) -> SchoolCalendar:
-    found = _DATES.findall(text)
+def _with_dates(cal: SchoolCalendar, text: str, first_year: int) -> SchoolCalendar:
+    found = find_days(text, first_year)
     if len(found) != 3:
         raise ValueError(text)
-    for part in found:
-        parse_month_day(part)
-    return cal.changed(year_start=found[0], semester1_end=found[1], year_end=found[2])
+    start, semester1_end, end = (f"{f.day:%m-%d}" for f in found)
+    return cal.changed(year_start=start, semester1_end=semester1_end, year_end=end)
 
 
-def _with_checkin(cal: SchoolCalendar, text: str) -> SchoolCalendar:
+def _with_checkin(cal: SchoolCalendar, text: str, _first_year: int) -> SchoolCalendar:
     match = _CHECKIN.match(text)
     if not match:
         raise ValueError(text)
@@ -109,13 +103,13 @@ def _with_checkin(cal: SchoolCalendar, text: str) -> SchoolCalendar:
                        send_time=f"{match.group(2)}:{match.group(3) or '00'}")
 
 
-def _remove_holiday(turn: Turn, school: School, index: str) -> None:
+def _remove_holiday(turn: Turn, school: School, index: int) -> None:
     cal = school_calendar(school)
     holidays = cal.to_json()["holidays"]
-    if not index.isdigit() or int(index) >= len(holidays):
+    if index >= len(holidays):
         turn.say("chat/stale_button.j2")
         return
-    holidays.pop(int(index))
+    holidays.pop(index)
     _save(turn, school, cal.changed(holidays=holidays))
 
 
@@ -123,9 +117,26 @@ def _save(turn: Turn, school: School, cal: SchoolCalendar) -> None:
     moved = set_calendar(turn.session, school, cal, turn.clock.now(), turn.msg.channel,
                          turn.staff_in(school.id).id)
     save_step(turn.conversation, None, None, {}, turn.clock)
-    turn.say("chat/calendar_saved.j2", cal=cal, moved=moved)
+    turn.say("chat/calendar_saved.j2", cal=cal, moved=moved, first_year=_first_year(turn, school))
+
+
+def _first_year(turn: Turn, school: School) -> int:
+    return school_year_first(turn.session, school,
+                             turn.clock.now().astimezone(school_tz(school)).date())
 
 
 def _school(turn: Turn, board: bool) -> School | None:
     members = [m for m in turn.staff if is_board(m)] if board else turn.staff
     return turn.session.get(School, members[0].school_id) if members else None
+
+
+DIALOGUE = Dialogue(
+    flow=FLOW,
+    commands=("lich",),
+    begin=show,
+    cancel=cancel,
+    steps=(Step("holiday", prompt, answer), Step("dates", prompt, answer),
+           Step("checkin", prompt, answer)),
+    buttons=(CHANGE, DROP),
+    button=button,
+)

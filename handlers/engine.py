@@ -30,25 +30,47 @@ from handlers import (
     overdue_chat,
     pause_chat,
     plan_upload,
+    progress,
     reminder_actions,
     report_chat,
+    task_list,
     update_flow,
     web_chat,
 )
-from handlers.progress import show_progress
-from handlers.task_list import show_tasks
+from handlers.dialogue import FILES, Command, Dialogue
 from handlers.turn import Turn
-from storage.conversations import claim_event, earlier_replies, lock_conversation, save_step
+from handlers.typed import is_cancel, says_only
+from storage.conversations import (
+    HOLD_FILES,
+    claim_event,
+    earlier_replies,
+    expired_files,
+    held_files,
+    hold_files,
+    lock_conversation,
+    save_step,
+)
 from storage.db import writing
 from storage.evidence_store import EvidenceStore
-from storage.models import Conversation, ProcessedEvent, School, Task
+from storage.models import Conversation, ProcessedEvent, School
 from storage.staff_repo import is_board, linked_staff, mark_reachable
 from templates.render import Renderer
 from templates.shaping import shaped
 
 log = logging.getLogger(__name__)
 
-SHORT_FLOWS = {m.FLOW: m for m in (calendar_chat, pause_chat, report_chat)}
+DIALOGUES = {d.flow: d for d in (update_flow.DIALOGUE, calendar_chat.DIALOGUE,
+                                  pause_chat.DIALOGUE, report_chat.DIALOGUE,
+                                  plan_upload.DIALOGUE)}
+COMMANDS = (*task_list.COMMANDS, *progress.COMMANDS, *overdue_chat.COMMANDS,
+            *web_chat.COMMANDS, *onboarding.COMMANDS)
+# What each command name opens or does: one place, from the declarations.
+BY_COMMAND: dict[str, Dialogue | Command] = {
+    **{name: c for c in COMMANDS for name in c.names},
+    **{name: d for d in DIALOGUES.values() for name in d.commands}}
+# Buttons that work with any dialogue open or none (a reminder's).
+BUTTONS = reminder_actions.BUTTONS
+HELD_FOLDER = "gui-truoc"  # photos sent before /capnhat, waiting for it
 # Waits before trying a turn again while the database does not answer: about 30 s in all.
 DB_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # People who are not linked: this many messages a minute get an answer, then silence.
@@ -221,202 +243,159 @@ class Engine:
         return event
 
     def _route(self, turn: Turn, stored: list[dict], problems: list[str]) -> bool:
-        """Returns whether the downloaded files were kept."""
-        msg = turn.msg
-        if turn.conversation.flow == plan_upload.FLOW:
-            self._plan_confirmation(turn, stored, problems)
+        """Apply the message to the dialogue the person is in, or to none, from the
+        dialogues' and commands' declarations. Returns whether the downloaded files were
+        kept."""
+        msg, conversation = turn.msg, turn.conversation
+        for item in expired_files(conversation, turn.clock):
+            turn.discard(item["path"])
+        dialogue = DIALOGUES.get(conversation.flow or "")
+        if dialogue is not None and dialogue.step(conversation.step) is None:
+            save_step(conversation, None, None, {}, turn.clock)  # a step no longer declared
+            dialogue = None
+        said = None if msg.choice is not None else msg.text
+        if msg.command == "huy" or is_cancel(said, turn.renderer):
+            if dialogue is not None:
+                dialogue.cancel(turn)
+            else:
+                turn.say("chat/nothing_to_cancel.j2")
             return False
-        if turn.conversation.flow in SHORT_FLOWS and self._short_flow(turn):
-            return False
-        step = turn.conversation.step if turn.conversation.flow == update_flow.FLOW else None
-        if msg.command:
-            self._command(turn, step)
+        command = msg.command or (None if dialogue else _typed_command(said, turn))
+        if command:
+            self._command(turn, dialogue, command)
         elif msg.contact_phone is not None:
             onboarding.contact(turn)
-            self._resume(turn, step)
-        elif msg.choice is not None and not SANE_CHOICE.match(msg.choice):
-            turn.say("chat/stale_button.j2")
-            self._resume(turn, step)
+            self._resume(turn, dialogue)
         elif msg.choice is not None:
-            self._button(turn, step)
+            self._button(turn, dialogue)
         elif msg.unsupported:
             turn.say("chat/unsupported.j2", kind=msg.unsupported)
-            self._resume(turn, step)
+            self._resume(turn, dialogue)
         elif msg.attachments:
-            return self._files(turn, step, stored, problems)
-        elif step is not None:
-            update_flow.answer(turn)
+            return self._files(turn, dialogue, stored, problems)
+        elif dialogue is not None:
+            dialogue.step(conversation.step).answer(turn)
         else:
             turn.say("chat/idle.j2")
         return False
 
-    def _files(self, turn: Turn, step: str | None, stored: list[dict],
+    def _command(self, turn: Turn, dialogue: Dialogue | None, command: str) -> None:
+        """A command ends a short dialogue; mid-update it is answered and the question asked
+        again; a command that opens another dialogue waits for the one open to end."""
+        starts = BY_COMMAND.get(command)
+        if dialogue is not None and dialogue.leaves:
+            save_step(turn.conversation, None, None, {}, turn.clock)
+            dialogue = None
+        if dialogue is not None and isinstance(starts, Dialogue):
+            turn.say(dialogue.busy)
+            self._resume(turn, dialogue)
+            return
+        if isinstance(starts, Dialogue):
+            starts.begin(turn)
+        elif starts is not None:
+            starts.run(turn)
+        else:
+            turn.say("chat/unknown_command.j2", command=command, updating=dialogue is not None)
+        self._resume(turn, dialogue)
+
+    def _button(self, turn: Turn, dialogue: Dialogue | None) -> None:
+        """A button of the step asked answers it; a button of the dialogue open, or of one
+        that works anywhere (a reminder's), is handled and the question asked again; any
+        other is from an older message."""
+        choice, conversation = turn.msg.choice, turn.conversation
+        step = dialogue.step(conversation.step) if dialogue is not None else None
+        if not SANE_CHOICE.match(choice):
+            turn.say("chat/stale_button.j2")
+            self._resume(turn, dialogue)
+            return
+        if step is not None and step.accepts(choice):
+            step.answer(turn)
+            return
+        owner = next((d for d in DIALOGUES.values() if d.handles(choice)), None)
+        anywhere = next((handle for callback, handle in BUTTONS
+                         if callback.unpack(choice) is not None), None)
+        if owner is not None and dialogue is not None and owner is not dialogue:
+            if not dialogue.leaves:
+                turn.say("chat/stale_button.j2")
+                self._resume(turn, dialogue)
+                return
+            save_step(conversation, None, None, {}, turn.clock)
+            dialogue = None
+        before = (conversation.flow, conversation.step)
+        if owner is not None:
+            owner.button(turn)
+        elif anywhere is not None:
+            anywhere(turn)
+        else:
+            turn.say("chat/stale_button.j2")
+        if (conversation.flow, conversation.step) == before:
+            self._resume(turn, dialogue)
+
+    def _files(self, turn: Turn, dialogue: Dialogue | None, stored: list[dict],
                problems: list[str]) -> bool:
-        """Files are kept only at the evidence step (and downloaded only then)."""
+        """Files go to the step that takes them; with no dialogue open, a plan file from the
+        board is previewed and anything else is held for the next update."""
         for problem in problems:
             turn.say(f"chat/file_{problem}.j2", limit_mb=turn.caps.max_file_bytes // 2**20)
-        if step is None and all(plan_upload.is_plan_file(a) for a in turn.msg.attachments):
-            return self._plan_file(turn, stored)
-        if step != "evidence":
-            turn.say("chat/file_not_now.j2", updating=step is not None)
-            self._resume(turn, step)
+        step = dialogue.step(turn.conversation.step) if dialogue is not None else None
+        if step is not None and FILES in step.takes:
+            if not stored:
+                step.ask(turn)
+                return False
+            step.files(turn, stored)
+            return step.keeps_files
+        if dialogue is not None and not dialogue.leaves:
+            turn.say("chat/file_not_now.j2", updating=True)
+            self._resume(turn, dialogue)
             return False
-        if stored:
-            update_flow.add_evidence(turn, stored)
-            return True
-        update_flow.prompt(turn)
-        return False
-
-    def _plan_file(self, turn: Turn, stored: list[dict]) -> bool:
-        school = self._board_school(turn.session, turn.msg)
-        if school is None:
-            turn.say("chat/plan_board_only.j2")
-            return False
-        if stored:  # else it could not be downloaded: already said why
-            plan_upload.receive(turn, school, stored[0])
-        return False
-
-    def _short_flow(self, turn: Turn) -> bool:
-        """The calendar and pause dialogues take what is typed or pressed for them; any
-        other command leaves them (False: route it as usual)."""
-        flow = SHORT_FLOWS[turn.conversation.flow]
-        msg = turn.msg
-        if msg.command == "huy":
-            flow.cancel(turn)
-        elif msg.command or msg.contact_phone is not None or msg.attachments:
+        if dialogue is not None:
             save_step(turn.conversation, None, None, {}, turn.clock)
+        if all(plan_upload.is_plan_file(a) for a in turn.msg.attachments) and \
+                self._board_school(turn.session, turn.msg) is not None:
+            if stored:  # else it could not be downloaded: already said why
+                plan_upload.receive(turn, self._board_school(turn.session, turn.msg),
+                                    stored[0])
             return False
-        elif msg.choice is not None and not SANE_CHOICE.match(msg.choice):
-            turn.say("chat/stale_button.j2")
-        elif msg.choice is not None and msg.choice.startswith("cal:"):
-            calendar_chat.button(turn)
-        elif msg.choice is not None and not msg.choice.startswith(flow.BUTTONS):
-            turn.say("chat/stale_button.j2")
-        elif msg.text or msg.choice:
-            flow.answer(turn)
-        else:
-            flow.prompt(turn)
+        if not stored:
+            if not problems:
+                turn.say("chat/file_not_now.j2", updating=False)
+            return False
+        if all(plan_upload.is_plan_file(a) for a in turn.msg.attachments):
+            turn.say("chat/plan_board_only.j2")
+        for item in hold_files(turn.conversation, stored, turn.clock):
+            turn.discard(item["path"])
+        turn.say("chat/files_held.j2", count=len(held_files(turn.conversation, turn.clock)),
+                 minutes=int(HOLD_FILES.total_seconds() // 60))
         return True
 
-    def _plan_confirmation(self, turn: Turn, stored: list[dict], problems: list[str]) -> None:
-        """The preview waits for import or cancel; a corrected file (the spreadsheet the
-        preview offered, filled in) replaces the one waiting."""
-        msg = turn.msg
-        if msg.attachments and all(plan_upload.is_plan_file(a) for a in msg.attachments):
-            for problem in problems:
-                turn.say(f"chat/file_{problem}.j2", limit_mb=turn.caps.max_file_bytes // 2**20)
-            school = self._board_school(turn.session, msg)
-            if stored and school is not None:
-                plan_upload.receive_again(turn, school, stored[0])
-            else:
-                plan_upload.prompt(turn)
-        elif msg.command == "huy":
-            plan_upload.cancel(turn)
-        elif msg.choice is not None and not msg.choice.startswith("plan:"):
-            turn.say("chat/stale_button.j2")
-            plan_upload.prompt(turn)
-        elif msg.choice is not None or msg.text:
-            plan_upload.answer(turn)
-        else:
-            plan_upload.prompt(turn)
-
-    def _command(self, turn: Turn, step: str | None) -> None:
-        command = turn.msg.command
-        if command == "huy":
-            if step is None:
-                turn.say("chat/nothing_to_cancel.j2")
-            else:
-                update_flow.cancel(turn)
-            return
-        if command == "capnhat":
-            if step is None:
-                update_flow.begin(turn)
-            else:
-                turn.say("chat/already_updating.j2")
-                update_flow.prompt(turn)
-            return
-        if command == "nhiemvu":
-            show_tasks(turn)
-        elif command in ("huongdan", "help"):
-            turn.say("chat/help.j2", board=any(is_board(m) for m in turn.staff))
-        elif command == "tiendo":
-            show_progress(turn)
-        elif command == "lich":
-            calendar_chat.show(turn)
-        elif command == "quahan":
-            overdue_chat.show(turn)
-        elif command in ("tamdung", "baocao"):
-            if step is not None:
-                turn.say("chat/already_updating.j2")
-            elif command == "tamdung":
-                pause_chat.begin(turn)
-            else:
-                report_chat.begin(turn)
-        elif command == "web":
-            web_chat.sign_in_links(turn)
-        elif command == "start":
-            onboarding.start(turn)
-        else:
-            turn.say("chat/unknown_command.j2", command=command, updating=step is not None)
-        self._resume(turn, step)
-
-    def _button(self, turn: Turn, step: str | None) -> None:
-        choice = turn.msg.choice
-        head, _, rest = choice.partition(":")
-        if head == "cal" and step is None:
-            calendar_chat.button(turn)
-        elif head == "z":
-            message_id, _, days = rest.partition(":")
-            reminder_actions.snooze(turn, message_id, days)
-            self._resume(turn, step)
-        elif head == "r" and step is None:
-            reminder_actions.start(turn, rest)
-        elif choice == "again" or head in ("fix", "r"):
-            if step is not None:
-                turn.say("chat/already_updating.j2")
-                update_flow.prompt(turn)
-            elif choice == "again":
-                update_flow.begin(turn)
-            else:
-                update_id = choice.removeprefix("fix:")
-                if update_id.isdigit():
-                    update_flow.begin_correction(turn, int(update_id))
-                else:
-                    turn.say("chat/stale_button.j2")
-        elif step is not None and update_flow.accepts_button(step, choice):
-            update_flow.answer(turn)
-        else:
-            turn.say("chat/stale_button.j2")
-            self._resume(turn, step)
-
-    def _resume(self, turn: Turn, step: str | None) -> None:
-        if step is not None:
-            update_flow.prompt(turn)
+    def _resume(self, turn: Turn, dialogue: Dialogue | None) -> None:
+        """The question of the dialogue still open, asked again."""
+        if dialogue is not None and turn.conversation.flow == dialogue.flow:
+            dialogue.step(turn.conversation.step).ask(turn)
 
     # --- files, outside the transaction ---------------------------------------------------
 
     def _download_target(self, msg: Incoming) -> tuple[str, str] | None:
-        """(school code, folder) when this file is wanted: evidence at the evidence step,
-        or a plan file from the board when nothing else is going on."""
+        """(school code, folder) when this file is wanted: at a step that takes files, where
+        it says; with no dialogue open (or a short one, which a file ends), a plan file from
+        the board, or any file a linked person sends, held for their next update."""
         with self.sessions() as session:
             conversation = session.scalar(select(Conversation).where(
                 Conversation.channel == msg.channel,
                 Conversation.external_user_id == msg.user_id))
-            # Only the update dialogue has a step that takes files: a corrected plan file may
-            # replace the one waiting, and a file ends the calendar, pause or report dialogue
-            # (_short_flow), to be handled as when nothing is going on.
-            step = conversation.step if conversation and conversation.flow == update_flow.FLOW \
-                else None
-            if step == "evidence":
-                task = session.get(Task, conversation.data.get("task_id"))
-                if task is None:
-                    return None
-                return session.get(School, task.school_id).code, task.criterion.code
-            if step is None and all(plan_upload.is_plan_file(a) for a in msg.attachments):
-                school = self._board_school(session, msg)
-                if school is not None:
-                    return school.code, plan_upload.FOLDER
-        return None
+            dialogue = DIALOGUES.get(conversation.flow or "") if conversation else None
+            step = dialogue.step(conversation.step) if dialogue is not None else None
+            if step is not None and FILES in step.takes and step.stores is not None:
+                return step.stores(session, conversation.data, msg.attachments)
+            if dialogue is not None and step is not None and not dialogue.leaves:
+                return None
+            board = self._board_school(session, msg)
+            if board is not None and all(plan_upload.is_plan_file(a) for a in msg.attachments):
+                return board.code, plan_upload.FOLDER
+            member = next(iter(linked_staff(session, msg.channel, msg.user_id)), None)
+            if member is None:
+                return None
+            return session.get(School, member.school_id).code, HELD_FOLDER
 
     def _board_school(self, session: Session, msg: Incoming) -> School | None:
         member = next((m for m in linked_staff(session, msg.channel, msg.user_id)
@@ -489,3 +468,12 @@ def _reply_from(data: dict) -> Reply:
                                 for row in data.get("buttons", [])],
                  ask_contact=data.get("ask_contact"),
                  remove_keyboard=data.get("remove_keyboard", False))
+
+
+def _typed_command(text: str | None, turn: Turn) -> str | None:
+    """A main command typed without its slash («cập nhật», «nhiệm vụ»): the whole message is
+    one of its words (typed_words.j2)."""
+    if not text:
+        return None
+    return next((name for name, target in BY_COMMAND.items()
+                 if target.words and says_only(text, turn.renderer, target.words)), None)

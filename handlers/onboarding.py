@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from handlers.dialogue import Command
 from handlers.turn import Turn
 from storage.linking import (
     CODE_ALPHABET,
@@ -17,7 +18,7 @@ from storage.linking import (
     wrong_codes,
 )
 from storage.models import School
-from storage.staff_repo import mark_reachable
+from storage.staff_repo import is_board, mark_reachable
 
 # Guessing codes: after this many wrong ones in the window, one sentence, then silence.
 WRONG_CODES = 5
@@ -84,3 +85,11 @@ def _answer(turn: Turn, result: LinkResult) -> None:
         reply.remove_keyboard = True
     elif result.outcome in ("no_match", "not_own") and turn.caps.contact:
         reply.ask_contact = turn.renderer.label("button.share_phone")
+
+
+def help_text(turn: Turn) -> None:
+    turn.say("chat/help.j2", board=any(is_board(m) for m in turn.staff))
+
+
+COMMANDS = (Command(("start",), start), Command(("huongdan", "help"), help_text,
+                                                words="command.huongdan"))

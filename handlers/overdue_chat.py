@@ -6,6 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.report_chat import may_report
+from handlers.dialogue import Command
 from handlers.turn import Turn
 from reports.digest_data import digest_data
 
@@ -18,3 +19,6 @@ def show(turn: Turn) -> None:
     today = turn.clock.now().astimezone(ZoneInfo(school.timezone)).date()
     digest = digest_data(turn.session, school, today)
     turn.say("chat/overdue_list.j2", overdue=digest.overdue if digest else [], today=today)
+
+
+COMMANDS = (Command(("quahan",), show),)

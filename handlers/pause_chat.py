@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from core.dates import parse_day_from
 from core.messages import Button
+from handlers.dialogue import CHOICE, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
-from core.calendar import parse_day
 from storage.conversations import save_step
 from storage.models import School, Staff
 from core.phones import normalize_phone
@@ -15,7 +16,7 @@ from storage.staff_repo import active_staff, is_board, set_pause
 from core.text import fold_words
 
 FLOW = "pause"
-BUTTONS = "pause:"  # the buttons of this dialogue
+PERSON = Callback("pause", "action", "staff_id:int")  # pause:pick:N, pause:resume:N
 MAX_CHOICES = 8
 
 
@@ -28,17 +29,17 @@ def begin(turn: Turn) -> None:
               if s.paused_until and s.paused_until >= _today(turn, member.school_id)]
     save_step(turn.conversation, FLOW, "who", {"school_id": member.school_id}, turn.clock)
     buttons = [[Button(turn.renderer.text("chat/pause_resume_button.j2", member=s),
-                       f"pause:resume:{s.id}")] for s in paused]
+                       PERSON.pack("resume", s.id))] for s in paused]
     turn.say("chat/pause_ask_who.j2", buttons, paused=paused)
 
 
 def answer(turn: Turn) -> None:
     step, data = turn.conversation.step, turn.conversation.data
-    choice = turn.msg.choice or ""
-    if choice.startswith("pause:"):
-        action, _, staff_id = choice.removeprefix("pause:").partition(":")
-        member = _member(turn, staff_id)
-        if member is None:
+    chosen = PERSON.unpack(turn.msg.choice)
+    if chosen is not None:
+        member = _member(turn, chosen["staff_id"])
+        action = chosen["action"]
+        if member is None or action not in ("resume", "pick"):
             turn.say("chat/stale_button.j2")
         elif action == "resume":
             _pause(turn, member, None)
@@ -79,7 +80,7 @@ def _who(turn: Turn, school_id: int) -> None:
     if len(found) == 1:
         _ask_until(turn, found[0])
     elif found and len(found) <= MAX_CHOICES:
-        turn.say("chat/pause_pick.j2", [[Button(m.name, f"pause:pick:{m.id}")]
+        turn.say("chat/pause_pick.j2", [[Button(m.name, PERSON.pack("pick", m.id))]
                                         for m in found])
     else:
         turn.say("chat/pause_not_found.j2", said=said, many=bool(found))
@@ -95,13 +96,10 @@ def _until(turn: Turn) -> None:
     data = turn.conversation.data
     member = turn.session.get(Staff, data["staff_id"])
     today = _today(turn, member.school_id)
-    text = (turn.msg.text or "").strip()
     try:
-        until = parse_day(text if text.count("/") == 2 else f"{text}/{today.year}")
+        until = parse_day_from(turn.msg.text or "", today)
     except ValueError:
         until = None
-    if until is not None and until < today and text.count("/") == 1:
-        until = until.replace(year=today.year + 1)
     if until is None or until < today:
         turn.say("chat/pause_retry_until.j2")
         return
@@ -116,8 +114,8 @@ def _pause(turn: Turn, member: Staff, until: date | None) -> None:
               turn.staff_in(member.school_id).id)
 
 
-def _member(turn: Turn, staff_id: str) -> Staff | None:
-    member = turn.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+def _member(turn: Turn, staff_id: int) -> Staff | None:
+    member = turn.session.get(Staff, staff_id)
     if member is None or member.school_id != turn.conversation.data.get("school_id"):
         return None
     return member
@@ -126,3 +124,13 @@ def _member(turn: Turn, staff_id: str) -> Staff | None:
 def _today(turn: Turn, school_id: int) -> date:
     school = turn.session.get(School, school_id)
     return turn.clock.now().astimezone(ZoneInfo(school.timezone)).date()
+
+
+DIALOGUE = Dialogue(
+    flow=FLOW,
+    commands=("tamdung",),
+    begin=begin,
+    cancel=cancel,
+    steps=(Step("who", prompt, answer, frozenset({TEXT, CHOICE}), (PERSON,)),
+           Step("until", prompt, answer, frozenset({TEXT, CHOICE}), (PERSON,))),
+)

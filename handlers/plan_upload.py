@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from core.messages import Attachment, Reply
+from handlers.dialogue import CHOICE, FILES, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
 from handlers.typed import pick_option
 from storage.conversations import save_step
@@ -24,6 +25,7 @@ FLOW = "plan_import"
 SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv", ".txt", ".md")
 ACTIONS = ["import", "cancel", "excel"]  # in the order the buttons are numbered
 FOLDER = "ke-hoach"
+PLAN = Callback("plan", "action")
 NEEDS_TEMPLATE = ("plan_no_criteria", "plan_missing_columns", "plan_no_tasks")
 
 
@@ -87,9 +89,19 @@ def prompt(turn: Turn) -> None:
     turn.say("chat/plan_confirm_again.j2", _buttons(turn))
 
 
+def corrected(turn: Turn, stored: list[dict]) -> None:
+    """A file sent while the preview waits: a corrected plan takes the waiting one's place."""
+    plans = [f for f in stored if Path(f.get("file_name") or "").suffix.lower() in SUFFIXES]
+    if not plans:
+        prompt(turn)
+        return
+    receive_again(turn, turn.session.get(School, turn.conversation.data["school_id"]),
+                  plans[0])
+
+
 def answer(turn: Turn) -> None:
-    choice = turn.msg.choice or ""
-    action = choice.removeprefix("plan:") if choice.startswith("plan:") else None
+    chosen = PLAN.unpack(turn.msg.choice)
+    action = chosen["action"] if chosen else None
     if action is None:
         picked = pick_option(turn.msg.text, turn.renderer, [f"button.{a}" for a in ACTIONS])
         action = picked.removeprefix("button.") if picked else None
@@ -171,6 +183,24 @@ def _read(turn: Turn, school: School, upload: Upload):
 
 
 def _buttons(turn: Turn):
-    return [[turn.button("button.import", "plan:import"),
-             turn.button("button.cancel", "plan:cancel")],
-            [turn.button("button.excel", "plan:excel")]]
+    return [[turn.button("button.import", PLAN.pack("import")),
+             turn.button("button.cancel", PLAN.pack("cancel"))],
+            [turn.button("button.excel", PLAN.pack("excel"))]]
+
+
+def _stores(session, data: dict, attachments: list[Attachment]) -> tuple[str, str] | None:
+    """A corrected plan file is downloaded next to the one waiting; anything else is not."""
+    if not all(is_plan_file(a) for a in attachments):
+        return None
+    return session.get(School, data["school_id"]).code, FOLDER
+
+
+DIALOGUE = Dialogue(
+    flow=FLOW,
+    begin=prompt,  # it begins with a file (receive), not a command
+    cancel=cancel,
+    leaves=False,
+    busy="chat/plan_busy.j2",
+    steps=(Step("confirm", prompt, answer, frozenset({TEXT, CHOICE, FILES}), (PLAN,),
+                files=corrected, stores=_stores, keeps_files=False),),
+)

@@ -3,6 +3,7 @@ monitoring team, their own group for a group leader (TTCM)."""
 
 from __future__ import annotations
 
+from handlers.dialogue import Command
 from handlers.turn import Turn
 from reports.progress import school_progress
 from storage.access import GROUP, scope_of, visible_owners
@@ -24,3 +25,6 @@ def show_progress(turn: Turn) -> None:
         shown = True
     if not shown:
         turn.say("chat/progress_refused.j2")
+
+
+COMMANDS = (Command(("tiendo",), show_progress, words="command.tiendo"),)

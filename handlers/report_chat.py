@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from core.messages import Reply
+from handlers.dialogue import CHOICE, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
-from handlers.typed import date_range
-from core.calendar import parse_day
+from core.dates import parse_span
 from storage.conversations import save_step
 from storage.models import School
-from storage.plans import current_plan
+from storage.plans import current_plan, school_year_first
+from storage.schools import school_tz
 from reports.report_data import Period, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.access import scope_of
 from storage.staff_repo import is_monitor
 
 FLOW = "report"
-BUTTONS = "rp:"  # the buttons of this dialogue
+PERIOD = Callback("rp", "period")  # hk1 | year | range
 
 
 def may_report(turn: Turn) -> School | None:
@@ -42,23 +43,23 @@ def prompt(turn: Turn) -> None:
         turn.say("chat/report_ask_range.j2")
         return
     turn.say("chat/report_ask_period.j2", [
-        [turn.button("button.report_hk1", "rp:hk1"), turn.button("button.report_year", "rp:year")],
-        [turn.button("button.report_range", "rp:range")]])
+        [turn.button("button.report_hk1", PERIOD.pack("hk1")),
+         turn.button("button.report_year", PERIOD.pack("year"))],
+        [turn.button("button.report_range", PERIOD.pack("range"))]])
 
 
 def answer(turn: Turn) -> None:
     school = turn.session.get(School, turn.conversation.data["school_id"])
-    choice = (turn.msg.choice or "").removeprefix("rp:")
+    choice = (PERIOD.unpack(turn.msg.choice) or {}).get("period")
     if turn.conversation.step == "range" and turn.msg.text:
-        match = date_range(turn.msg.text, turn.renderer)
+        today = turn.clock.now().astimezone(school_tz(school)).date()
         try:
-            period = Period("range", parse_day(match.group(1)), parse_day(match.group(2)))
-        except (AttributeError, TypeError, ValueError):
-            period = None
-        if period is None or period.end < period.start:
+            span = parse_span(turn.msg.text, school_year_first(turn.session, school, today),
+                              turn.renderer.words("range.joining"))
+        except ValueError:
             turn.say("chat/report_retry_range.j2")
             return
-        _send(turn, school, period)
+        _send(turn, school, Period("range", span.start, span.end))
     elif choice in ("hk1", "year"):
         _send(turn, school, period_of(turn.session, school, choice))
     elif choice == "range":
@@ -89,3 +90,14 @@ def _send(turn: Turn, school: School, period: Period) -> None:
                                         period=period)
         turn.replies.append(Reply(turn.renderer.text("chat/report_monitoring.j2"), document=(
             f"{monitoring}.docx", monitoring_docx(data, turn.renderer))))
+
+
+DIALOGUE = Dialogue(
+    flow=FLOW,
+    commands=("baocao",),
+    words="command.baocao",
+    begin=begin,
+    cancel=cancel,
+    steps=(Step("period", prompt, answer, frozenset({TEXT, CHOICE}), (PERIOD,)),
+           Step("range", prompt, answer, frozenset({TEXT, CHOICE}), (PERIOD,))),
+)

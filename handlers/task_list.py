@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.dialogue import Command
 from handlers.turn import Turn
 from storage.models import School
 from storage.plans import tasks_of
@@ -16,3 +17,6 @@ def show_tasks(turn: Turn) -> None:
 
 def _tz(schools: dict[int, School]) -> str:
     return next(iter(schools.values())).timezone if schools else "Asia/Ho_Chi_Minh"
+
+
+COMMANDS = (Command(("nhiemvu",), show_tasks, words="command.nhiemvu"),)

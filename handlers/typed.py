@@ -1,15 +1,18 @@
-"""Reading typed answers: a number from a list, or words that mean an option."""
+"""Reading typed answers as a person means them: a number from the list shown, or words
+that mean an option (templates/typed_words.j2, so a school can add its own). Words match
+whole, after folding case and diacritics — never letters inside another word («huy» is
+not in «chuyên») — and the longest phrase wins («chưa xong» over «xong»)."""
 
 from __future__ import annotations
-
-import re
 
 from templates.render import Renderer
 from core.text import fold_words
 
+CANCEL = "cancel"  # typed_words.j2: the words that end any dialogue
+
 
 def pick_number(text: str | None, count: int) -> int | None:
-    """The 0-based index for '2', '2.' or a word and '2'; None unless it is one of 1..count."""
+    """The 0-based index for '2', '2.' or «số 2»; None unless it is one of 1..count."""
     words = fold_words(text or "").split()
     digits = [w for w in words if w.isdigit()]
     if len(digits) != 1 or len(words) > 2:
@@ -18,15 +21,25 @@ def pick_number(text: str | None, count: int) -> int | None:
     return number - 1 if 1 <= number <= count else None
 
 
+def has_phrase(said: str, phrase: str) -> bool:
+    """Whether the folded words `phrase` stand whole in the folded words `said`."""
+    return bool(phrase) and f" {phrase} " in f" {said} "
+
+
 def pick_word(text: str | None, renderer: Renderer, keys: list[str]) -> str | None:
-    """The key whose typed words (templates/typed_words.j2) match the text."""
+    """The key one of whose words (typed_words.j2) stands whole in the text — the longest
+    such phrase; None when none does, or two keys tie."""
     said = fold_words(text or "")
     if not said:
         return None
+    best: tuple[int, set[str]] = (0, set())
     for key in keys:
-        if any(fold_words(word) == said for word in renderer.words(key)):
-            return key
-    return None
+        for word in renderer.words(key):
+            phrase = fold_words(word)
+            length = len(phrase.split())
+            if has_phrase(said, phrase) and length >= best[0]:
+                best = (length, best[1] | {key}) if length == best[0] else (length, {key})
+    return next(iter(best[1])) if len(best[1]) == 1 else None
 
 
 def pick_option(text: str | None, renderer: Renderer, keys: list[str]) -> str | None:
@@ -37,12 +50,12 @@ def pick_option(text: str | None, renderer: Renderer, keys: list[str]) -> str | 
     return pick_word(text, renderer, keys)
 
 
-DATE = r"\d{1,2}/\d{1,2}/\d{4}"
+def says_only(text: str | None, renderer: Renderer, key: str) -> bool:
+    """Whether the whole text is one of the words of `key` («hủy», «thôi»): a word inside a
+    longer answer («tạm thời thôi») is part of that answer."""
+    said = fold_words(text or "")
+    return bool(said) and any(fold_words(w) == said for w in renderer.words(key))
 
 
-def date_range(text: str | None, renderer: Renderer) -> re.Match | None:
-    """'01/02/2027 - 12/02/2027 …' or with a typed word for "to" (typed_words.j2 range.to)
-    between: groups 1 and 2 are the dates (the second may be missing), 3 what follows."""
-    words = "".join(f"|{re.escape(w)}" for w in renderer.words("range.to"))
-    pattern = rf"^\s*({DATE})\s*(?:(?:-|–{words})\s*({DATE}))?\s*(.*)$"
-    return re.match(pattern, text or "", re.IGNORECASE | re.DOTALL)
+def is_cancel(text: str | None, renderer: Renderer) -> bool:
+    return says_only(text, renderer, CANCEL)

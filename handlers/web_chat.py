@@ -3,6 +3,7 @@ school the person works at."""
 
 from __future__ import annotations
 
+from handlers.dialogue import Command
 from handlers.turn import Turn
 from storage.models import School
 from storage.web_access import LINK_LIFETIME, issue_sign_in
@@ -18,3 +19,6 @@ def sign_in_links(turn: Turn) -> None:
              for m in turn.staff]
     turn.say("chat/web_link.j2", links=links,
              minutes=int(LINK_LIFETIME.total_seconds() // 60))
+
+
+COMMANDS = (Command(("web",), sign_in_links),)

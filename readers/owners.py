@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Protocol
 
 from core.text import clean, fold_words
@@ -67,6 +68,7 @@ class Resolution:
     staff_ids: list[int] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # staff roles are read at every reminder tick
 def role_of(token: str) -> tuple[str | None, str]:
     """('PHT', 'phu trach csvc') for 'PHT phụ trách CSVC'; (None, text) when no role."""
     words = fold_words(token)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from core.calendar import SchoolCalendar
@@ -54,6 +55,7 @@ def school_year_start(school_year: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=8192)  # the planner reads every open task's timeline at each tick
 def parse_timeline(text: str | None, school_year: str | None = None,
                    cal: SchoolCalendar = SchoolCalendar()) -> Schedule:
     words = fold_words(text or "")

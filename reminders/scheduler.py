@@ -1,5 +1,6 @@
 """The reminder clock: APScheduler ticks; each tick, in the one process that holds the lease,
-turns what is due (reminders/planner.py) into outbox rows and drains them."""
+turns today's messages whose moment has come (reminders/planner.py) into outbox rows and
+drains them."""
 
 from __future__ import annotations
 
@@ -15,22 +16,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from templates.render import Renderer
 from core.clock import Clock
+from readers.frameworks import criterion_sort_key
 from reminders.messages import compose
-from reminders.planner import due_reminders
+from reminders.planner import GROUP, Mailer
 from reminders.sender import DrainReport, OutboxSender, Transport
-from reminders.upward import enqueue_upward
+from reminders.state import Address, addresses, load_history, load_state
 from storage.db import writing
 from storage.leases import give_up, hold
-from storage.models import OutboxMessage, Plan, School
-from storage.outbox import DROPPED, PENDING, add_message, release_claims
+from storage.models import OutboxMessage, OverdueAlert, School
+from storage.outbox import PENDING, add_message, release_claims
 from storage.retention import prune
 from storage.settings import put_setting, setting
-from reminders.state import addresses, load_state
 
 log = logging.getLogger(__name__)
 
 LEASE = "reminders"
-LOOKBACK = timedelta(days=8)  # how far back a tick looks for reminders it has not written
 # When old records were last pruned: in the database, so that neither a restart nor another
 # replica taking the lease prunes again the same day.
 PRUNED_SETTING = "retention_pruned_at"
@@ -40,48 +40,45 @@ PRUNE_EVERY = timedelta(days=1)
 @dataclass
 class TickReport:
     queued: int = 0
-    dropped: int = 0
 
 
 def enqueue_due(session: Session, school: School, renderer: Renderer,
                 now: datetime) -> TickReport:
-    """Write an outbox row for each reminder of this school whose moment has come. Ones
-    older than the grace period (the bot was down) are written as dropped, and logged."""
+    """Write an outbox row for each message of this school whose moment has come today:
+    everything due to one person, in one message."""
     report = TickReport()
     state = load_state(session, school, now)
     if state is None:
         return report
-    since = session.scalar(select(Plan.imported_at).where(Plan.school_id == school.id)
-                           .order_by(Plan.id.desc()).limit(1))
-    grace = timedelta(hours=state.calendar.grace_hours)
-    send_at = state.calendar.next_allowed(now.astimezone(state.tz)).astimezone(timezone.utc)
     reach = addresses(session, school.id)
-    known = set(session.scalars(select(OutboxMessage.key).where(
-        OutboxMessage.school_id == school.id, OutboxMessage.due_at >= now - LOOKBACK)))
-    for due in due_reminders(state, now - LOOKBACK, now + timedelta(microseconds=1)):
-        address = reach.get(due.staff_id)
-        if due.key in known or due.at < since or address is None:
+    if school.board_chat_id:
+        reach[GROUP] = Address(school.board_channel, school.board_chat_id, school.board_bot)
+    history = load_history(session, school.id, now, state.tz)
+    today = now.astimezone(state.tz).date()
+    digests: dict = {}
+    for message in Mailer(state, history).day(today, now):
+        address = reach.get(message.staff_id)
+        if address is None:  # not linked yet: it waits for them
             continue
-        late = send_at - due.at > grace
+        recipient = message.staff_id if message.staff_id is not GROUP else f"g{school.id}"
+        at = message.at.astimezone(timezone.utc)
         row = OutboxMessage(
-            school_id=school.id, key=due.key, kind=due.kind, period=due.period,
-            staff_id=due.staff_id, channel=address.channel, chat_id=address.chat_id,
-            bot=address.bot,
-            due_at=due.at, not_before=send_at, status=DROPPED if late else PENDING,
-            task_ids=list(due.task_ids), source_key=due.source, body={}, attempts=0,
-            criteria=sorted({t.code for t in state.tasks if t.id in due.task_ids}),
-            created_at=now)
+            school_id=school.id, key=f"msg:{today.isoformat()}:{recipient}", kind=message.kind,
+            period=today.isoformat(), staff_id=message.staff_id, channel=address.channel,
+            chat_id=address.chat_id, bot=address.bot, due_at=at, not_before=max(at, now),
+            status=PENDING, task_ids=list(message.task_ids),
+            items=[i.to_json() for i in message.items], body={}, attempts=0,
+            criteria=sorted({state.by_id[t].code for i in message.items for t in i.task_ids
+                             if t in state.by_id}, key=criterion_sort_key), created_at=now)
         if not add_message(session, row):
             continue
-        if late:
-            log.warning("reminder %s was due %s; the bot was down past the grace period, "
-                        "dropped", due.key, due.at.isoformat())
-            report.dropped += 1
-            continue
-        row.body = compose(renderer, session, state, due, row.id)
+        row.body = compose(renderer, session, state, school, message, row.id, digests)
+        for item in message.items:
+            if item.rung is not None:
+                session.add(OverdueAlert(school_id=school.id, task_id=item.task_ids[0],
+                                         step=item.rung, week=0, staff_id=message.staff_id,
+                                         outbox_id=row.id, created_at=now))
         report.queued += 1
-    report.queued += enqueue_upward(session, school, renderer, now, since, reach,
-                                    state.calendar)
     return report
 
 
@@ -123,7 +120,6 @@ class ReminderService:
                 log.exception("planning reminders for school %s failed", school_id)
                 continue
             total.queued += report.queued
-            total.dropped += report.dropped
         return total
 
     async def run_once(self) -> DrainReport | None:

@@ -237,18 +237,30 @@ class OutboxSender:
                 report.postponed += 1
 
     async def _deliver(self, row: _Row, report: DrainReport) -> Delivery:
+        """The message; then its picture (the digest's chart), when it has one. What the
+        message became is what its text became: a picture that fails is logged, not
+        sent again with the text."""
         transport = self.transports.get(row.lane)
         if transport is None:
             # Its bot is not connected (yet): the row waits, as after a network error.
             return Delivery("error", error=f"no transport for {row.lane}")
+        replies = [Reply(row.body["text"], [[Button(label, data) for label, data in line]
+                                            for line in row.body.get("buttons", [])])]
         photo = row.body.get("photo")
-        reply = Reply(row.body["text"], [[Button(label, data) for label, data in line]
-                                         for line in row.body.get("buttons", [])],
-                      photo=base64.b64decode(photo) if photo else None)
-        (reply,) = shaped([reply], transport.caps, self.renderer)
-        delivery = await send_paced(transport, row.chat_id, reply)
-        if delivery.outcome == "retry_after":
-            report.limited += 1
+        if photo:
+            replies.append(Reply(row.body.get("caption", ""), photo=base64.b64decode(photo)))
+        delivery = None
+        for reply in shaped(replies, transport.caps, self.renderer):
+            outcome = await send_paced(transport, row.chat_id, reply)
+            if outcome.outcome == "retry_after":
+                report.limited += 1
+            if delivery is None:
+                delivery = outcome
+                if outcome.outcome != "sent":
+                    break
+            elif outcome.outcome != "sent":
+                log.warning("the picture of outbox row %s was not sent: %s", row.id,
+                            outcome.error)
         return delivery
 
 

@@ -13,6 +13,7 @@ from core.clock import Clock
 from storage.models import Conversation, ProcessedEvent
 
 KEEP_EVENTS = timedelta(days=7)
+HOLD_FILES = timedelta(minutes=10)  # a photo sent before /capnhat waits this long for it
 
 
 def lock_conversation(session: Session, channel: str, user_id: str,
@@ -39,6 +40,38 @@ def save_step(conversation: Conversation, flow: str | None, step: str | None, da
     # A new dict, so SQLAlchemy sees the JSON column change.
     conversation.data = dict(data)
     conversation.updated_at = clock.now()
+
+
+def hold_files(conversation: Conversation, files: list[dict], clock: Clock) -> list[dict]:
+    """Keep files sent when nothing asked for them, for the next update; returns those they
+    replace (older ones, to delete)."""
+    gone = expired_files(conversation, clock)
+    kept = (conversation.held or {}).get("files", [])
+    conversation.held = {"at": clock.now().isoformat(), "files": [*kept, *files]}
+    return gone
+
+
+def held_files(conversation: Conversation, clock: Clock) -> list[dict]:
+    """The files held and still fresh."""
+    held = conversation.held or {}
+    if not held or clock.now() - datetime.fromisoformat(held["at"]) > HOLD_FILES:
+        return []
+    return list(held["files"])
+
+
+def take_held_files(conversation: Conversation, clock: Clock) -> list[dict]:
+    files = held_files(conversation, clock)
+    conversation.held = None
+    return files
+
+
+def expired_files(conversation: Conversation, clock: Clock) -> list[dict]:
+    """The files held too long: forgotten here, returned to be deleted."""
+    held = conversation.held or {}
+    if not held or held_files(conversation, clock):
+        return []
+    conversation.held = None
+    return list(held["files"])
 
 
 def claim_event(session: Session, channel: str, event_id: str | None,

@@ -308,6 +308,9 @@ class Conversation(Base):
     # The choices last offered, [label, data] in order: typing the number or the words
     # picks one, on a channel with buttons or without.
     offered: Mapped[list | None] = mapped_column(JSON)
+    # Photos or files sent when no dialogue asked for them: {"at": ISO time, "files": [...]},
+    # offered to the next /capnhat for a few minutes, then deleted.
+    held: Mapped[dict | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -427,6 +430,9 @@ class OutboxMessage(Base):
     source_key: Mapped[str | None] = mapped_column(String(200))  # a nudge's check-in
     # The message as rendered when enqueued: {"text": …, "buttons": [[[label, data], …]]}.
     body: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What a scheduled message carries (reminders/planner.py Item.to_json): everything due
+    # to one person on one day. None for replies and rows older than schema 0013.
+    items: Mapped[list[dict] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -463,8 +469,9 @@ class Lease(Base):
 
 
 class OverdueAlert(Base):
-    """One step of the overdue ladder said to one person about one task, in one week: the
-    owner, then the group leader, the monitoring team, the principal; weekly while late."""
+    """One rung of the overdue ladder said to one person about one task: the owner, then
+    the group leader, the monitoring team, the principal; each person once. `week` is 0
+    (rows before schema 0013 repeated weekly)."""
 
     __tablename__ = "overdue_alerts"
     __table_args__ = (UniqueConstraint("task_id", "step", "week", "staff_id"),)
@@ -475,7 +482,8 @@ class OverdueAlert(Base):
     step: Mapped[int] = mapped_column(Integer)
     week: Mapped[int] = mapped_column(Integer)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    # The message that carried it; None once that message was pruned.
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -16,9 +16,14 @@ PENDING, SENDING, SENT = "pending", "sending", "sent"
 DROPPED, UNREACHABLE, FAILED = "dropped", "unreachable", "failed"
 
 
-def known_keys(session: Session, school_id: int) -> set[str]:
-    return set(session.scalars(select(OutboxMessage.key)
-                               .where(OutboxMessage.school_id == school_id)))
+def scheduled_rows(session: Session, school_id: int, since: datetime) -> list[OutboxMessage]:
+    """The school's scheduled messages due since `since` that were or are being told (not
+    the ones dropped, not replies), oldest first."""
+    return list(session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.school_id == school_id, OutboxMessage.due_at >= since,
+            OutboxMessage.kind != "reply", OutboxMessage.status != DROPPED)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)))
 
 
 def queue_replies(session: Session, channel: str, user_id: str, chat_id: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from difflib import SequenceMatcher
 from heapq import nsmallest
 from itertools import islice
@@ -23,7 +23,7 @@ from readers.plan_draft import PlanDraft
 from storage.schools import school_calendar
 from storage.staff_repo import active_staff
 from core.text import fold_words
-from readers.timelines import parse_timeline
+from readers.timelines import parse_timeline, school_year_start
 
 
 @dataclass
@@ -44,6 +44,13 @@ def current_plan(session: Session, school_id: int) -> Plan | None:
     return session.scalar(
         select(Plan).where(Plan.school_id == school_id).order_by(Plan.id.desc()).limit(1)
     )
+
+
+def school_year_first(session: Session, school: School, today: date) -> int:
+    """The first year of the school year the school lives in: its plan's, else today's."""
+    plan = current_plan(session, school.id)
+    return school_year_start(plan.school_year if plan else None) or \
+        school_calendar(school).first_year_of(today)
 
 
 def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution]:

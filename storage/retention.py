@@ -3,7 +3,8 @@ small batches (each its own transaction, so a year of backlog never holds a lock
 
 Deleted:
 - outbox rows (what was sent, to which chat, with its text) finished longer than `keep`
-  ago, with the overdue-ladder steps they carried; a person's last check-ins stay (below);
+  ago; a person's last check-ins stay (below), and so do the overdue-ladder rungs the rows
+  carried (overdue_alerts, no longer naming the row);
 - "remind me later" snoozes whose day is `keep` past;
 - web sign-in links and sessions `keep` after they expired;
 - handled-event records after KEEP_EVENTS (a channel redelivers an update within a day);
@@ -16,17 +17,15 @@ Never deleted here: answers and corrections (task_updates), evidence, tasks and 
 staff, accounts, invitations (the record of who linked when), conversations, the audit
 trail.
 
-Why `keep` has a floor (MIN_KEEP). Reminders are idempotent by the outbox key, so a pruned
-row's key could be enqueued again if the code still looked that far back. It does not:
-- the scheduler plans only reminders due in the last LOOKBACK (8 days) and skips the keys
-  written in that window; a row is never due after it was written, so every key it could
-  plan again is younger than `keep`;
-- a nudge follows its check-in by the school's nudge days (3) or a snooze (at most a
-  week), and needs the check-in's row as proof it went out: a pruned check-in only means
-  no nudge, never a second one;
-- the overdue ladder repeats a step only within the same week of lateness, so a step said
-  `keep` ago is never due again (unless the task's deadline moved, when the lateness is a
-  new one);
+Why `keep` has a floor (MIN_KEEP). What was told is read back from the outbox rows (the
+items each carried), so a pruned row could be told again if the planner still looked that
+far back. It does not:
+- the planner looks back LOOKBACK (45 days) for what is still to tell, and at the rows of
+  the last LOOKBACK and a month for what was told; a row is never due after it was written,
+  so everything it could tell again is younger than `keep`;
+- a follow-up needs its check-in's row as proof it went out: a pruned check-in only means
+  no follow-up, never a second one;
+- the overdue ladder reads its rungs from overdue_alerts, which pruning keeps;
 - the silent list and the digest read each person's last sent check-ins: the newest
   `silent_after` of everyone (the largest any school asks for, at least one) are kept,
   whatever their age, so both say what they said before pruning.
@@ -38,7 +37,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.conversations import KEEP_EVENTS
@@ -104,8 +103,8 @@ def _delete(sessions: sessionmaker[Session], model, old, batch: int) -> int:
 
 def _prune_outbox(sessions: sessionmaker[Session], cutoff: datetime,
                   batch: int) -> tuple[int, int]:
-    """(outbox rows, overdue alerts) deleted. Rows still waiting or being sent stay, and so
-    does each person's last check-ins (see the module's docstring)."""
+    """(outbox rows deleted, overdue alerts let go of them). Rows still waiting or being sent
+    stay, and so do each person's last check-ins (see the module's docstring)."""
     with sessions() as session:
         last = max([1, *(school_calendar(s).silent_after
                          for s in session.scalars(select(School)))])
@@ -125,9 +124,11 @@ def _prune_outbox(sessions: sessionmaker[Session], cutoff: datetime,
         with writing(sessions) as session:
             ids = list(session.scalars(oldest))
             if ids:
-                # An alert names the row that carried it (a foreign key): both go.
+                # A rung of the overdue ladder outlives the message that carried it: else a
+                # task late for longer than the keep would climb the ladder again.
                 alerts += session.execute(
-                    delete(OverdueAlert).where(OverdueAlert.outbox_id.in_(ids)),
+                    update(OverdueAlert).where(OverdueAlert.outbox_id.in_(ids))
+                    .values(outbox_id=None),
                     execution_options={"synchronize_session": False}).rowcount
                 rows += session.execute(
                     delete(OutboxMessage).where(OutboxMessage.id.in_(ids)),

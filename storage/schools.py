@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,3 +41,7 @@ def pick_school(session: Session, code: str | None, clock: Clock, create: bool =
 def school_calendar(school: School) -> SchoolCalendar:
     """The school's calendar: its own settings over the defaults."""
     return SchoolCalendar.from_json(school.calendar)
+
+
+def school_tz(school: School) -> ZoneInfo:
+    return ZoneInfo(school.timezone)

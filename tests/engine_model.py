@@ -1,18 +1,14 @@
 """The world of the engine's state-machine test (tests/handlers/test_engine_states.py): two
 schools, the people who write to the bot, and the rules it is checked against — which flows
-and steps exist (read from the handlers' own code), what each person may see
+and steps exist (the handlers' declared dialogues), what each person may see
 (storage/access.py), and what a consistent database looks like."""
 
 from __future__ import annotations
 
-import ast
 import csv
-import importlib
-import inspect
-import io
-import pkgutil
-import re
 from collections import defaultdict
+import io
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -20,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-import handlers
 from core.clock import Clock
+from handlers.engine import DIALOGUES
 from handlers.plan_upload import FOLDER as PLAN_FOLDER
 from readers.plan_files import read_plan
 from readers.staff_sheet import parse_staff_sheet
@@ -54,78 +50,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
             select(t).order_by(*t.primary_key.columns))] for t in Base.metadata.sorted_tables}
 
 
-# --- the flows and steps the handlers define ---------------------------------------------
+# --- the flows and steps the handlers declare ---------------------------------------------
 
 def known_steps() -> dict[str, frozenset[str]]:
-    """flow → the steps its module can save, for every handler module with a FLOW.
-
-    Read from the code rather than listed here, so that a step added to a handler is known
-    here at once: the literal steps of `save_step(…, FLOW, step, …)` calls and of calls to a
-    module's own wrapper of it (update_flow's `_go`), a step that is a function's result
-    (the literals that function returns), or a name tested with `name in (…)` just before."""
-    flows = {}
-    for info in pkgutil.iter_modules(handlers.__path__):
-        module = importlib.import_module(f"handlers.{info.name}")
-        flow = getattr(module, "FLOW", None)
-        if isinstance(flow, str):
-            flows[flow] = frozenset(_steps_saved_by(module))
-            assert flows[flow], f"no step found in {module.__name__}"
-    return flows
-
-
-def _steps_saved_by(module) -> set[str]:
-    tree = ast.parse(inspect.getsource(module))
-    functions = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)]
-    returns = {f.name: {n.value.value for n in ast.walk(f) if isinstance(n, ast.Return)
-                        and isinstance(n.value, ast.Constant)} for f in functions}
-    members: dict[str, set[str]] = defaultdict(set)
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Compare) and isinstance(node.left, ast.Name)
-                and isinstance(node.ops[0], ast.In)
-                and isinstance(node.comparators[0], (ast.Tuple, ast.List, ast.Set))):
-            members[node.left.id] |= {e.value for e in node.comparators[0].elts
-                                      if isinstance(e, ast.Constant)}
-    # Which argument is the step: save_step's third, or the parameter a wrapper of it (a
-    # function that passes one of its parameters there) takes it in; the wrapper's own call
-    # says nothing, its callers do.
-    step_argument = {"save_step": 2}
-    wrapped: list[ast.Call] = []
-    for function in functions:
-        params = [a.arg for a in function.args.args]
-        for call in _calls(function, "save_step"):
-            if _saves_flow(call) and isinstance(call.args[2], ast.Name) \
-                    and call.args[2].id in params:
-                step_argument[function.name] = params.index(call.args[2].id)
-                wrapped.append(call)
-    steps: set[str] = set()
-    for name, index in step_argument.items():
-        for call in _calls(tree, name):
-            if call in wrapped or (name == "save_step" and not _saves_flow(call)):
-                continue
-            steps |= _values(call.args[index], returns, members, module)
-    return steps
-
-
-def _calls(tree: ast.AST, name: str) -> list[ast.Call]:
-    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Name) and n.func.id == name]
-
-
-def _saves_flow(call: ast.Call) -> bool:
-    return len(call.args) >= 3 and isinstance(call.args[1], ast.Name) \
-        and call.args[1].id == "FLOW"
-
-
-def _values(node: ast.AST, returns: dict, members: dict, module) -> set[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return {node.value}
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and returns.get(node.func.id):
-        return returns[node.func.id]
-    if isinstance(node, ast.Name) and members.get(node.id):
-        return members[node.id]
-    raise AssertionError(f"{module.__name__}:{node.lineno}: cannot tell which step "
-                         f"{ast.unparse(node)} is; teach tests/engine_model.py")
+    """flow → the steps its dialogue declares (handlers/dialogue.py): what the engine routes
+    is what this checks against."""
+    return {flow: frozenset(s.name for s in dialogue.steps)
+            for flow, dialogue in DIALOGUES.items()}
 
 
 # --- the schools ---------------------------------------------------------------------------
@@ -357,7 +288,8 @@ def inconsistencies(session: Session, evidence_root: Path,
             found.append(f"{where}: at {conversation.flow}/{conversation.step}, which no flow "
                          "knows")
         data = conversation.data or {}
-        for stored in data.get("files", []) if conversation.flow == "update" else []:
+        held = (conversation.held or {}).get("files", [])
+        for stored in [*(data.get("files", []) if conversation.flow == "update" else []), *held]:
             if not (evidence_root / stored["path"]).is_file():
                 found.append(f"{where}: its file {stored['path']} is gone")
         staff = accounts[(conversation.channel, conversation.external_user_id)]
@@ -372,7 +304,7 @@ def inconsistencies(session: Session, evidence_root: Path,
         found += [f"{where}: offered {leak}" for leak in leaks(session, staff, [], offered)]
     kept = {e.path for e in session.scalars(select(Evidence))}
     waiting = {f["path"] for c in session.scalars(select(Conversation))
-               for f in (c.data or {}).get("files", [])}
+               for f in [*(c.data or {}).get("files", []), *(c.held or {}).get("files", [])]}
     for path in evidence_root.rglob("*"):
         relative = path.relative_to(evidence_root).as_posix()
         if path.is_file() and relative not in kept | waiting \

@@ -117,8 +117,7 @@ def _show_reminders(app: App) -> None:
     with app.sessions() as session:
         school = pick_school(session, CODE, app.clock)
         found = preview(session, school, now, now + timedelta(days=DAYS_AHEAD))
-    print(app.renderer.text("cli/demo_reminders.j2", days=DAYS_AHEAD, lines=found.lines,
-                            unlinked=found.unlinked))
+    print(app.renderer.text("cli/demo_reminders.j2", days=DAYS_AHEAD, preview=found))
 
 
 def _set_up_school(app: App, channel: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from core.clock import FixedClock
 from core.errors import FileRefused
 from core.messages import Attachment, Button, Capabilities, Fetch, Incoming, Reply
 from reminders.limits import RateLimiter
-from reminders.planner import due_reminders
+from reminders.planner import fixed_items
 from reminders.scheduler import ReminderService
 from reminders.sender import Delivery
 from reminders.state import load_state
@@ -253,15 +253,17 @@ class Sandbox:
 def scheduled(session: Session, school: School, start: datetime, end: datetime
               ) -> list[datetime]:
     """The moments in (start, end] when the reminders have something to do, and `end`: each
-    reminder's own, and every day's digest and overdue look (they go by the day)."""
+    check-in, review, countdown and digest's own, and every day's hours for what follows from
+    answers (follow-ups, the overdue ladder)."""
     found = {end}
     state = load_state(session, school, start)
     if state is not None:
-        found.update(d.at for d in due_reminders(state, start, end))
+        found.update(i.at.astimezone(timezone.utc) for items in fixed_items(state).values()
+                     for i in items)
         cal = state.calendar
         day: date = start.astimezone(state.tz).date()
         while day <= end.astimezone(state.tz).date():
-            for at in (cal.digest_time, cal.alert_time):
+            for at in (cal.digest_time, cal.alert_time, cal.send_time):
                 found.add(datetime.combine(day, at, tzinfo=state.tz).astimezone(timezone.utc))
             day += timedelta(days=1)
     return sorted(m for m in found if start < m <= end)

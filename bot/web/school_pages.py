@@ -4,7 +4,6 @@ Every one resolves the viewer, then the school from the URL against the viewer's
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Callable
@@ -17,7 +16,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web.console import Console, NotFound, Viewer, download
-from core.calendar import parse_day
+from core.dates import parse_day, parse_span
 from reports.audit_export import audit_csv, audit_xlsx
 from reports.dashboard_data import dashboard
 from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
@@ -29,8 +28,9 @@ from storage.access import visible_staff
 from storage.audit import KINDS, trail
 from storage.linking import issue_invites
 from storage.models import School, Staff
-from storage.plans import current_plan, set_calendar
-from storage.schools import school_calendar
+from reminders.preview import ASSUMPTIONS, preview
+from storage.plans import current_plan, school_year_first, set_calendar
+from storage.schools import school_calendar, school_tz
 from storage.personal_data import forget
 from storage.staff_repo import active_staff, set_pause
 
@@ -41,8 +41,9 @@ AUDIT_PAGE = 200
 # The calendar settings the page edits, in the order it shows them.
 CALENDAR_FIELDS = ("year_start", "semester1_end", "year_end", "rest_days", "quiet_hours",
                    "checkin_day", "send_time", "deadline_days", "nudge_days", "digest_day",
-                   "digest_time", "alert_time", "escalate_days", "silent_after")
-HOLIDAY_LINE = re.compile(r"^\s*(\S+)\s*(?:[-–—]|đến)?\s*(\d\S*)?\s*(.*)$")
+                   "digest_time", "alert_time", "escalate_days", "silent_after", "budget",
+                   "late_quiet_days")
+PREVIEW_DAYS = 30  # what the calendar page shows coming
 
 
 def school_routes(console: Console, invitation_names: InvitationNames) -> list[Route]:
@@ -280,11 +281,14 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
     async def calendar_page(request, viewer, school_id):
         def read(session: Session):
             school = console.school(session, viewer, school_id)
-            return school, school_calendar(school)
-        school, cal = await console.read(read)
+            now = console.clock.now()
+            end = now + timedelta(days=PREVIEW_DAYS)
+            coming = [preview(session, school, now, end, assume) for assume in ASSUMPTIONS]
+            return school, school_calendar(school), _first_year(session, school, now), coming
+        school, cal, first, coming = await console.read(read)
         return console.page("web/calendar.j2", viewer=viewer, school=school,
                             values=_calendar_values(cal), saved=request.query_params.get("saved"),
-                            **calendar_words(cal))
+                            coming=coming, **calendar_words(cal, first))
 
     @page
     async def calendar_save(request, viewer, school_id):
@@ -297,28 +301,32 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if not viewer.scope.board:
                 raise NotFound
+            first = _first_year(session, school, console.clock.now())
             try:
-                values["holidays"] = _holidays(str(form.get("holidays") or ""))
+                values["holidays"] = _holidays(str(form.get("holidays") or ""), first,
+                                               console.renderer.words("range.joining"))
                 cal = school_calendar(school).changed(**values)
             except ValueError as exc:
-                return school, None, str(exc)
+                return school, None, str(exc), first
             moved = set_calendar(session, school, cal, console.clock.now(), "web",
                                  viewer.staff_id)
-            return school, moved, None
-        school, moved, problem = await console.write(write)
+            return school, moved, None, first
+        school, moved, problem, first = await console.write(write)
         if problem is not None:
             cal = school_calendar(school)
             typed = {k: v or "" for k, v in values.items() if k != "holidays"}
             return console.page("web/calendar.j2", 400, viewer=viewer, school=school,
                                 values={**_calendar_values(cal), **typed,
                                         "holidays": str(form.get("holidays") or "")},
-                                saved=None, problem=problem, **calendar_words(cal))
+                                saved=None, problem=problem, coming=[],
+                                **calendar_words(cal, first))
         return RedirectResponse(f"/web/s/{school_id}/calendar?saved={moved}", status_code=303)
 
-    def calendar_words(cal) -> dict:
+    def calendar_words(cal, first_year: int) -> dict:
         return {"fields": CALENDAR_FIELDS,
                 "names": console.renderer.pairs("web/calendar_fields.j2"),
-                "summary": console.renderer.text("calendar_summary.j2", cal=cal)}
+                "summary": console.renderer.text("calendar_summary.j2", cal=cal,
+                                                 first_year=first_year)}
 
     # --- audit trail -----------------------------------------------------------------------
 
@@ -411,25 +419,26 @@ def _calendar_values(cal) -> dict[str, str]:
     values = {name: ", ".join(map(str, stored[name])) if isinstance(stored[name], list)
               else str(stored[name]) for name in CALENDAR_FIELDS}
     values["holidays"] = "\n".join(
-        f"{h['from']} {h['to']} {h['name']}".strip() for h in stored["holidays"])
+        f"{h.start:%d/%m/%Y}{f' - {h.end:%d/%m/%Y}' if h.end != h.start else ''} {h.name}".strip()
+        for h in cal.holidays)
     return values
 
 
-def _holidays(text: str) -> list[dict]:
-    """One a line: «2027-01-25 2027-02-07 Tết Nguyên đán» or «25/01/2027 - 07/02/2027 Tết»;
-    a single date is a one-day holiday."""
+def _holidays(text: str, first_year: int, joining: list[str]) -> list[dict]:
+    """The school's own days off, one a line, as people write them («Tết từ 4/2 đến 14/2»,
+    «25/01/2027 - 07/02/2027 Tết», «2027-01-25 2027-02-07 Tết Nguyên đán»)."""
     found = []
     for line in text.splitlines():
         if not line.strip():
             continue
-        match = HOLIDAY_LINE.match(line)
         try:
-            start = parse_day(match.group(1))
-            end = parse_day(match.group(2)) if match.group(2) else start
+            span = parse_span(line, first_year, joining)
         except ValueError as exc:
             raise ValueError("holidays") from exc
-        if end < start:
-            raise ValueError("holidays")
-        found.append({"from": start.isoformat(), "to": end.isoformat(),
-                      "name": match.group(3).strip()})
+        found.append({"from": span.start.isoformat(), "to": span.end.isoformat(),
+                      "name": span.name})
     return found
+
+
+def _first_year(session: Session, school: School, now: datetime) -> int:
+    return school_year_first(session, school, now.astimezone(school_tz(school)).date())

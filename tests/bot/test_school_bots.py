@@ -27,7 +27,7 @@ from storage.schools import pick_school
 from storage.staff_repo import import_staff
 from tests.bot.serving import served
 from tests.conftest import DEMO
-from tests.reminders.conftest import local, move_to, reading, wait_for
+from tests.reminders.conftest import local, move_to, wait_for
 
 SCHOOL_TOKEN = "555000111:SCHOOL-BOT-TOKEN"
 KEY = "555000111"

@@ -16,31 +16,39 @@ async def test_a_teacher_sees_the_calendar_but_cannot_change_it(school, chat_as)
     trang = chat_as(TRANG)
     shown = await trang.send("/lich")
     assert "Khai giảng 05/09" in shown and "ngày 25, lúc 08:00" in shown
+    # The year's holidays are known without anyone typing them: Tết from the lunar calendar.
+    assert "Tết Dương lịch 01/01/2027" in shown
+    assert "Nghỉ Tết Nguyên Đán 02/02/2027–11/02/2027 (mặc định" in shown
+    assert "Ngày Giỗ Tổ Hùng Vương 16/04/2027" in shown
+    assert "Nghỉ hè 01/06/2027–04/09/2027" in shown
+    assert "tối đa 6 tin nhắc một tháng" in shown
     assert trang.buttons() == []
     assert "Ban giám hiệu" in await trang.press_data("cal:holiday")
     assert "Ban giám hiệu" in await trang.send("/tamdung")
 
 
-async def test_the_principal_adds_and_removes_a_holiday(school, chat_as, sessions):
+async def test_the_principal_adds_the_breaks_the_so_announced(school, chat_as, sessions):
     ht = chat_as(HT)
     await ht.send("/lich")
     assert "➕ Thêm ngày nghỉ" in ht.buttons()
     assert "ví dụ" in await ht.press("➕ Thêm ngày nghỉ")
-    assert "chưa hiểu" in await ht.send("sau Tết")
-    saved = await ht.send("01/02/2027 - 12/02/2027 Tết Đinh Mùi")
-    assert "Tết Đinh Mùi 01/02/2027–12/02/2027" in saved
+    assert "chưa thấy ngày nghỉ" in await ht.send("sau Tết")
+    saved = await ht.send("Tết từ 4/2 đến 14/2")
+    assert "Tết 04/02/2027–14/02/2027" in saved and "(mặc định" not in saved
     with sessions() as session:
         holidays = session.get(School, school.id).calendar["holidays"]
-        assert holidays == [{"from": "2027-02-01", "to": "2027-02-12", "name": "Tết Đinh Mùi"}]
-    await ht.send("/lich")
-    await ht.press("➕ Thêm ngày nghỉ")
-    assert "Giỗ Tổ 26/04/2027" in await ht.send("26/04/2027 Giỗ Tổ")
-    await ht.send("/lich")
-    await ht.press("➕ Thêm ngày nghỉ")
-    assert "Nghỉ lễ 30/04/2027–03/05/2027" in await ht.send("30/04/2027 đến 03/05/2027 Nghỉ lễ")
+        assert holidays == [{"from": "2027-02-04", "to": "2027-02-14", "name": "Tết"}]
+    for typed, shown in (("nghỉ giữa kỳ 02/11/2026", "nghỉ giữa kỳ 02/11/2026"),
+                         ("2027-03-08 Hội thao", "Hội thao 08/03/2027"),
+                         ("30/04/2027 đến 03/05/2027 Nghỉ lễ", "Nghỉ lễ 30/04/2027–03/05/2027")):
+        await ht.send("/lich")
+        await ht.press("➕ Thêm ngày nghỉ")
+        assert shown in await ht.send(typed)
     await ht.send("/lich")
     await ht.press("🗑 Xoá ngày nghỉ")
-    assert "Tết Đinh Mùi" not in await ht.press("🗑 Tết Đinh Mùi")
+    assert ht.buttons()[0].startswith("🗑 Tết 04/02–14/02")
+    back = await ht.press("🗑 Tết 04/02")
+    assert "Nghỉ Tết Nguyên Đán 02/02/2027–11/02/2027 (mặc định" in back  # the default again
 
 
 async def test_moving_the_end_of_semester_moves_the_tasks_due_then(school, chat_as, sessions):
@@ -48,6 +56,7 @@ async def test_moving_the_end_of_semester_moves_the_tasks_due_then(school, chat_
     await ht.send("/lich")
     await ht.press("🗓 Mốc năm học")
     assert "Cần đúng 3 ngày" in await ht.send("05/09 và 20/01")
+    assert "Cần đúng 3 ngày" in await ht.send("khai giảng sớm")
     assert "tính lại thời hạn" in await ht.send("05/09, 20/01, 31/05")
     with sessions() as session:
         due = session.scalars(select(Task.due_on).where(Task.timeline == "Cuối học kỳ I")).all()

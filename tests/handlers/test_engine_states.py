@@ -35,7 +35,7 @@ from core.clock import FixedClock
 from core.errors import FileRefused
 from core.messages import Attachment, Incoming, Reply
 from handlers import plan_upload, update_flow
-from handlers.engine import SHORT_FLOWS, Engine
+from handlers.engine import DIALOGUES, Engine
 from storage.db import session_factory
 from storage.evidence_store import EvidenceStore
 from storage.models import (
@@ -468,11 +468,12 @@ def test_the_engine_as_a_state_machine(db, renderer, tmp_path):
                                                                 HealthCheck.filter_too_much]))
 
 
-def test_the_flows_and_steps_are_read_from_the_handlers():
+def test_the_flows_and_steps_are_the_declared_ones():
     """The rule «a conversation is at a step its flow knows» is only as good as the steps
-    read from the code: every flow the engine routes, with (at least) the steps its
-    dialogue is known to ask, the ones saved through a wrapper or a variable among them."""
-    assert set(STEPS_KNOWN) == {*SHORT_FLOWS, update_flow.FLOW, plan_upload.FLOW}
+    declared: every flow the engine routes, with (at least) the steps its dialogue is known
+    to ask."""
+    assert set(STEPS_KNOWN) == set(DIALOGUES) == {"update", "calendar", "pause", "report",
+                                                 plan_upload.FLOW}
     assert STEPS_KNOWN[update_flow.FLOW] >= {"choose_task", "status", "done_text", "reason",
                                              "evidence", "confirm"}
     assert STEPS_KNOWN["calendar"] >= {"holiday", "dates", "checkin"}

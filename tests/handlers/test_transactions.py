@@ -3,6 +3,8 @@ conversation or kept a file leaves no trace, and is applied when the update come
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import func, select
 
@@ -18,7 +20,8 @@ def count(sessions, model) -> int:
 async def test_a_failed_turn_leaves_nothing_and_is_applied_when_redelivered(
         school, chat_as, sessions, monkeypatch):
     teacher = chat_as("0901234503")
-    real = engine_module.show_tasks
+    command = engine_module.BY_COMMAND["nhiemvu"]
+    real = command.run
     calls = []
 
     def fail_once(turn):
@@ -27,7 +30,8 @@ async def test_a_failed_turn_leaves_nothing_and_is_applied_when_redelivered(
             raise RuntimeError("the database went away")
         real(turn)
 
-    monkeypatch.setattr(engine_module, "show_tasks", fail_once)
+    monkeypatch.setitem(engine_module.BY_COMMAND, "nhiemvu",
+                        dataclasses.replace(command, run=fail_once))
     incoming = teacher._incoming(command="nhiemvu", args="")
     with pytest.raises(RuntimeError):
         await teacher.replay(incoming)

@@ -4,7 +4,6 @@ and a bot that was down."""
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from sqlalchemy import func, select
 
@@ -130,29 +129,33 @@ async def test_someone_who_blocked_the_bot_is_marked_and_not_retried(
         assert account.unreachable_at is None
 
 
-async def test_missed_reminders_go_out_within_the_grace_period(
+async def test_a_check_in_missed_while_the_bot_was_down_goes_out_when_it_is_back(
         chat_as, clock, demo_reminders, demo_recorder):
     trang = chat_as(TRANG)
     move_to(clock, local(2026, 11, 26, 7, 30))  # down since before the 25th, 08:00
     await demo_reminders.run_once()
+    assert to(demo_recorder, trang) == []  # not before the hour reminders go out
+    move_to(clock, local(2026, 11, 26, 8, 0))
+    await demo_reminders.run_once()
     (late,) = to(demo_recorder, trang)
     assert "tháng 11/2026" in late.reply.text
-    assert late.at.astimezone(TZ) == local(2026, 11, 26, 7, 30)
+    assert late.at.astimezone(TZ) == local(2026, 11, 26, 8, 0)
 
 
-async def test_older_missed_reminders_are_dropped_and_logged(
-        sessions, chat_as, clock, demo_reminders, demo_recorder, caplog):
-    trang = chat_as(TRANG)
-    move_to(clock, local(2026, 11, 26, 9, 0))
-    with caplog.at_level(logging.WARNING):
-        await demo_reminders.run_once()
-        dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
-        await demo_reminders.run_once()  # logged once, not at every tick
-        assert [r for r in caplog.records if "dropped" in r.getMessage()] == dropped
-    assert to(demo_recorder, trang) == []
-    assert any("monthly:2026-11:" in r.getMessage() for r in dropped)
+async def test_a_week_down_sends_what_is_still_worth_saying_once(
+        sessions, chat_as, clock, demo_reminders, demo_recorder):
+    """Down from before Monday's digest to the next Tuesday: the month's check-in still goes
+    (once, with the follow-up it would have had), the stale digest does not."""
+    trang, hanh = chat_as(TRANG), chat_as("0901234501")
+    move_to(clock, local(2026, 12, 1, 9, 0))
+    await demo_reminders.run_once()
+    await demo_reminders.run_once()
+    (late,) = to(demo_recorder, trang)
+    assert "tháng 11/2026" in late.reply.text
+    (principal,) = to(demo_recorder, hanh)
+    assert "Tuần này" not in principal.reply.text  # the 30/11 digest is a day too old
     with sessions() as session:
-        assert set(session.scalars(select(OutboxMessage.status))) == {"dropped"}
+        assert session.scalar(select(func.count(OutboxMessage.id))) == len(demo_recorder.sent)
 
 
 async def test_two_processes_never_send_the_same_reminder(
@@ -167,8 +170,12 @@ async def test_two_processes_never_send_the_same_reminder(
     with sessions() as session:
         sent = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.status == "sent"))
         kinds = sorted(sent)
-    assert kinds == ["monthly"] * 5 + ["overdue"] * 2  # 1.1 was due 31/10: HT and PHT
+    assert kinds == ["monthly"] * 5  # one message each
     assert len(demo_recorder.sent) == len(kinds)
+    with sessions() as session:  # 1.1 was due 31/10: HT and PHT hear it with their check-in
+        late = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.body["text"].as_string().contains("quá hạn"))).all()
+        assert len(late) == 2
 
 
 async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
@@ -185,11 +192,11 @@ async def test_rows_a_dead_process_claimed_are_sent_by_the_next_one(
                     clock.now())
         ids = session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == "pending")
                               .order_by(OutboxMessage.id)).all()
-        assert len(ids) == 5 and all(claim(session, i, "dead", clock.now()) for i in ids[:2])
+        assert len(ids) == 3 and all(claim(session, i, "dead", clock.now()) for i in ids[:2])
     clock.advance(seconds=31)  # its lease runs out
     await demo_reminders.run_once()
     with sessions() as session:
         assert session.scalars(select(OutboxMessage.status).where(
-            OutboxMessage.id.in_(ids))).all() == ["sent"] * 5
+            OutboxMessage.id.in_(ids))).all() == ["sent"] * 3
         assert len(demo_recorder.sent) == session.scalar(select(func.count()).where(
             OutboxMessage.status == "sent"))

@@ -14,13 +14,31 @@ from tests.reminders.conftest import FIXTURES, PHONES, TABLE_PLAN, chat_of
 
 def test_the_preview_of_a_year_as_json_lines(cli, phuhuu):
     code, out, _ = cli("reminders", "preview", "--from", "2023-07-01", "--to", "2023-08-01",
+                       "--json", "--assume", "silent")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0] == {"assume": "silent", "at": "2023-07-17T08:00:00+07:00",
+                        "to": "Nguyễn Văn Tốt", "kinds": ["deadline"], "rungs": [],
+                        "criteria": ["3.3"], "linked": True}
+    # "Tháng 7 năm 2023" is dated in the summer break: its countdowns go there, nothing else.
+    assert {k for line in lines for k in line["kinds"]} == {"deadline"}
+    assert len(lines) == 12  # four owners, three countdowns each
+
+
+def test_the_preview_lives_both_assumptions(cli, phuhuu):
+    """Answering on the day quiets the follow-ups and the ladder; nobody answering brings
+    the follow-ups, and the chase climbs to the monitoring team sooner."""
+    code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01",
                        "--json")
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
-    assert lines[0] == {"at": "2023-07-17T08:00:00+07:00", "to": "Nguyễn Văn Tốt",
-                        "kind": "deadline", "criteria": ["3.3"], "linked": True}
-    assert {line["kind"] for line in lines} == {"deadline"}
-    assert len(lines) == 12  # four owners, three reminders each
+    kinds = {assume: [k for line in lines if line["assume"] == assume for k in line["kinds"]]
+             for assume in ("answers", "silent")}
+    assert "nudge" not in kinds["answers"] and kinds["silent"].count("nudge") == 6
+    sat = [line["at"][:10] for line in lines if line["to"] == "Phan Văn Sát"]
+    assert sat == ["2023-09-25", "2023-09-11"]  # answers: quiet 14 days first
+    by_day = {(line["assume"], line["to"], line["at"][:10]) for line in lines}
+    assert len(by_day) == len(lines)  # one message a person a day
 
 
 def import_phuhuu(cli) -> None:
@@ -42,11 +60,14 @@ def test_a_plan_nobody_linked_yet_previews_its_reminders_marked(cli):
     import_phuhuu(cli)
     code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01")
     assert code == 0 and "Không có lời nhắc nào" not in out
-    assert "2023-09-25 08:00  Nguyễn Văn Tốt (chưa liên kết) — nhắc cập nhật tháng" in out
+    assert "2023-09-25 08:00  Lê Minh Đức (chưa liên kết) — nhắc cập nhật tháng" in out
+    assert "2023-09-25 07:00  Nguyễn Văn Tốt (chưa liên kết) — nhắc cập nhật tháng + bản tin " \
+        "tuần" in out
     assert "Chưa liên kết Telegram hay Zalo" in out
     lines = preview_json(cli)
     assert lines and not any(line["linked"] for line in lines)
-    assert {line["kind"] for line in lines} == {"monthly", "nudge"}
+    assert {k for line in lines for k in line["kinds"]} == {
+        "monthly", "nudge", "digest", "overdue", "chase"}
 
 
 def test_a_linked_owner_previews_as_linked_among_the_unlinked(cli, sessions, clock):

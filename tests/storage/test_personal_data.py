@@ -20,7 +20,6 @@ from storage.models import (
     School,
     Staff,
     TaskUpdate,
-    WebSession,
 )
 from storage.personal_data import forget, person_data
 from storage.web_access import issue_sign_in, live_session, redeem_sign_in
