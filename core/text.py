@@ -42,6 +42,17 @@ def fold_words(value: object) -> str:
     return _SPACES.sub(" ", re.sub(r"[^a-z0-9]+", " ", fold(value))).strip()
 
 
+@lru_cache(maxsize=16384)
+def lower_words(value: object) -> str:
+    """clean(), lower case, punctuation turned into single spaces: diacritics kept («đúng»
+    and «dừng» stay apart)."""
+    return _SPACES.sub(" ", re.sub(r"[^\w]+", " ", clean(value).lower())).strip()
+
+
+def has_diacritics(value: object) -> bool:
+    return fold_words(value) != lower_words(value)
+
+
 # Control characters (NUL among them) and invisible formatting ones (zero-width spaces and
 # joiners, direction marks, the byte-order mark): never part of what a person meant.
 _UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

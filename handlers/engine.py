@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.clock import Clock
 from core.errors import FileRefused
 from core.messages import EVERYTHING, Attachment, Button, Capabilities, Fetch, Incoming, Reply
-from core.text import file_name, fold_words, visible
+from core.text import file_name, visible
 from handlers import (
     board_chat,
     calendar_chat,
@@ -39,7 +39,7 @@ from handlers import (
 )
 from handlers.dialogue import FILES, Command, Dialogue
 from handlers.turn import Turn
-from handlers.typed import is_cancel, says_only
+from handlers.typed import is_cancel, says_only, words_as
 from storage.conversations import (
     HOLD_FILES,
     claim_event,
@@ -208,9 +208,9 @@ class Engine:
         msg, offered = turn.msg, turn.conversation.offered or []
         if msg.text is None or msg.choice is not None or not offered:
             return
-        said = fold_words(msg.text)
+        said = words_as(msg.text, msg.text)
         for number, (label, data) in enumerate(offered, start=1):
-            if said in (str(number), fold_words(label)):
+            if said in (str(number), words_as(label, msg.text)):
                 msg.choice, msg.text = data, None
                 return
 

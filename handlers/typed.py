@@ -1,12 +1,13 @@
 """Reading typed answers as a person means them: a number from the list shown, or words
 that mean an option (templates/typed_words.j2, so a school can add its own). Words match
-whole, after folding case and diacritics — never letters inside another word («huy» is
-not in «chuyên») — and the longest phrase wins («chưa xong» over «xong»)."""
+whole — never letters inside another word («huy» is not in «chuyên») — and the longest
+phrase wins («chưa xong» over «xong»). Case is ignored; diacritics are compared when the
+person typed them («đúng» is not «dừng»), ignored when they typed none («dung»)."""
 
 from __future__ import annotations
 
 from templates.render import Renderer
-from core.text import fold_words
+from core.text import fold_words, has_diacritics, lower_words
 
 CANCEL = "cancel"  # typed_words.j2: the words that end any dialogue
 
@@ -22,20 +23,26 @@ def pick_number(text: str | None, count: int) -> int | None:
 
 
 def has_phrase(said: str, phrase: str) -> bool:
-    """Whether the folded words `phrase` stand whole in the folded words `said`."""
+    """Whether the words `phrase` stand whole in the words `said` (both as words_as gives)."""
     return bool(phrase) and f" {phrase} " in f" {said} "
+
+
+def words_as(text: str | None, typed: str | None):
+    """`text`'s words in the form `typed` is compared in: with its diacritics when it has
+    any, folded when it has none."""
+    return (lower_words if has_diacritics(typed or "") else fold_words)(text or "")
 
 
 def pick_word(text: str | None, renderer: Renderer, keys: list[str]) -> str | None:
     """The key one of whose words (typed_words.j2) stands whole in the text — the longest
     such phrase; None when none does, or two keys tie."""
-    said = fold_words(text or "")
+    said = words_as(text, text)
     if not said:
         return None
     best: tuple[int, set[str]] = (0, set())
     for key in keys:
         for word in renderer.words(key):
-            phrase = fold_words(word)
+            phrase = words_as(word, text)
             length = len(phrase.split())
             if has_phrase(said, phrase) and length >= best[0]:
                 best = (length, best[1] | {key}) if length == best[0] else (length, {key})
@@ -53,8 +60,8 @@ def pick_option(text: str | None, renderer: Renderer, keys: list[str]) -> str | 
 def says_only(text: str | None, renderer: Renderer, key: str) -> bool:
     """Whether the whole text is one of the words of `key` («hủy», «thôi»): a word inside a
     longer answer («tạm thời thôi») is part of that answer."""
-    said = fold_words(text or "")
-    return bool(said) and any(fold_words(w) == said for w in renderer.words(key))
+    said = words_as(text, text)
+    return bool(said) and any(words_as(w, text) == said for w in renderer.words(key))
 
 
 def is_cancel(text: str | None, renderer: Renderer) -> bool:

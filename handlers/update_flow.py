@@ -7,7 +7,14 @@ from __future__ import annotations
 from core.messages import Button
 from handlers.dialogue import CHOICE, FILES, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
-from handlers.typed import has_phrase, pick_number, pick_option, pick_word, says_only
+from handlers.typed import (
+    has_phrase,
+    pick_number,
+    pick_option,
+    pick_word,
+    says_only,
+    words_as,
+)
 from storage.conversations import held_files, save_step, take_held_files
 from storage.models import OutboxMessage, School, Task, TaskUpdate
 from storage.outbox import pending_tasks
@@ -199,7 +206,7 @@ def _ask_evidence(turn: Turn) -> None:
     if held and not data["files"]:
         turn.say("chat/ask_held_files.j2", [[turn.button("button.attach", ATTACH.pack("yes")),
                                              turn.button("button.skip", EVIDENCE.pack("skip"))]],
-                 task=_task(turn), count=len(held)).listed = True
+                 task=_task(turn), count=len(held))
         return
     row = [turn.button("button.evidence_done", EVIDENCE.pack("done"))] if data["files"] else []
     row.append(turn.button("button.skip", EVIDENCE.pack("skip")))
@@ -306,12 +313,13 @@ def _tasks(turn: Turn) -> list[Task]:
 def _task_by_words(turn: Turn, ids: list[int]) -> int | None:
     """The one task whose criterion id, or whose words, the typed words name (whole words:
     «huy» does not name a task about «chuyên đề»)."""
-    said = fold_words(turn.msg.text or "")
+    text = turn.msg.text or ""
+    said = words_as(text, text)
     if not said:
         return None
     tasks = [turn.session.get(Task, i) for i in ids]
-    by_code = [t.id for t in tasks if t.criterion.code == said.replace(" ", ".")]
-    by_text = [t.id for t in tasks if has_phrase(fold_words(t.text), said)]
+    by_code = [t.id for t in tasks if t.criterion.code == fold_words(text).replace(" ", ".")]
+    by_text = [t.id for t in tasks if has_phrase(words_as(t.text, text), said)]
     for found in (by_code, by_text):
         if len(found) == 1:
             return found[0]
