@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import holidays as public_holidays
 
@@ -93,7 +93,14 @@ class SchoolCalendar:
     def holiday_on(self, day: date) -> Holiday | None:
         """The public holiday, Tết break or school's own day off `day` falls in (not the
         summer break: see in_summer)."""
-        return _days_off(self, day.year).get(day)
+        days = self._years.get(day.year)
+        if days is None:  # asked for a year many times a tick: kept with the calendar
+            days = self._years[day.year] = _days_off(self, day.year)
+        return days.get(day)
+
+    @cached_property
+    def _years(self) -> dict[int, dict[date, Holiday]]:
+        return {}
 
     def in_summer(self, day: date) -> bool:
         """After the year's end and before the next year's start."""

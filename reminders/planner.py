@@ -39,6 +39,7 @@ HISTORY = LOOKBACK + timedelta(days=31)
 # person, and goes with it (a countdown the day before the month's check-in).
 MERGE_AHEAD = timedelta(days=3)
 STALE_NUDGE = timedelta(days=7)
+SNOOZE_LONGEST = timedelta(days=7)  # the longest «Nhắc lại sau» (reminders/messages.py)
 STALE_SILENT = timedelta(days=7)
 DIGEST_LATE = timedelta(days=2)  # a Monday holiday moves the digest; later, the week has none
 # Someone still silent is named again to the monitoring team after this long.
@@ -201,11 +202,18 @@ class History:
     alerted: dict[int, set[int]] = field(default_factory=dict)  # task → people told it late
     # recipient → check-in key → "remind me later" moments
     snoozes: dict[int, dict[str, list[datetime]]] = field(default_factory=dict)
+    # recipient → the check-ins and reviews told, in time order
+    checkins: dict[int | None, list[Item]] = field(default_factory=dict)
+
+    def tell(self, recipient: int | None, item: Item) -> None:
+        """`item` was told `recipient` (at `item.at`); in time order."""
+        self.told.setdefault(recipient, {})[item.key] = item
+        if item.kind in CHECKINS:
+            self.checkins.setdefault(recipient, []).append(item)
 
     def record(self, message: Message) -> None:
-        told = self.told.setdefault(message.staff_id, {})
         for item in message.items:
-            told[item.key] = replace(item, at=message.at)
+            self.tell(message.staff_id, replace(item, at=message.at))
             if item.rung is not None:
                 rungs = self.ladder.setdefault(int(item.key.split(":")[1]), {})
                 rungs.setdefault(item.rung, message.at)
@@ -369,6 +377,9 @@ class Mailer:
         self._ats = {r: [i.at for i in items] for r, items in self.fixed.items()}
         self._anchors = {r: sorted(i.at for i in items if i.kind in ANCHORS)
                          for r, items in self.fixed.items()}
+        self._allowed: dict[tuple[datetime, bool], datetime] = {}
+        self._rungs: dict[tuple[int, tuple[int, ...]], frozenset[int]] = {}
+        self._climbed: set[int] = set()  # tasks whose ladder has nobody left to tell
         self._anchor_days = {r: sorted({at.astimezone(state.tz).date() for at in ats})
                              for r, ats in self._anchors.items()}
 
@@ -454,6 +465,14 @@ class Mailer:
         coming = bisect.bisect_right(anchors, last) - bisect.bisect_right(anchors, day)
         return sent + coming < self.state.calendar.budget
 
+    def _next_allowed(self, moment: datetime, dated: bool = False) -> datetime:
+        """The calendar's next allowed moment, kept: the ladder and the follow-ups ask for
+        the same few moments many times a day."""
+        key = (moment, dated)
+        if key not in self._allowed:
+            self._allowed[key] = self.state.calendar.next_allowed(moment, dated)
+        return self._allowed[key]
+
     def _paused(self, recipient: int | None, day: date) -> bool:
         until = self.state.paused_until.get(recipient) if recipient is not GROUP else None
         return until is not None and day <= until
@@ -464,14 +483,17 @@ class Mailer:
         """One follow-up for a check-in that went out and got no answer: N days later, or
         when the person asked to be reminded ("Nhắc lại sau")."""
         cal = self.state.calendar
-        for recipient, told in self.history.told.items():
+        # A follow-up comes within nudge_days or a snooze of its check-in and is stale a
+        # week later: older check-ins have none left to give.
+        oldest = end - timedelta(days=cal.nudge_days) - SNOOZE_LONGEST - STALE_NUDGE \
+            - timedelta(days=14)  # holidays and the summer can push it on
+        for recipient, checkins in self.history.checkins.items():
             if recipient is GROUP:
                 continue
-            checkins = sorted((i for i in told.values() if i.kind in CHECKINS),
-                              key=lambda i: i.at)
-            for n, checkin in enumerate(checkins):
-                if checkin.at < end - LOOKBACK:
-                    continue
+            first = len(checkins)
+            while first and checkins[first - 1].at >= oldest:
+                first -= 1
+            for n, checkin in enumerate(checkins[first:], start=first):
                 newer = checkins[n + 1].at if n + 1 < len(checkins) else None
                 snoozed = self.history.snoozes.get(recipient, {}).get(checkin.key, [])
                 moments = [(until, f"@{until.astimezone(self.state.tz):%Y%m%d%H%M}")
@@ -479,7 +501,7 @@ class Mailer:
                     [(checkin.at + timedelta(days=cal.nudge_days), "")] if cal.nudge_days
                     else [])
                 for planned, suffix in moments:
-                    at = cal.next_allowed(planned.astimezone(self.state.tz))
+                    at = self._next_allowed(planned.astimezone(self.state.tz))
                     if at >= end:
                         continue
                     expires = at + STALE_NUDGE
@@ -497,7 +519,8 @@ class Mailer:
         step = timedelta(days=cal.escalate_days)
         for task in state.tasks:
             due = task.schedule.due
-            if task.finished or task.schedule.kind not in DATED or due is None or due >= day:
+            if task.finished or task.schedule.kind not in DATED or due is None or due >= day \
+                    or task.id in self._climbed:
                 continue
             answer = state.owner_answers.get(task.id)
             quiet = answer.quiet_until if answer is not None else None
@@ -514,7 +537,7 @@ class Mailer:
                         earliest = max(earliest, last.date() + step)
                     if quiet is not None:
                         earliest = max(earliest, quiet)
-                    at = cal.next_allowed(state.local(earliest, cal.alert_time))
+                    at = self._next_allowed(state.local(earliest, cal.alert_time))
                     if at.date() > day:
                         break
                 who = self._rung_people(rung, owners) - told
@@ -526,8 +549,20 @@ class Mailer:
                 last = at
                 if who and rung not in raised:
                     break  # the next rung waits for this one
+            else:  # every rung is due: once all its people were told, nothing is left
+                if self.history.alerted.get(task.id, set()) >= self._everyone_on(owners):
+                    self._climbed.add(task.id)
 
-    def _rung_people(self, rung: int, owners: list[int]) -> set[int]:
+    def _everyone_on(self, owners: list[int]) -> frozenset[int]:
+        return frozenset().union(*(self._rung_people(r, owners) for r in range(len(LADDER))))
+
+    def _rung_people(self, rung: int, owners: list[int]) -> frozenset[int]:
+        key = (rung, tuple(owners))
+        if key not in self._rungs:
+            self._rungs[key] = frozenset(self._who_at(rung, owners))
+        return self._rungs[key]
+
+    def _who_at(self, rung: int, owners: list[int]) -> set[int]:
         people = self.state.people.values()
         if rung == 0:
             return set(owners)
@@ -551,12 +586,11 @@ class Mailer:
         monday = day - timedelta(days=day.weekday())
         at = state.local(day, cal.alert_time)
         silent: set[int] = set()
-        for person_id, told in self.history.told.items():
+        recent = state.local(day, time(0)) - HISTORY
+        for person_id, told in self.history.checkins.items():
             if person_id is GROUP or person_id not in state.people:
                 continue
-            recent = state.local(day, time(0)) - HISTORY
-            checkins = sorted((i for i in told.values() if i.kind in CHECKINS and i.task_ids
-                               and i.at >= recent), key=lambda i: i.at)[-cal.silent_after:]
+            checkins = [i for i in told if i.task_ids and i.at >= recent][-cal.silent_after:]
             if len(checkins) == cal.silent_after and not any(
                     state.answered(person_id, t, c.since) for c in checkins
                     for t in c.task_ids):
@@ -577,8 +611,7 @@ class Mailer:
     def _week_day(self, day: date) -> date:
         """The first school day of `day`'s week (its Monday, unless that is a holiday)."""
         monday = day - timedelta(days=day.weekday())
-        return self.state.calendar.next_allowed(
-            self.state.local(monday, self.state.calendar.alert_time)).date()
+        return self._next_allowed(self.state.local(monday, self.state.calendar.alert_time)).date()
 
     def _last_answer(self, person: int) -> datetime:
         return max((at for (who, _), at in self.state.updated.items() if who == person),

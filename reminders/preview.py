@@ -54,13 +54,14 @@ def preview(session: Session, school: School, start: datetime, end: datetime,
     names = dict(session.execute(select(Staff.id, Staff.name)
                                  .where(Staff.school_id == school.id)).all())
     mailer = Mailer(state, history)
+    codes = {t.id: t.code for t in state.tasks}
     day, last = start.astimezone(state.tz).date(), end.astimezone(state.tz).date()
     while day < last:
         for message in mailer.day(day):
             if message.at < start:
                 continue
             history.record(message)
-            result.lines.append(_line(message, state, names, reach))
+            result.lines.append(_line(message, codes, names, reach))
             if assume == "answers" and message.staff_id is not GROUP:
                 _answer(state, message)
         day += timedelta(days=1)
@@ -71,8 +72,7 @@ def preview(session: Session, school: School, start: datetime, end: datetime,
     return result
 
 
-def _line(message: Message, state, names: dict[int, str], reach) -> dict:
-    codes = {t.id: t.code for t in state.tasks}
+def _line(message: Message, codes: dict[int, str], names: dict[int, str], reach) -> dict:
     return {
         "at": message.at.isoformat(),
         "to": names.get(message.staff_id, "") if message.staff_id is not GROUP else None,

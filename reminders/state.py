@@ -116,9 +116,8 @@ def load_history(session: Session, school_id: int, now: datetime, tz: ZoneInfo) 
     for message in scheduled_rows(session, school_id, now - HISTORY):
         recipient = message.staff_id if message.staff_id is not None else GROUP
         items = told_items(message, tz)
-        told = history.told.setdefault(recipient, {})
         for item in items:
-            told[item.key] = item
+            history.tell(recipient, item)
         history.days.setdefault(recipient, set()).add(message.due_at.astimezone(tz).date())
         by_key[message.key] = (recipient, items)
     for task_id, step, staff_id, at in session.execute(
