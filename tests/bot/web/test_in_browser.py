@@ -120,9 +120,16 @@ async def test_principal_dashboard_task_history_and_downloads(web_app, console, 
     assert "Phạm Quốc Bảo" in text
 
     await page.click("text=Lịch")
+    summary = await page.inner_text("pre.summary")
+    assert "Tết Dương lịch 01/01/2027" in summary and "Nghỉ hè" in summary
+    # The coming month as the preview lives it, both ways, with each person's count.
+    assert "nếu không ai trả lời" in await page.inner_text("#coming-silent h2")
+    assert await page.locator("#coming-silent tbody tr").count() >= 2
     await page.fill("input[name=checkin_day]", "20")
+    await page.fill("textarea[name=holidays]", "Tết từ 4/2 đến 14/2")
     await page.click("text=Lưu lịch")
     await page.wait_for_selector("#saved")
+    assert "Tết 04/02/2027–14/02/2027" in await page.inner_text("pre.summary")
     await screenshot(page, "calendar")
     await page.click("text=Nhật ký")
     await screenshot(page, "audit")
