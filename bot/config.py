@@ -44,6 +44,9 @@ class Settings:
     # The moment the process starts at, when it must live "as of" another day (rehearsals,
     # and the tests' child processes, whose data was written on the tests' clock).
     clock_start: datetime | None = None
+    # The proxies whose X-Forwarded-For is believed (comma-separated addresses or networks);
+    # none by default: a client could otherwise claim any address.
+    trusted_proxies: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -75,6 +78,7 @@ class Settings:
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
             clock_start=_moment(env.get("CAITIEN_CLOCK_START")),
+            trusted_proxies=(env.get("CAITIEN_TRUSTED_PROXIES") or "").strip() or None,
         )
 
     def clock(self) -> Clock:

@@ -47,6 +47,7 @@ from storage.settings import setting
 from templates.render import Renderer
 
 log = logging.getLogger(__name__)
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 
 
 def create_server(app: App) -> Starlette:
@@ -160,12 +161,21 @@ def serve(settings: Settings, host: str, port: int) -> int:
         print(renderer.text("errors/zalo_bad_token.j2"), file=sys.stderr)
         return 2
     app = build_app(settings)
-    # No log configuration of uvicorn's own: its lines go through the root handlers, and so
-    # through the filter that masks secrets and personal data (bot/logs.py).
-    config = uvicorn.Config(create_server(app), host=host, port=port, log_level="info",
-                            log_config=None, access_log=False, lifespan="on")
-    uvicorn.Server(config).run()
+    uvicorn.Server(server_config(create_server(app), settings, host=host, port=port)).run()
     return 0
+
+
+def server_config(asgi, settings: Settings, **options) -> uvicorn.Config:
+    """How uvicorn serves: a forwarded client address is believed only from the proxies the
+    settings name; an idle connection is closed after KEEP_ALIVE seconds (header and body
+    timeouts are the proxy's: README). No log configuration of uvicorn's own: its lines go
+    through the root handlers, and so through the filter that masks secrets and personal
+    data (bot/logs.py)."""
+    proxies = settings.trusted_proxies
+    return uvicorn.Config(asgi, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or "",
+                          timeout_keep_alive=KEEP_ALIVE, log_level=options.pop(
+                              "log_level", "info"), log_config=None, access_log=False,
+                          lifespan="on", **options)
 
 
 async def _check_tokens(settings: Settings) -> None:

@@ -60,7 +60,7 @@ def enqueue_due(session: Session, school: School, renderer: Renderer,
         address = reach.get(message.staff_id)
         if address is None:  # not linked yet: it waits for them
             continue
-        recipient = message.staff_id if message.staff_id is not GROUP else f"g{school.id}"
+        recipient = message.staff_id if message.staff_id is not GROUP else f"group{school.id}"
         at = message.at.astimezone(timezone.utc)
         row = OutboxMessage(
             school_id=school.id, key=f"msg:{today.isoformat()}:{recipient}", kind=message.kind,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-from io import BytesIO, StringIO
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from reports.cells import append_text, csv_bytes
 from storage.audit import Entry
 from templates.render import Renderer
 
@@ -29,9 +29,7 @@ def audit_rows(entries: list[Entry], timezone: str, renderer: Renderer) -> list[
 
 
 def audit_csv(entries: list[Entry], timezone: str, renderer: Renderer) -> bytes:
-    out = StringIO()
-    csv.writer(out).writerows(audit_rows(entries, timezone, renderer))
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+    return csv_bytes(audit_rows(entries, timezone, renderer))
 
 
 def audit_xlsx(entries: list[Entry], timezone: str, renderer: Renderer) -> bytes:
@@ -39,7 +37,7 @@ def audit_xlsx(entries: list[Entry], timezone: str, renderer: Renderer) -> bytes
     sheet = book.active
     sheet.title = renderer.pairs("web/audit_words.j2")["sheet"]
     for row in audit_rows(entries, timezone, renderer):
-        sheet.append(row)
+        append_text(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (17, 22, 26, 10, 50, 40)):

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from storage.models import (
     Account,
     Criterion,
-    OutboxMessage,
     School,
     Staff,
     Task,
     TaskOwner,
     TaskUpdate,
 )
+from storage.outbox import silent_staff
 from storage.plans import current_plan
 from reports.progress import Counts
 from readers.timelines import DATED
@@ -141,20 +141,6 @@ def _changes(session: Session, school_id: int, until: datetime,
 
 def _silent(session: Session, school_id: int, until: datetime,
             names: dict[int, str]) -> list[str]:
-    """People whose last check-in went out and got no update on any of its tasks."""
-    last: dict[int, OutboxMessage] = {}
-    for message in session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.school_id == school_id, OutboxMessage.status == "sent",
-                OutboxMessage.kind.in_(("monthly", "term_review")),
-                OutboxMessage.sent_at < until)
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)):
-        last[message.staff_id] = message
-    silent = []
-    for staff_id, message in last.items():
-        answered = session.scalar(select(TaskUpdate.id).where(
-            TaskUpdate.author_id == staff_id, TaskUpdate.task_id.in_(message.task_ids),
-            TaskUpdate.created_at >= message.due_at, TaskUpdate.created_at < until).limit(1))
-        if answered is None:
-            silent.append(names[staff_id])
-    return sorted(silent)
+    """People whose last check-in went out and who answered nothing since its period
+    began."""
+    return sorted(names[s] for s in silent_staff(session, [school_id], until) if s in names)

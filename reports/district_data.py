@@ -9,30 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.text import fold_words
+from reports.cells import append_text
 from readers.timelines import DATED
+from storage.outbox import silent_staff
 from storage.models import (
     Account,
     Checkpoint,
-    OutboxMessage,
     Plan,
     School,
     Staff,
     Task,
-    TaskUpdate,
 )
 from templates.render import Renderer
 
-CHECK_INS = ("monthly", "term_review")
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,10 @@ def district_rows(session: Session, school_ids: Collection[int], now: datetime
             .where(Staff.school_id.in_(ids), Staff.active).group_by(Staff.school_id)):
         rows[school_id].staff, rows[school_id].linked = staff, linked_staff
 
-    for school_id, silent in session.execute(_silent_counts(ids, now)):
-        rows[school_id].silent = silent
+    school_of = dict(session.execute(select(Staff.id, Staff.school_id)
+                                     .where(Staff.school_id.in_(ids))).all())
+    for staff_id in silent_staff(session, ids, now + timedelta(microseconds=1)):
+        rows[school_of[staff_id]].silent += 1
 
     for school_id, due_on, when_text in session.execute(
             select(Checkpoint.school_id, Checkpoint.due_on, Checkpoint.when_text)
@@ -123,28 +124,6 @@ def district_rows(session: Session, school_ids: Collection[int], now: datetime
             rows[school_id].checkpoint = Held(due_on, when_text)
 
     return sort_rows(list(rows.values()), "name", descending=False)
-
-
-def _silent_counts(ids: list[int], now: datetime) -> Select:
-    """Active staff per school whose last check-in (monthly or term review) was sent and
-    who wrote no update at all since it was due.
-
-    The weekly digest asks for an update on one of the check-in's own tasks; here any
-    update of theirs counts as an answer, which a grouped query can tell for every school
-    at once (a check-in lists the person's open tasks, so the two rarely differ)."""
-    last_check_in = (select(OutboxMessage.staff_id, func.max(OutboxMessage.due_at).label("due"))
-                     .where(OutboxMessage.school_id.in_(ids), OutboxMessage.status == "sent",
-                            OutboxMessage.kind.in_(CHECK_INS), OutboxMessage.sent_at <= now)
-                     .group_by(OutboxMessage.staff_id).subquery())
-    last_update = (select(TaskUpdate.author_id, func.max(TaskUpdate.created_at).label("at"))
-                   .where(TaskUpdate.school_id.in_(ids), TaskUpdate.created_at <= now)
-                   .group_by(TaskUpdate.author_id).subquery())
-    return (select(Staff.school_id, func.count(Staff.id))
-            .join(last_check_in, last_check_in.c.staff_id == Staff.id)
-            .outerjoin(last_update, last_update.c.author_id == Staff.id)
-            .where(Staff.active,
-                   or_(last_update.c.at.is_(None), last_update.c.at < last_check_in.c.due))
-            .group_by(Staff.school_id))
 
 
 # --- sorting -------------------------------------------------------------------------------
@@ -182,16 +161,13 @@ def district_xlsx(rows: list[SchoolRow], district_name: str, renderer: Renderer)
     book = Workbook()
     sheet = book.active
     sheet.title = words["sheet"]
-    sheet.append([renderer.text("web/district_xlsx_title.j2", district=district_name)])
+    append_text(sheet, [renderer.text("web/district_xlsx_title.j2", district=district_name)])
     sheet.append([words[f"column.{c}"] for c in COLUMNS])
     for cell in (*sheet[1], *sheet[2]):
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(_cells(row, words))
+        append_text(sheet, _cells(row, words))  # a school named "=…" stays a name
         line = sheet[sheet.max_row]
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a school named "=…" stays a name, never a formula
         line[COLUMNS.index("share")].number_format = "0%"
         for column in ("plan_on", "checkpoint_on"):
             line[COLUMNS.index(column)].number_format = DAY

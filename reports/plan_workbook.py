@@ -10,6 +10,8 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from reports.cells import append_text
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,7 +45,7 @@ def plan_workbook(draft: PlanDraft, renderer: Renderer) -> bytes:
     sheet.append([label for _, label in TEMPLATE_COLUMNS])
     header_row = sheet.max_row
     for row in _rows(draft):
-        _append_text(sheet, row)
+        append_text(sheet, row)
     format_plan_sheet(sheet, header_row)
     out = BytesIO()
     book.save(out)
@@ -51,7 +53,7 @@ def plan_workbook(draft: PlanDraft, renderer: Renderer) -> bytes:
 
 
 def _title_row(sheet: Worksheet, text: str, font: Font) -> None:
-    _append_text(sheet, [clean(text)])
+    append_text(sheet, [clean(text)])
     sheet.cell(sheet.max_row, 1).font = font
 
 
@@ -107,10 +109,3 @@ def _meta(draft: PlanDraft) -> dict[str, str | None]:
             "circular": (draft.framework or "").removeprefix("TT") or None}
 
 
-def _append_text(sheet: Worksheet, values: list[str | None]) -> None:
-    """Every cell as text: openpyxl takes a string beginning with "=" for a formula, and
-    «1.10» typed as a number would come back as criterion 1.1."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"

@@ -10,6 +10,8 @@ from docxtpl import DocxTemplate, Listing
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from reports.cells import append_text
+
 from templates.render import Renderer
 from reports.report_data import ReportData
 
@@ -87,15 +89,15 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
     sheet.title = words["sheet_report"]
     period = renderer.text("reports/period_names.j2", period=data.period)
     sheet.append([words["title"]])
-    sheet.append([renderer.text("reports/subtitle.j2", data=data, period=period)])
+    append_text(sheet, [renderer.text("reports/subtitle.j2", data=data, period=period)])
     sheet.append([words[f"col_{key}"] for key in COLUMNS])
     _bold(sheet, sheet.max_row)
     for number, title, rows in cells(data, renderer):
-        sheet.append([renderer.text("reports/standard_heading.j2", number=number,
-                                    title=title)])
+        append_text(sheet, [renderer.text("reports/standard_heading.j2", number=number,
+                                          title=title)])
         _bold(sheet, sheet.max_row)
         for row in rows:
-            _append_text(sheet, [row[key] for key in COLUMNS])
+            append_text(sheet, [row[key] for key in COLUMNS])
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     for line in sheet.iter_rows(min_row=4):
@@ -119,16 +121,7 @@ def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
     sheet.append([words[f"{prefix}_{k}"] for k in keys])
     _bold(sheet, 1)
     for row in rows:
-        _append_text(sheet, [row[k] for k in keys])
-
-
-def _append_text(sheet, values: list) -> None:
-    """A row of what people wrote, every cell as text: openpyxl takes a string beginning with
-    "=" for a formula, and a file named =HYPERLINK(…) would become a live link."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+        append_text(sheet, [row[k] for k in keys])
 
 
 def _bold(sheet, row: int) -> None:

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reports.cells import text_cell
 from reports.report_data import evidence_with_codes
 from storage.audit import ANSWER, CORRECTION, KINDS, trail
 from storage.models import (Account, Checkpoint, Criterion, District, School, Staff, Task,
@@ -350,11 +350,7 @@ def _cell(sheet, value: object, looks: _Looks, align: Alignment,
     hold are dropped rather than failing the whole export. Nothing is written for nothing."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
+    cell = text_cell(sheet, value)
     if isinstance(value, datetime):
         number_format = TIME_FORMAT
     elif isinstance(value, date):

@@ -4,13 +4,13 @@ same row; it ends sent, unreachable, failed or dropped."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import Account, OutboxMessage, Task, TaskOwner, TaskUpdate
+from storage.models import Account, OutboxMessage, Staff, Task, TaskOwner, TaskUpdate
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 DROPPED, UNREACHABLE, FAILED = "dropped", "unreachable", "failed"
@@ -24,6 +24,43 @@ def scheduled_rows(session: Session, school_id: int, since: datetime) -> list[Ou
             OutboxMessage.school_id == school_id, OutboxMessage.due_at >= since,
             OutboxMessage.kind != "reply", OutboxMessage.status != DROPPED)
         .order_by(OutboxMessage.due_at, OutboxMessage.id)))
+
+
+CHECK_INS = ("monthly", "term_review")  # reminders/planner.py CHECKINS (a layer above)
+
+
+def silent_staff(session: Session, school_ids: list[int], until: datetime) -> set[int]:
+    """Active staff whose last check-in (a message that carried the month's check-in or a
+    term review) went out before `until` and who updated nothing since its period began:
+    a person who answered any of their tasks this period has answered."""
+    last: dict[int, OutboxMessage] = {}
+    for message in session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.school_id.in_(school_ids), OutboxMessage.status == SENT,
+                OutboxMessage.kind.in_(CHECK_INS), OutboxMessage.sent_at < until)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)):
+        last[message.staff_id] = message
+    if not last:
+        return set()
+    answered = dict(session.execute(
+        select(TaskUpdate.author_id, func.max(TaskUpdate.created_at))
+        .where(TaskUpdate.school_id.in_(school_ids), TaskUpdate.created_at < until,
+               TaskUpdate.author_id.in_(last))
+        .group_by(TaskUpdate.author_id)).all())
+    active = set(session.scalars(select(Staff.id).where(Staff.id.in_(last), Staff.active)))
+    return {staff_id for staff_id, message in last.items() if staff_id in active
+            and answered.get(staff_id, _NEVER) < _period_start(message)}
+
+
+def _period_start(message: OutboxMessage) -> datetime:
+    """When the check-in's period began (its items say; a row from before schema 0013 is
+    taken from when it was due)."""
+    starts = [datetime.fromisoformat(i["since"]) for i in message.items or []
+              if i.get("kind") in CHECK_INS and i.get("since")]
+    return min(starts) if starts else message.due_at
+
+
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def queue_replies(session: Session, channel: str, user_id: str, chat_id: str,

@@ -55,7 +55,7 @@ from storage.models import (
     WebSession,
     WebSignIn,
 )
-from storage.outbox import PENDING, SENDING, SENT
+from storage.outbox import CHECK_INS, PENDING, SENDING, SENT
 from storage.schools import school_calendar
 
 DEFAULT_KEEP = timedelta(days=180)
@@ -65,7 +65,6 @@ FAILURES_KEEP = timedelta(days=1)
 # it over a weekend, not for weeks. Confirming a pruned one says to send it again.
 UPLOAD_KEEP = timedelta(days=7)
 BATCH = 1000
-CHECK_INS = ("monthly", "term_review")  # reminders/planner.py CHECKINS (a layer above)
 
 
 def prune(sessions: sessionmaker[Session], now: datetime, keep: timedelta = DEFAULT_KEEP,

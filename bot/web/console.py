@@ -164,10 +164,14 @@ class Console:
         return self.page("web/sign_in.j2", viewer=None, token=token)
 
     def _link_state(self, session: Session, token: str, address: str) -> str:
+        """A link that works always opens: only made-up or spent links count against the
+        address they come from (so a guesser locks out nobody but themselves)."""
         now = self.clock.now()
+        if open_sign_in(session, token, now):
+            return "open"
         if failures_since(session, address, now - SIGN_IN_WINDOW) >= SIGN_IN_FAILURES:
             return "limited"
-        return "open" if open_sign_in(session, token, now) else "gone"
+        return "gone"
 
     async def sign_in(self, request: Request) -> Response:
         if int(request.headers.get("content-length") or 0) > FORM_BYTES:
@@ -186,10 +190,10 @@ class Console:
 
     def _sign_in(self, session: Session, token: str, address: str):
         now = self.clock.now()
-        if failures_since(session, address, now - SIGN_IN_WINDOW) >= SIGN_IN_FAILURES:
-            return "limited"
         opened = redeem_sign_in(session, token, now)
         if opened is None:
+            if failures_since(session, address, now - SIGN_IN_WINDOW) >= SIGN_IN_FAILURES:
+                return "limited"  # not counted further: a lock is not renewed by waiting
             note_failure(session, address, now)
             return "gone"
         session_token, row = opened
@@ -225,8 +229,9 @@ class Console:
 
 
 def _address(request: Request) -> str:
-    """Who is guessing links: the client's address as the server sees it (behind a proxy,
-    the proxy's, which then rate-limits everyone behind it: safe, if coarse)."""
+    """Who is guessing links: the client's address as the server sees it — behind a proxy
+    named in CAITIEN_TRUSTED_PROXIES, the one it forwards (bot/server.py); a forwarded
+    header from anyone else is not believed."""
     return request.client.host if request.client else "unknown"
 
 

@@ -10,7 +10,7 @@ from typing import AsyncIterator
 import uvicorn
 
 from bot.app import App
-from bot.server import create_server
+from bot.server import create_server, server_config
 
 
 def free_port() -> int:
@@ -26,8 +26,8 @@ async def served(app: App, port: int = 0) -> AsyncIterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_server(app), log_level="warning",
-                                           lifespan="on", access_log=False))
+    server = uvicorn.Server(server_config(create_server(app), app.settings,
+                                          log_level="warning"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         assert not task.done(), task.exception() if task.done() else None

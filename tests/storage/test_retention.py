@@ -137,8 +137,10 @@ def test_answers_evidence_audit_and_invitations_are_never_pruned(sessions, schoo
                                             Staff)] == before
 
 
-def test_old_overdue_alerts_go_with_the_rows_that_carried_them(sessions, school, people,
-                                                               clock):
+def test_the_ladders_rungs_outlive_the_rows_that_carried_them(sessions, school, people,
+                                                              clock):
+    """A task late for longer than the keep must not climb its ladder again: the rung stays,
+    naming no message any more."""
     now = clock.now()
     with sessions.begin() as session:
         task_id = session.scalar(select(Task.id).where(Task.school_id == school.id).limit(1))
@@ -152,7 +154,10 @@ def test_old_overdue_alerts_go_with_the_rows_that_carried_them(sessions, school,
     assert prune(sessions, now, KEEP)["overdue_alerts"] == 1
     with sessions() as session:
         assert keys(session) == {"overdue:new"}
-        assert session.scalars(select(OverdueAlert.week)).all() == [13]
+        rungs = session.execute(select(OverdueAlert.week, OverdueAlert.outbox_id)
+                                .order_by(OverdueAlert.week)).all()
+        assert [(week, outbox_id is None) for week, outbox_id in rungs] == [(1, True),
+                                                                              (13, False)]
 
 
 def test_each_persons_last_check_ins_stay_for_the_silent_list(sessions, school, people,
