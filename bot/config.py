@@ -47,6 +47,9 @@ class Settings:
     # The proxies whose X-Forwarded-For is believed (comma-separated addresses or networks);
     # none by default: a client could otherwise claim any address.
     trusted_proxies: str | None = None
+    # Fetch people's files from private and loopback addresses too: only for the local
+    # fakes of the tests and the demo (bot/fetching.py).
+    fetch_private: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -79,6 +82,8 @@ class Settings:
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
             clock_start=_moment(env.get("CAITIEN_CLOCK_START")),
             trusted_proxies=(env.get("CAITIEN_TRUSTED_PROXIES") or "").strip() or None,
+            fetch_private=(env.get("CAITIEN_FETCH_PRIVATE") or "off").lower() in (
+                "on", "1", "yes"),
         )
 
     def clock(self) -> Clock:

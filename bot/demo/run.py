@@ -80,6 +80,7 @@ async def _demo(channel: str) -> int:
             "CAITIEN_PUBLIC_URL": "http://127.0.0.1:%d" % files_socket.getsockname()[1],
             "DATABASE_URL": f"sqlite:///{tmp}/demo.sqlite3",
             "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence",
+            "CAITIEN_FETCH_PRIVATE": "on",  # the photos come from the local fake
         })
         app = build_app(settings)
         codes = _set_up_school(app, channel)

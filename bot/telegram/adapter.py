@@ -23,7 +23,9 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.channels import TELEGRAM
+from bot.fetching import capped_download
 from bot.turns import Turns
+from core.errors import FileRefused
 from core.messages import Attachment, Incoming, Reply
 from core.text import split_text
 from reminders.limits import RateLimiter
@@ -95,9 +97,13 @@ async def handle_update(turns: Turns, transport: TelegramTransport,
     if update.callback_query is not None:
         await _settle_button(bot, update)
 
+    limit = transport.caps.max_file_bytes
+
     async def fetch(attachment: Attachment) -> bytes:
         file = await bot.get_file(attachment.ref)
-        return bytes(await file.download_as_bytearray())
+        if file.file_size and file.file_size > limit:
+            raise FileRefused("too_big")
+        return await capped_download(file.file_path, limit)
 
     return await turns.submit(incoming, fetch, transport)
 

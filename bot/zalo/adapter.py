@@ -12,14 +12,12 @@ import logging
 import mimetypes
 import time
 from typing import Awaitable, Callable
-from urllib.parse import urlsplit
 
-import httpx
 
 from bot.channels import ZALO
+from bot.fetching import SafeFetcher
 from bot.turns import Turns
 from bot.zalo.client import ZaloClient, ZaloError
-from core.errors import FileRefused
 from core.messages import Attachment, Capabilities, Incoming, Reply
 from core.text import split_text
 from reminders.limits import RateLimiter
@@ -33,7 +31,6 @@ MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
 # After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
 # quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
-MAX_REDIRECTS = 3
 UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
 
 Publish = Callable[[str, str, bytes], Awaitable[tuple[str, str]]]
@@ -44,8 +41,12 @@ class ZaloTransport:
     """The deployment's Zalo bot: its limiter, and one message out with what Zalo answered."""
 
     def __init__(self, client: ZaloClient, caps: Capabilities, renderer: Renderer,
-                 publish: Publish | None = None, key: str | None = None) -> None:
+                 publish: Publish | None = None, key: str | None = None,
+                 allow_private: bool = False) -> None:
         self.client = client
+        # Photos people send come as links: fetched only from public addresses (the local
+        # fake of the tests and the demo is allowed with `allow_private`).
+        self.fetcher = SafeFetcher(client.http, allow_private)
         self.caps = caps
         self.renderer = renderer
         self.publish = publish
@@ -167,40 +168,15 @@ def _read_text(text: str, incoming: Incoming) -> None:
 
 def photo_fetcher(transport: ZaloTransport):
     """Fetch a photo a person sent from the URL Zalo gave, at once (such URLs do not live
-    long): only an image, only so big, only over HTTPS (HTTP too when the API itself is
-    reached over HTTP, as the local fake is), every redirect checked like the first URL."""
+    long), through the safe fetcher: only an image, only so big, only from a public
+    address, every redirect checked like the first URL, within a time for the whole."""
     limit = transport.caps.max_file_bytes
-    plain_http = urlsplit(transport.client.base_url).scheme == "http"
 
     async def fetch(attachment: Attachment) -> bytes:
-        url = attachment.ref
-        for _hop in range(MAX_REDIRECTS + 1):
-            scheme = urlsplit(url).scheme
-            if scheme != "https" and not (plain_http and scheme == "http"):
-                raise ValueError(f"refused to fetch a {scheme!r} URL")
-            async with transport.client.http.stream("GET", url) as response:
-                if not response.is_redirect:
-                    return await _read_photo(response, limit)
-                url = str(response.url.join(response.headers.get("location", "")))
-        raise ValueError("too many redirects")
+        return await transport.fetcher.fetch(attachment.ref, limit,
+                                             lambda kind: kind.startswith("image/"))
 
     return fetch
-
-
-async def _read_photo(response: httpx.Response, limit: int) -> bytes:
-    """The body of an image no bigger than `limit`, read no further than that."""
-    response.raise_for_status()
-    if not response.headers.get("content-type", "").startswith("image/"):
-        raise FileRefused("not_photo")
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FileRefused("too_big")
-    data = bytearray()
-    async for chunk in response.aiter_bytes():
-        data += chunk
-        if len(data) > limit:
-            raise FileRefused("too_big")
-    return bytes(data)
 
 
 def _kind(event_name: object) -> str:

@@ -52,7 +52,8 @@ def links_of(app: App) -> Links | None:
 def make_transport(app: App, client: ZaloClient) -> ZaloTransport:
     links = links_of(app)
     return ZaloTransport(client, app.engine.caps("zalo"), app.renderer,
-                         links.publish if links else None)
+                         links.publish if links else None,
+                         allow_private=app.settings.fetch_private)
 
 
 async def connect(settings: Settings, patient: bool = True) -> ZaloClient:

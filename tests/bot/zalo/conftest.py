@@ -43,6 +43,7 @@ def zalo_env(zalo_api, db, db_url, tmp_path, public_port) -> dict[str, str]:
         "DATABASE_URL": db_url,
         "CAITIEN_EVIDENCE_DIR": str(tmp_path / "evidence"),
         "CAITIEN_REMINDERS": "off",
+        "CAITIEN_FETCH_PRIVATE": "on",  # the fake's photos are on 127.0.0.1
     }
 
 

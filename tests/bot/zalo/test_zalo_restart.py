@@ -23,7 +23,8 @@ PEOPLE = 24
 def run_env(zalo_api, db_url, tmp_path, **extra) -> dict[str, str]:
     return {"ZALO_BOT_TOKEN": zalo_api.token, "ZALO_API_BASE_URL": zalo_api.base_url,
             "DATABASE_URL": db_url, "CAITIEN_EVIDENCE_DIR": str(tmp_path / "evidence"),
-            "TELEGRAM_BOT_TOKEN": "", "CAITIEN_CLOCK_START": TEST_START.isoformat(), **extra}
+            "TELEGRAM_BOT_TOKEN": "", "CAITIEN_CLOCK_START": TEST_START.isoformat(),
+            "CAITIEN_FETCH_PRIVATE": "on", **extra}
 
 
 async def test_killed_before_answering_then_answered_after_restart(
