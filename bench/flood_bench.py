@@ -1,79 +1,120 @@
-"""How long a linked teacher waits while a stranger floods the bot with wrong invitation
-codes: the real bot (`caitien run`'s polling loop) against the local Bot API server, which
-holds it to Telegram's limits. Prints the teacher's wait without and with the flood
-(median of the runs). Usage:
+"""How long a linked teacher waits while strangers flood the bot: the real application
+against the local Bot API server, which holds it to Telegram's limits (30 messages a second,
+one a second to a chat after a short burst), through `caitien run`'s polling loop and
+through `caitien serve`'s webhook. Floods, each queued just before the teacher's /nhiemvu:
 
-    python bench/flood_bench.py [--codes 60] [--runs 5]
+- one stranger sending 300 messages;
+- one stranger sending 300 wrong invitation codes;
+- 300 different strangers, one wrong code each.
+
+Prints the teacher's wait per flood and mode (median and maximum of the runs). Usage:
+
+    python bench/flood_bench.py [--size 300] [--runs 3] [--only run|serve]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import sys
 import tempfile
 import time
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
-from bot.app import build_app
-from bot.config import Settings
-from bot.localapi.server import Limits, LocalBotApi
-from bot.telegram.polling import running_bot
-from core.clock import FixedClock
-from readers.plan_files import read_plan
-from readers.staff_sheet import parse_staff_sheet
-from storage.linking import issue_invites
-from storage.plans import save_plan
-from storage.schools import pick_school
-from storage.staff_repo import import_staff
-from bot.demo.run import DATA
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.app import build_app  # noqa: E402
+from bot.cli import main as caitien  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.demo.run import DATA  # noqa: E402
+from bot.localapi.server import Limits, LocalBotApi  # noqa: E402
+from bot.telegram.polling import running_bot  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
+from readers.plan_files import read_plan  # noqa: E402
+from readers.staff_sheet import parse_staff_sheet  # noqa: E402
+from storage.linking import issue_invites  # noqa: E402
+from storage.plans import save_plan  # noqa: E402
+from storage.schools import pick_school  # noqa: E402
+from storage.staff_repo import import_staff  # noqa: E402
+from tests.bot.serving import served  # noqa: E402
 
 TEACHER = "0901234503"
+FLOODS = ("none", "messages", "codes", "crowd")
+LABELS = {"none": "alone", "messages": "one stranger, {n} messages",
+          "codes": "one stranger, {n} wrong codes", "crowd": "{n} strangers, a wrong code each"}
 
 
-async def one_run(codes: int, flood: bool) -> float:
+def flood(api: LocalBotApi, kind: str, size: int) -> None:
+    if kind == "messages":
+        stranger = api.user(7999, "Lạ")
+        for n in range(size):
+            stranger.send(f"xin chào {n}")
+    elif kind == "codes":
+        stranger = api.user(7999, "Lạ")
+        for n in range(size):
+            stranger.send(f"/start WRONG-{n:04d}")
+    elif kind == "crowd":
+        for n in range(size):
+            api.user(80_000 + n, "Lạ").send(f"/start WRONG-{n:04d}")
+
+
+@asynccontextmanager
+async def receiving(app, api, mode: str, env: dict):
+    """The bot taking updates: polling, or `serve` with its webhook registered."""
+    if mode == "run":
+        async with running_bot(app, poll_timeout=0.5):
+            yield
+        return
+    async with served(app) as base:
+        os.environ.update(env)  # `caitien webhook set` as the IT person runs it
+        assert await asyncio.to_thread(caitien, ["webhook", "set", "--url", base]) == 0
+        yield
+
+
+async def one_run(mode: str, kind: str, size: int) -> float:
     with tempfile.TemporaryDirectory() as tmp, LocalBotApi(limits=Limits()) as api:
-        settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": api.token,
-                                      "TELEGRAM_API_BASE_URL": api.base_url,
-                                      "DATABASE_URL": f"sqlite:///{tmp}/flood.sqlite3",
-                                      "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence",
-                                      "CAITIEN_REMINDERS": "off"})
-        app = build_app(settings, clock=FixedClock(datetime(2026, 11, 2, 2,
-                                                            tzinfo=timezone.utc)))
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
+               "DATABASE_URL": f"sqlite:///{tmp}/flood.sqlite3",
+               "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence", "CAITIEN_REMINDERS": "off"}
+        app = build_app(Settings.from_env(env), clock=FixedClock(
+            datetime(2026, 11, 2, 2, tzinfo=timezone.utc)))
         with app.sessions.begin() as session:
             school = pick_school(session, "demo", app.clock, create=True)
             import_staff(session, school, parse_staff_sheet(DATA / "staff.csv"))
             save_plan(session, school, read_plan(DATA / "plan.csv"), app.clock)
             code = {i.staff.phone_norm: i.code
                     for i in issue_invites(session, school, app.clock)}[TEACHER]
-        async with running_bot(app, poll_timeout=0.5):
+        async with receiving(app, api, mode, env):
             teacher = api.user(7001, "Trang")
             teacher.send(f"/start {code}")
-            await teacher.reply()
+            await teacher.reply(timeout=30)
             await asyncio.sleep(1.5)  # the teacher's chat is free again
-            if flood:
-                stranger = api.user(7999, "Lạ")
-                for n in range(codes):
-                    stranger.send(f"/start WRONG-{n:04d}")
+            flood(api, kind, size)
             started = time.monotonic()
             teacher.send("/nhiemvu")
-            await teacher.reply(timeout=60)
+            await teacher.reply(timeout=120)
             waited = time.monotonic() - started - 0.15  # reply() waits 0.15 s for stragglers
         app.db.dispose()
         return waited
 
 
-async def main(codes: int, runs: int) -> None:
-    for flood in (False, True):
-        waits = [await one_run(codes, flood) for _ in range(runs)]
-        label = f"with {codes} wrong codes from a stranger" if flood else "alone"
-        print(f"teacher's /nhiemvu answered after {statistics.median(waits) * 1000:6.0f} ms "
-              f"(median of {runs}; max {max(waits) * 1000:.0f} ms) — {label}", flush=True)
+async def main(size: int, runs: int, modes: list[str]) -> None:
+    for mode in modes:
+        for kind in FLOODS:
+            waits = [await one_run(mode, kind, size) for _ in range(runs)]
+            print(f"{mode:<6} {LABELS[kind].format(n=size):<36} teacher answered after "
+                  f"{statistics.median(waits) * 1000:6.0f} ms (median of {runs}; max "
+                  f"{max(waits) * 1000:.0f} ms)", flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--codes", type=int, default=60)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--size", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("run", "serve"))
     args = parser.parse_args()
-    asyncio.run(main(args.codes, args.runs))
+    asyncio.run(main(args.size, args.runs, [args.only] if args.only else ["run", "serve"]))

@@ -21,6 +21,11 @@ from templates.shaping import joined
 
 log = logging.getLogger(__name__)
 
+# A stranger is not answered when the bot has this many seconds of sends booked ahead, or
+# their chat must wait longer than this.
+BEST_EFFORT_BACKLOG = 0.2
+BEST_EFFORT_CHAT_WAIT = 1.5
+
 
 class NotHandled(Exception):
     """The turn could not run (the database stayed away): the update must come again."""
@@ -79,8 +84,18 @@ class Turns:
     async def _send(self, key: tuple[str, str], person: list, transport: Transport,
                     incoming: Incoming, replies: list[Reply]) -> None:
         chat_id = incoming.chat_id
+        out = joined(replies)
+        if out and all(r.best_effort for r in out):
+            # A stranger's answers keep no order worth waiting for: their next message is
+            # handled at once, and these go only if they can go soon.
+            self._leave(key, person)
+            for reply in out:
+                try:
+                    await self._try_once(transport, chat_id, reply)
+                except Exception:
+                    log.exception("an answer to a stranger failed")
+            return
         try:
-            out = joined(replies)
             left: list[Reply] = []
             for n, reply in enumerate(out):
                 delivery = await send_paced(transport, chat_id, reply)
@@ -99,6 +114,19 @@ class Turns:
             log.exception("sending replies failed")
         finally:
             self._leave(key, person)
+
+    async def _try_once(self, transport: Transport, chat_id: str, reply: Reply) -> None:
+        """A stranger's answer: sent if the bot has no backlog and the chat is free, else
+        dropped — never queued ahead of staff, never tried again."""
+        limiter = transport.limiter
+        if limiter.backlog() > BEST_EFFORT_BACKLOG or \
+                limiter.chat_wait(chat_id) > BEST_EFFORT_CHAT_WAIT:
+            log.info("an answer to a stranger dropped: the bot is busy")
+            return
+        await limiter.take(chat_id)
+        delivery = await transport.deliver(chat_id, reply)
+        if delivery.outcome != "sent":
+            log.info("an answer to a stranger was not delivered (%s)", delivery.outcome)
 
     def _answered(self, incoming: Incoming, left: list[Reply]) -> None:
         """The turn's replies are out, or handed to the outbox when the channel kept refusing

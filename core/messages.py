@@ -49,6 +49,9 @@ class Reply:
     document: tuple[str, bytes] | None = None  # (file name, content), `text` its caption
     photo: bytes | None = None  # a PNG, `text` its caption
     listed: bool = False  # the text already numbers the buttons, in their order
+    # Sent only if the bot and the chat are free now, else dropped: an answer to someone we
+    # do not know must never make a member of staff wait.
+    best_effort: bool = False
 
 
 def private_chats(_chat_id: str) -> bool:

@@ -76,6 +76,10 @@ DB_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # People who are not linked: this many messages a minute get an answer, then silence.
 STRANGER_MESSAGES = 5
 STRANGER_WINDOW = 60.0
+# All strangers together: this many answers a second (after a burst), the rest unanswered,
+# so a crowd of them cannot use the bot's own limit (30 a second on Telegram) for staff.
+STRANGER_ANSWERS_PER_SECOND = 2.0
+STRANGER_BURST = 10
 # A button's data we made ourselves: short, ASCII (a «³» is a digit to str.isdigit(), not
 # to int()), and its numbers fit a database id.
 SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$", re.ASCII)
@@ -102,15 +106,49 @@ class Engine:
         self.channels = channels or {}
         self.public_url = public_url
         self._strangers: dict[tuple[str, str], deque[float]] = {}
+        self._stranger_tokens = float(STRANGER_BURST)
+        self._stranger_refill = time.monotonic()
+        self._strangers_lane = asyncio.Semaphore(1)
+        self._staff: set[tuple[str, str]] = set()
 
     def caps(self, channel: str) -> Capabilities:
         return self.channels.get(channel, EVERYTHING)
 
     async def handle(self, msg: Incoming, fetch: Fetch | None = None) -> list[Reply]:
-        caps = self.caps(msg.channel)
         _tidy(msg)
         if self._silenced(msg):
             return []
+        if not msg.private or await self._known(msg):
+            return await self._turn(msg, fetch)
+        # Someone we do not know: unless they are linking, nothing at all once the strangers'
+        # budget is spent; their turns one at a time, so a crowd of them never holds the
+        # threads and the database staff's turns need.
+        if not onboarding.may_link(msg) and not self._stranger_budget(take=False):
+            self._note_stranger(msg)
+            return []
+        async with self._strangers_lane:
+            return await self._turn(msg, fetch)
+
+    async def _known(self, msg: Incoming) -> bool:
+        """Whether the sender is linked (kept once seen: it only picks the lane)."""
+        key = (msg.channel, msg.user_id)
+        if key in self._staff:
+            return True
+        if key in self._strangers:
+            return False
+
+        def look() -> bool:
+            with self.sessions() as session:
+                return bool(linked_staff(session, msg.channel, msg.user_id))
+        if await asyncio.to_thread(look):
+            if len(self._staff) > 100_000:
+                self._staff.clear()
+            self._staff.add(key)
+            return True
+        return False
+
+    async def _turn(self, msg: Incoming, fetch: Fetch | None) -> list[Reply]:
+        caps = self.caps(msg.channel)
         stored: list[dict] = []
         problems: list[str] = []
         if msg.attachments and fetch is not None:
@@ -128,6 +166,10 @@ class Engine:
             self.evidence.discard(path)
         if outcome.stranger:
             self._note_stranger(msg)
+            if not self._stranger_budget():
+                return []
+            for reply in outcome.replies:
+                reply.best_effort = True
         if outcome.linked:  # no stranger any more: what they send next is heard
             self._strangers.pop((msg.channel, msg.user_id), None)
         return outcome.replies
@@ -154,6 +196,18 @@ class Engine:
         while sent and sent[0] < time.monotonic() - STRANGER_WINDOW:
             sent.popleft()
         return len(sent) >= STRANGER_MESSAGES
+
+    def _stranger_budget(self, take: bool = True) -> bool:
+        """Whether an answer to a stranger may go: a token bucket shared by all of them."""
+        now = time.monotonic()
+        self._stranger_tokens = min(float(STRANGER_BURST), self._stranger_tokens + (
+            now - self._stranger_refill) * STRANGER_ANSWERS_PER_SECOND)
+        self._stranger_refill = now
+        if self._stranger_tokens < 1:
+            return False
+        if take:
+            self._stranger_tokens -= 1
+        return True
 
     def _note_stranger(self, msg: Incoming) -> None:
         sent = self._strangers.setdefault((msg.channel, msg.user_id), deque())

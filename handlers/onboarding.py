@@ -36,6 +36,13 @@ def looks_like_code(text: str | None) -> bool:
                                        and len(typed) <= 2 * CODE_LENGTH)
 
 
+def may_link(msg) -> bool:
+    """Whether a stranger's message tries to link: /start with a code, a code typed, their
+    phone number shared."""
+    return bool((msg.command == "start" and msg.args.strip()) or looks_like_code(msg.text)
+                or msg.contact_phone is not None)
+
+
 def ask_to_link(turn: Turn) -> None:
     reply = turn.say("chat/stranger.j2")
     if turn.caps.contact:

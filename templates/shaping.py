@@ -42,7 +42,8 @@ def joined(replies: list[Reply]) -> list[Reply]:
             result[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons,
                                ask_contact=reply.ask_contact,
                                remove_keyboard=reply.remove_keyboard or last.remove_keyboard,
-                               listed=reply.listed)
+                               listed=reply.listed,
+                               best_effort=reply.best_effort and last.best_effort)
         else:
             result.append(reply)
     return result

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import mimetypes
 import time
+from functools import cached_property
 from typing import Awaitable, Callable
 
 
@@ -44,9 +45,7 @@ class ZaloTransport:
                  publish: Publish | None = None, key: str | None = None,
                  allow_private: bool = False) -> None:
         self.client = client
-        # Photos people send come as links: fetched only from public addresses (the local
-        # fake of the tests and the demo is allowed with `allow_private`).
-        self.fetcher = SafeFetcher(client.http, allow_private)
+        self.allow_private = allow_private
         self.caps = caps
         self.renderer = renderer
         self.publish = publish
@@ -55,6 +54,12 @@ class ZaloTransport:
         self._quota_wait = 0.0
         self._calm_at = 0.0  # when the last pause for the quota ended
         self._pieces: dict[int, int] = {}  # replies cut short: how many pieces went
+
+    @cached_property
+    def fetcher(self) -> SafeFetcher:
+        """Photos people send come as links: fetched only from public addresses (the local
+        fake of the tests and the demo is allowed with `allow_private`)."""
+        return SafeFetcher(self.client.http, self.allow_private)
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         started = time.monotonic()
