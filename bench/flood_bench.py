@@ -1,7 +1,8 @@
-"""How long a linked teacher waits while strangers flood the bot: the real application
-against the local Bot API server, which holds it to Telegram's limits (30 messages a second,
-one a second to a chat after a short burst), through `caitien run`'s polling loop and
-through `caitien serve`'s webhook. Floods, each queued just before the teacher's /nhiemvu:
+"""How long a linked teacher waits while strangers flood the bot: the real application, in a
+process of its own (`caitien run`'s polling loop, or `caitien serve` with its webhook set),
+against the local Bot API server in this one, which holds it to Telegram's limits (30
+messages a second, one a second to a chat after a short burst). Floods, each queued just
+before the teacher's /nhiemvu:
 
 - one stranger sending 300 messages;
 - one stranger sending 300 wrong invitation codes;
@@ -21,18 +22,19 @@ import statistics
 import sys
 import tempfile
 import time
+import subprocess
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import httpx  # noqa: E402
+
 from bot.app import build_app  # noqa: E402
-from bot.cli import main as caitien  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.demo.run import DATA  # noqa: E402
 from bot.localapi.server import Limits, LocalBotApi  # noqa: E402
-from bot.telegram.polling import running_bot  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from readers.plan_files import read_plan  # noqa: E402
 from readers.staff_sheet import parse_staff_sheet  # noqa: E402
@@ -40,9 +42,10 @@ from storage.linking import issue_invites  # noqa: E402
 from storage.plans import save_plan  # noqa: E402
 from storage.schools import pick_school  # noqa: E402
 from storage.staff_repo import import_staff  # noqa: E402
-from tests.bot.serving import served  # noqa: E402
+from tests.bot.serving import free_port  # noqa: E402
 
 TEACHER = "0901234503"
+START = datetime(2026, 11, 2, 2, tzinfo=timezone.utc)
 FLOODS = ("none", "messages", "codes", "crowd")
 LABELS = {"none": "alone", "messages": "one stranger, {n} messages",
           "codes": "one stranger, {n} wrong codes", "crowd": "{n} strangers, a wrong code each"}
@@ -63,43 +66,66 @@ def flood(api: LocalBotApi, kind: str, size: int) -> None:
 
 
 @asynccontextmanager
-async def receiving(app, api, mode: str, env: dict):
-    """The bot taking updates: polling, or `serve` with its webhook registered."""
-    if mode == "run":
-        async with running_bot(app, poll_timeout=0.5):
-            yield
-        return
-    async with served(app) as base:
-        os.environ.update(env)  # `caitien webhook set` as the IT person runs it
-        assert await asyncio.to_thread(caitien, ["webhook", "set", "--url", base]) == 0
+async def receiving(mode: str, env: dict, folder: str):
+    """`caitien run`, or `caitien serve` with its webhook registered, in its own process."""
+    full = {**os.environ, **env}
+    command = [sys.executable, "-m", "bot", mode]
+    base = None
+    if mode == "serve":
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command += ["--port", str(port)]
+    with open(Path(folder) / f"{mode}.log", "w") as log:
+        process = subprocess.Popen(command, env=full, cwd=folder, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        if base is not None:
+            await _until_up(base, process)
+            subprocess.run([sys.executable, "-m", "bot", "webhook", "set", "--url", base],
+                           env=full, cwd=folder, check=True, capture_output=True)
         yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def _until_up(base: str, process: subprocess.Popen) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            assert process.poll() is None, "serve ended"
+            try:
+                if (await client.get(f"{base}/healthz")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("serve never came up")
 
 
 async def one_run(mode: str, kind: str, size: int) -> float:
     with tempfile.TemporaryDirectory() as tmp, LocalBotApi(limits=Limits()) as api:
         env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
                "DATABASE_URL": f"sqlite:///{tmp}/flood.sqlite3",
-               "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence", "CAITIEN_REMINDERS": "off"}
-        app = build_app(Settings.from_env(env), clock=FixedClock(
-            datetime(2026, 11, 2, 2, tzinfo=timezone.utc)))
+               "CAITIEN_EVIDENCE_DIR": f"{tmp}/evidence", "CAITIEN_REMINDERS": "off",
+               "CAITIEN_CLOCK_START": START.isoformat()}
+        app = build_app(Settings.from_env(env), clock=FixedClock(START))
         with app.sessions.begin() as session:
             school = pick_school(session, "demo", app.clock, create=True)
             import_staff(session, school, parse_staff_sheet(DATA / "staff.csv"))
             save_plan(session, school, read_plan(DATA / "plan.csv"), app.clock)
             code = {i.staff.phone_norm: i.code
                     for i in issue_invites(session, school, app.clock)}[TEACHER]
-        async with receiving(app, api, mode, env):
+        app.db.dispose()
+        async with receiving(mode, env, tmp):
             teacher = api.user(7001, "Trang")
             teacher.send(f"/start {code}")
-            await teacher.reply(timeout=30)
+            await teacher.reply(timeout=60)
             await asyncio.sleep(1.5)  # the teacher's chat is free again
             flood(api, kind, size)
             started = time.monotonic()
             teacher.send("/nhiemvu")
             await teacher.reply(timeout=120)
-            waited = time.monotonic() - started - 0.15  # reply() waits 0.15 s for stragglers
-        app.db.dispose()
-        return waited
+            return time.monotonic() - started - 0.15  # reply() waits 0.15 s for stragglers
 
 
 async def main(size: int, runs: int, modes: list[str]) -> None:

@@ -108,7 +108,8 @@ class Turns:
                     if delivery.outcome in ("retry_after", "error"):
                         left = out[n:]  # the channel is away for now, not for good
                     break
-            if incoming.event_id is not None:
+            if incoming.event_id is not None and out:
+                # (A turn that said nothing — a stranger silenced — has nothing to record.)
                 await asyncio.to_thread(self._answered, incoming, left)
         except Exception:
             log.exception("sending replies failed")

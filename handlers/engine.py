@@ -12,6 +12,7 @@ import logging
 import re
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -50,9 +51,9 @@ from storage.conversations import (
     lock_conversation,
     save_step,
 )
-from storage.db import writing
+from storage.db import writing, yield_writes
 from storage.evidence_store import EvidenceStore
-from storage.models import Conversation, ProcessedEvent, School
+from storage.models import Account, Conversation, ProcessedEvent, School, Staff
 from storage.staff_repo import is_board, linked_staff, mark_reachable
 from templates.render import Renderer
 from templates.shaping import shaped
@@ -80,6 +81,13 @@ STRANGER_WINDOW = 60.0
 # so a crowd of them cannot use the bot's own limit (30 a second on Telegram) for staff.
 STRANGER_ANSWERS_PER_SECOND = 2.0
 STRANGER_BURST = 10
+# Strangers waiting for their turn at most; past this, their messages are dropped unread (a
+# crowd guessing codes; who really links tries again and gets in once it has passed).
+STRANGERS_WAITING = 20
+# Strangers' database work runs on a thread of its own: a crowd of them never takes the
+# threads staff's turns run on.
+STRANGERS_THREAD = ThreadPoolExecutor(1, thread_name_prefix="strangers",
+                                      initializer=yield_writes)
 # A button's data we made ourselves: short, ASCII (a «³» is a digit to str.isdigit(), not
 # to int()), and its numbers fit a database id.
 SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$", re.ASCII)
@@ -109,7 +117,9 @@ class Engine:
         self._stranger_tokens = float(STRANGER_BURST)
         self._stranger_refill = time.monotonic()
         self._strangers_lane = asyncio.Semaphore(1)
-        self._staff: set[tuple[str, str]] = set()
+        self._strangers_waiting = 0
+        self._strangers_thread = STRANGERS_THREAD
+        self._staff: set[tuple[str, str]] | None = None  # loaded at the first message
 
     def caps(self, channel: str) -> Capabilities:
         return self.channels.get(channel, EVERYTHING)
@@ -119,35 +129,57 @@ class Engine:
         if self._silenced(msg):
             return []
         if not msg.private or await self._known(msg):
-            return await self._turn(msg, fetch)
+            return await self._turn(msg, fetch, None)
+        if self._strangers_waiting >= STRANGERS_WAITING:
+            self._note_stranger(msg)
+            return []
         # Someone we do not know: unless they are linking, nothing at all once the strangers'
         # budget is spent; their turns one at a time, so a crowd of them never holds the
         # threads and the database staff's turns need.
         if not onboarding.may_link(msg) and not self._stranger_budget(take=False):
             self._note_stranger(msg)
             return []
-        async with self._strangers_lane:
-            return await self._turn(msg, fetch)
+        self._strangers_waiting += 1
+        try:
+            async with self._strangers_lane:
+                return await self._turn(msg, fetch, self._strangers_thread)
+        finally:
+            self._strangers_waiting -= 1
 
     async def _known(self, msg: Incoming) -> bool:
-        """Whether the sender is linked (kept once seen: it only picks the lane)."""
+        """Whether the sender is linked (kept once seen: it only picks the lane; every
+        account linked when the process started is known from the start). Someone not seen
+        yet is looked up on the strangers' thread, unless too many already wait there."""
+        loop = asyncio.get_running_loop()
+        if self._staff is None:
+            self._staff = await loop.run_in_executor(None, self._linked_accounts)
         key = (msg.channel, msg.user_id)
         if key in self._staff:
             return True
-        if key in self._strangers:
+        if key in self._strangers or self._strangers_waiting >= STRANGERS_WAITING:
             return False
 
         def look() -> bool:
             with self.sessions() as session:
                 return bool(linked_staff(session, msg.channel, msg.user_id))
-        if await asyncio.to_thread(look):
-            if len(self._staff) > 100_000:
-                self._staff.clear()
-            self._staff.add(key)
-            return True
-        return False
+        self._strangers_waiting += 1
+        try:
+            known = await loop.run_in_executor(self._strangers_thread, look)
+        finally:
+            self._strangers_waiting -= 1
+        if known:
+            self._staff.add(key)  # at most every account there is
+        return known
 
-    async def _turn(self, msg: Incoming, fetch: Fetch | None) -> list[Reply]:
+    def _linked_accounts(self) -> set[tuple[str, str]]:
+        with self.sessions() as session:
+            return set(session.execute(select(Account.channel, Account.external_user_id)
+                                       .join(Staff, Staff.id == Account.staff_id)
+                                       .where(Staff.active)).all())
+
+    async def _turn(self, msg: Incoming, fetch: Fetch | None,
+                    executor: ThreadPoolExecutor | None) -> list[Reply]:
+        """The turn, its database work on `executor` (None: the default threads)."""
         caps = self.caps(msg.channel)
         stored: list[dict] = []
         problems: list[str] = []
@@ -156,7 +188,7 @@ class Engine:
             if target is not None:
                 stored, problems = await self._download(msg.attachments, target, fetch, caps)
         try:
-            outcome = await self._with_retries(msg, caps, stored, problems)
+            outcome = await self._with_retries(msg, caps, stored, problems, executor)
         except Exception:
             self._discard(stored)
             raise
@@ -172,13 +204,18 @@ class Engine:
                 reply.best_effort = True
         if outcome.linked:  # no stranger any more: what they send next is heard
             self._strangers.pop((msg.channel, msg.user_id), None)
+            if self._staff is not None:
+                self._staff.add((msg.channel, msg.user_id))
         return outcome.replies
 
     async def _with_retries(self, msg: Incoming, caps: Capabilities, stored: list[dict],
-                            problems: list[str]) -> Outcome:
+                            problems: list[str],
+                            executor: ThreadPoolExecutor | None = None) -> Outcome:
+        loop = asyncio.get_running_loop()
         for delay in (*DB_RETRIES, None):
             try:
-                return await asyncio.to_thread(self._transaction, msg, caps, stored, problems)
+                return await loop.run_in_executor(executor, partial(
+                    self._transaction, msg, caps, stored, problems))
             except DBAPIError as exc:
                 if delay is None or not _transient(exc):
                     raise

@@ -19,6 +19,40 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BEGIN = "sqlite_begin"
 _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # SQLite engine → lock
+_THREAD = threading.local()
+
+
+class WriterLock:
+    """The SQLite writer lock of one process: its threads take turns, and a thread that
+    yields (`yield_writes`, the strangers' thread) waits while any other thread waits."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._held = False
+        self._others = 0  # threads that do not yield, waiting
+
+    def __enter__(self) -> None:
+        yields = getattr(_THREAD, "yields", False)
+        with self._turn:
+            if not yields:
+                self._others += 1
+            try:
+                while self._held or (yields and self._others):
+                    self._turn.wait()
+                self._held = True
+            finally:
+                if not yields:
+                    self._others -= 1
+
+    def __exit__(self, *_exc) -> None:
+        with self._turn:
+            self._held = False
+            self._turn.notify_all()
+
+
+def yield_writes() -> None:
+    """This thread's writes wait for everyone else's (a ThreadPoolExecutor's initializer)."""
+    _THREAD.yields = True
 MIGRATION_LOCK = 0x6361_6974  # "cait": the advisory lock migrations run under
 
 
@@ -42,7 +76,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        _WRITERS[engine] = threading.Lock()
+        _WRITERS[engine] = WriterLock()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):

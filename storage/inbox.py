@@ -1,6 +1,7 @@
-"""Updates kept from the moment they are fetched until they are answered, for a channel
-that hands each update out once (Zalo's polling): a process killed in between leaves them
-here, and the next one handles them."""
+"""Updates kept from the moment they are fetched until they are answered: for a channel that
+hands each update out once (Zalo's polling), and for Telegram's polling, which confirms a
+batch as soon as it is kept so that one slow chat never holds the others back. A process
+killed in between leaves them here, and the next one handles them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ def keep_update(session: Session, channel: str, payload: dict, now: datetime) ->
     return row.id
 
 
+def keep_updates(session: Session, channel: str, payloads: list[dict],
+                 now: datetime) -> list[int]:
+    """A batch kept in one transaction; their row ids, in order."""
+    rows = [InboxUpdate(channel=channel, payload=payload, received_at=now)
+            for payload in payloads]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
 def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:
     """In the order they came."""
     return [(row_id, payload) for row_id, payload in session.execute(
@@ -27,4 +38,8 @@ def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:
 
 
 def forget_update(session: Session, row_id: int) -> None:
-    session.execute(delete(InboxUpdate).where(InboxUpdate.id == row_id))
+    forget_updates(session, [row_id])
+
+
+def forget_updates(session: Session, row_ids: list[int]) -> None:
+    session.execute(delete(InboxUpdate).where(InboxUpdate.id.in_(row_ids)))

@@ -1,11 +1,13 @@
 """Telegram without a public address: `caitien run` asks the Bot API for updates.
 
 Our own loop over getUpdates, not python-telegram-bot's Updater: the Updater confirms a
-batch (asks for the next offset) as soon as it is queued, so a process killed before
-handling it loses it. Here the offset moves past an update only once its turn committed;
-updates are handled at the same time (one person's in order), and an update still running
-keeps the offset at it, so a kill at any moment loses nothing: what was not committed is
-fetched again."""
+batch as soon as it is queued in memory, so a process killed before handling it loses it.
+Here each batch is first written to the database (storage/inbox.py) in one transaction, and
+only then confirmed; its updates are handled at the same time (one person's in order) and
+forgotten once answered. A kill at any moment loses nothing — what was fetched is in the
+inbox and the next process handles it first — and one chat that must wait (a stranger's
+flood paced at one message a second) never holds back the updates behind it, as an offset
+kept at the oldest unanswered update did."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import sys
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
@@ -22,31 +25,40 @@ from bot.app import App
 from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update
 from bot.telegram.bots import TelegramBots
 from bot.telegram.connection import START_BACKOFF_MAX, RejectedToken
-from bot.turns import NotHandled, Turns
+from bot.turns import NotHandled
+from reminders.sender import lane
+from storage.db import writing
+from storage.inbox import forget_updates, keep_updates, kept_updates
 from storage.school_bots import bot_tokens
 
 log = logging.getLogger(__name__)
 
-BUSY_POLL_PAUSE = 0.1  # seconds between getUpdates calls while updates are being handled
-RETRY_NOT_HANDLED = 1.0  # seconds before an update whose turn did not commit is fetched again
+MAX_RUNNING = 200  # updates being handled at once; past this, fetching waits
+NOT_HANDLED_TRIES = (1.0, 5.0, 15.0, 30.0)  # while the database is away, the turn waits
 
 
 class Poller:
-    def __init__(self, turns: Turns, transport: TelegramTransport,
+    def __init__(self, app: App, transport: TelegramTransport,
                  poll_timeout: float = 30.0) -> None:
-        self.turns = turns
+        self.app = app
+        self.turns = app.turns
         self.transport = transport
         self.poll_timeout = poll_timeout
+        self.inbox = lane(CHANNEL, transport.key)  # each bot keeps its own
         self.offset = 0
-        self._seen = 0  # the highest update id fetched
-        self._running: dict[int, asyncio.Task] = {}
-        self._committed: set[int] = set()  # at or past the offset, waiting for it to move
-        self._again: set[int] = set()  # did not commit: to be fetched again
+        self._kept_ids: set[int] = set()  # update ids the inbox held at start
+        self._running: set[asyncio.Task] = set()
+        self._room = asyncio.Semaphore(MAX_RUNNING)
+        self._answered: list[int] = []  # inbox rows to forget
         self.task: asyncio.Task | None = None
 
     async def run(self) -> None:
+        for row_id, payload in await asyncio.to_thread(self._kept):
+            self._kept_ids.add(payload.get("update_id"))
+            await self._start(row_id, payload)
         delay = 1.0
         while True:
+            await self._forget_answered()
             try:
                 updates = await self.transport.bot.get_updates(
                     offset=self.offset or None, timeout=self.poll_timeout,
@@ -66,45 +78,81 @@ class Poller:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, START_BACKOFF_MAX)
                 continue
-            fresh = [u for u in updates if u.update_id not in self._running
-                     and u.update_id not in self._committed]
-            for update in fresh:
-                self._again.discard(update.update_id)
-                self._seen = max(self._seen, update.update_id)
-                self._running[update.update_id] = asyncio.create_task(self._handle(update))
-            if not fresh and self._running:
-                # The Bot API answers at once while an update is unconfirmed: pause a little
-                # (or until one of ours finishes) instead of asking again and again.
-                await asyncio.wait(self._running.values(), timeout=BUSY_POLL_PAUSE,
-                                   return_when=asyncio.FIRST_COMPLETED)
-            self._settle()
-
-    async def _handle(self, update: Update) -> None:
-        try:
-            sending = await handle_update(self.turns, self.transport, update)
-            if sending is not None:
-                await sending  # confirmed once answered: a kill before answers again
-        except NotHandled:
-            await asyncio.sleep(RETRY_NOT_HANDLED)
-            raise
-
-    def _settle(self) -> None:
-        for update_id, task in list(self._running.items()):
-            if not task.done():
+            if not updates:
                 continue
-            del self._running[update_id]
-            if task.cancelled() or task.exception() is not None:
-                self._again.add(update_id)
-            else:
-                self._committed.add(update_id)
-        waiting = self._running.keys() | self._again
-        self.offset = min(waiting) if waiting else self._seen + 1 if self._seen else 0
-        self._committed = {i for i in self._committed if i >= self.offset}
+            fresh = [u.to_dict() for u in updates if u.update_id not in self._kept_ids]
+            row_ids = await self._keep(fresh) if fresh else []
+            self.offset = updates[-1].update_id + 1  # confirmed at the next call
+            for row_id, payload in zip(row_ids, fresh):
+                await self._start(row_id, payload)
+
+    async def _start(self, row_id: int, payload: dict) -> None:
+        await self._room.acquire()
+        task = asyncio.create_task(self._handle(row_id, payload))
+        self._running.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._running.discard(task)
+        self._room.release()
+
+    async def _handle(self, row_id: int, payload: dict) -> None:
+        """Kept in the inbox until answered. While the database is away the turn is tried
+        again here; a turn given up on stays in the inbox for the next start."""
+        update = Update.de_json(payload, self.transport.bot)
+        for wait in (*NOT_HANDLED_TRIES, None):
+            try:
+                sending = await handle_update(self.turns, self.transport, update)
+                if sending is not None:
+                    await sending  # forgotten once answered: a kill before answers again
+                self._answered.append(row_id)
+                return
+            except NotHandled:
+                if wait is None:
+                    log.error("a Telegram update was not handled: the database stayed away")
+                    return
+                await asyncio.sleep(wait)
+
+    async def _keep(self, payloads: list[dict]) -> list[int]:
+        """Written before the batch is confirmed: the only copy there will be. While the
+        database does not answer, polling waits here with the batch in hand."""
+        delay = 1.0
+        while True:
+            try:
+                return await asyncio.to_thread(self._write, payloads)
+            except DBAPIError:
+                log.warning("Telegram updates wait for the database (again in %.0f s)", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, START_BACKOFF_MAX)
+
+    def _write(self, payloads: list[dict]) -> list[int]:
+        with writing(self.app.sessions) as session:
+            return keep_updates(session, self.inbox, payloads, self.app.clock.now())
+
+    def _kept(self) -> list[tuple[int, dict]]:
+        with self.app.sessions() as session:
+            return kept_updates(session, self.inbox)
+
+    async def _forget_answered(self) -> None:
+        """The answered updates leave the inbox together (one transaction, not one each): a
+        kill before that only means they are looked at again, and answered no second time."""
+        done, self._answered = self._answered, []
+        if not done:
+            return
+        try:
+            await asyncio.to_thread(self._forget, done)
+        except DBAPIError:
+            self._answered.extend(done)  # next time
+
+    def _forget(self, row_ids: list[int]) -> None:
+        with writing(self.app.sessions) as session:
+            forget_updates(session, row_ids)
 
     async def stop(self) -> None:
-        """Let the turns under way finish (a turn cut off would be fetched again anyway)."""
+        """Let the turns under way finish (a turn cut off stays in the inbox)."""
         if self._running:
-            await asyncio.wait(self._running.values(), timeout=10)
+            await asyncio.wait(self._running, timeout=10)
+        await self._forget_answered()
 
 
 class Pollers:
@@ -118,7 +166,7 @@ class Pollers:
         self.failed: asyncio.Future = asyncio.get_running_loop().create_future()
 
     def add(self, transport: TelegramTransport) -> None:
-        poller = Poller(self.app.turns, transport, self.poll_timeout)
+        poller = Poller(self.app, transport, self.poll_timeout)
         poller.task = asyncio.create_task(poller.run())
         poller.task.add_done_callback(lambda task: self._ended(transport, task))
         self.pollers.append(poller)
