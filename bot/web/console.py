@@ -156,8 +156,7 @@ class Console:
         """GET shows a button and uses nothing: a messenger's link preview fetching the
         link must not spend it."""
         token = request.path_params["token"]
-        address = _address(request)
-        state = await self.read(self._link_state, token, address)
+        state = await self.read(self._link_state, token, address(request))
         if state != "open":
             return self.page("web/sign_in_refused.j2", 429 if state == "limited" else 410,
                              viewer=None, limited=state == "limited")
@@ -177,7 +176,7 @@ class Console:
         if int(request.headers.get("content-length") or 0) > FORM_BYTES:
             return self.refused(None)
         token = request.path_params["token"]
-        opened = await self.write(self._sign_in, token, _address(request))
+        opened = await self.write(self._sign_in, token, address(request))
         if isinstance(opened, str):
             return self.page("web/sign_in_refused.j2", 429 if opened == "limited" else 410,
                              viewer=None, limited=opened == "limited")
@@ -228,7 +227,7 @@ class Console:
         return RedirectResponse(viewer.home, status_code=303)
 
 
-def _address(request: Request) -> str:
+def address(request: Request) -> str:
     """Who is guessing links: the client's address as the server sees it — behind a proxy
     named in CAITIEN_TRUSTED_PROXIES, the one it forwards (bot/server.py); a forwarded
     header from anyone else is not believed."""

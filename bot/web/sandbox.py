@@ -7,8 +7,12 @@ Monday digest and the overdue alerts arrive.
 It is open without signing in: staff rehearse before they have an account. What makes that
 safe: a sandbox holds nothing but the example school, in its own SQLite file in a temporary
 folder, never the school's database; and it is bounded. At most LIVE (20) sandboxes per
-process: the one idle longest gives way, and when every one was used in the last FRESH
-(5 minutes) a new one is refused with 503. Each is dropped with its folder after IDLE
+process, and half of them for one client address (a training room behind one address
+still fits; one flooder does not fill them all): the one idle longest gives way, and when
+every one was used in the last FRESH (a minute) a new one is refused with 503. Opening or
+resetting one is limited to OPENS_PER_ADDRESS (10) a minute for an address and OPENS (20)
+a minute in all (429), and the sandboxes' work runs one piece at a time, so they take at
+most one core, whoever floods them; once a flood stops, a trainee gets in within a minute. Each is dropped with its folder after IDLE
 (30 minutes) unused, looked at on every request. Forms are at most FORM_BYTES, one upload
 UPLOAD_BYTES (5 MB), and a sandbox takes UPLOADS_BYTES of files in all and keeps KEPT_BYTES
 of them in memory (sandbox_world.py). A browser's sandbox is named by a random id in an
@@ -24,6 +28,7 @@ import shutil
 import tempfile
 import time
 import weakref
+from collections import deque
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -32,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.web.console import Console, download
+from bot.web.console import Console, address, download
 from bot.web.guard import CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token
 from bot.web.sandbox_world import IMAGES, PERSONAS, STEPS, UPLOAD_BYTES, Sandbox
 from templates.render import Renderer
@@ -40,8 +45,10 @@ from templates.render import Renderer
 COOKIE = "caitien_sandbox"
 BASE = "/web/sandbox"
 LIVE = 20
+PER_ADDRESS = LIVE // 2
 IDLE = 30 * 60.0
-FRESH = 5 * 60.0
+FRESH = 60.0
+OPENS_PER_ADDRESS, OPENS, OPENS_WINDOW = 10, 20, 60.0
 FORM_BYTES = 32 * 1024
 UPLOAD_LIMIT = UPLOAD_BYTES + FORM_BYTES  # a file within the limit, and the form around it
 SANDBOX_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -53,15 +60,20 @@ class Sandboxes:
 
     def __init__(self, renderer: Renderer, templates_dir: Path | None = None,
                  secure: bool = False, live: int = LIVE, idle: float = IDLE,
-                 fresh: float = FRESH, clock: Callable[[], float] = time.monotonic) -> None:
+                 fresh: float = FRESH, clock: Callable[[], float] = time.monotonic,
+                 per_address: int = PER_ADDRESS) -> None:
         self.renderer = renderer
         self.templates_dir = templates_dir  # a school's own wording, as the bot's
         self.secure = secure  # the cookie only over HTTPS
         self.live, self.idle, self.fresh = live, idle, fresh
+        self.per_address = per_address
         self.clock = clock
         self._key = secrets.token_bytes(32)
         self._boxes: dict[str, Sandbox] = {}
+        self._owners: dict[str, str] = {}  # sandbox id → the address that opened it
+        self._opened: deque[tuple[float, str]] = deque()  # recent opens: (when, address)
         self._opening = asyncio.Lock()
+        self.work = asyncio.Semaphore(1)  # the sandboxes' work, one piece at a time
         self._root: Path | None = None  # made with the first sandbox
         self._cleanup: weakref.finalize | None = None
 
@@ -84,29 +96,45 @@ class Sandboxes:
             box.used = self.clock()
         return box
 
-    async def open(self, sandbox_id: str) -> Sandbox | None:
-        """The browser's sandbox, made now when it has none; None when too many are in
-        use."""
+    async def open(self, sandbox_id: str, address: str) -> Sandbox | str:
+        """The browser's sandbox, made now when it has none; "busy" when too many are in
+        use, "limited" when this address or everyone opened too many lately."""
         async with self._opening:
             box = self.find(sandbox_id)
             if box is not None:
                 return box
+            if not self._may_open(address):
+                return "limited"
+            mine = [i for i, owner in self._owners.items() if owner == address]
+            if len(mine) >= self.per_address:
+                self.drop(min((self._boxes[i] for i in mine), key=lambda b: b.used))
             if len(self._boxes) >= self.live and not self._make_room():
-                return None
+                return "busy"
+            self._opened.append((self.clock(), address))
             root = Path(tempfile.mkdtemp(dir=self._folder()))
             try:
-                box = await asyncio.to_thread(Sandbox.create, sandbox_id, root,
-                                              self.templates_dir)
+                async with self.work:
+                    box = await asyncio.to_thread(Sandbox.create, sandbox_id, root,
+                                                  self.templates_dir)
             except BaseException:
                 shutil.rmtree(root, ignore_errors=True)
                 raise
             box.used = self.clock()
             self._boxes[sandbox_id] = box
+            self._owners[sandbox_id] = address
             return box
+
+    def _may_open(self, address: str) -> bool:
+        now = self.clock()
+        while self._opened and now - self._opened[0][0] > OPENS_WINDOW:
+            self._opened.popleft()
+        from_here = sum(1 for _, who in self._opened if who == address)
+        return from_here < OPENS_PER_ADDRESS and len(self._opened) < OPENS
 
     def drop(self, box: Sandbox) -> None:
         if self._boxes.get(box.id) is box:
             del self._boxes[box.id]
+            self._owners.pop(box.id, None)
         box.close()
 
     def close(self) -> None:
@@ -179,7 +207,7 @@ def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
         box = sandboxes.find(sandbox_id)
         if box is None:
             return to_page(request)
-        async with box.lock:
+        async with box.lock, sandboxes.work:
             if sandboxes.find(sandbox_id) is not box:  # reset while this waited
                 return to_page(request)
             done = act(box)
@@ -200,16 +228,18 @@ def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
                             secure=sandboxes.secure)
         return response
 
-    async def opened(sandbox_id: str) -> Response:
-        if await sandboxes.open(sandbox_id) is None:
-            return page("web/sandbox_full.j2", 503)
+    async def opened(request: Request, sandbox_id: str) -> Response:
+        box = await sandboxes.open(sandbox_id, address(request))
+        if isinstance(box, str):
+            return page("web/sandbox_full.j2", 429 if box == "limited" else 503,
+                        limited=box == "limited")
         return RedirectResponse(BASE, status_code=303)
 
     async def start(request: Request) -> Response:
         got = await posted(request)
         if got is None:
             return refused(request)
-        return await opened(got[0])
+        return await opened(request, got[0])
 
     async def reset(request: Request) -> Response:
         got = await posted(request)
@@ -219,7 +249,7 @@ def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
         if box is not None:
             async with box.lock:
                 sandboxes.drop(box)
-        return await opened(got[0])
+        return await opened(request, got[0])
 
     async def file(request: Request) -> Response:
         box = sandboxes.find(_cookie(request))

@@ -39,3 +39,18 @@ async def test_five_wrong_codes_then_one_sentence_then_silence(stranger, school)
     assert all("Mã liên kết không đúng" in a for a in answers[:4])
     assert "nhập sai mã nhiều lần" in answers[4]
     assert answers[5:] == ["", "", ""]
+
+
+async def test_a_crowd_of_strangers_is_answered_from_its_own_small_budget(api, bot, linked):
+    """Two hundred strangers with a code each: they share a few answers (the rest get none,
+    dropped rather than queued ahead of staff); the teacher is answered; nothing meets a
+    429."""
+    trang = await linked(7501, "0901234503")
+    for n in range(200):
+        api.user(90_000 + n, "Lạ").send(f"/start WRONG-{n:04d}")
+    trang.send("/nhiemvu")
+    assert "Nhiệm vụ của thầy/cô" in (await trang.reply(timeout=30)).text
+    await asyncio.sleep(3)
+    answered = sum(1 for n in range(200) if api.sent_to(90_000 + n))
+    assert 1 <= answered <= 30  # a burst of 10, then 2 a second
+    assert api.state.limited == 0

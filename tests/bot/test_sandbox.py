@@ -280,7 +280,7 @@ async def alone(tmp_path, monkeypatch):
     """The sandbox served alone, two at most, on a clock the test moves."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     ticks = Ticks()
-    sandboxes = Sandboxes(Renderer(), live=2, clock=ticks)
+    sandboxes = Sandboxes(Renderer(), live=2, clock=ticks, per_address=3)
     async with serving(sandbox_app(sandboxes)) as server:
         clients = [httpx.AsyncClient(base_url=server.url.removesuffix("/web/sandbox"))
                    for _ in range(3)]
@@ -293,7 +293,7 @@ async def alone(tmp_path, monkeypatch):
 async def test_live_sandboxes_are_capped_and_idle_ones_dropped(alone, tmp_path):
     sandboxes, ticks, (first, second, third) = alone
     assert (await first.start()).status_code == 303
-    ticks.now += 60
+    ticks.now += 30
     assert (await second.start()).status_code == 303
     full = await third.start()
     assert full.status_code == 503 and "nhiều người" in full.text
@@ -349,3 +349,25 @@ async def test_the_demo_command_serves_the_sandbox_without_a_token(tmp_path):
             assert await asyncio.to_thread(process.wait, 30) == 0
     assert not list(tmp_path.glob("caitien-sandbox-*"))
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+async def test_a_flood_of_opens_is_refused_and_cannot_hold_every_sandbox(tmp_path,
+                                                                       monkeypatch):
+    """Opening (or resetting) is limited per address; one address holds at most its share
+    of the sandboxes (its own oldest gives way); a trainee elsewhere gets in, and everyone
+    once a minute has passed."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ticks = Ticks()
+    sandboxes = Sandboxes(Renderer(), live=30, clock=ticks, per_address=2)
+    try:
+        opened = [await sandboxes.open(f"{n:032d}", "203.0.113.9") for n in range(12)]
+        assert [o for o in opened if isinstance(o, str)] == ["limited", "limited"]
+        assert len(sandboxes._boxes) == 2  # its own older ones gave way
+        assert not isinstance(await sandboxes.open("t" * 32, "198.51.100.4"), str)
+        for n in range(9):  # the whole process: twenty a minute
+            assert not isinstance(await sandboxes.open(f"x{n:031d}", f"192.0.2.{n}"), str)
+        assert await sandboxes.open("late" + "0" * 28, "192.0.2.99") == "limited"
+        ticks.now += 61
+        assert not isinstance(await sandboxes.open("late" + "0" * 28, "192.0.2.99"), str)
+    finally:
+        sandboxes.close()
