@@ -13,6 +13,7 @@ from datetime import timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -23,7 +24,7 @@ from storage.downloads import keep_download, live_download
 from storage.settings import lasting_setting
 from templates.render import Renderer
 
-PATH = "/files/{id:int}/{expires:int}/{signature}/{name}"
+PATH = "/files/{id:id}/{expires:int}/{signature}/{name}"
 KEY_SETTING = "downloads.signing_key"
 
 

@@ -31,11 +31,19 @@ def run(settings: Settings) -> int:
     try:
         asyncio.run(_run_until_stopped(app, telegram, zalo))
     except tuple(FAILURES) as exc:
-        print(app.renderer.text(FAILURES[type(exc)]), file=sys.stderr)
+        print(app.renderer.text(_sentence(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _sentence(failure: Exception) -> str:
+    """Telegram's Conflict says which: a webhook is set, or another process polls the same
+    bot («terminated by other getUpdates request»)."""
+    if isinstance(failure, Conflict) and "getupdates request" in str(failure).lower():
+        return "errors/another_run.j2"
+    return FAILURES[type(failure)]
 
 
 async def _run_until_stopped(app: App, telegram: bool, zalo: bool) -> None:

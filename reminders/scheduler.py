@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from templates.render import Renderer
@@ -103,6 +104,7 @@ class ReminderService:
                                    keep_lease=self._keep_lease)
         self._scheduler: AsyncIOScheduler | None = None
         self._renewed: datetime | None = None
+        self._outage = False
 
     def tick(self) -> TickReport | None:
         """Plan every school; None when another process holds the lease."""
@@ -116,6 +118,8 @@ class ReminderService:
                 with writing(self.sessions) as session:
                     report = enqueue_due(session, session.get(School, school_id),
                                          self.renderer, self.clock.now())
+            except (OperationalError, InterfaceError):
+                raise  # the database is away: the tick says so once (run_once)
             except Exception:
                 log.exception("planning reminders for school %s failed", school_id)
                 continue
@@ -123,6 +127,22 @@ class ReminderService:
         return total
 
     async def run_once(self) -> DrainReport | None:
+        """One tick: plan, send, prune. While the database is away, one line says so when it
+        goes and one when it is back, not a traceback every tick."""
+        try:
+            report = await self._run_once()
+        except (OperationalError, InterfaceError) as exc:
+            if not self._outage:
+                log.warning("reminders wait: the database does not answer (%s)",
+                            type(exc.orig).__name__ if hasattr(exc, "orig") else exc)
+                self._outage = True
+            return None
+        if self._outage:
+            log.warning("reminders go on: the database answers again")
+            self._outage = False
+        return report
+
+    async def _run_once(self) -> DrainReport | None:
         # Planning a large school takes a while: in a thread, so chats are answered meanwhile.
         if await asyncio.to_thread(self.tick) is None:
             return None

@@ -111,6 +111,7 @@ class _State:
     webhook_url: str = ""  # set: updates are POSTed there, getUpdates answers 409
     webhook_secret: str = ""
     webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
+    polls: int = 0  # getUpdates calls so far: a newer one ends the one waiting
 
 
 class LocalBotApi(LocalFake):
@@ -281,7 +282,11 @@ class LocalBotApi(LocalFake):
             if self.state.webhook_url:
                 return _error(409, "Conflict: can't use getUpdates method while webhook is "
                                    "active; use deleteWebhook to delete the webhook first")
-            return _ok(await self._get_updates(params))
+            updates = await self._get_updates(params)
+            if updates is None:  # as Telegram answers the older of two pollers
+                return _error(409, "Conflict: terminated by other getUpdates request; make "
+                                   "sure that only one bot instance is running")
+            return _ok(updates)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -373,11 +378,19 @@ class LocalBotApi(LocalFake):
             return Response(status_code=404)
         return Response(found, media_type="application/octet-stream")
 
-    async def _get_updates(self, params: dict) -> list[dict]:
+    async def _get_updates(self, params: dict) -> list[dict] | None:
+        """The updates from the offset; None when another getUpdates came meanwhile (two
+        processes polling one bot)."""
         offset = _int(params.get("offset")) or 0
         limit = _int(params.get("limit")) or 100
         deadline = time.monotonic() + float(params.get("timeout") or 0)
+        with self.state.lock:
+            self.state.polls += 1
+            mine = self.state.polls
         while True:
+            with self.state.lock:
+                if self.state.polls != mine:
+                    return None
             with self.state.lock:
                 # An offset confirms every update before it; without one, the unconfirmed.
                 if offset:

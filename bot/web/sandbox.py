@@ -32,6 +32,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -323,7 +324,7 @@ def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
         Route(BASE + "/press", press, methods=["POST"]),
         Route(BASE + "/upload", upload, methods=["POST"]),
         Route(BASE + "/forward", forward, methods=["POST"]),
-        Route(BASE + "/files/{number:int}", file),
+        Route(BASE + "/files/{number:id}", file),
     ]
 
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
 from bot.web.console import Console, NotFound, Viewer, download
 from core.dates import parse_day, parse_span
 from reports.audit_export import audit_csv, audit_xlsx
@@ -382,14 +383,14 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         return download(audit_xlsx(entries, school.timezone, console.renderer),
                         f"{name}.xlsx", XLSX)
 
-    base = "/web/s/{school:int}"
+    base = "/web/s/{school:id}"
     return [
         Route(base + "/", dashboard_page),
         Route(base + "/plan", plan_page),
-        Route(base + "/tasks/{task:int}", task_page),
-        Route(base + "/evidence/{evidence:int}", evidence_page),
+        Route(base + "/tasks/{task:id}", task_page),
+        Route(base + "/evidence/{evidence:id}", evidence_page),
         Route(base + "/staff", staff_page),
-        Route(base + "/staff/{staff:int}/pause", staff_pause, methods=["POST"]),
+        Route(base + "/staff/{staff:id}/pause", staff_pause, methods=["POST"]),
         Route(base + "/staff/forget", staff_forget, methods=["POST"]),
         Route(base + "/invitations", invitations, methods=["POST"]),
         Route(base + "/reports", reports_page),

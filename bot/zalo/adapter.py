@@ -8,6 +8,7 @@ out as download links (bot/downloads.py) when the deployment has a public addres
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import mimetypes
 import time
@@ -127,7 +128,11 @@ class ZaloTransport:
 async def handle_update(turns: Turns, transport: ZaloTransport,
                         update: dict) -> asyncio.Task | None:
     """Run the update's turn; returns once it committed, with the task sending its replies."""
-    incoming = to_incoming(update, transport.key)
+    return await handle_incoming(turns, transport, to_incoming(update, transport.key))
+
+
+async def handle_incoming(turns: Turns, transport: ZaloTransport,
+                          incoming: Incoming | None) -> asyncio.Task | None:
     if incoming is None:
         return None
     return await turns.submit(incoming, photo_fetcher(transport), transport)
@@ -147,7 +152,7 @@ def to_incoming(update: dict, key: str | None = None) -> Incoming | None:
     kind = _kind(update.get("event_name"))
     incoming = Incoming(channel=CHANNEL, user_id=user_id,
                         chat_id=_id(chat.get("id")) or user_id,
-                        event_id=f"{kind}:{message_id}"[:MAX_ID],
+                        event_id=_event_id(kind, key, user_id, message_id),
                         private=str(chat.get("chat_type") or "PRIVATE").upper() != "GROUP",
                         bot=key)
     if kind == "image":
@@ -182,6 +187,13 @@ def photo_fetcher(transport: ZaloTransport):
                                              lambda kind: kind.startswith("image/"))
 
     return fetch
+
+
+def _event_id(kind: str, key: str | None, user_id: str, message_id: str) -> str:
+    """What makes a message one: its id as the sender and the bot see it (a message id is
+    not promised unique across senders), hashed to fit the column."""
+    scope = hashlib.sha256(f"{key or ''}|{user_id}|{message_id}".encode()).hexdigest()[:40]
+    return f"{kind}:{scope}"
 
 
 def _kind(event_name: object) -> str:

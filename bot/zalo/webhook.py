@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from bot.turns import Turns
 from bot.webhooks import WebhookSecret, answered, read_capped
-from bot.zalo.adapter import ZaloTransport, handle_update
+from bot.zalo.adapter import ZaloTransport, handle_incoming, to_incoming
 from storage.db import writing
 from storage.settings import forget_setting, put_setting, setting
 
@@ -52,12 +52,12 @@ class ZaloWebhook:
         body = await read_capped(request)
         if body is None:
             return Response(status_code=413)
-        try:
-            update = unwrapped(json.loads(body))
-        except ValueError as exc:
+        try:  # whatever the body holds (100,000 nested brackets, odd types): one 400
+            incoming = to_incoming(unwrapped(json.loads(body)), self.transport.key)
+        except Exception as exc:
             log.warning("malformed Zalo webhook body refused (%s)", type(exc).__name__)
             return Response(status_code=400)
-        return await answered(handle_update(self.turns, self.transport, update))
+        return await answered(handle_incoming(self.turns, self.transport, incoming))
 
 
 def unwrapped(body: object) -> dict:

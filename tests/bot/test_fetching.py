@@ -116,3 +116,13 @@ async def test_a_trickling_server_is_cut_off_at_the_time_for_the_whole(http, sit
     with pytest.raises(TimeoutError):
         await fetcher.fetch(f"http://{site}/trickle", 10_000, IMAGE)
     assert time.monotonic() - began < 3
+
+
+async def test_a_file_from_the_bot_api_is_read_no_further_than_the_cap(site):
+    """Telegram's file server is trusted, but a file with no size stated is still cut at
+    the cap (25 MB would otherwise be read whole before being refused)."""
+    from bot.fetching import capped_download
+
+    with pytest.raises(FileRefused, match="too_big"):
+        await capped_download(f"http://{site}/endless", 2_000_000)
+    assert await capped_download(f"http://{site}/photo.jpg", 10_000) == JPEG

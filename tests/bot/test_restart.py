@@ -125,3 +125,25 @@ async def test_kill_9_with_forty_messages_in_flight_leaves_none_unanswered(
         process.wait(timeout=30)
     # Each answer once, but for the few that were on the wire when the process died.
     assert all(len(t.all_replies()) <= 11 + 3 for t in teachers)
+
+
+async def test_two_runs_of_one_bot_the_first_says_why_it_stops(api, env, db, tmp_path):
+    """Telegram ends the older of two pollers of one bot with a Conflict; the process that
+    stops says another machine runs the bot — not that a webhook is set."""
+    first = subprocess.Popen([sys.executable, "-m", "bot", "run"], env={**os.environ, **env},
+                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    second = None
+    try:
+        await wait_polling(api, 0)
+        second = start_bot(env, tmp_path)
+        _, err = await asyncio.to_thread(first.communicate, timeout=60)
+        assert first.returncode == 2
+        assert "Một máy khác đang chạy «caitien run»" in err
+        assert "caitien webhook delete" not in err
+        assert second.poll() is None  # the newer one goes on
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)

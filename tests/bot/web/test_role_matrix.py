@@ -98,3 +98,14 @@ async def test_another_school_is_404_even_for_its_own_principal_here(web_app, si
     assert (await other.get(f"/web/s/{school_id(web_app, 'khac')}/plan")).status_code == 200
     district = await sign_in(DISTRICT)
     assert (await district.get(f"/web/s/{school_id(web_app, 'khac')}/")).status_code == 404
+
+
+async def test_an_id_no_database_holds_is_a_plain_404(web_app, sign_in):
+    principal = await sign_in(PRINCIPAL)
+    huge = 2 ** 70
+    school = school_id(web_app)
+    for path in (f"/web/s/{school}/tasks/{huge}", f"/web/s/{school}/evidence/{huge}",
+                 f"/web/s/{huge}/", f"/files/{huge}/1/x/a.pdf"):
+        answer = await principal.get(path)
+        assert answer.status_code == 404, path
+        assert "Traceback" not in answer.text

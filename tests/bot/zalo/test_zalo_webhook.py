@@ -71,6 +71,22 @@ async def test_malformed_and_oversized_bodies(zalo_served):
     assert (await post(zalo_served, big)).status_code == 413
     # Not a person's message (no sender): nothing to do, and Zalo need not send it again.
     assert (await post(zalo_served, {"event_name": "message.text.received"})).status_code == 200
+    # Whatever else a body holds: one 400, never a 500.
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert (await post(zalo_served, deep)).status_code == 400
+    assert (await post(zalo_served, b'{"message": {"from": {"id": [1]}, "message_id": {}}}')
+            ).status_code in (200, 400)
+
+
+async def test_one_message_id_from_two_senders_is_two_messages(zalo_served, zalo_linked,
+                                                              zalo_app):
+    """Zalo does not promise a message id unique across senders: an event is its sender's."""
+    trang, bao = await zalo_linked("a3", "0901234503"), await zalo_linked("b2", "0901234504")
+    for chat in (trang, bao):
+        assert (await post(zalo_served, text_update(chat.id, "/nhiemvu", "same-id"))
+                ).status_code == 200
+    assert "Nhiệm vụ" in (await trang.reply()).text
+    assert "Nhiệm vụ" in (await bao.reply()).text
 
 
 async def test_files_stickers_and_voice_get_one_sentence_each(zalo_served, zalo_linked):
