@@ -33,6 +33,11 @@ MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
 # After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
 # quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
+# The chat refuses this bot: 422 "You are not permitted to send messages to this chat_id"
+# (a person who blocked or left the bot, recorded by the @openclaw/zalo channel and other
+# clients from a real bot) and 410 "The chat_id is invalid". Zalo's own error table calls
+# 403 "Internal server error": that one is transient, not a refusal.
+REFUSED_CHAT = (410, 422)
 UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
 
 Publish = Callable[[str, str, bytes], Awaitable[tuple[str, str]]]
@@ -77,11 +82,11 @@ class ZaloTransport:
         if exc.code == 429:
             return Delivery("retry_after", retry_after=self._quota_met(started),
                             error=str(exc))
-        if exc.code == 403:  # blocked, or no longer following the bot
+        if exc.code in REFUSED_CHAT:
             return Delivery("blocked", error=str(exc))
         if exc.code in (400, 401, 404):
             return Delivery("rejected", error=str(exc))
-        return Delivery("error", error=str(exc))  # 408, 5xx, the network
+        return Delivery("error", error=str(exc))  # 403, 408, 5xx, the network
 
     def _quota_met(self, started: float) -> float:
         """Seconds this message waits. The messages already on their way when the first 429

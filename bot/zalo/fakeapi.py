@@ -2,8 +2,17 @@
 
 The tests and the demo point the Zalo client at it. People are simulated with FakeZaloUser:
 what they send becomes updates (queued for getUpdates, or POSTed to the webhook); what the
-bot sends is kept per chat. Errors Zalo really returns (429 "Quota exceeded", 403 for a user
-who blocked the bot, any other) can be injected."""
+bot sends is kept per chat. Errors Zalo really returns (429 "Quota exceeded", any other) can
+be injected, and it can behave as the real platform was seen to, each switched on by a test:
+
+- a chat that refuses the bot answers 422 "You are not permitted to send messages to this
+  chat_id" (recorded from a real bot in the tests of the @openclaw/zalo channel and other
+  clients; Zalo's own error table has 403 as "Internal server error", not as a refusal); a
+  chat id Zalo no longer knows answers 410 "The chat_id is invalid";
+- `replay=True`: an update already handed out is handed out again at once while nothing
+  newer came (getUpdates has no offset; measured against a real bot by zalo-bot-mcp, whose
+  poller keeps a floor between polls for it);
+- `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`."""
 
 from __future__ import annotations
 
@@ -64,6 +73,8 @@ class _State:
     sent: dict[str, list[ZaloSent]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    gone: set[str] = field(default_factory=set)
+    last_update: dict | None = None  # the last one handed out, for `replay`
     failures: list[tuple[str, int, str]] = field(default_factory=list)
     delays: list[tuple[str, float]] = field(default_factory=list)
     recent: deque[float] = field(default_factory=deque)  # when the last messages went
@@ -79,8 +90,10 @@ class FakeZaloApi(LocalFake):
     graceful_seconds = 1
 
     def __init__(self, token: str = "1234567890:ZALO-LOCAL-TOKEN", name: str = "Caitien",
-                 limits: ZaloLimits | None = None, wrap_webhook: bool = True) -> None:
+                 limits: ZaloLimits | None = None, wrap_webhook: bool = True,
+                 replay: bool = False, instant_idle: bool = False) -> None:
         self.token, self.name, self.limits = token, name, limits
+        self.replay, self.instant_idle = replay, instant_idle
         self.bot_id = token.split(":", 1)[0]
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.state = _State()
@@ -103,7 +116,8 @@ class FakeZaloApi(LocalFake):
 
     def add_bot(self, token: str, name: str) -> "FakeZaloApi":
         """Another bot on this server: its own chats, updates, webhook and limits."""
-        other = FakeZaloApi(token, name, self.limits, self.wrap_webhook)
+        other = FakeZaloApi(token, name, self.limits, self.wrap_webhook, self.replay,
+                            self.instant_idle)
         other.port, other._bots, other._media = self.port, self._bots, self._media
         self._bots[token] = other
         return other
@@ -120,6 +134,11 @@ class FakeZaloApi(LocalFake):
     def block(self, chat_id: str) -> None:
         with self.state.lock:
             self.state.blocked.add(chat_id)
+
+    def forget_chat(self, chat_id: str) -> None:
+        """Zalo no longer knows this chat id (410)."""
+        with self.state.lock:
+            self.state.gone.add(chat_id)
 
     def fail_next(self, method: str, status: int, description: str) -> None:
         with self.state.lock:
@@ -207,8 +226,10 @@ class FakeZaloApi(LocalFake):
             chat_id = str(params.get("chat_id") or "")
             if not chat_id:
                 raise _Refused(400, "chat_id is required")
+            if chat_id in self.state.gone:
+                raise _Refused(410, "The chat_id is invalid")
             if chat_id in self.state.blocked:
-                raise _Refused(403, "User has blocked the bot or is not a follower")
+                raise _Refused(422, "You are not permitted to send messages to this chat_id")
             if method in RECORDED:
                 self._count_against_limits(chat_id)
         return await handler(params)
@@ -250,8 +271,12 @@ class FakeZaloApi(LocalFake):
         while True:
             with self.state.lock:
                 if self.state.updates:
-                    return self.state.updates.popleft()
-            if time.monotonic() >= deadline or await request.is_disconnected():
+                    self.state.last_update = self.state.updates.popleft()
+                    return self.state.last_update
+                if self.replay and self.state.last_update is not None:
+                    return self.state.last_update
+            if (self.instant_idle or time.monotonic() >= deadline
+                    or await request.is_disconnected()):
                 raise _Refused(408, "Request timeout")
             await asyncio.sleep(0.01)
 

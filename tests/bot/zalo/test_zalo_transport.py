@@ -41,6 +41,11 @@ async def test_blocked_refused_and_unreachable_answers(zalo_api, transport):
     assert (await transport.deliver("c1", Reply("x"))).outcome == "rejected"
     zalo_api.fail_next("sendMessage", 502, "Bad Gateway")
     assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
+    zalo_api.forget_chat("unknown")
+    assert (await transport.deliver("unknown", Reply("x"))).outcome == "blocked"
+    # Zalo's error table: 403 is "Internal server error", tried again, never "blocked".
+    zalo_api.fail_next("sendMessage", 403, "Internal server error")
+    assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
 
 
 async def test_a_long_reply_refused_once_arrives_whole_each_piece_once(zalo_api, transport):
