@@ -21,7 +21,7 @@ from bot.fetching import SafeFetcher
 from bot.turns import Turns
 from bot.zalo.client import ZaloClient, ZaloError
 from core.messages import Attachment, Capabilities, Incoming, Reply
-from core.text import split_text
+from core.text import split_text, utf16_len
 from reminders.limits import RateLimiter
 from reminders.sender import Delivery
 from templates.render import Renderer
@@ -60,6 +60,7 @@ class ZaloTransport:
         self._quota_wait = 0.0
         self._calm_at = 0.0  # when the last pause for the quota ended
         self._pieces: dict[int, int] = {}  # replies cut short: how many pieces went
+        self._photo_sent: set[int] = set()  # replies whose photo went, their text not yet
 
     @cached_property
     def fetcher(self) -> SafeFetcher:
@@ -104,9 +105,17 @@ class ZaloTransport:
     async def _send(self, chat_id: str, reply: Reply) -> str | None:
         limit = self.caps.max_text
         if reply.photo is not None and self.publish is not None:
-            url, _until = await self.publish("bieu-do-tien-do.png", "image/png", reply.photo)
-            sent = await self.client.send_photo(chat_id, url, reply.text[:limit] or None)
-            return _message_id(sent)
+            # A caption Zalo would cut goes as a message of its own after the photo.
+            fits = utf16_len(reply.text) <= limit
+            if id(reply) not in self._photo_sent:
+                url, _until = await self.publish("bieu-do-tien-do.png", "image/png",
+                                                 reply.photo)
+                sent = await self.client.send_photo(chat_id, url,
+                                                    (reply.text if fits else None) or None)
+                if fits or not reply.text:
+                    return _message_id(sent)
+                self._photo_sent.add(id(reply))  # a refused text after it resends no photo
+            await self.limiter.take(chat_id)
         text = reply.text
         if reply.document is not None and self.publish is not None:
             name, data = reply.document
@@ -127,6 +136,7 @@ class ZaloTransport:
                 if index:
                     self._pieces[id(reply)] = index
                 raise
+        self._photo_sent.discard(id(reply))
         return message_id
 
 

@@ -12,7 +12,9 @@ be injected, and it can behave as the real platform was seen to, each switched o
 - `replay=True`: an update already handed out is handed out again at once while nothing
   newer came (getUpdates has no offset; measured against a real bot by zalo-bot-mcp, whose
   poller keeps a floor between polls for it);
-- `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`."""
+- `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`;
+- `media_delay`: the image server takes that many seconds to answer (people's photos come
+  as links to Zalo's CDN, which the bot must fetch: a slow one was seen to take 7 s)."""
 
 from __future__ import annotations
 
@@ -31,8 +33,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.local_server import LocalFake
+from core.text import utf16_len
 
-TEXT_LIMIT = 2000
+TEXT_LIMIT = 2000  # "từ 1 đến 2000 ký tự", counted as the clients count: UTF-16 units
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TO_A_CHAT = {"sendMessage", "sendPhoto", "sendSticker", "sendChatAction"}
 RECORDED = {"sendMessage", "sendPhoto", "sendSticker"}  # what counts against the limits
@@ -94,6 +97,7 @@ class FakeZaloApi(LocalFake):
                  replay: bool = False, instant_idle: bool = False) -> None:
         self.token, self.name, self.limits = token, name, limits
         self.replay, self.instant_idle = replay, instant_idle
+        self.media_delay = 0.0
         self.bot_id = token.split(":", 1)[0]
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.state = _State()
@@ -251,6 +255,8 @@ class FakeZaloApi(LocalFake):
             self.state.chat_last[chat_id] = now
 
     async def _serve_media(self, request: Request) -> Response:
+        if self.media_delay:
+            await asyncio.sleep(self.media_delay)
         found = self._media.get(request.path_params["name"])
         if found is None:
             return Response(status_code=404)
@@ -306,7 +312,7 @@ class FakeZaloApi(LocalFake):
 
     async def _m_sendMessage(self, params: dict) -> dict:
         text = params.get("text")
-        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
+        if not isinstance(text, str) or not 1 <= utf16_len(text) <= TEXT_LIMIT:
             raise _Refused(400, f"text must be 1 to {TEXT_LIMIT} characters")
         return self._record(ZaloSent(_hex(), str(params["chat_id"]), "text", text))
 
@@ -314,7 +320,7 @@ class FakeZaloApi(LocalFake):
         url, caption = params.get("photo"), params.get("caption")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise _Refused(400, "photo must be a URL")
-        if caption is not None and len(str(caption)) > TEXT_LIMIT:
+        if caption is not None and utf16_len(str(caption)) > TEXT_LIMIT:
             raise _Refused(400, f"caption must be at most {TEXT_LIMIT} characters")
         try:
             async with httpx.AsyncClient(timeout=10) as client:
