@@ -171,6 +171,8 @@ async def running_zalo(app: App) -> AsyncIterator[asyncio.Task]:
     channel = ZaloChannel(app)
     await channel.start()
     transport = await channel.ready()
+    log.info("Zalo by polling: for a school in production use `caitien serve` with the "
+             "webhook (`caitien webhook set --channel zalo`), as Zalo recommends")
     poller = ZaloPoller(app, transport)
     task = asyncio.create_task(poller.run())
     app.start_reminders()
