@@ -164,7 +164,7 @@ def test_demo_on_zalo_sends_the_report_as_links_that_download(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "(Telegram)" not in result.stdout
-    assert result.stdout.count("Mở liên kết: tải được") == 2
+    assert result.stdout.count("Mở đường link: tải được") == 2
     assert "bao-cao-cai-tien-demo-year.docx" in result.stdout
 
 
