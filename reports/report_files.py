@@ -26,6 +26,12 @@ WIDTHS = (22, 38, 30, 45, 38, 32, 30, 24)
 # The seed's groups over the columns: (first, last, word key); the others stand alone.
 GROUPS = ((1, 2, "group_plan"), (3, 6, "group_result"))
 MM = 1 / 25.4  # openpyxl's margins are in inches
+# One object a style: openpyxl looks each cell's style up by value, a new object costs more.
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+GRID = Border(*(Side(style="thin"),) * 4)
+BOLD = Font(bold=True)
+LINK = Font(color="0563C1", underline="single")
 PLACE = "………………"  # the school's town, written in by hand as on paper forms
 
 
@@ -132,7 +138,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
     for row in (first, first + 1):
         _bold(sheet, row)
         for cell in sheet[row]:
-            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            cell.alignment = HEADER
     for number, title, rows in cells(data, renderer):
         append_text(sheet, [renderer.text("reports/standard_heading.j2", number=number,
                                           title=title)])
@@ -145,7 +151,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     for line in sheet.iter_rows(min_row=first + 2):
         for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP
     _grid(sheet, first, len(COLUMNS))
     _print_setup(sheet, f"{first}:{first + 1}", landscape=True)
     _table_sheet(book, words, "sheet_evidence", "ev", ("code", "criterion", "name", "who", "link"),
@@ -171,12 +177,12 @@ def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
         if row.get("url") and "link" in keys:
             cell = sheet.cell(sheet.max_row, keys.index("link") + 1)
             cell.hyperlink = row["url"]
-            cell.style = "Hyperlink"
+            cell.font = LINK
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     for line in sheet.iter_rows():
         for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP
     _grid(sheet, 1, len(keys))
     _print_setup(sheet, "1:1", landscape=len(keys) > 4)
 
@@ -194,12 +200,11 @@ def _print_setup(sheet, title_rows: str, landscape: bool) -> None:
 
 
 def _grid(sheet, first: int, columns: int) -> None:
-    thin = Side(style="thin")
     for line in sheet.iter_rows(min_row=first, max_col=columns):
         for cell in line:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.border = GRID
 
 
 def _bold(sheet, row: int) -> None:
     for cell in sheet[row]:
-        cell.font = Font(bold=True)
+        cell.font = BOLD

@@ -131,8 +131,12 @@ def test_each_evidence_item_once_with_a_name_and_a_link(sessions, renderer, live
     links = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
     assert links == {f"{PUBLIC_URL}/web/s/{lived_year.id}/evidence/{i}" for i in ids}
     book = openpyxl.load_workbook(BytesIO(report_xlsx(data, renderer)))
+    report_sheet = "\n".join(str(v) for row in book["Báo cáo"].iter_rows(values_only=True)
+                             for v in row if v)
+    assert [report_sheet.count(code) for code in codes] == [1] * len(codes)
     sheet = book["Minh chứng"]
     assert [r[0].value for r in sheet.iter_rows(min_row=2)] == codes
+    assert [r[2].value for r in sheet.iter_rows(min_row=2)] == names
     assert {r[4].hyperlink.target for r in sheet.iter_rows(min_row=2)} == links
 
 
