@@ -82,6 +82,11 @@ class CriterionRow:
     other_evidence: list[str] = field(default_factory=list)
 
 
+# An answer as the report keeps it: the time it answers for, the answer, and the ids of the
+# answers it stands for (itself and those it corrected).
+Said = tuple[datetime, TaskUpdate, list[int]]
+
+
 @dataclass(frozen=True)
 class EvidenceLine:
     code: str
@@ -215,7 +220,7 @@ def report_data(session: Session, school: School, period: Period, today: date,
         counts=counts)
 
 
-def _place(row: CriterionRow, task: Task, answers: list[TaskUpdate],
+def _place(row: CriterionRow, task: Task, answers: list[Said],
            codes: dict[int, list[str]], by_update: dict[int, list[str]],
            names: dict[int, str], until: datetime, tz: ZoneInfo,
            counts: dict[str, int]) -> None:
@@ -231,7 +236,7 @@ def _place(row: CriterionRow, task: Task, answers: list[TaskUpdate],
         row.no_update.append(TaskLine(task.text, None, evidence=codes.get(task.id, [])))
         counts["no_update"] += 1
         return
-    update = answers[-1]
+    update = answers[-1][1]
     line = TaskLine(task.text, update.status, update.done_text, update.reason,
                     names.get(update.author_id), codes.get(task.id, []))
     if task.schedule_kind == "recurring" and task.schedule_every in ("week", "month"):
@@ -248,13 +253,14 @@ def _place(row: CriterionRow, task: Task, answers: list[TaskUpdate],
         counts["not_started"] += 1
 
 
-def _periods(answers: list[TaskUpdate], every: str | None, by_update: dict[int, list[str]],
-             names: dict[int, str], tz: ZoneInfo) -> list[Answer]:
+def _periods(answers: list[Said], every: str | None,
+             by_update: dict[int, list[str]], names: dict[int, str], tz: ZoneInfo
+             ) -> list[Answer]:
     """Each week's or month's last answer, oldest first; the files sent with any answer of
     that period stay with it."""
-    periods: dict[tuple[int, int], Answer] = {}
-    for update in answers:
-        on = update.created_at.astimezone(tz).date()
+    periods: dict[tuple[int, int, int], Answer] = {}
+    for when, update, ids in answers:
+        on = when.astimezone(tz).date()
         if every == "week":
             start = on - timedelta(days=on.weekday())
             end = start + timedelta(days=6)
@@ -265,22 +271,26 @@ def _periods(answers: list[TaskUpdate], every: str | None, by_update: dict[int, 
         files = periods[key].evidence if key in periods else []
         periods[key] = Answer(on, start, end, update.status, update.done_text, update.reason,
                               names.get(update.author_id),
-                              files + by_update.get(update.id, []))
+                              files + [c for i in ids for c in by_update.get(i, [])])
     return list(periods.values())
 
 
 def _answers(session: Session, school_id: int, until: datetime
-             ) -> dict[int, list[TaskUpdate]]:
-    """Each task's answers until `until`, oldest first; a correction takes the place of the
-    answer it corrects."""
-    found: dict[int, list[TaskUpdate]] = {}
+             ) -> dict[int, list[Said]]:
+    """Each task's answers until `until` with the time each answers for, oldest first; a
+    correction takes the place, the time and the files of the answer it corrects."""
+    found: dict[int, list[Said]] = {}
     for update in session.scalars(select(TaskUpdate).where(
             TaskUpdate.school_id == school_id, TaskUpdate.created_at < until)
             .order_by(TaskUpdate.id)):
         answers = found.setdefault(update.task_id, [])
-        if update.corrects_id is not None:
-            answers[:] = [a for a in answers if a.id != update.corrects_id]
-        answers.append(update)
+        slot = next((i for i, (_, a, _) in enumerate(answers) if a.id == update.corrects_id),
+                    None)
+        if slot is None:
+            answers.append((update.created_at, update, [update.id]))
+        else:
+            when, _, ids = answers[slot]
+            answers[slot] = (when, update, ids + [update.id])
     return found
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from reports.report_data import period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
-from storage.models import Evidence, School, Staff, Task
+from storage.models import Evidence, School, Staff, Task, TaskUpdate
 from storage.updates import record_update
 from tests.phuhuu import local
 
@@ -101,6 +101,39 @@ def test_a_monthly_task_keeps_every_months_answer(sessions, renderer, lived_year
     excel = next(row[3] for row in book["Báo cáo"].iter_rows(values_only=True)
                  if str(row[0]).startswith("Tiêu chí 1.2"))
     assert excel == cell
+
+
+def test_a_weekly_task_keeps_every_weeks_answer(sessions, renderer, lived_year):
+    with sessions.begin() as session:
+        task = session.scalar(select(Task).where(Task.timeline == "Hàng tháng"))
+        task.schedule_every = "week"
+    data = make(sessions, lived_year)
+    (line,) = [t for row in data.rows for t in row.done if t.text.startswith(MONTHLY)]
+    assert [a.on for a in line.periods] == [date(2023, 10, 5), date(2024, 3, 10),
+                                            date(2024, 4, 4), date(2024, 4, 22)]
+    document = docx.Document(BytesIO(report_docx(data, renderer)))
+    cell = rows_by_criterion(main_table(document))["1.2"].cells[3].text
+    assert "Tuần 01/04–07/04/2024, ngày 04/04/2024: Đang thực hiện — Tháng 4: tập huấn buổi 4" \
+        in cell
+    assert "Tuần 22/04–28/04/2024, ngày 22/04/2024: Hoàn thành" in cell
+
+
+def test_a_correction_answers_for_the_month_it_corrects(sessions, renderer, lived_year,
+                                                         year_clock):
+    year_clock.advance(seconds=(local(2024, 5, 2, 8) - year_clock.now()).total_seconds())
+    with sessions.begin() as session:
+        task = session.scalar(select(Task).where(Task.timeline == "Hàng tháng"))
+        april = session.scalar(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
+                               .order_by(TaskUpdate.id.desc()).limit(1))
+        record_update(session, task, april.author_id, "done",
+                      "Tháng 4: cả hội đồng đã được tập huấn, có biên bản.", None, [],
+                      year_clock, corrects_id=april.id)
+    data = make(sessions, lived_year)
+    (line,) = [t for row in data.rows for t in row.done if t.text.startswith(MONTHLY)]
+    assert [a.on for a in line.periods] == [date(2023, 10, 5), date(2024, 3, 10),
+                                            date(2024, 4, 22)]  # April's, not May
+    assert line.periods[-1].done_text.endswith("có biên bản.")
+    assert line.periods[-1].evidence == ["[H1-1.2-04]"] and line.unplaced == []
 
 
 def test_the_first_semester_has_only_its_months(sessions, lived_year):
