@@ -286,3 +286,22 @@ def test_printed_on_a4_with_the_header_on_every_page(sessions, renderer, lived_y
         assert header in first and header in second, header
     _, size, _ = to_pdf(tmp_path, "giam-sat", monitoring_docx(data, renderer))
     assert a4_points(size) == [595, 842] and size.startswith("595.") and "(A4)" in size
+
+
+def test_the_word_templates_are_the_ones_their_script_builds():
+    """templates/reports/*.docx are committed; word_templates.py is where they are changed."""
+    import importlib.util
+    import zipfile
+    from templates.render import DEFAULT_TEMPLATES
+
+    spec = importlib.util.spec_from_file_location(
+        "word_templates", DEFAULT_TEMPLATES / "reports" / "word_templates.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    for build, name in ((script.report, "bao-cao-thuc-hien.docx"),
+                        (script.monitoring, "bao-cao-giam-sat.docx")):
+        built = BytesIO()
+        build().save(built)
+        with zipfile.ZipFile(built) as fresh, \
+                zipfile.ZipFile(DEFAULT_TEMPLATES / "reports" / name) as committed:
+            assert fresh.read("word/document.xml") == committed.read("word/document.xml")
