@@ -173,6 +173,25 @@ def test_each_evidence_item_once_with_a_name_and_a_link(sessions, renderer, live
     assert {r[4].hyperlink.target for r in sheet.iter_rows(min_row=2)} == links
 
 
+def test_the_files_of_a_task_removed_from_the_plan_are_noted_once(sessions, renderer,
+                                                                  lived_year):
+    with sessions.begin() as session:
+        removed = session.scalar(select(Task).where(Task.closed_at.is_not(None)))
+        author = session.scalar(select(Staff).where(Staff.name == "Nguyễn Văn Tốt"))
+        session.add(Evidence(school_id=removed.school_id, task_id=removed.id,
+                             criterion_code="5.2", author_id=author.id, kind="document",
+                             path="x.pdf", file_name="danh-sach-ho-tro.pdf", size=1,
+                             sha256="0" * 64, created_at=local(2023, 12, 1, 9)))
+    data = make(sessions, lived_year)
+    document = docx.Document(BytesIO(report_docx(data, renderer)))
+    row = rows_by_criterion(main_table(document))["5.2"]
+    assert row.cells[7].text == "Minh chứng của nhiệm vụ đã bỏ: [H5-5.2-01]"
+    assert [c.text for c in row.cells].count("Không có") == 4  # the four results
+    listing = next(t for t in document.tables if t.rows[0].cells[0].text == "Mã minh chứng")
+    assert [r.cells[2].text[:20] for r in listing.rows[1:] if r.cells[0].text ==
+            "[H5-5.2-01]"] == ["danh-sach-ho-tro.pdf"]
+
+
 def test_without_a_public_address_the_files_are_named_not_linked(sessions, renderer,
                                                                   lived_year):
     data = make(sessions, lived_year, public_url=None)
