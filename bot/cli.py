@@ -537,7 +537,7 @@ def report_command(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             raise InputError("report_period", text=args.period) from exc
         today = app.clock.now().astimezone(ZoneInfo(school.timezone)).date()
-        data = report_data(session, school, period, today)
+        data = report_data(session, school, period, today, settings.public_url)
     write = report_docx if kind == "docx" else report_xlsx
     if args.monitoring:
         write = monitoring_docx

@@ -77,7 +77,7 @@ def cancel(turn: Turn) -> None:
 def _send(turn: Turn, school: School, period: Period) -> None:
     save_step(turn.conversation, None, None, {}, turn.clock)
     today = turn.clock.now().date()
-    data = report_data(turn.session, school, period, today)
+    data = report_data(turn.session, school, period, today, turn.public_url)
     name = turn.renderer.text("reports/file_name.j2", school=school, period=period)
     caption = turn.renderer.text("chat/report_ready.j2", data=data, period=turn.renderer.text(
         "reports/period_names.j2", period=period))

@@ -261,7 +261,8 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                 period = period_of(session, school, key)
             except ValueError:
                 return school, None, None
-            return school, period, report_data(session, school, period, today(school))
+            return school, period, report_data(session, school, period, today(school),
+                                               console.app.settings.public_url)
         school, period, data = await console.read(read)
         if data is None:
             problem = "no_plan" if period is None and key in ("hk1", "year") else "bad_period"

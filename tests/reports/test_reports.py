@@ -28,7 +28,7 @@ COLUMNS = ["Tiêu chuẩn, tiêu chí", "Nội dung kế hoạch xây dựng đ�
            "Nội dung kế hoạch đã điều chỉnh",
            "Công việc đã triển khai xong (chất lượng, hiệu quả)",
            "Công việc đang triển khai hoặc chậm so với kế hoạch (lý do)",
-           "Công việc chưa triển khai (lý do)", "Ghi chú"]
+           "Công việc chưa triển khai (lý do)", "Chưa có cập nhật", "Ghi chú"]
 CRITERIA = ["1.2", "1.3", "2.4", "3.3", "3.4", "4.2", "5.2"]
 
 
@@ -56,36 +56,38 @@ def test_the_year_in_rows_per_criterion(sessions, year_of_updates):
                                     "học kỳ"]
     assert rows["4.2"].planned[0].startswith("Xây dựng kế hoạch phối hợp và quy chế")
     assert [(t[:10], d) for t, d in rows["5.2"].closed] == [("Hỗ trợ chi", date(2024, 1, 20))]
-    assert rows["2.4"].not_started[0].status is None
-    assert data.counts == {"done": 2, "ongoing": 2, "not_started": 2, "adjusted": 1,
-                           "closed": 1}
+    assert rows["2.4"].not_started == [] and rows["2.4"].no_update[0].status is None
+    assert data.counts == {"done": 2, "ongoing": 2, "not_started": 1, "no_update": 1,
+                           "adjusted": 1, "closed": 1}
     assert [e.code for e in data.evidence] == ["[H1-1.2-01]", "[H3-3.3-01]", "[H3-3.4-01]",
                                                "[H3-3.4-02]"]
 
 
 def test_the_first_semester_stops_at_its_end(sessions, year_of_updates):
     rows = by_code(make(sessions, year_of_updates, "hk1"))
-    assert rows["3.4"].done == [] and rows["3.4"].not_started[0].status is None
-    assert rows["5.2"].closed == [] and rows["5.2"].not_started
+    assert rows["3.4"].done == [] and rows["3.4"].no_update[0].status is None
+    assert rows["5.2"].closed == [] and rows["5.2"].no_update and not rows["5.2"].not_started
 
 
-def test_the_word_file_opens_with_seven_columns_and_a_row_per_criterion(
+def test_the_word_file_opens_with_eight_columns_and_a_row_per_criterion(
         sessions, renderer, year_of_updates):
     data = make(sessions, year_of_updates)
     document = docx.Document(BytesIO(report_docx(data, renderer)))
-    table = next(t for t in document.tables if len(t.columns) == 7)
-    assert [c.text for c in table.rows[0].cells] == COLUMNS
-    rows = {r.cells[0].text.split(":")[0]: r for r in table.rows[1:]
+    table = next(t for t in document.tables if len(t.columns) == 8)
+    assert [c.text for c in table.rows[1].cells] == COLUMNS
+    rows = {r.cells[0].text.split(":")[0]: r for r in table.rows[2:]
             if r.cells[0].text.startswith("Tiêu chí")}
     assert list(rows) == [f"Tiêu chí {c}" for c in CRITERIA]
     assert "Đã sửa 6 phòng học" in rows["Tiêu chí 3.3"].cells[3].text
     assert "[H3-3.3-01]" in rows["Tiêu chí 3.3"].cells[3].text
     assert "Chờ hướng dẫn của Đảng ủy phường" in rows["Tiêu chí 1.3"].cells[4].text
-    assert "chưa có cập nhật" in rows["Tiêu chí 2.4"].cells[5].text
+    assert rows["Tiêu chí 2.4"].cells[5].text == "Không có"
+    assert "chưa có cập nhật" not in rows["Tiêu chí 2.4"].cells[5].text.lower()
+    assert rows["Tiêu chí 2.4"].cells[6].text.startswith("- ")
     assert "Bỏ khỏi kế hoạch ngày 20/01/2024" in rows["Tiêu chí 5.2"].cells[2].text
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Cả năm học — năm học 2023-2024" in text
-    headings = [r.cells[0].text for r in table.rows[1:] if r.cells[0].text.startswith("Tiêu chuẩn")]
+    headings = [r.cells[0].text for r in table.rows[2:] if r.cells[0].text.startswith("Tiêu chuẩn")]
     assert headings[0] == "Tiêu chuẩn 1: Tổ chức và quản lý nhà trường"
     evidence = next(t for t in document.tables if t.rows[0].cells[0].text == "Mã minh chứng")
     assert [r.cells[0].text for r in evidence.rows[1:]] == [e.code for e in data.evidence]
@@ -96,13 +98,15 @@ def test_the_word_file_opens_with_seven_columns_and_a_row_per_criterion(
 def test_the_excel_file_has_the_same_cells(sessions, renderer, year_of_updates):
     data = make(sessions, year_of_updates)
     word = docx.Document(BytesIO(report_docx(data, renderer)))
-    table = next(t for t in word.tables if len(t.columns) == 7)
-    word_rows = [[c.text for c in r.cells] for r in table.rows[1:]
+    table = next(t for t in word.tables if len(t.columns) == 8)
+    word_rows = [[c.text for c in r.cells] for r in table.rows[2:]
                  if r.cells[0].text.startswith("Tiêu chí")]
     book = openpyxl.load_workbook(BytesIO(report_xlsx(data, renderer)))
     sheet = book["Báo cáo"]
     values = [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert values[2] == COLUMNS
+    assert values[4] == [COLUMNS[0], "ND Kế hoạch cải tiến chất lượng giáo dục năm học "
+                         "2023-2024", "", "Kết quả thực hiện", "", "", "", COLUMNS[7]]
+    assert values[5] == [""] + COLUMNS[1:7] + [""]
     excel_rows = [row for row in values if str(row[0]).startswith("Tiêu chí")]
     assert excel_rows == word_rows
     assert [r[0] for r in book["Minh chứng"].iter_rows(min_row=2, values_only=True)] == [
@@ -173,7 +177,9 @@ def test_the_monitoring_report_frames_the_same_data(sessions, renderer, year_of_
     assert "BÁO CÁO GIÁM SÁT" in text and "III. Kiến nghị" in text
     assert "2/6 nhiệm vụ hoàn thành (33%)" in text
     assert "Chậm tiến độ [1.3]" in text and "lý do: Chờ hướng dẫn của Đảng ủy phường." in text
-    assert "Chưa triển khai [2.4]" in text and "chưa có cập nhật" in text
+    assert "Chưa triển khai [4.2]" in text and "Chưa họp được Ban đại diện" in text
+    assert "Chưa triển khai [2.4]" not in text and "Chưa có cập nhật [2.4]" in text
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Tiêu chí")
-    assert [r.cells[0].text for r in table.rows[1:]] == CRITERIA
-    assert [r.cells[2].text for r in table.rows[1:]] == ["0", "0", "0", "1", "1", "0", "0"]
+    assert [r.cells[0].text for r in table.rows[2:]] == CRITERIA
+    assert [r.cells[2].text for r in table.rows[2:]] == ["0", "0", "0", "1", "1", "0", "0"]
+    assert [r.cells[5].text for r in table.rows[2:]] == ["0", "0", "1", "0", "0", "0", "0"]

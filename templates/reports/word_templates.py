@@ -1,0 +1,284 @@
+"""Builds the two Word templates of this folder in the layout of Nghị định 30/2020/NĐ-CP:
+A4, margins 20/20/30/15 mm, Times New Roman 13 (titles 14), the school and number block
+beside the national motto, place and date, tables whose header rows repeat on every page,
+and the signature block. The files are committed; a school restyles its copy in Word. Run
+`python templates/reports/word_templates.py` after changing this script.
+
+The Jinja2 tags inside are docxtpl's: `{%tr %}` repeats a table row, `{%p %}` a paragraph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+HERE = Path(__file__).resolve().parent
+FONT = "Times New Roman"
+
+# The implementation report's table: criterion, the plan's two columns, the four results,
+# the note (as in seeds/progress-report-2021-2022, with the unanswered tasks apart).
+REPORT_WIDTHS = (28, 36, 30, 38, 36, 30, 26, 28)  # mm, 252 in all on A4 landscape
+REPORT_KEYS = ("criterion", "planned", "adjusted", "done", "ongoing", "not_started",
+               "no_update", "note")
+REPORT_HEADERS = ("Tiêu chuẩn, tiêu chí", "Nội dung kế hoạch xây dựng đầu năm",
+                  "Nội dung kế hoạch đã điều chỉnh",
+                  "Công việc đã triển khai xong (chất lượng, hiệu quả)",
+                  "Công việc đang triển khai hoặc chậm so với kế hoạch (lý do)",
+                  "Công việc chưa triển khai (lý do)", "Chưa có cập nhật", "Ghi chú")
+MONITORING_WIDTHS = (20, 40, 20, 25, 20, 20, 20)  # mm, 165 in all on A4 portrait
+MONITORING_KEYS = ("code", "total", "done", "ongoing", "not_started", "no_update", "evidence")
+MONITORING_HEADERS = ("Tiêu chí", "Số nhiệm vụ", "Hoàn thành", "Đang thực hiện hoặc chậm",
+                      "Chưa triển khai", "Chưa có cập nhật", "Minh chứng")
+PLAN_GROUP = "ND Kế hoạch cải tiến chất lượng giáo dục năm học {{ school_year }}"
+RESULT_GROUP = "Kết quả thực hiện"
+
+
+def build_all() -> None:
+    report().save(HERE / "bao-cao-thuc-hien.docx")
+    monitoring().save(HERE / "bao-cao-giam-sat.docx")
+
+
+def report() -> docx.Document:
+    document = _document(landscape=True)
+    _heading_block(document, ["{{ school | upper }}"], "BÁO CÁO", [
+        "Kết quả thực hiện Kế hoạch cải tiến chất lượng giáo dục",
+        "{{ period_label }} — năm học {{ school_year }}"])
+    table = _table(document, REPORT_WIDTHS)
+    _group_header(table, REPORT_HEADERS, groups=[(1, 2, PLAN_GROUP), (3, 6, RESULT_GROUP)])
+    _loop_row(table, "{%tr for standard in standards %}")
+    heading = table.add_row()
+    merged = heading.cells[0].merge(heading.cells[-1])
+    _write(merged, "Tiêu chuẩn {{ standard.number }}: {{ standard.title }}", bold=True, size=12)
+    _loop_row(table, "{%tr for row in standard.rows %}")
+    row = table.add_row()
+    for cell, key in zip(row.cells, REPORT_KEYS):
+        _write(cell, "{{ row.%s }}" % key, size=12, bold=key == "criterion")
+    _loop_row(table, "{%tr endfor %}")
+    _loop_row(table, "{%tr endfor %}")
+
+    _paragraph(document, "{%p if evidence %}")
+    _paragraph(document, "Danh mục minh chứng", bold=True, size=14, before=12)
+    evidence = _table(document, (32, 18, 92, 45, 65))
+    _header_row(evidence, ("Mã minh chứng", "Tiêu chí", "Tên minh chứng",
+                           "Người cung cấp, ngày", "Nơi lưu"))
+    _loop_row(evidence, "{%tr for item in evidence %}")
+    row = evidence.add_row()
+    for cell, key in zip(row.cells, ("code", "criterion", "name", "who")):
+        _write(cell, "{{ item.%s }}" % key, size=12)
+    _write(row.cells[4], "{{r item.link }}", size=12)
+    _loop_row(evidence, "{%tr endfor %}")
+    _paragraph(document, "{%p endif %}")
+
+    _paragraph(document, "{%p if monitoring %}")
+    _paragraph(document, "Theo dõi, đánh giá", bold=True, size=14, before=12)
+    checks = _table(document, (40, 80, 50, 40, 42))
+    _header_row(checks, ("Thời điểm", "Nội dung theo dõi", "Kết quả thực hiện",
+                         "Điều chỉnh (nếu có)", "Người đánh giá"))
+    _loop_row(checks, "{%tr for line in monitoring %}")
+    row = checks.add_row()
+    for cell, key in zip(row.cells, ("when", "content", "result", "adjustment", "reviewer")):
+        _write(cell, "{{ line.%s }}" % key, size=12)
+    _loop_row(checks, "{%tr endfor %}")
+    _paragraph(document, "{%p endif %}")
+
+    _signature(document, ["- Phòng GD&ĐT (để báo cáo);", "- Lưu: VT, hồ sơ kiểm định."],
+               "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)", "{{ principal or '' }}")
+    return document
+
+
+def monitoring() -> docx.Document:
+    document = _document(landscape=False)
+    _heading_block(document, ["{{ school | upper }}", "TỔ GIÁM SÁT"], "BÁO CÁO GIÁM SÁT", [
+        "Việc thực hiện Kế hoạch cải tiến chất lượng giáo dục",
+        "{{ period_label }} — năm học {{ school_year }}"])
+    _paragraph(document, "I. Nội dung giám sát", bold=True, before=6)
+    _paragraph(document, "Tổ giám sát đã theo dõi việc thực hiện {{ total }} nhiệm vụ cải tiến "
+               "thuộc {{ criteria }} tiêu chí của kế hoạch, dựa trên cập nhật của cán bộ, giáo "
+               "viên và {{ evidence }} minh chứng đã nộp.", indent=True)
+    table = _table(document, MONITORING_WIDTHS)
+    _group_header(table, MONITORING_HEADERS, groups=[(1, 1, PLAN_GROUP), (2, 5, RESULT_GROUP)])
+    _loop_row(table, "{%tr for row in rows %}")
+    row = table.add_row()
+    for cell, key in zip(row.cells, MONITORING_KEYS):
+        _write(cell, "{{ row.%s }}" % key, size=12,
+               align=None if key == "code" else WD_ALIGN_PARAGRAPH.CENTER)
+    _loop_row(table, "{%tr endfor %}")
+    _paragraph(document, "II. Kết quả", bold=True, before=12)
+    _paragraph(document, "{{ findings }}", indent=True)
+    _paragraph(document, "III. Kiến nghị", bold=True, before=12)
+    for _ in range(4):
+        _paragraph(document, "…" * 70)
+    _signature(document, ["- Hiệu trưởng (để báo cáo);", "- Lưu: hồ sơ kiểm định."],
+               "TỔ TRƯỞNG TỔ GIÁM SÁT", "(Ký, ghi rõ họ tên)", "")
+    return document
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+def _document(landscape: bool) -> docx.Document:
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = ((Mm(297), Mm(210)) if landscape
+                                               else (Mm(210), Mm(297)))
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = section.footer_distance = Mm(10)
+    for name in ("Normal", "Table Grid"):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(13)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), FONT)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_before = normal.space_after = Pt(0)
+    normal.line_spacing = 1.0
+    return document
+
+
+def _heading_block(document, left: list[str], title: str, subtitles: list[str]) -> None:
+    """The school and its number on the left, the national motto on the right (ND30,
+    Phụ lục I), the place and date under the motto, then the title."""
+    across = document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    block = document.add_table(rows=1, cols=2)
+    _widths(block, (95, 157) if across else (65, 100))
+    school, motto = block.rows[0].cells
+    first = True
+    for line in left:
+        _write(school, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=not first)
+        first = False
+    _write(school, "Số: ……/BC-{{ number_code }}", align=WD_ALIGN_PARAGRAPH.CENTER, new=True,
+           before=6)
+    # The motto in 12 on a page held upright, so that it stays on one line (ND30: 12-13).
+    _write(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13 if across else 12,
+           align=WD_ALIGN_PARAGRAPH.CENTER)
+    _write(motto, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14,
+           align=WD_ALIGN_PARAGRAPH.CENTER, new=True, underline=True)
+    _write(motto, "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ made_on.year }}",
+           italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=True, before=6)
+    _paragraph(document, title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
+    for line in subtitles:
+        _paragraph(document, line, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, "")
+
+
+def _signature(document, recipients: list[str], role: str, note: str, name: str) -> None:
+    _paragraph(document, "")
+    block = document.add_table(rows=1, cols=2)
+    _widths(block, (110, 142) if document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+            else (80, 85))
+    left, right = block.rows[0].cells
+    _write(left, "Nơi nhận:", bold=True, italic=True, size=12)
+    for line in recipients:
+        _write(left, line, size=11, new=True)
+    _write(right, role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _write(right, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
+    for _ in range(4):
+        _write(right, "", new=True)
+    _write(right, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
+
+
+def _table(document, widths: tuple[int, ...]):
+    table = document.add_table(rows=0, cols=len(widths))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, widths)
+    return table
+
+
+def _widths(table, widths: tuple[int, ...]) -> None:
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    table._widths = widths
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Mm(width)
+
+
+def _header_row(table, headers: tuple[str, ...]):
+    row = table.add_row()
+    for cell, text, width in zip(row.cells, headers, table._widths):
+        cell.width = Mm(width)
+        _write(cell, text, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat(row)
+    return row
+
+
+def _group_header(table, headers: tuple[str, ...], groups: list[tuple[int, int, str]]) -> None:
+    """The seed's two header rows: the groups over their columns, the columns without a
+    group standing through both rows; both repeat on every page."""
+    top = table.add_row()
+    bottom = _header_row(table, headers)
+    for cell, width in zip(top.cells, table._widths):
+        cell.width = Mm(width)
+    grouped = set()
+    for first, last, text in groups:
+        cell = top.cells[first].merge(top.cells[last]) if last > first else top.cells[first]
+        _write(cell, text, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+        grouped.update(range(first, last + 1))
+    for index, text in enumerate(headers):
+        if index not in grouped:
+            _write(top.cells[index], text, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _clear(bottom.cells[index])
+            top.cells[index].merge(bottom.cells[index])
+    _repeat(top)
+
+
+def _clear(cell) -> None:
+    for paragraph in cell.paragraphs:
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+
+
+def _repeat(row) -> None:
+    """w:tblHeader: Word and LibreOffice repeat the row at the top of every page; w:cantSplit
+    keeps it whole."""
+    properties = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        properties.append(element)
+
+
+def _loop_row(table, tag: str) -> None:
+    row = table.add_row()
+    _write(row.cells[0], tag)
+
+
+def _write(cell, text: str, bold=False, italic=False, size=13, align=None, new=False,
+           underline=False, before=0) -> None:
+    paragraph = cell.add_paragraph() if new else cell.paragraphs[0]
+    _style(paragraph, text, bold, italic, size, align, underline, before)
+
+
+def _paragraph(document, text: str, bold=False, italic=False, size=13, align=None,
+               before=0, indent=False) -> None:
+    paragraph = document.add_paragraph()
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    _style(paragraph, text, bold, italic, size, align, False, before)
+
+
+def _style(paragraph, text, bold, italic, size, align, underline, before) -> None:
+    if align is not None:
+        paragraph.alignment = align
+    if before:
+        paragraph.paragraph_format.space_before = Pt(before)
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline or None
+        run.font.size = Pt(size)
+        run.font.name = FONT
+
+
+if __name__ == "__main__":
+    build_all()
