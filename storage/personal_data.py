@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, tuple_, update
+from sqlalchemy import delete, null, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage import audit
@@ -49,7 +49,7 @@ def forget(session: Session, member: Staff, placeholder: str, now: datetime, via
         session.execute(update(ProcessedEvent).where(
             ProcessedEvent.channel == account.channel,
             ProcessedEvent.external_user_id == account.external_user_id)
-            .values(replies=None, external_user_id=None))
+            .values(replies=null(), external_user_id=None))
         session.delete(account)
     session.execute(update(Invite).where(Invite.staff_id == member.id, Invite.revoked_at.is_(None))
                     .values(revoked_at=now))
@@ -99,9 +99,18 @@ def _unnamed_in_replies(session: Session, school_id: int, name: str,
 
 
 def _reply_renamed(reply: object, name: str, placeholder: str) -> object:
-    if isinstance(reply, dict) and isinstance(reply.get("text"), str) and name in reply["text"]:
-        return {**reply, "text": _renamed(reply["text"], name, placeholder)}
-    return reply
+    """A kept reply's text and its buttons' labels, the name replaced."""
+    if not isinstance(reply, dict):
+        return reply
+    out = dict(reply)
+    if isinstance(reply.get("text"), str):
+        out["text"] = _renamed(reply["text"], name, placeholder)
+    if isinstance(reply.get("buttons"), list):
+        out["buttons"] = [[[_renamed(b[0], name, placeholder), *b[1:]]
+                           if isinstance(b, list) and b and isinstance(b[0], str) else b
+                           for b in row] if isinstance(row, list) else row
+                          for row in reply["buttons"]]
+    return out
 
 
 def _renamed(text: str, name: str, placeholder: str) -> str:
