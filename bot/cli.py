@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from datetime import datetime, time
 from pathlib import Path
@@ -229,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except InputError as error:  # a setting the operator must change first
-        print(Renderer(None).text(f"errors/{error.key}.j2", **error.params), file=sys.stderr)
+        own = os.environ.get("CAITIEN_TEMPLATES_DIR")
+        print(Renderer(Path(own) if own else None).text(f"errors/{error.key}.j2",
+                                                         **error.params), file=sys.stderr)
         return 2
     logs.set_up(logging.INFO if args.command in ("run", "serve") else logging.WARNING,
                 [settings.telegram_token or "", settings.zalo_token or ""])

@@ -294,9 +294,13 @@ class Archive:
             raise InputError("archive_damaged", file=path.name) from error
         if self.manifest.get("version", 0) > VERSION:
             raise InputError("archive_newer", file=path.name)
-        for name in self.manifest["files"]:
-            _safe_relative(name, path)
-        self._check_paths()
+        try:
+            for name in self.manifest["files"]:
+                _safe_relative(name, path)
+            self._check_paths()
+        except InputError:
+            self.zip.close()
+            raise
 
     def _check_paths(self) -> None:
         """Every evidence path the rows name stays inside the evidence folder: a crafted
