@@ -156,8 +156,8 @@ def test_a_retention_below_the_floor_is_one_sentence(records, monkeypatch):
     monkeypatch.setenv("CAITIEN_RETENTION_DAYS", "30")
     code, out, err = records("backup", "x.zip")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert err.strip() == ("CAITIEN_RETENTION_DAYS đang là 30 ngày, quá ít: lời nhắc cần giữ "
-                           "lại những gì đã gửi ít nhất 60 ngày, hãy đặt từ 60 trở lên.")
+    assert err.strip() == ("CAITIEN_RETENTION_DAYS đang là 30 ngày, quá ít: các tin nhắc đã "
+                           "gửi cần được giữ ít nhất 60 ngày, hãy đặt từ 60 trở lên.")
     monkeypatch.setenv("CAITIEN_RETENTION_DAYS", "nửa năm")
     code, out, err = records("backup", "x.zip")
     assert code == 2 and err.strip() == (
