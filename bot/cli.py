@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from datetime import datetime, time
 from pathlib import Path
@@ -226,7 +227,13 @@ def _school_option(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except InputError as error:  # a setting the operator must change first
+        own = os.environ.get("CAITIEN_TEMPLATES_DIR")
+        print(Renderer(Path(own) if own else None).text(f"errors/{error.key}.j2",
+                                                         **error.params), file=sys.stderr)
+        return 2
     logs.set_up(logging.INFO if args.command in ("run", "serve") else logging.WARNING,
                 [settings.telegram_token or "", settings.zalo_token or ""])
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from core.clock import Clock, ShiftedClock, SystemClock
+from core.errors import InputError
 from storage.retention import DEFAULT_KEEP, MIN_KEEP
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -102,8 +103,11 @@ def _moment(value: str | None) -> datetime | None:
 def _retention_days(value: str | None) -> int:
     """Refused at start, not at the first daily run: below the floor the reminders could
     forget what they already sent."""
-    days = int(value or DEFAULT_KEEP.days)
+    try:
+        days = int(value or DEFAULT_KEEP.days)
+    except ValueError as error:
+        raise InputError("setting_not_days", setting="CAITIEN_RETENTION_DAYS",
+                         value=value) from error
     if days < MIN_KEEP.days:
-        raise ValueError(f"CAITIEN_RETENTION_DAYS is {days}; it must be at least "
-                         f"{MIN_KEEP.days}")
+        raise InputError("retention_too_low", days=days, minimum=MIN_KEEP.days)
     return days

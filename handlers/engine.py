@@ -279,7 +279,7 @@ class Engine:
             if linking is not None and linked_staff(session, msg.channel, msg.user_id):
                 return Outcome(replies, linked=True)
             return Outcome(replies, stranger=True)
-        event = claim_event(session, msg.channel, msg.event_id, self.clock)
+        event = claim_event(session, msg.channel, msg.event_id, self.clock, msg.user_id)
         if event is None:
             log.info("redelivered event %s: answered again, not applied", msg.event_id)
             return Outcome([_reply_from(r) for r in earlier_replies(
@@ -325,7 +325,7 @@ class Engine:
             else:
                 onboarding.ask_to_link(turn)
             return None
-        event = claim_event(turn.session, msg.channel, msg.event_id, self.clock)
+        event = claim_event(turn.session, msg.channel, msg.event_id, self.clock, msg.user_id)
         if event is None:
             turn.replies = [_reply_from(r) for r in earlier_replies(
                 turn.session, msg.channel, msg.event_id)]

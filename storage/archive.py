@@ -16,6 +16,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,34 +26,45 @@ from pathlib import Path, PurePosixPath
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, MetaData, Table, exists, func, select, text
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, StatementError
 from sqlalchemy.sql import sqltypes
 
 from core.errors import InputError
 from storage.db import alembic_config, make_engine, schema_state, upgrade
+from storage.archive_ids import rewritten
+from storage.evidence_store import inside
 
 FORMAT = "caitien-archive"
 VERSION = 1
 MANIFEST = "manifest.json"
-# What a school's archive holds besides its `schools` row. Sign-in links and sessions,
-# conversations in progress and handled-event records belong to the deployment: a school
-# moving to another server starts those afresh.
+# What a school's archive holds besides its `schools` row: its people's conversations too
+# (an update half-way, with the photos it holds, resumes on the new server). Sign-in links
+# and sessions and handled-event records belong to the deployment: a school moving to
+# another server starts those afresh.
 SCHOOL_TABLES = frozenset({
     "districts", "district_members", "staff", "accounts", "invites", "plans",
     "plan_checkpoints", "criteria", "tasks", "task_owners", "task_updates", "evidence",
-    "outbox", "reminder_snoozes", "overdue_alerts", "audit_events", "school_bots"})
+    "outbox", "reminder_snoozes", "overdue_alerts", "audit_events", "school_bots",
+    "conversations"})
 DEPLOYMENT_TABLES = frozenset({
-    "settings", "processed_events", "inbox", "conversations", "link_failures", "downloads",
+    "settings", "processed_events", "inbox", "link_failures", "downloads",
     "uploads", "web_sign_ins", "web_sessions", "web_failures"})
 # Which process holds the scheduler: meaningless anywhere else.
 LEFT_OUT = frozenset({"leases", "alembic_version"})
 # Rows the target may have already (the district a school moves into): matched on these
 # columns and shared, not copied beside.
 MATCHED = {"districts": ("code",), "district_members": ("district_id", "phone_norm")}
-# Text columns naming a recipient by id (reminders/planner.py reminder_key).
-KEYED = {"outbox": ("key", "source_key"), "reminder_snoozes": ("source_key",)}
+# Rows the target may hold already for the same person (their conversation on this
+# deployment's bot): the target's is the one going on, the archive's is left out.
+KEPT_THERE = {"conversations": ("channel", "external_user_id")}
 BATCH = 1000
+# What reading a damaged archive may raise: a cut or altered zip, a corrupted compressed
+# part, a manifest that is not JSON or lacks its parts. One sentence to the operator.
+DAMAGED = (OSError, KeyError, ValueError, TypeError, AttributeError, EOFError, zlib.error,
+           zipfile.BadZipFile, zipfile.LargeZipFile)
+# Paths are checked against a folder that exists nowhere: only their shape matters.
+_NOWHERE = Path("/nonexistent-caitien-evidence")
 
 
 @dataclass
@@ -110,13 +122,13 @@ def _write(engine: Engine, evidence_root: Path, partial: Path, school_code: str 
                 out.write(json.dumps(_encoded(row), ensure_ascii=False, sort_keys=True,
                                      separators=(",", ":")).encode() + b"\n")
                 count += 1
-                if table.name == "evidence":
-                    evidence_paths.append(row["path"])
+                evidence_paths += _paths_of(table.name, row)
             out.close()
             manifest["tables"][table.name] = {"rows": count, "sha256": out.hexdigest()}
-        for relative in evidence_paths:
-            source = evidence_root / relative
-            if source.is_file():
+        for relative in dict.fromkeys(evidence_paths):
+            # A path leading outside the folder is never read: reported as missing.
+            source = evidence_root / relative if inside(evidence_root, relative) else None
+            if source is not None and source.is_file():
                 manifest["files"][f"evidence/{relative}"] = _store(archive, source,
                                                                    f"evidence/{relative}")
             else:
@@ -187,7 +199,24 @@ class _Scope:
         if table.name == "task_owners":
             tasks = tables.tables["tasks"]
             return c.task_id.in_(select(tasks.c.id).where(tasks.c.school_id.in_(self.school_ids)))
+        if table.name == "conversations":
+            accounts = tables.tables["accounts"]
+            return exists().where(accounts.c.school_id.in_(self.school_ids),
+                                  accounts.c.channel == c.channel,
+                                  accounts.c.external_user_id == c.external_user_id)
         return c.school_id.in_(self.school_ids)
+
+
+def _paths_of(table: str, row: dict) -> list[str]:
+    """Evidence files a row names: an evidence row's, and those a conversation holds (sent
+    before /capnhat, or received in an update not saved yet)."""
+    if table == "evidence":
+        return [row["path"]]
+    if table == "conversations":
+        files = [*((row.get("data") or {}).get("files") or []),
+                 *((row.get("held") or {}).get("files") or [])]
+        return [f.get("path") if isinstance(f, dict) else None for f in files]
+    return []
 
 
 def _rows(conn: Connection, table: Table, scope: _Scope) -> Iterator[dict]:
@@ -261,12 +290,31 @@ class Archive:
             for name, expected in self._parts().items():
                 if _sha_of(self.zip, name) != expected:
                     raise ValueError(f"{name}: checksum")
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+        except DAMAGED as error:
             raise InputError("archive_damaged", file=path.name) from error
         if self.manifest.get("version", 0) > VERSION:
             raise InputError("archive_newer", file=path.name)
-        for name in self.manifest["files"]:
-            _safe_relative(name, path)
+        try:
+            for name in self.manifest["files"]:
+                _safe_relative(name, path)
+            self._check_paths()
+        except InputError:
+            self.zip.close()
+            raise
+
+    def _check_paths(self) -> None:
+        """Every evidence path the rows name stays inside the evidence folder: a crafted
+        archive (the manifest is not signed) must not make the server read or serve a
+        file elsewhere."""
+        try:
+            for table in ("evidence", "conversations"):
+                for row in self.rows(table):
+                    for relative in _paths_of(table, row):
+                        if not inside(_NOWHERE, relative):
+                            raise InputError("archive_path_outside", file=self.path.name,
+                                             path=str(relative))
+        except DAMAGED as error:
+            raise InputError("archive_damaged", file=self.path.name) from error
 
     def _parts(self) -> dict[str, str]:
         parts = {f"tables/{t}.jsonl": v["sha256"] for t, v in self.manifest["tables"].items()}
@@ -344,6 +392,12 @@ def restore_archive(engine: Engine, evidence_root: Path, source: Path,
             # A unique value the target holds already (the school's own bot, served here by
             # another school): nothing was written.
             raise InputError("archive_conflict", file=source.name) from error
+        except (StatementError, ValueError, TypeError, KeyError, zlib.error) as error:
+            if isinstance(error, (OperationalError, InterfaceError)):
+                raise  # the database, not the archive
+            # Rows the checksums vouch for but the schema refuses (a crafted archive):
+            # nothing was written either.
+            raise InputError("archive_damaged", file=source.name) from error
         return Summary(archive.manifest["scope"], archive.manifest["schools"], head, count,
                        files, templates, archive.manifest["missing"],
                        upgraded_from=archive.schema if archive.schema != head else None)
@@ -398,8 +452,9 @@ def _check_target(conn: Connection, archive: Archive) -> None:
 
 
 def _insert_all(conn: Connection, tables: MetaData, rows, replace_settings: bool) -> int:
-    """Every table's rows, parents first, each foreign key following its parent's new id."""
-    new_ids: dict[str, dict[int, int]] = {}
+    """Every table's rows, parents first, each id following its row's new id: foreign keys
+    and the ids kept inside JSON and text (storage/archive_ids.py)."""
+    moved = _Moves(conn, tables)
     count = 0
     for table in tables.sorted_tables:
         if table.name in LEFT_OUT:
@@ -410,11 +465,8 @@ def _insert_all(conn: Connection, tables: MetaData, rows, replace_settings: bool
         if replace_settings and table.name == "settings":
             conn.execute(table.delete().where(table.c.key.in_([r["key"] for r in batch])))
         count += len(batch)
-        ids = new_ids.setdefault(table.name, {})
-        if _integer_id(table):
-            batch = _with_new_ids(conn, table, batch, ids, new_ids)
-        else:
-            batch = [_follow_parents(table, row, new_ids) for row in batch]
+        batch = [row for row in (_moved_row(conn, table, row, moved) for row in batch)
+                 if row is not None]
         if batch:
             for start in range(0, len(batch), BATCH):
                 conn.execute(table.insert(), batch[start:start + BATCH])
@@ -424,52 +476,50 @@ def _insert_all(conn: Connection, tables: MetaData, rows, replace_settings: bool
     return count
 
 
-def _integer_id(table: Table) -> bool:
-    columns = list(table.primary_key.columns)
-    return (len(columns) == 1 and columns[0].name == "id"
-            and isinstance(columns[0].type, sqltypes.Integer))
+class _Moves:
+    """Where each of the archive's ids lands: past the target's highest id of its table
+    (kept where the table is empty), or on the row matched there (MATCHED). Known for
+    every table before any row goes in, so an audit entry can name a task inserted
+    after it."""
+
+    def __init__(self, conn: Connection, tables: MetaData) -> None:
+        self.shift = {table.name: conn.scalar(select(func.max(table.c.id))) or 0
+                      for table in tables.sorted_tables
+                      if table.name not in LEFT_OUT and _integer_id(table)}
+        self.matched: dict[str, dict[int, int]] = {}
+
+    def __call__(self, table: str, old: int) -> int:
+        if old in self.matched.get(table, {}):
+            return self.matched[table][old]
+        return old + self.shift.get(table, 0)
 
 
-def _with_new_ids(conn: Connection, table: Table, batch: list[dict], ids: dict[int, int],
-                  new_ids: dict[str, dict[int, int]]) -> list[dict]:
-    """Kept where the table is empty, moved past the highest id otherwise; rows matched
-    to one already there (MATCHED) take its id and are not inserted."""
-    shift = conn.scalar(select(func.max(table.c.id))) or 0
-    fresh = []
-    for row in batch:
-        row = _follow_parents(table, row, new_ids)
-        old = row["id"]
+def _moved_row(conn: Connection, table: Table, row: dict, moved: _Moves) -> dict | None:
+    """The row as it goes in, or None when the target has it already."""
+    for column in table.columns:
+        value = row.get(column.name)
+        for key in column.foreign_keys:
+            if value is not None:
+                row[column.name] = moved(key.column.table.name, value)
+    if table.name in KEPT_THERE and conn.scalar(select(func.count()).select_from(table).where(
+            *(table.c[c] == row[c] for c in KEPT_THERE[table.name]))):
+        return None
+    if _integer_id(table):
         match = MATCHED.get(table.name)
         if match:
             existing = conn.scalar(select(table.c.id).where(
                 *(table.c[column] == row[column] for column in match)))
             if existing is not None:
-                ids[old] = existing
-                continue
-        ids[old] = row["id"] = old + shift
-        for column in KEYED.get(table.name, ()):
-            if row[column] is not None:
-                row[column] = _moved_key(row[column], row)
-        fresh.append(row)
-    return fresh
+                moved.matched.setdefault(table.name, {})[row["id"]] = existing
+                return None
+        row["id"] = moved(table.name, row["id"])
+    return rewritten(table.name, row, moved)
 
 
-def _follow_parents(table: Table, row: dict, new_ids: dict[str, dict[int, int]]) -> dict:
-    for column in table.columns:
-        value = row.get(column.name)
-        for key in column.foreign_keys:
-            parent = key.column.table.name
-            if value is not None and parent in new_ids:
-                row[column.name] = new_ids[parent][value]
-    return row
-
-
-def _moved_key(key: str, row: dict) -> str:
-    """Reminder keys end with the recipient's staff id (or the school's group): the planner
-    knows a message was sent by its key, so the key follows the ids."""
-    head, _, _ = key.rpartition(":")
-    recipient = row["staff_id"] if row["staff_id"] is not None else f"group{row['school_id']}"
-    return f"{head}:{recipient}"
+def _integer_id(table: Table) -> bool:
+    columns = list(table.primary_key.columns)
+    return (len(columns) == 1 and columns[0].name == "id"
+            and isinstance(columns[0].type, sqltypes.Integer))
 
 
 def _decoded(table: Table, row: dict) -> dict:

@@ -54,7 +54,11 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
     """Newest first."""
     entries: list[Entry] = []
     if kinds is None or kinds - {ANSWER, CORRECTION}:
-        query = (select(AuditEvent, Staff.name).outerjoin(Staff, Staff.id == AuditEvent.actor_id)
+        # Names are read within the entry's school: an id that is stale, or another
+        # school's, never shows someone else.
+        query = (select(AuditEvent, Staff.name)
+                 .outerjoin(Staff, (Staff.id == AuditEvent.actor_id)
+                            & (Staff.school_id == AuditEvent.school_id))
                  .where(AuditEvent.school_id == school_id))
         if kinds is not None:
             query = query.where(AuditEvent.kind.in_(kinds))
@@ -62,8 +66,8 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
             query = query.where(AuditEvent.actor_id == actor_id)
         query = _between(query, AuditEvent.at, since, until)
         events = session.execute(_limited(query, (AuditEvent.at, AuditEvent.id), limit)).all()
-        named = _names(session, {e.details.get("staff_id") for e, _ in events
-                                 if e.kind in ABOUT_SOMEONE} - {None})
+        named = _names(session, school_id, {e.details.get("staff_id") for e, _ in events
+                                            if e.kind in ABOUT_SOMEONE} - {None})
         entries += [Entry(e.at, e.kind, name, e.via,
                           named.get(e.details.get("staff_id")) if e.kind in ABOUT_SOMEONE
                           else e.subject, e.details)
@@ -89,10 +93,11 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
     return entries[:limit] if limit is not None else entries
 
 
-def _names(session: Session, staff_ids: set[int]) -> dict[int, str]:
+def _names(session: Session, school_id: int, staff_ids: set[int]) -> dict[int, str]:
     if not staff_ids:
         return {}
-    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).all())
+    return dict(session.execute(select(Staff.id, Staff.name).where(
+        Staff.id.in_(staff_ids), Staff.school_id == school_id)).all())
 
 
 def _between(query, column, since: datetime | None, until: datetime | None):

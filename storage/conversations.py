@@ -75,10 +75,12 @@ def expired_files(conversation: Conversation, clock: Clock) -> list[dict]:
 
 
 def claim_event(session: Session, channel: str, event_id: str | None,
-                clock: Clock) -> ProcessedEvent | None:
-    """The record of this event, new; None when it was handled before (a redelivery after a
-    crash). Without an event id there is nothing to record: a fresh unsaved row."""
-    event = ProcessedEvent(channel=channel, event_id=event_id or "", processed_at=clock.now())
+                clock: Clock, user_id: str | None = None) -> ProcessedEvent | None:
+    """The record of this event (from `user_id`), new; None when it was handled before (a
+    redelivery after a crash). Without an event id there is nothing to record: a fresh
+    unsaved row."""
+    event = ProcessedEvent(channel=channel, event_id=event_id or "", processed_at=clock.now(),
+                           external_user_id=user_id)
     if event_id is None:
         return event
     try:

@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -52,7 +52,35 @@ class EvidenceStore:
         return StoredFile(kind, relative.as_posix(), file_name, mime_type, len(data), digest)
 
     def discard(self, relative: str) -> None:
-        (self.root / relative).unlink(missing_ok=True)
+        if inside(self.root, relative):
+            (self.root / relative).unlink(missing_ok=True)
 
     def path_of(self, relative: str) -> Path:
+        """Where a stored path is; a path leading outside the folder (a crafted archive's,
+        a row edited by hand) is refused, never followed."""
+        if not inside(self.root, relative):
+            raise OutsideEvidence(relative)
         return self.root / relative
+
+    def file_of(self, relative: str) -> Path | None:
+        """The file a stored path names, if it is there and inside the folder."""
+        if not inside(self.root, relative):
+            return None
+        path = self.root / relative
+        return path if path.is_file() else None
+
+
+class OutsideEvidence(ValueError):
+    """A stored evidence path that leads outside the evidence folder."""
+
+
+def inside(root: Path, relative: str) -> bool:
+    """Whether `relative` names something inside `root`: no absolute path, no «..», no
+    drive, and no symbolic link on the way that leads out."""
+    if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
+        return False
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+        return False
+    base = root.resolve()
+    return (base / relative).resolve().is_relative_to(base)

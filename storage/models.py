@@ -318,11 +318,15 @@ class ProcessedEvent(Base):
     """Incoming events already handled, so a redelivered update is not applied twice."""
 
     __tablename__ = "processed_events"
-    __table_args__ = (UniqueConstraint("channel", "event_id"),)
+    __table_args__ = (UniqueConstraint("channel", "event_id"),
+                      Index("ix_processed_events_external_user_id", "channel",
+                            "external_user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     event_id: Mapped[str] = mapped_column(String(64))
+    # Whose turn it was: their stored replies go when their data is erased.
+    external_user_id: Mapped[str | None] = mapped_column(String(64))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # What the turn answered (text and buttons), sent again if the update comes again
     # because the process died before confirming it...

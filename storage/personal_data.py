@@ -4,14 +4,14 @@ what the product holds about them, and erasing it when they leave.
 Erasing keeps the plan's record whole: their answers, evidence and corrections stay, with
 when they were made, under a placeholder name; what identifies or reaches the person goes
 (name, phone, Telegram username, chat accounts, conversations, sign-in sessions, the text
-of messages sent to them)."""
+of messages sent to them, the replies kept to send again, their name in others' replies)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, null, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage import audit
@@ -22,6 +22,7 @@ from storage.models import (
     Evidence,
     Invite,
     OutboxMessage,
+    ProcessedEvent,
     School,
     Staff,
     Task,
@@ -39,10 +40,16 @@ def forget(session: Session, member: Staff, placeholder: str, now: datetime, via
     """Erases `member`'s personal data; `placeholder` is the name the record shows instead."""
     name = member.name
     accounts = session.scalars(select(Account).where(Account.staff_id == member.id)).all()
+    _unnamed_in_replies(session, member.school_id, name, placeholder)
     for account in accounts:
         session.execute(delete(Conversation).where(
             Conversation.channel == account.channel,
             Conversation.external_user_id == account.external_user_id))
+        # The answers kept to send again after a crash: theirs, word for word.
+        session.execute(update(ProcessedEvent).where(
+            ProcessedEvent.channel == account.channel,
+            ProcessedEvent.external_user_id == account.external_user_id)
+            .values(replies=null(), external_user_id=None))
         session.delete(account)
     session.execute(update(Invite).where(Invite.staff_id == member.id, Invite.revoked_at.is_(None))
                     .values(revoked_at=now))
@@ -75,6 +82,35 @@ def _unnamed_in_messages(session: Session, school_id: int, name: str, placeholde
         text = (message.body or {}).get("text")
         if text and name in text:
             message.body = {**message.body, "text": _renamed(text, name, placeholder)}
+
+
+def _unnamed_in_replies(session: Session, school_id: int, name: str,
+                       placeholder: str) -> None:
+    """Replies kept for the school's other people (a /quahan listing who is late) name the
+    person: the kept copies name them no more."""
+    colleagues = select(Account.channel, Account.external_user_id).where(
+        Account.school_id == school_id)
+    for event in session.scalars(select(ProcessedEvent).where(
+            ProcessedEvent.replies.is_not(None),
+            tuple_(ProcessedEvent.channel, ProcessedEvent.external_user_id).in_(colleagues))):
+        replies = [_reply_renamed(r, name, placeholder) for r in event.replies or []]
+        if replies != event.replies:
+            event.replies = replies
+
+
+def _reply_renamed(reply: object, name: str, placeholder: str) -> object:
+    """A kept reply's text and its buttons' labels, the name replaced."""
+    if not isinstance(reply, dict):
+        return reply
+    out = dict(reply)
+    if isinstance(reply.get("text"), str):
+        out["text"] = _renamed(reply["text"], name, placeholder)
+    if isinstance(reply.get("buttons"), list):
+        out["buttons"] = [[[_renamed(b[0], name, placeholder), *b[1:]]
+                           if isinstance(b, list) and b and isinstance(b[0], str) else b
+                           for b in row] if isinstance(row, list) else row
+                          for row in reply["buttons"]]
+    return out
 
 
 def _renamed(text: str, name: str, placeholder: str) -> str:
@@ -119,6 +155,12 @@ def person_data(session: Session, members: list[Staff]) -> dict:
                              "body")
                      for m in session.scalars(select(OutboxMessage).where(
                          OutboxMessage.staff_id.in_(ids)).order_by(OutboxMessage.id))],
+        "replies": [_fields(e, "channel", "event_id", "processed_at", "replies")
+                    for e in session.scalars(select(ProcessedEvent).join(
+                        Account, (Account.channel == ProcessedEvent.channel)
+                        & (Account.external_user_id == ProcessedEvent.external_user_id))
+                        .where(Account.staff_id.in_(ids), ProcessedEvent.replies.is_not(None))
+                        .order_by(ProcessedEvent.id))],
         "conversations": [_fields(c, "channel", "flow", "step", "data", "updated_at")
                           for c in session.scalars(select(Conversation).join(
                               Account, (Account.channel == Conversation.channel)
@@ -131,8 +173,17 @@ def person_data(session: Session, members: list[Staff]) -> dict:
                   for e in session.scalars(select(AuditEvent).where(or_(
                       AuditEvent.actor_id.in_(ids),
                       AuditEvent.kind.in_(audit.ABOUT_SOMEONE))).order_by(AuditEvent.id))
-                  if e.actor_id in ids or e.details.get("staff_id") in ids],
+                  if _theirs(e, members)],
     }
+
+
+def _theirs(event: AuditEvent, members: list[Staff]) -> bool:
+    """An entry by or about one of these staff rows, in that row's school (an id from
+    another school, or a stale one, is not theirs)."""
+    return any(m.school_id == event.school_id and (
+        event.actor_id == m.id or (event.kind in audit.ABOUT_SOMEONE
+                                   and (event.details or {}).get("staff_id") == m.id))
+        for m in members)
 
 
 def _staff(member: Staff, school: School) -> dict:

@@ -118,8 +118,8 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                 raise NotFound
             return item
         item = await console.read(read)
-        path = console.app.engine.evidence.path_of(item.path)
-        if not path.is_file():
+        path = console.app.engine.evidence.file_of(item.path)
+        if path is None:
             raise NotFound
         # Photos are shown in the page; anything else is only ever downloaded.
         inline = item.kind == "photo" and request.query_params.get("view") == "1"

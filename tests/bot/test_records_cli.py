@@ -4,12 +4,15 @@ backup first, and a person's data seen or erased."""
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from storage.models import Staff
-from tests.storage.test_archive import TEACHER, a_lived_school
+from storage.models import ProcessedEvent, Staff
+from tests.chat import Chat
+from tests.storage.test_archive import PRINCIPAL, TEACHER, a_lived_school
 
 
 @pytest.fixture
@@ -93,3 +96,92 @@ def test_export_writes_the_school_readable(records, tmp_path):
     assert code == 0 and (tmp_path / "demo.xlsx").read_bytes()[:2] == b"PK"
     code, out, err = records("export", "--format", "xlsx", "--school", "nowhere")
     assert code == 2 and "nowhere" in err
+
+
+# --- damaged archives of every kind, a setting too low, replies forgotten ---------------------
+
+def damaged_copies(good, tmp_path) -> dict[str, object]:
+    """The same archive broken each way it can be: cut short, a compressed table whose bytes
+    are garbled (zlib refuses it), a manifest that is not JSON, no manifest at all."""
+    with zipfile.ZipFile(good) as z:
+        parts = {item.filename: (item, z.read(item)) for item in z.infolist()}
+    made = {}
+    made["cut.zip"] = good.read_bytes()[: good.stat().st_size * 2 // 3]
+    raw = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("tables/task_updates.jsonl")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for n in range(start + 2, start + info.compress_size - 2):
+        raw[n] ^= 0x5A
+    made["zlib.zip"] = bytes(raw)
+    for name, change in (("json.zip", lambda p: p.pop("manifest.json") and None),
+                         ("manifest.zip", lambda p: p.pop("manifest.json"))):
+        buffer = tmp_path / name
+        kept = dict(parts)
+        manifest = kept.pop("manifest.json")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+            for item, data in kept.values():
+                out.writestr(item, data)
+            if name == "json.zip":
+                out.writestr(manifest[0], manifest[1][: len(manifest[1]) // 2])
+        made[name] = buffer.read_bytes()
+    for name, data in made.items():
+        (tmp_path / name).write_bytes(data)
+    return made
+
+
+def test_a_damaged_archive_of_any_kind_is_one_sentence(records, tmp_path, monkeypatch):
+    assert records("backup", "good.zip")[0] == 0
+    damaged_copies(tmp_path / "good.zip", tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "elsewhere"))
+    for name in ("cut.zip", "zlib.zip", "json.zip", "manifest.zip"):
+        code, out, err = records("restore", name)
+        assert code == 2 and out == "", name
+        assert err.strip() == (f"Tệp {name} bị hỏng hoặc không phải bản sao lưu của caitien "
+                               "(tổng kiểm tra không khớp). Hãy dùng một bản sao lưu khác."), name
+    # The good one still goes in: nothing was half-written by the broken ones.
+    assert records("restore", "good.zip")[0] == 0
+
+
+def test_the_garbled_table_is_a_zlib_error_underneath(tmp_path, records):
+    """The case above is the one the issue met: zlib's own error, not a checksum."""
+    assert records("backup", "good.zip")[0] == 0
+    damaged_copies(tmp_path / "good.zip", tmp_path)
+    with zipfile.ZipFile(tmp_path / "zlib.zip") as z, pytest.raises(zlib.error):
+        z.read("tables/task_updates.jsonl")
+
+
+def test_a_retention_below_the_floor_is_one_sentence(records, monkeypatch):
+    monkeypatch.setenv("CAITIEN_RETENTION_DAYS", "30")
+    code, out, err = records("backup", "x.zip")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.strip() == ("CAITIEN_RETENTION_DAYS đang là 30 ngày, quá ít: các tin nhắc đã "
+                           "gửi cần được giữ ít nhất 60 ngày, hãy đặt từ 60 trở lên.")
+    monkeypatch.setenv("CAITIEN_RETENTION_DAYS", "nửa năm")
+    code, out, err = records("backup", "x.zip")
+    assert code == 2 and err.strip() == (
+        "CAITIEN_RETENTION_DAYS phải là một số ngày (ví dụ 180), không phải «nửa năm».")
+
+
+async def test_forgetting_clears_the_replies_kept_for_the_person(records, sessions, engine):
+    """The bot keeps each turn's replies a week (to answer a redelivered update the same
+    way): they are the person's data, listed by `staff data` and erased by `staff forget`."""
+    bao = Chat(engine, f"demo-{TEACHER}")
+    asked = await bao.send("/capnhat")
+    await bao.press("1.")
+    code, out, err = records("staff", "data", TEACHER)
+    kept = json.loads(out)["replies"]
+    assert [r["replies"][0]["text"] for r in kept][:1] == [asked]
+    assert len(kept) == 2
+    # The principal's /tamdung, kept for her, names him (he is on leave).
+    hanh = Chat(engine, f"demo-{PRINCIPAL}")
+    assert "Phạm Quốc Bảo" in await hanh.send("/tamdung")
+
+    assert records("staff", "forget", TEACHER, "--yes")[0] == 0
+    with sessions() as session:
+        texts = [json.dumps(r, ensure_ascii=False) for r in session.scalars(
+            select(ProcessedEvent.replies).where(ProcessedEvent.replies.is_not(None)))]
+        assert texts and not [t for t in texts if "Phạm Quốc Bảo" in t]
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent).where(
+            ProcessedEvent.external_user_id == f"demo-{TEACHER}")) == 0

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
+from core.errors import InputError
 from reminders.preview import preview
 from reminders.scheduler import ReminderService
 from storage.models import OutboxMessage, OverdueAlert, Plan, School, Staff
@@ -80,8 +81,10 @@ async def test_only_the_lease_holder_prunes_and_only_when_asked_to(sessions, ren
 def test_the_keep_comes_from_the_environment_and_has_a_floor():
     assert Settings.from_env({}).retention_days == 180
     assert Settings.from_env({"CAITIEN_RETENTION_DAYS": "365"}).retention_days == 365
-    with pytest.raises(ValueError, match="at least 60"):
+    with pytest.raises(InputError) as caught:
         Settings.from_env({"CAITIEN_RETENTION_DAYS": "30"})
+    assert caught.value.key == "retention_too_low" and caught.value.params == {
+        "days": 30, "minimum": 60}
 
 
 async def test_a_spring_and_a_summer_pruned_daily_send_each_message_once(

@@ -421,3 +421,28 @@ def test_a_clash_with_the_target_writes_nothing(db, neighbour, sessions, evidenc
     assert refused(other_db, tmp_path / "demo.zip", tmp_path) == "archive_conflict"
     with other_db.connect() as conn:
         assert list(conn.scalars(text("SELECT code FROM schools"))) == ["other"]
+
+
+def test_a_conversation_the_server_has_already_stays_the_server_s(
+        db, neighbour, sessions, evidence, clock, other_db, tmp_path):
+    """Someone already talking to the server's bot (they work at both schools) goes on with
+    that conversation; the archive's, older, gives way, and the restore goes through."""
+    from storage.conversations import lock_conversation, save_step
+    from storage.models import Conversation
+
+    user = f"demo-{TEACHER}"
+    with writing(sessions) as session:
+        task = session.scalar(select(Task).order_by(Task.id))
+        save_step(lock_conversation(session, "test", user, clock), "update", "status",
+                  {"task_id": task.id, "files": []}, clock)
+    write_archive(db, evidence.root, tmp_path / "demo.zip", school_code="demo")
+    write_archive(db, evidence.root, tmp_path / "other.zip", school_code="other")
+    restore_archive(other_db, tmp_path / "ev", tmp_path / "other.zip", tmp_path / "t")
+    with writing(session_factory(other_db)) as session:
+        save_step(lock_conversation(session, "test", user, clock), "pause", "who",
+                  {"school_id": 1}, clock)
+    restore_archive(other_db, tmp_path / "ev", tmp_path / "demo.zip", tmp_path / "t")
+    with session_factory(other_db)() as session:
+        (kept,) = session.scalars(select(Conversation).where(
+            Conversation.external_user_id == user))
+        assert (kept.flow, kept.data) == ("pause", {"school_id": 1})

@@ -180,3 +180,28 @@ async def test_a_pause_and_a_calendar_change_in_chat_are_on_the_trail(school, ch
     assert (calendar.actor, calendar.via, calendar.details) == (
         "Nguyễn Thị Minh Hạnh", channel,
         {"checkin_day": [25, 20], "send_time": ["08:00", "07:30"]})
+
+
+def test_names_are_read_within_the_entry_s_school(sessions, school, clock):
+    """An entry naming an id that is another school's person (or nobody's) shows no name,
+    and that person's data does not gain it."""
+    from storage.personal_data import person_data
+    from storage.schools import pick_school
+    from storage.staff_repo import import_staff
+    from readers.staff_sheet import StaffRow
+
+    with sessions.begin() as s:
+        other = pick_school(s, "other", clock, create=True)
+        import_staff(s, other, [StaffRow(2, "Hoàng Văn Tân", "0987654301", "0987654301",
+                                         ["HT"])])
+        stranger = s.scalar(select(Staff).where(Staff.school_id == other.id))
+        ht = staff(s, HT)
+        audit.record(s, audit.PAUSE, school.id, clock.now(), "cli", actor_id=stranger.id,
+                     staff_id=stranger.id, until=None)
+        audit.record(s, audit.INVITATION, school.id, clock.now(), "cli", actor_id=ht.id,
+                     staff_id=99_999, reissued=False)
+    with sessions() as s:
+        entries = audit.trail(s, school.id, {audit.PAUSE, audit.INVITATION})
+        assert [(e.kind, e.actor, e.subject) for e in entries] == [
+            (audit.INVITATION, "Nguyễn Thị Minh Hạnh", None), (audit.PAUSE, None, None)]
+        assert person_data(s, [s.get(Staff, stranger.id)])["audit"] == []
