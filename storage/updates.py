@@ -15,11 +15,14 @@ NEEDS_DONE_TEXT = ("done", "in_progress", "late")
 
 def record_update(session: Session, task: Task, author_id: int, status: str,
                   done_text: str | None, reason: str | None, files: list[dict],
-                  clock: Clock, corrects_id: int | None = None) -> TaskUpdate:
+                  clock: Clock, corrects_id: int | None = None,
+                  via: str | None = None) -> TaskUpdate:
+    """`via`: the channel the answer came through (telegram, zalo, web, cli), which the
+    audit trail shows."""
     now = clock.now()
     update = TaskUpdate(school_id=task.school_id, task_id=task.id, author_id=author_id,
                         status=status, done_text=done_text, reason=reason,
-                        corrects_id=corrects_id, created_at=now)
+                        corrects_id=corrects_id, created_at=now, via=via)
     session.add(update)
     session.flush()
     for stored in files:

@@ -4,6 +4,7 @@ Every one resolves the viewer, then the school from the URL against the viewer's
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Callable
@@ -33,7 +34,7 @@ from reminders.preview import ASSUMPTIONS, preview
 from storage.plans import current_plan, school_year_first, set_calendar
 from storage.schools import school_calendar, school_tz
 from storage.personal_data import forget
-from storage.staff_repo import active_staff, set_pause
+from storage.staff_repo import active_staff, mark_left, set_pause
 
 InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,9 +137,12 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if viewer.scope.kind == "own":
                 raise NotFound
+            # Only people the board marked as having left may be erased: never someone
+            # still working at the school.
             departed = (session.scalars(select(Staff).where(
                 Staff.school_id == school.id, Staff.forgotten_at.is_(None),
-                Staff.id != viewer.staff_id).order_by(Staff.active, Staff.name)).all()
+                Staff.left_on.is_not(None), Staff.active.is_(False),
+                Staff.id != viewer.staff_id).order_by(Staff.left_on.desc(), Staff.name)).all()
                 if viewer.scope.board else [])
             return school, _staff_rows(session, viewer, school, console.clock.now()), departed
         school, rows, departed = await console.read(read)
@@ -169,13 +173,32 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         def change(session: Session, school: School, form) -> str | None:
             chosen = str(form.get("staff") or "")
             member = session.get(Staff, int(chosen)) if chosen.isdigit() else None
-            if (member is None or member.school_id != school.id
-                    or member.forgotten_at is not None or member.id == viewer.staff_id):
+            if (member is None or member.school_id != school.id or member.active
+                    or member.left_on is None or member.forgotten_at is not None
+                    or member.id == viewer.staff_id):
                 return "nobody_chosen"
-            if form.get("confirm") != "yes":
-                return "not_confirmed"
+            if not same_name(str(form.get("name") or ""), member.name):
+                return "wrong_name"
             forget(session, member, console.renderer.text("forgotten_name.j2", id=member.id),
                    console.clock.now(), "web", viewer.staff_id)
+            return None
+        return await staff_change(request, viewer, school_id, change)
+
+    @page
+    async def staff_left(request, viewer, school_id):
+        """The board marks someone as having left, on a day up to today: the first step
+        before their personal data may be erased."""
+        def change(session: Session, school: School, form) -> str | None:
+            member = _member(session, school, request.path_params["staff"])
+            if member.id == viewer.staff_id:
+                return "not_oneself"
+            try:
+                day = parse_day(str(form.get("on") or ""))
+            except ValueError:
+                return "bad_left_date"
+            if day > today(school):
+                return "bad_left_date"
+            mark_left(session, member, day, console.clock.now(), "web", viewer.staff_id)
             return None
         return await staff_change(request, viewer, school_id, change)
 
@@ -391,6 +414,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/evidence/{evidence:id}", evidence_page),
         Route(base + "/staff", staff_page),
         Route(base + "/staff/{staff:id}/pause", staff_pause, methods=["POST"]),
+        Route(base + "/staff/{staff:id}/left", staff_left, methods=["POST"]),
         Route(base + "/staff/forget", staff_forget, methods=["POST"]),
         Route(base + "/invitations", invitations, methods=["POST"]),
         Route(base + "/reports", reports_page),
@@ -413,6 +437,14 @@ def _staff_rows(session: Session, viewer: Viewer, school: School, now: datetime
                 ) -> list[StaffRow]:
     people = visible_staff(session, viewer.scope, school.id)
     return staff_rows(session, school.id, people, now)
+
+
+def same_name(typed: str, name: str) -> bool:
+    """The name typed to confirm an erasure is the person's: the same words with the same
+    marks, whatever the capitals, spacing or keyboard's Unicode form."""
+    def plain(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return bool(typed.strip()) and plain(typed) == plain(name)
 
 
 def _calendar_values(cal) -> dict[str, str]:
