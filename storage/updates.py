@@ -34,6 +34,18 @@ def record_update(session: Session, task: Task, author_id: int, status: str,
     return update
 
 
+def attach_evidence(session: Session, task: Task, author_id: int, stored: dict,
+                    clock: Clock) -> Evidence:
+    """A file handed in for `task` outside an update (on its console page): the task's
+    evidence, numbered with the rest of its criterion's."""
+    item = Evidence(school_id=task.school_id, task_id=task.id, update_id=None,
+                    criterion_code=task.criterion.code, author_id=author_id,
+                    created_at=clock.now(), **stored)
+    session.add(item)
+    session.flush()
+    return item
+
+
 def latest_update(session: Session, task_id: int) -> TaskUpdate | None:
     return session.scalar(
         select(TaskUpdate).where(TaskUpdate.task_id == task_id)

@@ -12,24 +12,29 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
-from bot.web.console import Console, NotFound, Viewer, download
+from bot.channels import TELEGRAM
+from bot.web.console import FORM_BYTES, Console, NotFound, Viewer, download
 from core.dates import parse_day, parse_span
+from core.text import file_name
 from reports.audit_export import audit_csv, audit_xlsx
 from reports.dashboard_data import dashboard
 from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
 from reports.plan_view import STATUSES, Filters, evidence_file, plan_view, task_detail
-from reports.report_data import period_of, report_data
+from reports.report_data import evidence_with_codes, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from reports.staff_view import StaffRow, staff_rows
 from storage.access import visible_staff
-from storage.audit import KINDS, trail
+from storage.audit import EVIDENCE, KINDS, record, trail
+from storage.evidence_store import EVIDENCE_TYPES, evidence_type
 from storage.linking import issue_invites
-from storage.models import School, Staff
+from storage.models import Plan, School, Staff, Task, TaskOwner
+from storage.updates import attach_evidence
 from reminders.preview import ASSUMPTIONS, preview
 from storage.plans import current_plan, school_year_first, set_calendar
 from storage.schools import school_calendar, school_tz
@@ -46,6 +51,8 @@ CALENDAR_FIELDS = ("year_start", "semester1_end", "year_end", "rest_days", "quie
                    "digest_time", "alert_time", "escalate_days", "silent_after", "budget",
                    "late_quiet_days")
 PREVIEW_DAYS = 30  # what the calendar page shows coming
+# An evidence file handed in on a task's page: as big as one sent in chat may be.
+UPLOAD_BYTES = TELEGRAM.max_file_bytes
 
 
 def school_routes(console: Console, invitation_names: InvitationNames) -> list[Route]:
@@ -106,9 +113,72 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                                  today(school))
             if detail is None or detail.row.task.school_id != school.id:
                 raise NotFound
-            return school, detail
-        school, detail = await console.read(read)
-        return console.page("web/task.j2", viewer=viewer, school=school, detail=detail)
+            return school, detail, may_attach(session, viewer, detail.row.task)
+        school, detail, attach = await console.read(read)
+        added = request.query_params.get("added", "")
+        return console.page("web/task.j2", viewer=viewer, school=school, detail=detail,
+                            may_attach=attach, limit_mb=UPLOAD_BYTES // (1024 * 1024),
+                            accept=",".join(EVIDENCE_TYPES),
+                            added=int(added) if added.isdigit() else None)
+
+    @page
+    async def evidence_upload(request, viewer, school_id):
+        """The task's owner, or the board, hands in an evidence file: the same limits and
+        the same codes as a file sent in chat."""
+        task_id = request.path_params["task"]
+        back = f"/web/s/{school_id}/tasks/{task_id}"
+
+        def problem(reason: str, status: int = 400, **context) -> Response:
+            return console.page("web/form_problem.j2", status, viewer=viewer, problem=reason,
+                                back=back, limit_mb=UPLOAD_BYTES // (1024 * 1024), **context)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > UPLOAD_BYTES + FORM_BYTES:
+            return problem("too_big", 413)  # refused unread
+        form = await console.form(request, viewer, UPLOAD_BYTES + FORM_BYTES)
+        if form is None:
+            return console.refused(viewer)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return problem("no_file")
+        data = await upload.read(UPLOAD_BYTES + 1)
+        name = file_name(upload.filename) or "tep"
+        if len(data) > UPLOAD_BYTES:
+            return problem("too_big", 413)
+        found = evidence_type(name, data[:16])
+        if found is None:
+            return problem("wrong_type", 415, name=name)
+        kind, mime_type = found
+        store = console.app.engine.evidence
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            detail = task_detail(session, viewer.scope, task_id, today(school))
+            if detail is None or detail.row.task.school_id != school.id:
+                raise NotFound
+            task = detail.row.task
+            if not may_attach(session, viewer, task):
+                return None
+            now = console.clock.now()
+            stored = store.save(school.code, task.criterion.code, kind, data, name,
+                                mime_type, now)
+            try:
+                item = attach_evidence(session, task, viewer.staff_id, stored.to_dict(),
+                                       console.clock)
+                plan = session.get(Plan, task.plan_id)
+                code = next(c for e, c in evidence_with_codes(
+                    session, school.id, plan.framework if plan else None) if e.id == item.id)
+                record(session, EVIDENCE, school.id, now, "web", actor_id=viewer.staff_id,
+                       subject=task.text, task_id=task.id, evidence_id=item.id, code=code,
+                       file=name)
+                session.flush()
+            except Exception:
+                store.discard(stored.path)
+                raise
+            return item.id
+        added = await console.write(write)
+        if added is None:
+            return problem("not_yours", 403)
+        return RedirectResponse(f"{back}?added={added}#gallery", status_code=303)
 
     @page
     async def evidence_page(request, viewer, school_id):
@@ -411,6 +481,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/", dashboard_page),
         Route(base + "/plan", plan_page),
         Route(base + "/tasks/{task:id}", task_page),
+        Route(base + "/tasks/{task:id}/evidence", evidence_upload, methods=["POST"]),
         Route(base + "/evidence/{evidence:id}", evidence_page),
         Route(base + "/staff", staff_page),
         Route(base + "/staff/{staff:id}/pause", staff_pause, methods=["POST"]),
@@ -424,6 +495,14 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/audit", audit_page),
         Route(base + "/audit.{ext}", audit_export),
     ]
+
+
+def may_attach(session: Session, viewer: Viewer, task: Task) -> bool:
+    """Evidence is handed in by the task's owners, or by the board."""
+    if viewer.scope.board:
+        return True
+    return viewer.staff_id is not None and session.scalar(select(TaskOwner.id).where(
+        TaskOwner.task_id == task.id, TaskOwner.staff_id == viewer.staff_id).limit(1)) is not None
 
 
 def _member(session: Session, school: School, staff_id: int) -> Staff:
