@@ -286,3 +286,38 @@ async def test_a_teacher_hands_in_evidence_on_the_task_page(web_app, console, br
     principal = await sign_in(PRINCIPAL)
     audit = await principal.get(f"/web/s/{school_id(web_app)}/audit?kind=evidence")
     assert "Thêm minh chứng" in audit.text and code in audit.text and "Trang web" in audit.text
+
+
+async def test_a_zalo_teacher_hands_in_a_pdf_on_the_page_the_chat_links(web_app, console,
+                                                                        browser):
+    with writing(web_app.sessions) as session:
+        link_by_contact(session, TRANG, "z-8001", "zalo", "z-8001", "z-8001", web_app.clock)
+    trang = Chat(web_app.engine, "z-8001", "zalo")
+    idle = await trang.send_unsupported("file")
+    assert f"{console}/web/s/{school_id(web_app)}/plan" in idle
+    await trang.send("/capnhat")
+    await trang.send("1")
+    await trang.send("2")
+    assert "minh chứng" in await trang.send("Đã họp tổ.")
+    told = await trang.send_unsupported("file")
+    assert "trang web của nhà trường" in told
+    with web_app.sessions() as session:
+        task_id = session.scalar(select(Task.id).join(TaskOwner).join(Staff).where(
+            Staff.phone_norm == TRANG).order_by(Task.id))
+    page_url = f"{console}/web/s/{school_id(web_app)}/tasks/{task_id}"
+    assert page_url in told
+
+    sign_in_url = next(w for w in (await trang.send("/web")).split() if "/web/login/" in w)
+    context = await browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+    await page.goto(sign_in_url)
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/web/s/*/")
+    await visit(page, page_url)
+    await page.set_input_files("#upload input[type=file]", files=[{
+        "name": "ke-hoach-to.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.7\n%%EOF\n"}])
+    await page.click("#upload button[type=submit]")
+    await page.wait_for_selector("#added")
+    assert "ke-hoach-to.pdf" in await page.inner_text("#gallery")
+    await fits(page, "zalo-teacher-upload")
