@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage import audit
-from storage.models import Account, School, Staff
+from storage.models import Account, School, Staff, WebSession
 from readers.owners import BOARD, MONITOR, staff_roles
 from readers.staff_sheet import StaffRow
 from core.text import fold_words
@@ -74,6 +74,8 @@ def mark_left(session: Session, member: Staff, day: date, at: datetime, via: str
     member.left_on = day
     member.active = False
     member.paused_until = None
+    session.execute(update(WebSession).where(WebSession.staff_id == member.id,
+                                             WebSession.ended_at.is_(None)).values(ended_at=at))
     audit.record(session, audit.LEFT, member.school_id, at, via, actor_id,
                  staff_id=member.id, on=day.isoformat())
 

@@ -9,6 +9,7 @@ from storage.db import writing
 from storage.models import Account, Staff
 from storage.staff_repo import active_staff
 from tests.bot.web.conftest import PRINCIPAL, TEACHER, school_id
+from tests.chat import Chat
 
 
 def csrf_of(page) -> str:
@@ -44,6 +45,9 @@ async def test_the_principal_marks_a_teacher_left_then_erases_her_data_by_name(w
                             staff_id=teacher_id, channel="telegram", external_user_id="777",
                             chat_id="777", linked_at=web_app.clock.now(), linked_by="code"))
     base = f"/web/s/{school_id(web_app)}"
+    bao_chat = Chat(web_app.engine, 777, "telegram")
+    assert "Nhiệm vụ" in await bao_chat.send("/nhiemvu")
+    bao_web = await sign_in(TEACHER)
     principal = await sign_in(PRINCIPAL)
     page = await principal.get(f"{base}/staff")
 
@@ -56,6 +60,9 @@ async def test_the_principal_marks_a_teacher_left_then_erases_her_data_by_name(w
     with web_app.sessions() as session:
         school = session.get(Staff, teacher_id).school_id
         assert teacher_id not in {m.id for m in active_staff(session, school)}  # no reminders
+    # She can no longer use the assistant nor the console.
+    assert "Nhiệm vụ" not in await bao_chat.send("/nhiemvu")
+    assert (await bao_web.get(f"{base}/")).status_code == 401
 
     page = await principal.get(f"{base}/staff")
     assert f'<option value="{teacher_id}">Phạm Quốc Bảo</option>' in page.text

@@ -321,3 +321,16 @@ async def test_a_zalo_teacher_hands_in_a_pdf_on_the_page_the_chat_links(web_app,
     await page.wait_for_selector("#added")
     assert "ke-hoach-to.pdf" in await page.inner_text("#gallery")
     await fits(page, "zalo-teacher-upload")
+
+
+async def test_the_training_sandbox_fits_a_phone(console, browser):
+    context = await browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+    await visit(page, f"{console}/web/sandbox")
+    await fits(page, "sandbox-start")
+    await page.click("#start")
+    await page.wait_for_selector("#transcript")
+    await page.fill("#say", "/nhiemvu")
+    await page.press("#say", "Enter")
+    await page.locator(".bot-message", has_text="Nhiệm vụ").first.wait_for()
+    await fits(page, "sandbox-room")
