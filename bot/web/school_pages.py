@@ -214,10 +214,16 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                 Staff.left_on.is_not(None), Staff.active.is_(False),
                 Staff.id != viewer.staff_id).order_by(Staff.left_on.desc(), Staff.name)).all()
                 if viewer.scope.board else [])
-            return school, _staff_rows(session, viewer, school, console.clock.now()), departed
-        school, rows, departed = await console.read(read)
+            # Taken off the staff list by an import, not yet marked as having left.
+            unlisted = (session.scalars(select(Staff).where(
+                Staff.school_id == school.id, Staff.forgotten_at.is_(None),
+                Staff.left_on.is_(None), Staff.active.is_(False)).order_by(Staff.name)).all()
+                if viewer.scope.board else [])
+            return (school, _staff_rows(session, viewer, school, console.clock.now()), departed,
+                    unlisted)
+        school, rows, departed, unlisted = await console.read(read)
         return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
-                            departed=departed, today=today(school))
+                            departed=departed, unlisted=unlisted, today=today(school))
 
     async def staff_change(request, viewer, school_id, change) -> Response:
         """A board member's form on the staff page: `change(session, school, form)` makes
@@ -259,7 +265,10 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         """The board marks someone as having left, on a day up to today: the first step
         before their personal data may be erased."""
         def change(session: Session, school: School, form) -> str | None:
-            member = _member(session, school, request.path_params["staff"])
+            member = session.get(Staff, request.path_params["staff"])
+            if (member is None or member.school_id != school.id or member.left_on is not None
+                    or member.forgotten_at is not None):
+                raise NotFound  # someone still listed, or taken off the list by an import
             if member.id == viewer.staff_id:
                 return "not_oneself"
             try:

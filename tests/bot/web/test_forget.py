@@ -93,3 +93,27 @@ async def test_the_principal_marks_a_teacher_left_then_erases_her_data_by_name(w
     assert "Xoá dữ liệu cá nhân" in audit.text and f"Cán bộ đã nghỉ (#{teacher_id})" in audit.text
     again = await principal.get(f"{base}/staff")
     assert f'<option value="{teacher_id}">' not in again.text
+
+
+async def test_someone_taken_off_the_list_is_marked_as_left_before_erasure(web_app, sign_in):
+    teacher_id = teacher_id_of(web_app)
+    with writing(web_app.sessions) as session:
+        session.get(Staff, teacher_id).active = False  # the staff list imported without her
+    base = f"/web/s/{school_id(web_app)}"
+    principal = await sign_in(PRINCIPAL)
+    page = await principal.get(f"{base}/staff")
+    assert "Không còn trong danh sách cán bộ" in page.text
+    assert f'<option value="{teacher_id}">' not in page.text  # not yet marked: not erasable
+    refused = await principal.post(f"{base}/staff/forget", data={
+        "staff": teacher_id, "name": "Phạm Quốc Bảo", "csrf": csrf_of(page)})
+    assert refused.status_code == 400
+
+    left = await principal.post(f"{base}/staff/{teacher_id}/left",
+                                data={"on": "01/09/2026", "csrf": csrf_of(page)})
+    assert left.status_code == 303
+    page = await principal.get(f"{base}/staff")
+    assert "Không còn trong danh sách cán bộ" not in page.text
+    assert f'<option value="{teacher_id}">Phạm Quốc Bảo</option>' in page.text
+    again = await principal.post(f"{base}/staff/{teacher_id}/left",
+                                 data={"on": "02/09/2026", "csrf": csrf_of(page)})
+    assert again.status_code == 404  # marked once

@@ -315,11 +315,11 @@ async def test_a_zalo_teacher_hands_in_a_pdf_on_the_page_the_chat_links(web_app,
     await page.wait_for_url("**/web/s/*/")
     await visit(page, page_url)
     await page.set_input_files("#upload input[type=file]", files=[{
-        "name": "ke-hoach-to.pdf", "mimeType": "application/pdf",
+        "name": "bien-ban-sinh-hoat-chuyen-mon-to-toan-tin-thang-11-nam-2026-lan-thu-hai.pdf", "mimeType": "application/pdf",
         "buffer": b"%PDF-1.7\n%%EOF\n"}])
     await page.click("#upload button[type=submit]")
     await page.wait_for_selector("#added")
-    assert "ke-hoach-to.pdf" in await page.inner_text("#gallery")
+    assert "lan-thu-hai.pdf" in await page.inner_text("#gallery")
     await fits(page, "zalo-teacher-upload")
 
 
