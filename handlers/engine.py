@@ -360,7 +360,8 @@ class Engine:
         elif msg.choice is not None:
             self._button(turn, dialogue)
         elif msg.unsupported:
-            turn.say("chat/unsupported.j2", kind=msg.unsupported)
+            turn.say("chat/unsupported.j2", kind=msg.unsupported,
+                     upload=web_chat.upload_page(turn))
             self._resume(turn, dialogue)
         elif msg.attachments:
             return self._files(turn, dialogue, stored, problems)

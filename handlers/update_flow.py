@@ -282,7 +282,7 @@ def _save(turn: Turn) -> None:
     author = turn.staff_in(task.school_id)
     update = record_update(turn.session, task, author.id, data["status"],
                            data.get("done_text"), data.get("reason"), data["files"],
-                           turn.clock, corrects_id=data.get("corrects"))
+                           turn.clock, corrects_id=data.get("corrects"), via=turn.msg.channel)
     save_step(turn.conversation, None, None, {}, turn.clock)
     buttons = [[turn.button("button.correct", FIX.pack(update.id))]]
     remaining = _reminder_rest(turn, data.get("reminder"))

@@ -22,7 +22,7 @@ def audit_rows(entries: list[Entry], timezone: str, renderer: Renderer) -> list[
     header = [words[f"column.{c}"] for c in COLUMNS]
     return [header] + [[
         e.at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), words[f"kind.{e.kind}"],
-        e.actor or words["actor.none"], words.get(f"via.{e.via}", e.via or ""),
+        e.actor or words["actor.none"], words.get(f"via.{e.via}", e.via or words["via.none"]),
         e.subject or "", renderer.text("web/audit_details.j2", entry=e, words=words,
                                                  fields=fields)]
         for e in entries]

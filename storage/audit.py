@@ -24,11 +24,13 @@ SIGN_OUT = "sign_out"
 ANSWER = "answer"
 CORRECTION = "correction"
 FORGET = "forget"
-KINDS = (ANSWER, CORRECTION, PLAN_IMPORT, PLAN_ADJUST, CALENDAR, PAUSE, INVITATION,
-         SIGN_IN, SIGN_OUT, FORGET)
+LEFT = "left"
+EVIDENCE = "evidence"
+KINDS = (ANSWER, CORRECTION, EVIDENCE, PLAN_IMPORT, PLAN_ADJUST, CALENDAR, PAUSE, INVITATION,
+         LEFT, SIGN_IN, SIGN_OUT, FORGET)
 # Events about a person name them by id only (details["staff_id"]): the trail reads the name
 # from the staff row, so a person whose data is erased is not still named here.
-ABOUT_SOMEONE = frozenset({PAUSE, INVITATION, FORGET})
+ABOUT_SOMEONE = frozenset({PAUSE, INVITATION, LEFT, FORGET})
 
 
 def record(session: Session, kind: str, school_id: int | None, at: datetime, via: str,
@@ -84,7 +86,7 @@ def trail(session: Session, school_id: int, kinds: set[str] | None = None,
         if actor_id is not None:
             query = query.where(TaskUpdate.author_id == actor_id)
         query = _between(query, TaskUpdate.created_at, since, until)
-        entries += [Entry(u.created_at, CORRECTION if u.corrects_id else ANSWER, name, None,
+        entries += [Entry(u.created_at, CORRECTION if u.corrects_id else ANSWER, name, u.via,
                           text, {"status": u.status, "task_id": u.task_id,
                                  "done": u.done_text, "reason": u.reason})
                     for u, name, text in session.execute(

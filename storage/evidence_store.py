@@ -12,6 +12,40 @@ from pathlib import Path, PurePosixPath
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
+# The files a person hands in as evidence outside a chat: PDF, photos and office documents,
+# recognised by their name and by their first bytes (a renamed program is not a PDF).
+_PDF, _ZIP, _OLE = (b"%PDF-",), (b"PK\x03\x04",), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+EVIDENCE_TYPES: dict[str, tuple[str, str, tuple[bytes, ...]]] = {
+    ".pdf": ("document", "application/pdf", _PDF),
+    ".jpg": ("photo", "image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("photo", "image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("photo", "image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".gif": ("photo", "image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("photo", "image/webp", (b"RIFF",)),
+    ".doc": ("document", "application/msword", _OLE),
+    ".xls": ("document", "application/vnd.ms-excel", _OLE),
+    ".ppt": ("document", "application/vnd.ms-powerpoint", _OLE),
+    ".docx": ("document", "application/vnd.openxmlformats-officedocument."
+              "wordprocessingml.document", _ZIP),
+    ".xlsx": ("document", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              _ZIP),
+    ".pptx": ("document", "application/vnd.openxmlformats-officedocument."
+              "presentationml.presentation", _ZIP),
+    ".odt": ("document", "application/vnd.oasis.opendocument.text", _ZIP),
+    ".ods": ("document", "application/vnd.oasis.opendocument.spreadsheet", _ZIP),
+}
+
+
+def evidence_type(file_name: str, head: bytes) -> tuple[str, str] | None:
+    """(kind, MIME type) of a file handed in as evidence, or None when it is not one of
+    EVIDENCE_TYPES or its content is not what its name says."""
+    known = EVIDENCE_TYPES.get(Path(file_name).suffix.lower())
+    if known is None or not head.startswith(known[2]):
+        return None
+    if known[1] == "image/webp" and head[8:12] != b"WEBP":
+        return None
+    return known[0], known[1]
+
 
 @dataclass
 class StoredFile:

@@ -112,6 +112,9 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # On leave: no reminders up to and including this day (set by BGH).
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Marked by the board as having left on this day: not active any more (no reminders, no
+    # chat, no console), and only now may their personal data be erased.
+    left_on: Mapped[date | None] = mapped_column(Date)
     # Left, and their personal data erased (storage/personal_data.py): the row stays so the
     # plan's history keeps who did what, under a placeholder name.
     forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -268,6 +271,7 @@ class TaskUpdate(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("task_updates.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    via: Mapped[str | None] = mapped_column(String(20))  # telegram | zalo | web | cli
 
     author: Mapped[Staff] = relationship()
     evidence: Mapped[list[Evidence]] = relationship(back_populates="update")

@@ -189,7 +189,7 @@ def _theirs(event: AuditEvent, members: list[Staff]) -> bool:
 def _staff(member: Staff, school: School) -> dict:
     return {"school": school.code, **_fields(
         member, "id", "name", "phone", "roles", "group", "telegram_username", "active",
-        "paused_until", "forgotten_at")}
+        "paused_until", "left_on", "forgotten_at")}
 
 
 def _fields(row: object, *names: str) -> dict:

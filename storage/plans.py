@@ -352,12 +352,15 @@ def open_tasks(session: Session, school_id: int) -> list[Task]:
 def set_calendar(session: Session, school: School, cal: SchoolCalendar, at: datetime,
                  via: str, actor_id: int | None = None) -> int:
     """The school's calendar changed: open tasks are read again on it and the settings that
-    changed go on the audit trail (old and new); how many tasks moved."""
+    changed go on the audit trail (old and new); how many tasks moved. A save that changes
+    nothing writes nothing."""
     before, after = school_calendar(school).to_json(), cal.to_json()
+    changed = {key: [before[key], value] for key, value in after.items()
+               if before[key] != value}
+    if not changed:
+        return 0
     school.calendar = after
-    audit.record(session, audit.CALENDAR, school.id, at, via, actor_id,
-                 **{key: [before[key], value] for key, value in after.items()
-                    if before[key] != value})
+    audit.record(session, audit.CALENDAR, school.id, at, via, actor_id, **changed)
     return reschedule(session, school, cal)
 
 

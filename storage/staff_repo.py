@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage import audit
-from storage.models import Account, School, Staff
+from storage.models import Account, School, Staff, WebSession
 from readers.owners import BOARD, MONITOR, staff_roles
 from readers.staff_sheet import StaffRow
 from core.text import fold_words
@@ -45,6 +45,7 @@ def import_staff(session: Session, school: School, rows: list[StaffRow]) -> Staf
         member.group = row.group
         member.telegram_username = row.telegram
         member.active = True
+        member.left_on = None  # listed again: back at the school
         session.flush()
         kept.add(member.id)
     for member in existing:
@@ -57,11 +58,26 @@ def import_staff(session: Session, school: School, rows: list[StaffRow]) -> Staf
 def set_pause(session: Session, member: Staff, until: date | None, at: datetime, via: str,
               actor_id: int | None = None) -> None:
     """No reminders to `member` until the end of `until` (None: they resume), on the audit
-    trail."""
+    trail; the pause they already have writes nothing."""
+    if member.paused_until == until:
+        return
     member.paused_until = until
     audit.record(session, audit.PAUSE, member.school_id, at, via, actor_id,
                  staff_id=member.id,
                  until=until.isoformat() if until else None)
+
+
+def mark_left(session: Session, member: Staff, day: date, at: datetime, via: str,
+              actor_id: int | None = None) -> None:
+    """`member` left the school on `day`: no reminders, no chat, no console from now on,
+    on the audit trail; only now may their personal data be erased."""
+    member.left_on = day
+    member.active = False
+    member.paused_until = None
+    session.execute(update(WebSession).where(WebSession.staff_id == member.id,
+                                             WebSession.ended_at.is_(None)).values(ended_at=at))
+    audit.record(session, audit.LEFT, member.school_id, at, via, actor_id,
+                 staff_id=member.id, on=day.isoformat())
 
 
 def active_staff(session: Session, school_id: int) -> list[Staff]:

@@ -4,6 +4,7 @@ Every one resolves the viewer, then the school from the URL against the viewer's
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Callable
@@ -11,29 +12,34 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
-from bot.web.console import Console, NotFound, Viewer, download
+from bot.channels import TELEGRAM
+from bot.web.console import FORM_BYTES, Console, NotFound, Viewer, download
 from core.dates import parse_day, parse_span
+from core.text import file_name
 from reports.audit_export import audit_csv, audit_xlsx
 from reports.dashboard_data import dashboard
 from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
 from reports.plan_view import STATUSES, Filters, evidence_file, plan_view, task_detail
-from reports.report_data import period_of, report_data
+from reports.report_data import evidence_with_codes, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from reports.staff_view import StaffRow, staff_rows
 from storage.access import visible_staff
-from storage.audit import KINDS, trail
+from storage.audit import EVIDENCE, KINDS, record, trail
+from storage.evidence_store import EVIDENCE_TYPES, evidence_type
 from storage.linking import issue_invites
-from storage.models import School, Staff
+from storage.models import Plan, School, Staff, Task, TaskOwner
+from storage.updates import attach_evidence
 from reminders.preview import ASSUMPTIONS, preview
 from storage.plans import current_plan, school_year_first, set_calendar
 from storage.schools import school_calendar, school_tz
 from storage.personal_data import forget
-from storage.staff_repo import active_staff, set_pause
+from storage.staff_repo import active_staff, mark_left, set_pause
 
 InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +51,8 @@ CALENDAR_FIELDS = ("year_start", "semester1_end", "year_end", "rest_days", "quie
                    "digest_time", "alert_time", "escalate_days", "silent_after", "budget",
                    "late_quiet_days")
 PREVIEW_DAYS = 30  # what the calendar page shows coming
+# An evidence file handed in on a task's page: as big as one sent in chat may be.
+UPLOAD_BYTES = TELEGRAM.max_file_bytes
 
 
 def school_routes(console: Console, invitation_names: InvitationNames) -> list[Route]:
@@ -105,9 +113,72 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                                  today(school))
             if detail is None or detail.row.task.school_id != school.id:
                 raise NotFound
-            return school, detail
-        school, detail = await console.read(read)
-        return console.page("web/task.j2", viewer=viewer, school=school, detail=detail)
+            return school, detail, may_attach(session, viewer, detail.row.task)
+        school, detail, attach = await console.read(read)
+        added = request.query_params.get("added", "")
+        return console.page("web/task.j2", viewer=viewer, school=school, detail=detail,
+                            may_attach=attach, limit_mb=UPLOAD_BYTES // (1024 * 1024),
+                            accept=",".join(EVIDENCE_TYPES),
+                            added=int(added) if added.isdigit() else None)
+
+    @page
+    async def evidence_upload(request, viewer, school_id):
+        """The task's owner, or the board, hands in an evidence file: the same limits and
+        the same codes as a file sent in chat."""
+        task_id = request.path_params["task"]
+        back = f"/web/s/{school_id}/tasks/{task_id}"
+
+        def problem(reason: str, status: int = 400, **context) -> Response:
+            return console.page("web/form_problem.j2", status, viewer=viewer, problem=reason,
+                                back=back, limit_mb=UPLOAD_BYTES // (1024 * 1024), **context)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > UPLOAD_BYTES + FORM_BYTES:
+            return problem("too_big", 413)  # refused unread
+        form = await console.form(request, viewer, UPLOAD_BYTES + FORM_BYTES)
+        if form is None:
+            return console.refused(viewer)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return problem("no_file")
+        data = await upload.read(UPLOAD_BYTES + 1)
+        name = file_name(upload.filename) or "tep"
+        if len(data) > UPLOAD_BYTES:
+            return problem("too_big", 413)
+        found = evidence_type(name, data[:16])
+        if found is None:
+            return problem("wrong_type", 415, name=name)
+        kind, mime_type = found
+        store = console.app.engine.evidence
+
+        def write(session: Session):
+            school = console.school(session, viewer, school_id)
+            detail = task_detail(session, viewer.scope, task_id, today(school))
+            if detail is None or detail.row.task.school_id != school.id:
+                raise NotFound
+            task = detail.row.task
+            if not may_attach(session, viewer, task):
+                return None
+            now = console.clock.now()
+            stored = store.save(school.code, task.criterion.code, kind, data, name,
+                                mime_type, now)
+            try:
+                item = attach_evidence(session, task, viewer.staff_id, stored.to_dict(),
+                                       console.clock)
+                plan = session.get(Plan, task.plan_id)
+                code = next(c for e, c in evidence_with_codes(
+                    session, school.id, plan.framework if plan else None) if e.id == item.id)
+                record(session, EVIDENCE, school.id, now, "web", actor_id=viewer.staff_id,
+                       subject=task.text, task_id=task.id, evidence_id=item.id, code=code,
+                       file=name)
+                session.flush()
+            except Exception:
+                store.discard(stored.path)
+                raise
+            return item.id
+        added = await console.write(write)
+        if added is None:
+            return problem("not_yours", 403)
+        return RedirectResponse(f"{back}?added={added}#gallery", status_code=303)
 
     @page
     async def evidence_page(request, viewer, school_id):
@@ -136,14 +207,23 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if viewer.scope.kind == "own":
                 raise NotFound
+            # Only people the board marked as having left may be erased: never someone
+            # still working at the school.
             departed = (session.scalars(select(Staff).where(
                 Staff.school_id == school.id, Staff.forgotten_at.is_(None),
-                Staff.id != viewer.staff_id).order_by(Staff.active, Staff.name)).all()
+                Staff.left_on.is_not(None), Staff.active.is_(False),
+                Staff.id != viewer.staff_id).order_by(Staff.left_on.desc(), Staff.name)).all()
                 if viewer.scope.board else [])
-            return school, _staff_rows(session, viewer, school, console.clock.now()), departed
-        school, rows, departed = await console.read(read)
+            # Taken off the staff list by an import, not yet marked as having left.
+            unlisted = (session.scalars(select(Staff).where(
+                Staff.school_id == school.id, Staff.forgotten_at.is_(None),
+                Staff.left_on.is_(None), Staff.active.is_(False)).order_by(Staff.name)).all()
+                if viewer.scope.board else [])
+            return (school, _staff_rows(session, viewer, school, console.clock.now()), departed,
+                    unlisted)
+        school, rows, departed, unlisted = await console.read(read)
         return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
-                            departed=departed, today=today(school))
+                            departed=departed, unlisted=unlisted, today=today(school))
 
     async def staff_change(request, viewer, school_id, change) -> Response:
         """A board member's form on the staff page: `change(session, school, form)` makes
@@ -169,13 +249,35 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         def change(session: Session, school: School, form) -> str | None:
             chosen = str(form.get("staff") or "")
             member = session.get(Staff, int(chosen)) if chosen.isdigit() else None
-            if (member is None or member.school_id != school.id
-                    or member.forgotten_at is not None or member.id == viewer.staff_id):
+            if (member is None or member.school_id != school.id or member.active
+                    or member.left_on is None or member.forgotten_at is not None
+                    or member.id == viewer.staff_id):
                 return "nobody_chosen"
-            if form.get("confirm") != "yes":
-                return "not_confirmed"
+            if not same_name(str(form.get("name") or ""), member.name):
+                return "wrong_name"
             forget(session, member, console.renderer.text("forgotten_name.j2", id=member.id),
                    console.clock.now(), "web", viewer.staff_id)
+            return None
+        return await staff_change(request, viewer, school_id, change)
+
+    @page
+    async def staff_left(request, viewer, school_id):
+        """The board marks someone as having left, on a day up to today: the first step
+        before their personal data may be erased."""
+        def change(session: Session, school: School, form) -> str | None:
+            member = session.get(Staff, request.path_params["staff"])
+            if (member is None or member.school_id != school.id or member.left_on is not None
+                    or member.forgotten_at is not None):
+                raise NotFound  # someone still listed, or taken off the list by an import
+            if member.id == viewer.staff_id:
+                return "not_oneself"
+            try:
+                day = parse_day(str(form.get("on") or ""))
+            except ValueError:
+                return "bad_left_date"
+            if day > today(school):
+                return "bad_left_date"
+            mark_left(session, member, day, console.clock.now(), "web", viewer.staff_id)
             return None
         return await staff_change(request, viewer, school_id, change)
 
@@ -389,9 +491,11 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/", dashboard_page),
         Route(base + "/plan", plan_page),
         Route(base + "/tasks/{task:id}", task_page),
+        Route(base + "/tasks/{task:id}/evidence", evidence_upload, methods=["POST"]),
         Route(base + "/evidence/{evidence:id}", evidence_page),
         Route(base + "/staff", staff_page),
         Route(base + "/staff/{staff:id}/pause", staff_pause, methods=["POST"]),
+        Route(base + "/staff/{staff:id}/left", staff_left, methods=["POST"]),
         Route(base + "/staff/forget", staff_forget, methods=["POST"]),
         Route(base + "/invitations", invitations, methods=["POST"]),
         Route(base + "/reports", reports_page),
@@ -401,6 +505,14 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         Route(base + "/audit", audit_page),
         Route(base + "/audit.{ext}", audit_export),
     ]
+
+
+def may_attach(session: Session, viewer: Viewer, task: Task) -> bool:
+    """Evidence is handed in by the task's owners, or by the board."""
+    if viewer.scope.board:
+        return True
+    return viewer.staff_id is not None and session.scalar(select(TaskOwner.id).where(
+        TaskOwner.task_id == task.id, TaskOwner.staff_id == viewer.staff_id).limit(1)) is not None
 
 
 def _member(session: Session, school: School, staff_id: int) -> Staff:
@@ -414,6 +526,14 @@ def _staff_rows(session: Session, viewer: Viewer, school: School, now: datetime
                 ) -> list[StaffRow]:
     people = visible_staff(session, viewer.scope, school.id)
     return staff_rows(session, school.id, people, now)
+
+
+def same_name(typed: str, name: str) -> bool:
+    """The name typed to confirm an erasure is the person's: the same words with the same
+    marks, whatever the capitals, spacing or keyboard's Unicode form."""
+    def plain(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return bool(typed.strip()) and plain(typed) == plain(name)
 
 
 def _calendar_values(cal) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """records: a handled event keeps whose turn it was, so erasing a person clears the
 replies kept for them (the answer sent again after a crash) and their data lists them
 
-Revision ID: 0015_records
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-07
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0015_records"
+revision: str = "0015"
 down_revision: Union[str, Sequence[str], None] = "0014"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
