@@ -270,7 +270,7 @@ async def test_a_teacher_hands_in_evidence_on_the_task_page(web_app, console, br
     leader_csrf = seen.text.split('name="csrf" value="')[1].split('"')[0]
     not_hers = await leader.post(url, data={"csrf": leader_csrf},
                                  files={"file": ("a.pdf", b"%PDF-1.4", "application/pdf")})
-    assert not_hers.status_code == 403 and "Chỉ người thực hiện nhiệm vụ này" in not_hers.text
+    assert not_hers.status_code == 403 and "Chỉ người phụ trách nhiệm vụ này" in not_hers.text
     other = await sign_in(OTHER_TEACHER)
     other_page = await other.get(f"/web/s/{school_id(web_app)}/")
     other_csrf = other_page.text.split('name="csrf" value="')[1].split('"')[0]
