@@ -171,7 +171,8 @@ def _send_excel(turn: Turn) -> None:
     name = turn.renderer.text("chat/plan_excel_name.j2", school=school, draft=draft)
     turn.replies.append(Reply(turn.renderer.text("chat/plan_excel.j2"),
                               document=(name, plan_workbook(draft, turn.renderer))))
-    turn.say("chat/plan_excel_next.j2", _buttons(turn))
+    turn.say("chat/plan_excel_next.j2", _buttons(turn),
+             confirm=turn.conversation.data.get("confirm"))
 
 
 def _pending(turn: Turn) -> tuple[School, Upload] | None:

@@ -49,6 +49,8 @@ async def test_another_schools_plan_needs_the_school_typed(chat_as, sessions, sc
     assert "Chưa nhập" in refused and "«đúng, nhập vào Hoà Bình»" in refused
     assert plan_year(sessions) == "2026-2027"
     assert "gõ đúng" in await hanh.send("nhập")  # the typed word for the button, too
+    after_excel = await hanh.press("📊 Tải bảng Excel để sửa")
+    assert "gõ «đúng, nhập vào Hoà Bình» để nhập" in after_excel
     assert plan_year(sessions) == "2026-2027"
 
     imported = await hanh.send("Đúng, nhập vào hoà bình")
