@@ -125,7 +125,7 @@ def answer(turn: Turn) -> None:
         picked = pick_option(turn.msg.text, turn.renderer, [f"button.{a}" for a in ACTIONS])
         action = picked.removeprefix("button.") if picked else None
     if action == "import" and confirm:
-        turn.say("chat/plan_confirm_typed.j2", confirm=confirm)
+        turn.say("chat/plan_confirm_typed.j2", _buttons(turn), confirm=confirm)
     elif action == "import":
         _import(turn)
     elif action == "cancel":
