@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.text import fold_words
-from readers.owners import staff_roles
+from readers.owners import led_group, staff_roles
 from storage.models import DistrictMember, School, Staff, Task, TaskOwner
 from storage.staff_repo import active_staff, is_board, is_monitor
 
@@ -69,7 +69,7 @@ def scope_of(member: Staff) -> Scope:
     schools = frozenset({member.school_id})
     if is_board(member) or is_monitor(member):
         return Scope(SCHOOL, schools, member.id, board=is_board(member))
-    if "TTCM" in staff_roles(member) and member.group:
+    if led_group(staff_roles(member), member.group):
         return Scope(GROUP, schools, member.id, group=member.group)
     return Scope(OWN, schools, member.id)
 
