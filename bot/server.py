@@ -71,14 +71,24 @@ def create_server(app: App) -> Starlette:
             handler = webhooks[key] = TelegramWebhook(app.sessions, app.turns, transport)
         return await handler(request)
 
+    def zalo_hook() -> ZaloWebhook:
+        if not zalo_webhook or zalo_webhook[0].transport is not zalo.transport:
+            zalo_webhook[:] = [ZaloWebhook(app.sessions, app.turns, zalo.transport)]
+            zalo_webhook[0].start_sweeping()
+        return zalo_webhook[0]
+
     async def zalo_updates(request: Request) -> Response:
         if zalo is None:
             return Response(status_code=404)
         if zalo.transport is None:  # not connected yet: Zalo sends it again
             return Response(status_code=503)
-        if not zalo_webhook or zalo_webhook[0].transport is not zalo.transport:
-            zalo_webhook[:] = [ZaloWebhook(app.sessions, app.turns, zalo.transport)]
-        return await zalo_webhook[0](request)
+        return await zalo_hook()(request)
+
+    async def sweep_zalo_once_connected() -> None:
+        """Updates another replica took and never finished are swept from the start, not
+        only once a post came to this one."""
+        await zalo.ready()
+        zalo_hook()
 
     async def download(request: Request) -> Response:
         if links is None:
@@ -92,12 +102,19 @@ def create_server(app: App) -> Starlette:
     @asynccontextmanager
     async def lifespan(_server: Starlette):
         await bots.start()
+        sweeping = None
         if zalo is not None:
             await zalo.start()
+            sweeping = asyncio.create_task(sweep_zalo_once_connected())
         app.start_reminders()
         try:
             yield
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                await asyncio.gather(sweeping, return_exceptions=True)
+            for hook in zalo_webhook:
+                await hook.stop()
             await app.turns.drain()
             app.stop_reminders()
             sandboxes.close()

@@ -79,13 +79,30 @@ def file_name(name: str | None, limit: int = MAX_FILE_NAME) -> str | None:
     return stem[:limit - len(suffix) - 1] + "." + suffix
 
 
+def utf16_len(text: str) -> int:
+    """A text's length as Telegram and Zalo count it: UTF-16 code units (an emoji such as
+    🔕 is two)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 units."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
 def split_text(text: str, limit: int) -> list[str]:
-    """Pieces under a channel's limit, cut at line ends where possible."""
+    """Pieces under a channel's limit (in UTF-16 units), cut at line ends where possible."""
     pieces = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
+    while utf16_len(text) > limit:
+        end = _fitting(text, limit)
+        cut = text.rfind("\n", 0, end)
         if cut <= 0:
-            cut = limit
+            cut = end
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n")
     pieces.append(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import InboxUpdate
@@ -28,6 +28,34 @@ def keep_updates(session: Session, channel: str, payloads: list[dict],
     session.add_all(rows)
     session.flush()
     return [row.id for row in rows]
+
+
+def keep_claimed(session: Session, channel: str, payload: dict, now: datetime,
+                 until: datetime) -> int:
+    """A webhook's update, claimed by the replica that took it until `until`."""
+    row = InboxUpdate(channel=channel, payload=payload, received_at=now, claimed_until=until)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def claim_abandoned(session: Session, channel: str, now: datetime, until: datetime,
+                    limit: int = 50) -> list[tuple[int, dict]]:
+    """Updates whose claim ran out (the replica that took them died, or the database was
+    away for its turn), now claimed by the caller until `until`, oldest first. A row another
+    replica claimed meanwhile is not taken."""
+    found = session.execute(
+        select(InboxUpdate.id, InboxUpdate.payload, InboxUpdate.claimed_until)
+        .where(InboxUpdate.channel == channel, InboxUpdate.claimed_until < now)
+        .order_by(InboxUpdate.id).limit(limit)).all()
+    taken = []
+    for row_id, payload, claimed in found:
+        moved = session.execute(update(InboxUpdate).where(
+            InboxUpdate.id == row_id, InboxUpdate.claimed_until == claimed)
+            .values(claimed_until=until))
+        if moved.rowcount == 1:
+            taken.append((row_id, payload))
+    return taken
 
 
 def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:

@@ -375,7 +375,9 @@ class SchoolBot(Base):
 
 class InboxUpdate(Base):
     """An update a channel will not send again (Zalo's getUpdates forgets what it hands
-    out), kept from the moment it is fetched until its turn committed and was answered."""
+    out, a webhook's post is acknowledged at once), kept from the moment it is fetched until
+    its turn committed and was answered. A webhook's update is claimed by the replica that
+    took it until `claimed_until` (wall time); past that, any replica may take it."""
 
     __tablename__ = "inbox"
 
@@ -383,6 +385,7 @@ class InboxUpdate(Base):
     channel: Mapped[str] = mapped_column(String(20), index=True)
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Download(Base):

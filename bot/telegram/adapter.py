@@ -20,7 +20,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels import TELEGRAM
 from bot.fetching import capped_download
@@ -115,8 +115,10 @@ async def _settle_button(bot: Bot, update: Update) -> None:
         await query.answer()
         if query.message is not None:
             await query.edit_message_reply_markup(reply_markup=None)
-    except (BadRequest, Forbidden, NetworkError) as exc:
-        log.info("could not settle button press: %s", exc)
+    except TelegramError as exc:  # the press is answered all the same
+        log.warning("could not settle a button press (%s: %s)", type(exc).__name__, exc)
+    except Exception:
+        log.exception("settling a button press failed; the press is answered all the same")
 
 
 def to_incoming(bot: Bot, update: Update, key: str | None = None) -> Incoming | None:

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from bot import logs
 from bot.app import App
 from bot.telegram.adapter import CHANNEL, TelegramTransport
-from bot.telegram.connection import RejectedToken, announce, connect
+from bot.telegram.connection import RejectedToken, announce, connect, stop_menu_retries
 from reminders.sender import lane
 from storage.school_bots import bot_tokens
 
@@ -52,6 +52,7 @@ class TelegramBots:
         if self._refreshing is not None:
             self._refreshing.cancel()
             await asyncio.gather(self._refreshing, return_exceptions=True)
+        await stop_menu_retries()
         for key in list(self.connected):
             await self._drop(key)
 

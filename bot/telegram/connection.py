@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 import httpx
-from telegram import Bot, BotCommand
-from telegram.error import InvalidToken, NetworkError
+from telegram import Bot, BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.app import App
@@ -27,6 +27,8 @@ from storage.settings import put_setting
 log = logging.getLogger(__name__)
 
 START_BACKOFF_MAX = 60.0
+MENU_RETRIES = (60.0, 300.0, 900.0, 3600.0)  # a refused command menu is tried again later
+_menu_retries: set[asyncio.Task] = set()
 
 
 # Replies to many people go out at once: python-telegram-bot's default pool of one
@@ -36,8 +38,22 @@ CONNECTIONS = 64
 USERNAME_SETTING = "telegram.bot_username"  # as the running bot last reported it
 
 
-def make_bot(settings: Settings, token: str | None = None) -> Bot:
-    return Bot(token or settings.telegram_token, base_url=settings.telegram_api_base_url,
+class PollingBot(Bot):
+    """python-telegram-bot's Bot, and the updates as the Bot API sent them: its get_updates
+    reads the whole batch into objects and fails all of it (at every poll after, and logging
+    what people wrote) when one update cannot be read."""
+
+    async def get_update_dicts(self, offset: int | None, timeout: float) -> list[dict]:
+        data = {"timeout": timeout, "allowed_updates": Update.ALL_TYPES}
+        if offset:
+            data["offset"] = offset
+        found = await self._post("getUpdates", data, read_timeout=timeout + 10)
+        return [u for u in found or [] if isinstance(u, dict)
+                and isinstance(u.get("update_id"), int)]
+
+
+def make_bot(settings: Settings, token: str | None = None) -> PollingBot:
+    return PollingBot(token or settings.telegram_token, base_url=settings.telegram_api_base_url,
                base_file_url=settings.telegram_file_base_url,
                request=_request(CONNECTIONS), get_updates_request=_request(1))
 
@@ -96,7 +112,10 @@ async def announce(app: App, bot: Bot, key: str | None = None) -> None:
     """What a starting Telegram bot does once: its command menu, its name (the default
     bot's, or a school bot's), old records."""
     commands = [BotCommand(c, app.renderer.label(f"command.{c}")) for c in COMMANDS]
-    await bot.set_my_commands(commands)
+    if not await _set_menu(bot, commands):
+        task = asyncio.create_task(_menu_later(bot, commands))
+        _menu_retries.add(task)
+        task.add_done_callback(_menu_retries.discard)
 
     def record() -> None:
         with writing(app.sessions) as session:
@@ -108,6 +127,31 @@ async def announce(app: App, bot: Bot, key: str | None = None) -> None:
 
     await asyncio.to_thread(record)
     log.info("running as @%s", bot.username)
+
+
+async def _set_menu(bot: Bot, commands: list[BotCommand]) -> bool:
+    """The command menu is a convenience: the bot runs without it (a 5xx, a 429 after many
+    restarts, a 400 are logged, never fatal)."""
+    try:
+        await bot.set_my_commands(commands)
+        return True
+    except TelegramError as exc:
+        log.warning("the command menu was not set (%s: %s)", type(exc).__name__, exc)
+        return False
+
+
+async def _menu_later(bot: Bot, commands: list[BotCommand]) -> None:
+    for wait in MENU_RETRIES:
+        await asyncio.sleep(wait)
+        if await _set_menu(bot, commands):
+            return
+
+
+async def stop_menu_retries() -> None:
+    """The bots are going: menus not set yet stay unset until the next start."""
+    for task in list(_menu_retries):
+        task.cancel()
+    await asyncio.gather(*_menu_retries, return_exceptions=True)
 
 
 async def fetch_username(settings: Settings) -> str:

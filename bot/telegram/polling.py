@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_RUNNING = 200  # updates being handled at once; past this, fetching waits
 NOT_HANDLED_TRIES = (1.0, 5.0, 15.0, 30.0)  # while the database is away, the turn waits
+IDLE_FLOOR = 0.5  # seconds between polls that came back at once with nothing
 
 
 class Poller:
@@ -59,10 +61,11 @@ class Poller:
         delay = 1.0
         while True:
             await self._forget_answered()
+            started = time.monotonic()
             try:
-                updates = await self.transport.bot.get_updates(
-                    offset=self.offset or None, timeout=self.poll_timeout,
-                    allowed_updates=Update.ALL_TYPES)
+                # As JSON, read one by one: one update that cannot be read is skipped alone.
+                updates = await self.transport.bot.get_update_dicts(self.offset or None,
+                                                                    self.poll_timeout)
                 delay = 1.0
             except Conflict:
                 raise  # a webhook is set, or another process polls this bot
@@ -79,10 +82,13 @@ class Poller:
                 delay = min(delay * 2, START_BACKOFF_MAX)
                 continue
             if not updates:
+                idle = IDLE_FLOOR - (time.monotonic() - started)
+                if idle > 0:  # an answer at once with nothing in it: no hot loop
+                    await asyncio.sleep(idle)
                 continue
-            fresh = [u.to_dict() for u in updates if u.update_id not in self._kept_ids]
+            fresh = [u for u in updates if u["update_id"] not in self._kept_ids]
             row_ids = await self._keep(fresh) if fresh else []
-            self.offset = updates[-1].update_id + 1  # confirmed at the next call
+            self.offset = max(u["update_id"] for u in updates) + 1  # confirmed at the next call
             for row_id, payload in zip(row_ids, fresh):
                 await self._start(row_id, payload)
 
@@ -99,7 +105,13 @@ class Poller:
     async def _handle(self, row_id: int, payload: dict) -> None:
         """Kept in the inbox until answered. While the database is away the turn is tried
         again here; a turn given up on stays in the inbox for the next start."""
-        update = Update.de_json(payload, self.transport.bot)
+        try:
+            update = Update.de_json(payload, self.transport.bot)
+        except Exception as exc:  # what people wrote stays out of the log
+            log.warning("Telegram update %s could not be read (%s); skipped",
+                        payload.get("update_id"), type(exc).__name__)
+            self._answered.append(row_id)
+            return
         for wait in (*NOT_HANDLED_TRIES, None):
             try:
                 sending = await handle_update(self.turns, self.transport, update)

@@ -61,10 +61,21 @@ class TelegramWebhook:
         if body is None:
             return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), self.transport.bot)
+            payload = json.loads(body)
+        except ValueError:
+            log.warning("malformed webhook body refused (not JSON)")
+            return Response(status_code=400)
+        try:
+            update = Update.de_json(payload, self.transport.bot)
             if update is None:
                 raise ValueError("empty update")
         except Exception as exc:
+            if isinstance(payload, dict) and isinstance(payload.get("update_id"), int):
+                # An update Telegram sent that cannot be read: taken and skipped, or
+                # Telegram would offer it again and again, the updates behind it waiting.
+                log.warning("Telegram update %s could not be read (%s); skipped",
+                            payload["update_id"], type(exc).__name__)
+                return Response(status_code=200)
             log.warning("malformed webhook body refused (%s)", type(exc).__name__)
             return Response(status_code=400)
         return await answered(handle_update(self.turns, self.transport, update))

@@ -21,7 +21,7 @@ from bot.fetching import SafeFetcher
 from bot.turns import Turns
 from bot.zalo.client import ZaloClient, ZaloError
 from core.messages import Attachment, Capabilities, Incoming, Reply
-from core.text import split_text
+from core.text import split_text, utf16_len
 from reminders.limits import RateLimiter
 from reminders.sender import Delivery
 from templates.render import Renderer
@@ -33,6 +33,11 @@ MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
 # After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
 # quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
+# The chat refuses this bot: 422 "You are not permitted to send messages to this chat_id"
+# (a person who blocked or left the bot, recorded by the @openclaw/zalo channel and other
+# clients from a real bot) and 410 "The chat_id is invalid". Zalo's own error table calls
+# 403 "Internal server error": that one is transient, not a refusal.
+REFUSED_CHAT = (410, 422)
 UNSUPPORTED_EVENTS = {"sticker": "sticker", "voice": "voice", "unsupported": "file"}
 
 Publish = Callable[[str, str, bytes], Awaitable[tuple[str, str]]]
@@ -55,6 +60,7 @@ class ZaloTransport:
         self._quota_wait = 0.0
         self._calm_at = 0.0  # when the last pause for the quota ended
         self._pieces: dict[int, int] = {}  # replies cut short: how many pieces went
+        self._photo_sent: set[int] = set()  # replies whose photo went, their text not yet
 
     @cached_property
     def fetcher(self) -> SafeFetcher:
@@ -77,11 +83,11 @@ class ZaloTransport:
         if exc.code == 429:
             return Delivery("retry_after", retry_after=self._quota_met(started),
                             error=str(exc))
-        if exc.code == 403:  # blocked, or no longer following the bot
+        if exc.code in REFUSED_CHAT:
             return Delivery("blocked", error=str(exc))
         if exc.code in (400, 401, 404):
             return Delivery("rejected", error=str(exc))
-        return Delivery("error", error=str(exc))  # 408, 5xx, the network
+        return Delivery("error", error=str(exc))  # 403, 408, 5xx, the network
 
     def _quota_met(self, started: float) -> float:
         """Seconds this message waits. The messages already on their way when the first 429
@@ -99,9 +105,17 @@ class ZaloTransport:
     async def _send(self, chat_id: str, reply: Reply) -> str | None:
         limit = self.caps.max_text
         if reply.photo is not None and self.publish is not None:
-            url, _until = await self.publish("bieu-do-tien-do.png", "image/png", reply.photo)
-            sent = await self.client.send_photo(chat_id, url, reply.text[:limit] or None)
-            return _message_id(sent)
+            # A caption Zalo would cut goes as a message of its own after the photo.
+            fits = utf16_len(reply.text) <= limit
+            if id(reply) not in self._photo_sent:
+                url, _until = await self.publish("bieu-do-tien-do.png", "image/png",
+                                                 reply.photo)
+                sent = await self.client.send_photo(chat_id, url,
+                                                    (reply.text if fits else None) or None)
+                if fits or not reply.text:
+                    return _message_id(sent)
+                self._photo_sent.add(id(reply))  # a refused text after it resends no photo
+            await self.limiter.take(chat_id)
         text = reply.text
         if reply.document is not None and self.publish is not None:
             name, data = reply.document
@@ -122,6 +136,7 @@ class ZaloTransport:
                 if index:
                     self._pieces[id(reply)] = index
                 raise
+        self._photo_sent.discard(id(reply))
         return message_id
 
 

@@ -65,8 +65,9 @@ class ZaloClient:
     async def get_update(self) -> dict | None:
         """One update, or None when nothing came within the long poll."""
         try:
+            # The documentation declares `timeout` a String of seconds.
             return await self.call("getUpdates", wait=self.poll_timeout + 10,
-                                   timeout=self.poll_timeout)
+                                   timeout=_seconds(self.poll_timeout))
         except ZaloError as exc:
             if exc.code == 408:
                 return None
@@ -89,3 +90,8 @@ class ZaloClient:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+def _seconds(value: float) -> str:
+    """"30", or "0.5" for the tests' short polls."""
+    return f"{value:g}"

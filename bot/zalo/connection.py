@@ -67,7 +67,7 @@ async def connect(settings: Settings, patient: bool = True) -> ZaloClient:
                 await client.get_me()
                 return client
             except ZaloError as exc:
-                if exc.code in (401, 403, 404):
+                if exc.code == 401:  # Zalo's "Unauthorized": the token is not a bot's
                     raise ZaloRejected() from None
                 if not patient:
                     raise

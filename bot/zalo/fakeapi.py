@@ -2,8 +2,19 @@
 
 The tests and the demo point the Zalo client at it. People are simulated with FakeZaloUser:
 what they send becomes updates (queued for getUpdates, or POSTed to the webhook); what the
-bot sends is kept per chat. Errors Zalo really returns (429 "Quota exceeded", 403 for a user
-who blocked the bot, any other) can be injected."""
+bot sends is kept per chat. Errors Zalo really returns (429 "Quota exceeded", any other) can
+be injected, and it can behave as the real platform was seen to, each switched on by a test:
+
+- a chat that refuses the bot answers 422 "You are not permitted to send messages to this
+  chat_id" (recorded from a real bot in the tests of the @openclaw/zalo channel and other
+  clients; Zalo's own error table has 403 as "Internal server error", not as a refusal); a
+  chat id Zalo no longer knows answers 410 "The chat_id is invalid";
+- `replay=True`: an update already handed out is handed out again at once while nothing
+  newer came (getUpdates has no offset; measured against a real bot by zalo-bot-mcp, whose
+  poller keeps a floor between polls for it);
+- `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`;
+- `media_delay`: the image server takes that many seconds to answer (people's photos come
+  as links to Zalo's CDN, which the bot must fetch: a slow one was seen to take 7 s)."""
 
 from __future__ import annotations
 
@@ -22,8 +33,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.local_server import LocalFake
+from core.text import utf16_len
 
-TEXT_LIMIT = 2000
+TEXT_LIMIT = 2000  # "từ 1 đến 2000 ký tự", counted as the clients count: UTF-16 units
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TO_A_CHAT = {"sendMessage", "sendPhoto", "sendSticker", "sendChatAction"}
 RECORDED = {"sendMessage", "sendPhoto", "sendSticker"}  # what counts against the limits
@@ -64,6 +76,8 @@ class _State:
     sent: dict[str, list[ZaloSent]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    gone: set[str] = field(default_factory=set)
+    last_update: dict | None = None  # the last one handed out, for `replay`
     failures: list[tuple[str, int, str]] = field(default_factory=list)
     delays: list[tuple[str, float]] = field(default_factory=list)
     recent: deque[float] = field(default_factory=deque)  # when the last messages went
@@ -79,8 +93,11 @@ class FakeZaloApi(LocalFake):
     graceful_seconds = 1
 
     def __init__(self, token: str = "1234567890:ZALO-LOCAL-TOKEN", name: str = "Caitien",
-                 limits: ZaloLimits | None = None, wrap_webhook: bool = True) -> None:
+                 limits: ZaloLimits | None = None, wrap_webhook: bool = True,
+                 replay: bool = False, instant_idle: bool = False) -> None:
         self.token, self.name, self.limits = token, name, limits
+        self.replay, self.instant_idle = replay, instant_idle
+        self.media_delay = 0.0
         self.bot_id = token.split(":", 1)[0]
         self.wrap_webhook = wrap_webhook  # webhook body {"ok": true, "result": update}
         self.state = _State()
@@ -103,7 +120,8 @@ class FakeZaloApi(LocalFake):
 
     def add_bot(self, token: str, name: str) -> "FakeZaloApi":
         """Another bot on this server: its own chats, updates, webhook and limits."""
-        other = FakeZaloApi(token, name, self.limits, self.wrap_webhook)
+        other = FakeZaloApi(token, name, self.limits, self.wrap_webhook, self.replay,
+                            self.instant_idle)
         other.port, other._bots, other._media = self.port, self._bots, self._media
         self._bots[token] = other
         return other
@@ -120,6 +138,11 @@ class FakeZaloApi(LocalFake):
     def block(self, chat_id: str) -> None:
         with self.state.lock:
             self.state.blocked.add(chat_id)
+
+    def forget_chat(self, chat_id: str) -> None:
+        """Zalo no longer knows this chat id (410)."""
+        with self.state.lock:
+            self.state.gone.add(chat_id)
 
     def fail_next(self, method: str, status: int, description: str) -> None:
         with self.state.lock:
@@ -207,8 +230,10 @@ class FakeZaloApi(LocalFake):
             chat_id = str(params.get("chat_id") or "")
             if not chat_id:
                 raise _Refused(400, "chat_id is required")
+            if chat_id in self.state.gone:
+                raise _Refused(410, "The chat_id is invalid")
             if chat_id in self.state.blocked:
-                raise _Refused(403, "User has blocked the bot or is not a follower")
+                raise _Refused(422, "You are not permitted to send messages to this chat_id")
             if method in RECORDED:
                 self._count_against_limits(chat_id)
         return await handler(params)
@@ -230,6 +255,8 @@ class FakeZaloApi(LocalFake):
             self.state.chat_last[chat_id] = now
 
     async def _serve_media(self, request: Request) -> Response:
+        if self.media_delay:
+            await asyncio.sleep(self.media_delay)
         found = self._media.get(request.path_params["name"])
         if found is None:
             return Response(status_code=404)
@@ -250,8 +277,12 @@ class FakeZaloApi(LocalFake):
         while True:
             with self.state.lock:
                 if self.state.updates:
-                    return self.state.updates.popleft()
-            if time.monotonic() >= deadline or await request.is_disconnected():
+                    self.state.last_update = self.state.updates.popleft()
+                    return self.state.last_update
+                if self.replay and self.state.last_update is not None:
+                    return self.state.last_update
+            if (self.instant_idle or time.monotonic() >= deadline
+                    or await request.is_disconnected()):
                 raise _Refused(408, "Request timeout")
             await asyncio.sleep(0.01)
 
@@ -281,7 +312,7 @@ class FakeZaloApi(LocalFake):
 
     async def _m_sendMessage(self, params: dict) -> dict:
         text = params.get("text")
-        if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
+        if not isinstance(text, str) or not 1 <= utf16_len(text) <= TEXT_LIMIT:
             raise _Refused(400, f"text must be 1 to {TEXT_LIMIT} characters")
         return self._record(ZaloSent(_hex(), str(params["chat_id"]), "text", text))
 
@@ -289,7 +320,7 @@ class FakeZaloApi(LocalFake):
         url, caption = params.get("photo"), params.get("caption")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise _Refused(400, "photo must be a URL")
-        if caption is not None and len(str(caption)) > TEXT_LIMIT:
+        if caption is not None and utf16_len(str(caption)) > TEXT_LIMIT:
             raise _Refused(400, f"caption must be at most {TEXT_LIMIT} characters")
         try:
             async with httpx.AsyncClient(timeout=10) as client:

@@ -4,12 +4,21 @@ Zalo's getUpdates hands out one update at a time and forgets it as it does: ther
 offset to confirm. So each update is written to the database (storage/inbox.py) as soon as
 it arrives and forgotten only once its turn committed and was answered; a process killed in
 between leaves it there, and the next one handles it first (a redelivered event is applied
-once). Turns run at the same time, one person's in order."""
+once). Turns run at the same time, one person's in order.
+
+Zalo's documentation calls getUpdates a tool for development and recommends the webhook;
+`caitien serve` is the way to run Zalo in production. What polling meets and is made to
+bear here: an update already consumed is handed out again at once on every poll while
+nothing newer came (measured against a real bot by the zalo-bot-mcp project), and an idle
+poll may end at once with 408. A message id seen lately is therefore skipped before anything
+is written, and a poll that brought nothing new waits out IDLE_FLOOR before the next."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -17,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.app import App
 from bot.turns import NotHandled
-from bot.zalo.adapter import CHANNEL, ZaloTransport, handle_update
+from bot.zalo.adapter import CHANNEL, ZaloTransport, handle_update, to_incoming
 from bot.zalo.client import ZaloError
 from bot.zalo.connection import ZaloChannel, ZaloRejected
 from storage.db import writing
@@ -28,6 +37,8 @@ log = logging.getLogger(__name__)
 MAX_RUNNING = 200  # updates being handled at once; past this, fetching waits
 NOT_HANDLED_TRIES = (1.0, 5.0, 15.0, 30.0)  # while the database is away, the turn waits
 BACKOFF_MAX = 60.0
+IDLE_FLOOR = 0.5  # seconds between polls that brought nothing new: at most two a second
+SEEN = 1000  # message ids remembered against replays
 
 
 class WebhookActive(Exception):
@@ -41,26 +52,60 @@ class ZaloPoller:
         self.transport = transport
         self._running: set[asyncio.Task] = set()
         self._room = asyncio.Semaphore(MAX_RUNNING)
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     async def run(self) -> None:
         for row_id, update in await asyncio.to_thread(self._kept):
+            self._seen_now(update)
             await self._start(row_id, update)
         delay = 1.0
         while True:
+            started = time.monotonic()
             try:
                 update = await self.transport.client.get_update()
                 delay = 1.0
             except ZaloError as exc:
-                if exc.code in (401, 403, 404):
-                    raise ZaloRejected() from None
-                if exc.code == 400 and "webhook" in exc.description.lower():
-                    raise WebhookActive() from None
-                log.warning("Zalo getUpdates failed (%s); again in %.0f s", exc.code, delay)
-                await asyncio.sleep(delay)
+                await self._failed(exc, delay)
                 delay = min(delay * 2, BACKOFF_MAX)
                 continue
-            if update is not None:
+            if update is not None and self._seen_now(update):
                 await self._start(await self._keep(update), update)
+                continue
+            idle = IDLE_FLOOR - (time.monotonic() - started)
+            if idle > 0:
+                await asyncio.sleep(idle)
+
+    async def _failed(self, exc: ZaloError, delay: float) -> None:
+        """401 ends the run (the token is not a bot's); a webhook set ends it too. Anything
+        else — 403, which Zalo's error table calls an internal server error, 5xx, 429, the
+        network — is waited out, and after a 403 the token is asked about again."""
+        if exc.code == 401:
+            raise ZaloRejected() from None
+        if exc.code == 400 and "webhook" in exc.description.lower():
+            raise WebhookActive() from None
+        log.warning("Zalo getUpdates failed (%s %s); again in %.0f s", exc.code,
+                    exc.description[:80], delay)
+        await asyncio.sleep(delay)
+        if exc.code == 403:
+            try:
+                await self.transport.client.get_me()
+            except ZaloError as again:
+                if again.code == 401:
+                    raise ZaloRejected() from None
+
+    def _seen_now(self, update: dict) -> bool:
+        """True for a message not seen lately (and remembered from now on)."""
+        incoming = to_incoming(update, self.transport.key)
+        key = incoming.event_id if incoming is not None else None
+        if key is None:
+            return True  # not a person's message: nothing to repeat
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return False
+        self._seen[key] = None
+        if len(self._seen) > SEEN:
+            self._seen.popitem(last=False)
+        return True
 
     async def _start(self, row_id: int, update: dict) -> None:
         await self._room.acquire()
@@ -126,6 +171,8 @@ async def running_zalo(app: App) -> AsyncIterator[asyncio.Task]:
     channel = ZaloChannel(app)
     await channel.start()
     transport = await channel.ready()
+    log.info("Zalo by polling: for a school in production use `caitien serve` with the "
+             "webhook (`caitien webhook set --channel zalo`), as Zalo recommends")
     poller = ZaloPoller(app, transport)
     task = asyncio.create_task(poller.run())
     app.start_reminders()

@@ -27,7 +27,7 @@ def test_template_then_import_then_invites(cli, db, tmp_path, monkeypatch):
     assert code == 0 and (tmp_path / "plan.xlsx").exists()
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
     code, out, _ = cli("plan", "import", "plan.xlsx")
-    assert code == 0 and "1 tiêu chí, 1 công việc" in out
+    assert code == 0 and "1 tiêu chí, 1 nhiệm vụ" in out
     assert "«HT» → Nguyễn Thị Minh Hạnh" in out
     assert count(db, Task) == 1
 
@@ -77,7 +77,7 @@ def test_plan_export_writes_the_stored_plan_which_imports_again_unchanged(cli, d
     assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
     tasks = count(db, Task)
     code, out, _ = cli("plan", "export", "ke-hoach.xlsx")
-    assert code == 0 and f"8 tiêu chí, {tasks} công việc" in out
+    assert code == 0 and f"8 tiêu chí, {tasks} nhiệm vụ" in out
     assert "caitien plan import ke-hoach.xlsx" in out
     code, out, _ = cli("plan", "import", "ke-hoach.xlsx")
     assert code == 0 and f"0 mới, {tasks} giữ nguyên, 0 điều chỉnh, 0 đóng lại" in out
@@ -166,7 +166,7 @@ def test_demo_on_zalo_sends_the_report_as_links_that_download(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "(Telegram)" not in result.stdout
-    assert result.stdout.count("Mở liên kết: tải được") == 2
+    assert result.stdout.count("Mở đường link: tải được") == 2
     assert "bao-cao-cai-tien-demo-year.docx" in result.stdout
 
 

@@ -63,7 +63,7 @@ def test_forgetting_asks_first_then_erases(records, sessions):
         assert session.scalar(select(Staff).where(Staff.phone_norm == TEACHER)) is not None
 
     code, out, err = records("staff", "forget", "0901 234 504", "--yes")
-    assert code == 0 and out.startswith("Đã xoá dữ liệu cá nhân của Phạm Quốc Bảo")
+    assert code == 0 and out.startswith("Đã xóa dữ liệu cá nhân của Phạm Quốc Bảo")
     with sessions() as session:
         assert session.scalar(select(Staff).where(Staff.phone_norm == TEACHER)) is None
         assert session.scalar(select(Staff).where(Staff.name.startswith("Cán bộ đã nghỉ (#")))

@@ -1,11 +1,15 @@
-"""What Telegram answers when things go wrong: 429, 403, a bad gateway."""
+"""What Telegram answers when things go wrong: 429, 403, a bad gateway, a refused command
+menu, an update nobody can read, a press that cannot be settled, idle polls at once."""
 
 import asyncio
 import logging
+import time
 
 from sqlalchemy import select
 
+from bot.telegram.polling import IDLE_FLOOR, running_bot
 from storage.models import Account
+from tests.reminders.conftest import wait_for
 
 
 async def test_429_is_retried_after_retry_after(api, bot, linked):
@@ -89,3 +93,45 @@ async def test_a_reply_telegram_keeps_refusing_goes_out_through_the_outbox(api, 
     assert "Hướng dẫn" in (await mai.reply(timeout=20)).text
     await sender.drain()
     assert sum("Hướng dẫn" in m.text for m in mai.all_replies()) == 1
+
+
+async def test_a_refused_command_menu_is_logged_and_the_bot_runs(api, app, linked, caplog):
+    api.fail_next("setMyCommands", 500, "Internal Server Error")
+    with caplog.at_level(logging.WARNING):
+        async with running_bot(app, poll_timeout=0.5):
+            mai = await linked(7010, "0901234507")
+            mai.send("/huongdan")
+            assert "Hướng dẫn" in (await mai.reply()).text
+    assert "command menu was not set" in caplog.text
+
+
+async def test_an_update_nobody_can_read_is_skipped_alone(api, bot, linked, caplog):
+    mai = await linked(7011, "0901234507")
+    with caplog.at_level(logging.WARNING):
+        api.push_update({"message": {"message_id": 1, "date": 1,
+                                     "chat": "không phải một cuộc trò chuyện",
+                                     "text": "bí mật của cô Mai"}})
+        mai.send("/huongdan")
+        assert "Hướng dẫn" in (await mai.reply()).text
+    assert "could not be read" in caplog.text
+    assert "bí mật" not in caplog.text  # what people wrote stays out of the log
+
+
+async def test_a_press_whose_settling_fails_is_still_answered(api, bot, linked, caplog):
+    bao = await linked(7012, "0901234501")
+    bao.send("/capnhat")
+    await bao.reply()
+    api.fail_next("answerCallbackQuery", 400, "Bad Request: query is too old")
+    with caplog.at_level(logging.WARNING):
+        bao.press("1.")
+        assert "Tình trạng" in (await bao.reply()).text
+    assert "could not settle a button press" in caplog.text
+
+
+async def test_idle_polls_answered_at_once_are_at_most_two_a_second(api, app):
+    async with running_bot(app, poll_timeout=0):
+        start = len(api.calls("getUpdates"))
+        began = time.monotonic()
+        await wait_for(lambda: len(api.calls("getUpdates")) >= start + 6, timeout=30)
+        took = time.monotonic() - began
+    assert took >= 5 * IDLE_FLOOR * 0.9

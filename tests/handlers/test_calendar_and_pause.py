@@ -45,7 +45,7 @@ async def test_the_principal_adds_the_breaks_the_so_announced(school, chat_as, s
         await ht.press("➕ Thêm ngày nghỉ")
         assert shown in await ht.send(typed)
     await ht.send("/lich")
-    await ht.press("🗑 Xoá ngày nghỉ")
+    await ht.press("🗑 Xóa ngày nghỉ")
     assert ht.buttons()[0].startswith("🗑 Tết 04/02–14/02")
     back = await ht.press("🗑 Tết 04/02")
     assert "Nghỉ Tết Nguyên Đán 02/02/2027–11/02/2027 (mặc định" in back  # the default again

@@ -128,7 +128,7 @@ async def test_the_plan_as_understood_comes_as_a_spreadsheet_that_reads_back(
     answer = await hanh.press("📊 Tải bảng Excel")
     sheet, following = hanh.last
     name, data = sheet.document
-    assert name == "ke-hoach-cai-tien-demo-2026-2027.xlsx" and "mỗi dòng một công việc" in answer
+    assert name == "ke-hoach-cai-tien-demo-2026-2027.xlsx" and "mỗi dòng một nhiệm vụ" in answer
     assert load_workbook(io.BytesIO(data)).active.title == "Kế hoạch"
     assert understood(tmp_path, data, name) == understood(tmp_path, NEW_PLAN, "ke-hoach.docx")
     assert "gửi lại tệp" in following.text and "📥 Nhập kế hoạch" in hanh.buttons()

@@ -28,7 +28,7 @@ async def test_the_principal_gets_the_year_report_as_word_and_excel(year_of_upda
     assert "giai đoạn nào" in await tot.send("/baocao")
     assert tot.buttons() == ["Học kỳ I", "Cả năm học", "Khoảng ngày khác"]
     caption = await tot.press("Cả năm học")
-    assert "Cả năm học, năm học 2023-2024: 2 việc xong" in caption
+    assert "Cả năm học, năm học 2023-2024: 2 nhiệm vụ hoàn thành" in caption
     word, excel = tot.last
     assert word.document[0] == "bao-cao-cai-tien-phuhuu-year.docx"
     assert excel.document[0] == "bao-cao-cai-tien-phuhuu-year.xlsx"

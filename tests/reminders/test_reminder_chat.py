@@ -53,7 +53,7 @@ async def test_update_now_walks_through_the_tasks_of_the_check_in(
     await trang.send("Đã sinh hoạt tổ 2 buổi.")
     await trang.press("Bỏ qua")
     saved = await trang.press("💾 Lưu")
-    assert "Còn 2 nhiệm vụ trong lời nhắc này" in saved
+    assert "Còn 2 nhiệm vụ trong tin nhắc này" in saved
     assert "[2.2] Bồi dưỡng ứng dụng" in await trang.press("➡️ Nhiệm vụ tiếp theo")
     await trang.send("/huy")
     if not trang.typed:  # the same button later starts with what is still to do

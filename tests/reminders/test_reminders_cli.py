@@ -59,7 +59,7 @@ def preview_json(cli) -> list[dict]:
 def test_a_plan_nobody_linked_yet_previews_its_reminders_marked(cli):
     import_phuhuu(cli)
     code, out, _ = cli("reminders", "preview", "--from", "2023-09-01", "--to", "2023-10-01")
-    assert code == 0 and "Không có lời nhắc nào" not in out
+    assert code == 0 and "Không có tin nhắc nào" not in out
     assert "2023-09-25 08:00  Lê Minh Đức (chưa liên kết) — nhắc cập nhật tháng" in out
     assert "2023-09-25 07:00  Nguyễn Văn Tốt (chưa liên kết) — nhắc cập nhật tháng + bản tin " \
         "tuần" in out

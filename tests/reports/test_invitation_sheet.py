@@ -67,7 +67,7 @@ def test_a_word_card_per_person_with_name_code_and_qr(renderer):
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert document.paragraphs[0].text == (
-        "Thư mời dùng trợ lý Kế hoạch cải tiến chất lượng — Trường THCS Phú Hữu")
+        "Giấy mời dùng trợ lý Kế hoạch cải tiến chất lượng — Trường THCS Phú Hữu")
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None
                for row in document.tables[0].rows)
     cells = docx_cards(data)
@@ -100,8 +100,8 @@ def test_the_pdf_has_eight_cards_a_page(renderer, count, pages):
 def test_nobody_to_invite(renderer):
     document = Document(BytesIO(invitation_docx(SCHOOL, [], EXPIRES, renderer)))
     assert [p.text for p in document.paragraphs] == [
-        "Thư mời dùng trợ lý Kế hoạch cải tiến chất lượng — Trường THCS Phú Hữu",
-        "Không có thầy/cô nào cần gửi thư mời."]
+        "Giấy mời dùng trợ lý Kế hoạch cải tiến chất lượng — Trường THCS Phú Hữu",
+        "Không có thầy/cô nào cần gửi giấy mời."]
     assert not document.tables
     empty = invitation_pdf(SCHOOL, [], EXPIRES, renderer)
     full = invitation_pdf(SCHOOL, [card(i) for i in range(CARDS_PER_PAGE)], EXPIRES, renderer)

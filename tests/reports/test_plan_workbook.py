@@ -165,7 +165,7 @@ def test_the_sheet_is_easy_to_read():
     header = rows.index(HEADERS) + 1
     assert rows[0][0] == "Trường THCS Hoà Bình (trường giả định)"
     assert rows[1][0] == "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC NĂM HỌC 2026-2027"
-    assert any("Mỗi dòng là một công việc" in (row[0] or "") for row in rows[:header])
+    assert any("Mỗi dòng là một nhiệm vụ" in (row[0] or "") for row in rows[:header])
     assert sheet.title == "Kế hoạch" and sheet.freeze_panes == f"A{header + 1}"
     assert all(cell.font.bold for cell in sheet[header])
     assert sheet.cell(header + 1, 4).alignment.wrap_text

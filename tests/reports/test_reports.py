@@ -150,7 +150,7 @@ def test_a_57_2026_plan_gets_its_codes_and_monitoring_table(sessions, renderer, 
 
 def test_the_report_from_the_command_line(cli, year_of_updates, tmp_path):
     code, out, _ = cli("report", "--period", "hk1", "--out", str(tmp_path / "hk1.docx"))
-    assert code == 0 and "việc xong" in out
+    assert code == 0 and "nhiệm vụ hoàn thành" in out
     assert len(docx.Document(tmp_path / "hk1.docx").tables) >= 3
     code, _, _ = cli("report", "--period", "2023-09-01:2023-12-31", "--format", "xlsx",
                      "--out", str(tmp_path / "q"))
@@ -171,7 +171,7 @@ def test_the_monitoring_report_frames_the_same_data(sessions, renderer, year_of_
     document = docx.Document(BytesIO(monitoring_docx(data, renderer)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO GIÁM SÁT" in text and "III. Kiến nghị" in text
-    assert "2/6 nhiệm vụ đã xong (33%)" in text
+    assert "2/6 nhiệm vụ hoàn thành (33%)" in text
     assert "Chậm tiến độ [1.3]" in text and "lý do: Chờ hướng dẫn của Đảng ủy phường." in text
     assert "Chưa triển khai [2.4]" in text and "chưa có cập nhật" in text
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Tiêu chí")

@@ -186,7 +186,7 @@ def test_the_workbook_says_what_the_json_says(sessions, renderer, lived):
     header = [c.value for c in tasks[1]]
     adjusted = next(dict(zip(header, r)) for r in rows(tasks)
                     if r[header.index("Nội dung ban đầu (trước khi điều chỉnh)")])
-    assert adjusted["Nội dung công việc"].startswith("Xây dựng quy chế phối hợp")
+    assert adjusted["Nội dung nhiệm vụ"].startswith("Xây dựng quy chế phối hợp")
     assert adjusted["Điều chỉnh lúc"] == datetime(2024, 1, 20, 9, 0)
     assert "(chủ trì)" in adjusted["Người phụ trách"]
     assert [r[0] for r in rows(book["Minh chứng"])] == [e["code"] for e in data["evidence"]]

@@ -40,6 +40,6 @@ async def test_the_principal_erases_a_departed_teachers_data(web_app, sign_in):
         member = session.get(Staff, teacher_id)
         assert (member.name, member.phone) == (f"Cán bộ đã nghỉ (#{teacher_id})", None)
     audit = await principal.get(f"{base}/audit")
-    assert "Xoá dữ liệu cá nhân" in audit.text and f"Cán bộ đã nghỉ (#{teacher_id})" in audit.text
+    assert "Xóa dữ liệu cá nhân" in audit.text and f"Cán bộ đã nghỉ (#{teacher_id})" in audit.text
     again = await principal.get(f"{base}/staff")
     assert f'<option value="{teacher_id}">' not in again.text

@@ -108,12 +108,12 @@ async def test_principal_dashboard_task_history_and_downloads(web_app, console, 
     await page.click("text=Cán bộ")
     await screenshot(page, "staff")
     async with page.expect_download() as info:
-        await page.click("text=Cấp mã và tải thư mời")
+        await page.click("text=Cấp mã và tải giấy mời")
     sheet = await (await info.value).path()
     assert sheet.read_bytes().startswith(b"%PDF")
     await page.check("input[value=docx]")
     async with page.expect_download() as info:
-        await page.click("text=Cấp mã và tải thư mời")
+        await page.click("text=Cấp mã và tải giấy mời")
     cards = docx.Document(await (await info.value).path())
     text = "\n".join(cell.text for table in cards.tables for row in table.rows
                      for cell in row.cells)
@@ -135,7 +135,7 @@ async def test_principal_dashboard_task_history_and_downloads(web_app, console, 
     await screenshot(page, "audit")
     rows = await page.locator("#audit tbody tr").all_inner_texts()
     assert any("Đổi lịch" in r and "Nguyễn Thị Minh Hạnh" in r for r in rows)
-    assert any("Cấp mã mời" in r for r in rows)
+    assert any("Cấp mã liên kết" in r for r in rows)
     assert any("Sửa cập nhật" in r and "Phạm Quốc Bảo" in r for r in rows)
 
     await page.click("text=Đăng xuất")

@@ -223,7 +223,10 @@ def test_over_the_limits_is_429_quota_exceeded():
 def test_blocked_chats_and_injected_failures(zalo, call):
     zalo.block("u1")
     status, answer = call("sendMessage", chat_id="u1", text="hi")
-    assert (status, answer["error_code"]) == (403, 403) and "blocked" in answer["description"]
+    assert (status, answer["error_code"]) == (422, 422) and "not permitted" in answer["description"]
+    zalo.forget_chat("u3")
+    status, answer = call("sendMessage", chat_id="u3", text="hi")
+    assert (status, answer["description"]) == (410, "The chat_id is invalid")
 
     zalo.fail_next("sendMessage", 500, "Internal error")
     assert call("sendMessage", chat_id="u2", text="hi") == (

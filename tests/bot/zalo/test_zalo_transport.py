@@ -41,6 +41,11 @@ async def test_blocked_refused_and_unreachable_answers(zalo_api, transport):
     assert (await transport.deliver("c1", Reply("x"))).outcome == "rejected"
     zalo_api.fail_next("sendMessage", 502, "Bad Gateway")
     assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
+    zalo_api.forget_chat("unknown")
+    assert (await transport.deliver("unknown", Reply("x"))).outcome == "blocked"
+    # Zalo's error table: 403 is "Internal server error", tried again, never "blocked".
+    zalo_api.fail_next("sendMessage", 403, "Internal server error")
+    assert (await transport.deliver("c1", Reply("x"))).outcome == "error"
 
 
 async def test_a_long_reply_refused_once_arrives_whole_each_piece_once(zalo_api, transport):
@@ -50,3 +55,32 @@ async def test_a_long_reply_refused_once_arrives_whole_each_piece_once(zalo_api,
     assert delivery.outcome == "sent"
     pieces = [m.text for m in zalo_api.sent_to("c9")]
     assert "\n".join(pieces) == text  # every piece once, in order
+
+
+async def test_a_text_of_emojis_is_cut_where_zalo_counts_not_where_python_does(
+        zalo_api, transport):
+    text = "\n".join("🔕 " + "x" * 97 for _ in range(20))  # 1,980 characters, 2,000+ units
+    assert (await send_paced(transport, "c7", Reply(text))).outcome == "sent"
+    pieces = [m.text for m in zalo_api.sent_to("c7")]
+    assert len(pieces) == 2 and "\n".join(pieces) == text
+
+
+async def test_a_caption_zalo_would_cut_follows_the_photo_as_a_message(zalo_api, zalo_app):
+    async def publish(name: str, content_type: str, data: bytes) -> tuple[str, str]:
+        return zalo_api.add_image(data, content_type), "mai"
+
+    client = ZaloClient(zalo_api.token, zalo_api.base_url)
+    transport = ZaloTransport(client, zalo_app.engine.caps("zalo"), zalo_app.renderer,
+                              publish, allow_private=True)
+    try:
+        long_caption = "Bản tin tuần\n" + "\n".join(f"{n}. " + "y" * 60 for n in range(40))
+        delivery = await send_paced(transport, "c8", Reply(long_caption, photo=b"\x89PNG"))
+        assert delivery.outcome == "sent"
+        sent = zalo_api.sent_to("c8")
+        assert sent[0].kind == "photo" and sent[0].text is None
+        assert "\n".join(m.text for m in sent[1:]) == long_caption
+        short = await send_paced(transport, "c9", Reply("Biểu đồ", photo=b"\x89PNG"))
+        assert short.outcome == "sent"
+        assert [(m.kind, m.text) for m in zalo_api.sent_to("c9")] == [("photo", "Biểu đồ")]
+    finally:
+        await client.close()

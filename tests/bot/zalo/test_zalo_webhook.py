@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timedelta, timezone
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from bot.webhooks import MAX_BODY
+from bot.zalo import webhook as zalo_webhook
 from bot.zalo.webhook import SECRET_HEADER
-from storage.models import Account, Evidence, ProcessedEvent, TaskUpdate
+from storage.db import writing
+from storage.inbox import keep_claimed
+from storage.models import Account, Evidence, InboxUpdate, ProcessedEvent, TaskUpdate
 from tests.bot.zalo.conftest import SECRET
+from tests.reminders.conftest import wait_for
 
 JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 100
 
@@ -129,3 +135,45 @@ async def test_a_stranger_is_told_to_send_the_code_and_guessing_is_limited(
     stranger.send("FFFF-FFFF")
     await asyncio.sleep(1.0)
     assert len(stranger.all_replies()) == 5  # then silence
+
+
+def inbox_rows(app) -> int:
+    with app.sessions() as s:
+        return s.scalar(select(func.count(InboxUpdate.id)))
+
+
+async def test_kept_and_acknowledged_before_a_slow_photo_is_fetched(
+        zalo_api, zalo_served, zalo_linked, zalo_app):
+    trang = await zalo_linked("a1", "0901234503")
+    trang.send("/capnhat")
+    await trang.reply()
+    trang.send("1")
+    await trang.reply()
+    zalo_api.media_delay = 3.0  # Zalo's image server, slow today
+    pushed = len(zalo_api.webhook_pushes())
+    trang.send_image(JPEG)
+    await wait_for(lambda: len(zalo_api.webhook_pushes()) > pushed)
+    # Zalo has its 200 while the photo is still on its way: the update waits in the inbox.
+    assert zalo_api.webhook_pushes()[-1] == 200
+    assert inbox_rows(zalo_app) == 1
+    await trang.reply()
+    await wait_for(lambda: inbox_rows(zalo_app) == 0)
+
+
+@pytest.fixture
+def quick_sweep(monkeypatch):
+    monkeypatch.setattr(zalo_webhook, "SWEEP_SECONDS", 0.2)
+
+
+async def test_an_update_a_dead_replica_acknowledged_is_taken_by_another(
+        quick_sweep, zalo_api, zalo_served, zalo_linked, zalo_app):
+    trang = await zalo_linked("a2", "0901234503")
+    before = len(trang.all_replies())
+    # Another replica kept this update, said 200 to Zalo, and died before its turn.
+    now = datetime.now(timezone.utc)
+    with writing(zalo_app.sessions) as session:
+        keep_claimed(session, zalo_webhook.LANE, text_update("a2", "/huongdan", "m-dead"),
+                     now - timedelta(minutes=5), now - timedelta(minutes=3))
+    await wait_for(lambda: len(trang.all_replies()) > before)
+    assert "Hướng dẫn" in trang.all_replies()[-1].text
+    await wait_for(lambda: inbox_rows(zalo_app) == 0)
