@@ -31,6 +31,8 @@ from readers.plan_files import read_plan
 from readers.plan_sheet import write_plan_template
 from storage.plans import (
     current_plan,
+    plan_gaps,
+    plan_mismatch,
     resolve_owners,
     save_plan,
     school_year_first,
@@ -335,7 +337,11 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
             draft = read_plan_isolated(args.file, args.school_year, school_calendar(school))
         if args.dry_run:
             staff = active_staff(session, school.id) if school else []
-            _say(app, "cli/plan_preview.j2", draft=draft, owners=resolve_owners(draft, staff))
+            owners = resolve_owners(draft, staff)
+            mismatch = plan_mismatch(session, school, draft, app.clock.now().astimezone(
+                school_tz(school)).date()) if school else None
+            _say(app, "cli/plan_preview.j2", draft=draft, owners=owners,
+                 gaps=plan_gaps(draft, owners) if staff else None, mismatch=mismatch)
             return 0
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock, create=True,

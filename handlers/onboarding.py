@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from handlers.dialogue import Command
 from handlers.turn import Turn
+from storage.access import allowed_commands, scope_of
 from storage.linking import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -95,7 +96,8 @@ def _answer(turn: Turn, result: LinkResult) -> None:
 
 
 def help_text(turn: Turn) -> None:
-    turn.say("chat/help.j2", board=any(is_board(m) for m in turn.staff))
+    turn.say("chat/help.j2", commands=allowed_commands(scope_of(m) for m in turn.staff),
+             board=any(is_board(m) for m in turn.staff))
 
 
 COMMANDS = (Command(("start",), start), Command(("huongdan", "help"), help_text,

@@ -9,10 +9,11 @@ from core.dates import parse_day_from
 from core.messages import Button
 from handlers.dialogue import CHOICE, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
+from storage.access import may, scope_of
 from storage.conversations import save_step
 from storage.models import School, Staff
 from core.phones import normalize_phone
-from storage.staff_repo import active_staff, is_board, set_pause
+from storage.staff_repo import active_staff, set_pause
 from core.text import fold_words
 
 FLOW = "pause"
@@ -21,7 +22,7 @@ MAX_CHOICES = 8
 
 
 def begin(turn: Turn) -> None:
-    member = next((m for m in turn.staff if is_board(m)), None)
+    member = next((m for m in turn.staff if may(scope_of(m), "tamdung")), None)
     if member is None:
         turn.say("chat/board_only.j2")
         return

@@ -17,8 +17,10 @@ from storage.models import School, Upload
 from readers.isolated import read_plan_isolated
 from readers.plan_sheet import plan_template_bytes
 from reports.plan_workbook import plan_workbook
-from storage.plans import current_plan, plan_changes, resolve_owners, save_plan
-from storage.schools import school_calendar
+from core.text import fold_words
+from storage.plans import (current_plan, plan_changes, plan_gaps, plan_mismatch,
+                           resolve_owners, save_plan, short_school_name)
+from storage.schools import school_calendar, school_tz
 from storage.staff_repo import active_staff
 
 FLOW = "plan_import"
@@ -50,10 +52,16 @@ def receive(turn: Turn, school: School, stored: dict) -> bool:
     turn.session.add(upload)
     turn.session.flush()
     staff = active_staff(turn.session, school.id)
-    save_step(turn.conversation, FLOW, "confirm",
-              {"school_id": school.id, "upload_id": upload.id}, turn.clock)
+    owners = resolve_owners(draft, staff)
+    today = turn.clock.now().astimezone(school_tz(school)).date()
+    mismatch = plan_mismatch(turn.session, school, draft, today)
+    data = {"school_id": school.id, "upload_id": upload.id}
+    if mismatch.any:  # «Nhập» alone is not enough: the school's name is typed
+        data["confirm"] = _confirm_words(turn, school)
+    save_step(turn.conversation, FLOW, "confirm", data, turn.clock)
     turn.say("chat/plan_preview.j2", _buttons(turn), draft=draft,
-             owners=resolve_owners(draft, staff), names={m.id: m.name for m in staff},
+             owners=owners, names={m.id: m.name for m in staff},
+             gaps=plan_gaps(draft, owners), mismatch=mismatch, confirm=data.get("confirm"),
              changes=plan_changes(turn.session, school.id, draft),
              has_plan=current_plan(turn.session, school.id) is not None,
              warnings=[turn.renderer.text(f"warnings/{w.key}.j2", **w.params)
@@ -86,7 +94,8 @@ def _refuse(turn: Turn, error: InputError) -> None:
 
 
 def prompt(turn: Turn) -> None:
-    turn.say("chat/plan_confirm_again.j2", _buttons(turn))
+    turn.say("chat/plan_confirm_again.j2", _buttons(turn),
+             confirm=turn.conversation.data.get("confirm"))
 
 
 def corrected(turn: Turn, stored: list[dict]) -> None:
@@ -99,13 +108,25 @@ def corrected(turn: Turn, stored: list[dict]) -> None:
                   plans[0])
 
 
+def _confirm_words(turn: Turn, school: School) -> str:
+    return turn.renderer.text("chat/plan_confirm_words.j2",
+                              short=short_school_name(school.name or school.code)).strip()
+
+
 def answer(turn: Turn) -> None:
     chosen = PLAN.unpack(turn.msg.choice)
     action = chosen["action"] if chosen else None
+    confirm = turn.conversation.data.get("confirm")
+    if confirm and action is None and turn.msg.text \
+            and fold_words(turn.msg.text) == fold_words(confirm):
+        _import(turn)
+        return
     if action is None:
         picked = pick_option(turn.msg.text, turn.renderer, [f"button.{a}" for a in ACTIONS])
         action = picked.removeprefix("button.") if picked else None
-    if action == "import":
+    if action == "import" and confirm:
+        turn.say("chat/plan_confirm_typed.j2", _buttons(turn), confirm=confirm)
+    elif action == "import":
         _import(turn)
     elif action == "cancel":
         cancel(turn)
@@ -135,7 +156,8 @@ def _import(turn: Turn) -> None:
                        upload.mime_type, turn.clock.now())
     turn.session.delete(upload)
     save_step(turn.conversation, None, None, {}, turn.clock)
-    turn.say("chat/plan_imported.j2", report=report)
+    gaps = plan_gaps(draft, resolve_owners(draft, active_staff(turn.session, school.id)))
+    turn.say("chat/plan_imported.j2", report=report, gaps=gaps)
 
 
 def _send_excel(turn: Turn) -> None:
@@ -149,7 +171,8 @@ def _send_excel(turn: Turn) -> None:
     name = turn.renderer.text("chat/plan_excel_name.j2", school=school, draft=draft)
     turn.replies.append(Reply(turn.renderer.text("chat/plan_excel.j2"),
                               document=(name, plan_workbook(draft, turn.renderer))))
-    turn.say("chat/plan_excel_next.j2", _buttons(turn))
+    turn.say("chat/plan_excel_next.j2", _buttons(turn),
+             confirm=turn.conversation.data.get("confirm"))
 
 
 def _pending(turn: Turn) -> tuple[School, Upload] | None:

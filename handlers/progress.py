@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers.dialogue import Command
 from handlers.turn import Turn
 from reports.progress import school_progress
-from storage.access import GROUP, scope_of, visible_owners
+from storage.access import may, scope_of, visible_owners
 from storage.models import School
 from storage.plans import current_plan
 
@@ -15,7 +15,7 @@ def show_progress(turn: Turn) -> None:
     shown = False
     for member in turn.staff:
         scope = scope_of(member)
-        if not scope.whole_school and scope.kind != GROUP:
+        if not may(scope, "tiendo"):
             continue
         school = turn.session.get(School, member.school_id)
         progress = school_progress(turn.session, school.id,

@@ -13,7 +13,7 @@ from storage.plans import current_plan, school_year_first
 from storage.schools import school_tz
 from reports.report_data import Period, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
-from storage.access import scope_of
+from storage.access import may, scope_of
 from storage.staff_repo import is_monitor
 
 FLOW = "report"
@@ -22,7 +22,7 @@ PERIOD = Callback("rp", "period")  # hk1 | year | range
 
 def may_report(turn: Turn) -> School | None:
     """The school whose reports this person may read: board or monitoring team."""
-    member = next((m for m in turn.staff if scope_of(m).reports), None)
+    member = next((m for m in turn.staff if may(scope_of(m), "baocao")), None)
     return turn.session.get(School, member.school_id) if member else None
 
 

@@ -147,3 +147,10 @@ def resolve_phrase(phrase: str, staff: list[StaffLike]) -> Resolution:
     if _starts(clean(phrase).lower(), EXTERNAL_PLACES):
         return Resolution(phrase, "external")
     return Resolution(phrase, "unresolved")
+
+
+def led_group(roles: Iterable[str], group: str | None) -> str | None:
+    """The tổ a person leads, folded: a group leader (TTCM) sees its tasks — the tasks with
+    an owner in it — and is the one the overdue ladder asks to chase them
+    (storage/access.py and reminders/planner.py both ask this)."""
+    return fold_words(group) if "TTCM" in set(roles) and group and fold_words(group) else None

@@ -6,7 +6,7 @@ silent, and for the board the weekly digest with its chart — and one set of bu
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -67,7 +67,7 @@ def compose(renderer: Renderer, session: Session, state: SchoolState, school: Sc
     text = renderer.text(
         "reminders/message.j2", kind=message.kind, sections=sections, chase=chase,
         silent=silent, silent_after=state.calendar.silent_after,
-        digest=digest["text"] if digest else None,
+        digest=_digest_text(renderer, digest["data"], recipient) if digest else None,
         given_name=recipient.name.split()[-1] if recipient else None)
     body: dict = {"text": text.strip(), "buttons": _buttons(renderer, message, sections,
                                                             row_id)}
@@ -80,9 +80,16 @@ def _digest(renderer: Renderer, session: Session, school: School, today: date) -
     digest = digest_data(session, school, today)
     if digest is None:
         return None
-    return {"text": renderer.text("reports/digest.j2", digest=digest),
+    return {"data": digest,
             "photo": base64.b64encode(progress_chart(digest, renderer)).decode(),
             "caption": renderer.text("reports/digest_chart_caption.j2")}
+
+
+def _digest_text(renderer: Renderer, digest, recipient: Staff | None) -> str:
+    """The digest as its reader reads it: the silence list does not name the reader."""
+    if recipient is not None:
+        digest = replace(digest, silent=[n for n in digest.silent if n != recipient.name])
+    return renderer.text("reports/digest.j2", digest=digest)
 
 
 def _buttons(renderer: Renderer, message: Message, sections: list[dict],

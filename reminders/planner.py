@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from core.calendar import SchoolCalendar
-from readers.owners import BOARD, MONITOR
+from readers.owners import BOARD, MONITOR, led_group
 from readers.timelines import DATED, Schedule, school_year_start
 
 CHECKINS = ("monthly", "term_review")
@@ -568,7 +568,7 @@ class Mailer:
             return set(owners)
         if rung == 1:
             groups = {self.state.people[o].group for o in owners if self.state.people[o].group}
-            found = {p.id for p in people if "TTCM" in p.roles and p.group in groups}
+            found = {p.id for p in people if led_group(p.roles, p.group) in groups}
         else:
             board = {p.id for p in people if p.roles & BOARD}
             wanted = MONITOR if rung == 2 else "HT"

@@ -7,12 +7,13 @@ every school of its district and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.text import fold_words
-from readers.owners import staff_roles
+from readers.owners import led_group, staff_roles
 from storage.models import DistrictMember, School, Staff, Task, TaskOwner
 from storage.staff_repo import active_staff, is_board, is_monitor
 
@@ -40,11 +41,35 @@ class Scope:
         return self.whole_school
 
 
+# What each chat command asks of the person who sends it — the one source for the commands'
+# own guards and for what /huongdan lists. A command not named here is open to all staff.
+COMMANDS = ("nhiemvu", "capnhat", "lich", "huy", "web", "tiendo", "baocao", "quahan",
+            "tamdung")
+MAY: dict[str, Callable[[Scope], bool]] = {
+    # progress and the overdue list: the whole school, or a group leader's own tổ
+    "tiendo": lambda s: s.whole_school or s.kind == GROUP,
+    "quahan": lambda s: s.whole_school or s.kind == GROUP,
+    "baocao": lambda s: s.reports,  # the report is the whole school's
+    "tamdung": lambda s: s.board,  # pausing someone's reminders, the board's decision
+}
+
+
+def may(scope: Scope, command: str) -> bool:
+    rule = MAY.get(command)
+    return rule is None or rule(scope)
+
+
+def allowed_commands(scopes: Iterable[Scope]) -> list[str]:
+    """The commands at least one of these scopes (one per school) may use, in help order."""
+    scopes = list(scopes)
+    return [c for c in COMMANDS if any(may(s, c) for s in scopes)]
+
+
 def scope_of(member: Staff) -> Scope:
     schools = frozenset({member.school_id})
     if is_board(member) or is_monitor(member):
         return Scope(SCHOOL, schools, member.id, board=is_board(member))
-    if "TTCM" in staff_roles(member) and member.group:
+    if led_group(staff_roles(member), member.group):
         return Scope(GROUP, schools, member.id, group=member.group)
     return Scope(OWN, schools, member.id)
 

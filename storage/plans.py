@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +57,119 @@ def school_year_first(session: Session, school: School, today: date) -> int:
 def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution]:
     phrases = {p for c in draft.criteria for t in c.tasks for p in t.owners}
     return {p: resolve_phrase(p, staff) for p in sorted(phrases)}
+
+
+@dataclass
+class Gap:
+    """A task of a draft that will not be reminded as it stands."""
+
+    criterion: str
+    text: str
+    no_owner: bool  # no owner phrase matched anyone of the staff: nobody is ever asked
+    no_time: bool  # no readable time: no deadline reminder, never counted late
+
+
+@dataclass
+class PlanGaps:
+    tasks: list[Gap]
+    unmatched: list[tuple[str, int]]  # owner phrases as written that matched nobody, tasks
+
+    @property
+    def no_owner(self) -> int:
+        return sum(g.no_owner for g in self.tasks)
+
+    @property
+    def no_time(self) -> int:
+        return sum(g.no_time for g in self.tasks)
+
+
+def plan_gaps(draft: PlanDraft, owners: dict[str, Resolution]) -> PlanGaps:
+    """The draft's tasks nobody will be reminded of (no owner matched) or that have no
+    readable time, and the owner phrases that matched nobody, each as written in the plan
+    (pieces the reader split at a comma are put back together) with how many tasks name it."""
+    gaps: list[Gap] = []
+    unmatched: dict[str, int] = {}
+    for criterion in draft.criteria:
+        for task in criterion.tasks:
+            found = [owners[p] for p in task.owners if p in owners]
+            no_owner = not any(r.kind == "staff" and r.staff_ids for r in found)
+            no_time = task.schedule is None or task.schedule.kind == "unknown"
+            if no_owner or no_time:
+                gaps.append(Gap(criterion.id, task.text, no_owner, no_time))
+            for phrase in set(_as_written(task.owners, task.owners_text or "", {
+                    r.phrase for r in found if r.kind == "unresolved"})):
+                unmatched[phrase] = unmatched.get(phrase, 0) + 1
+    return PlanGaps(gaps, sorted(unmatched.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _as_written(phrases: list[str], written: str, unresolved: set[str]) -> list[str]:
+    """The pieces of `written` that hold an unresolved phrase: «lớp», split off «Giáo viên
+    các nhóm, lớp» at its comma, is shown as that whole phrase."""
+    pieces: list[tuple[str, bool]] = []
+    for phrase in phrases:
+        if pieces and phrase[:1].islower() and f"{pieces[-1][0]}, {phrase}" in written:
+            before, missed = pieces[-1]
+            pieces[-1] = (f"{before}, {phrase}", missed or phrase in unresolved)
+        else:
+            pieces.append((phrase, phrase in unresolved))
+    return [piece for piece, missed in pieces if missed]
+
+
+@dataclass
+class Mismatch:
+    """What the file says against the school and school year it would go into."""
+
+    file_school: str | None
+    school: str | None  # None before a first plan names it
+    file_year: str | None
+    year: str
+
+    @property
+    def school_differs(self) -> bool:
+        return bool(self.file_school and self.school) and not _same_school(
+            self.file_school, self.school)
+
+    @property
+    def year_differs(self) -> bool:
+        return bool(self.file_year) and self.file_year != self.year
+
+    @property
+    def any(self) -> bool:
+        return self.school_differs or self.year_differs
+
+
+# Words of a school's name that do not tell one school from another.
+_SCHOOL_WORDS = ("truong", "trung hoc co so", "trung hoc pho thong", "tieu hoc", "mam non",
+                 "thcs", "thpt", "th", "mn", "pt", "dtnt", "pho thong")
+
+
+def short_school_name(name: str) -> str:
+    """«Hòa Bình» for «Trường THCS Hòa Bình»: what is typed to confirm."""
+    words = re.sub(r"\([^)]*\)", " ", name).split()
+    prefixes = [w.split() for w in _SCHOOL_WORDS] + [["ptdtnt"], ["ptcs"], ["thcs", "thpt"]]
+    while True:
+        folded = [fold_words(w) for w in words]
+        prefix = next((p for p in prefixes if folded[:len(p)] == p and len(p) < len(words)),
+                      None)
+        if prefix is None:
+            return " ".join(words) or name
+        words = words[len(prefix):]
+
+
+def _same_school(written: str, school: str) -> bool:
+    def core(name: str) -> str:
+        folded = f" {fold_words(name)} "
+        for word in _SCHOOL_WORDS:
+            folded = folded.replace(f" {word} ", " ")
+        return " ".join(folded.split())
+    a, b = core(written), core(school)
+    return bool(a and b) and (a in b or b in a)
+
+
+def plan_mismatch(session: Session, school: School, draft: PlanDraft, today: date) -> Mismatch:
+    first = school_year_first(session, school, today)
+    return Mismatch(draft.school, school.name, draft.school_year,
+                    f"{first}-{first + 1}")
 
 
 @dataclass

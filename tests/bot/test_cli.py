@@ -6,6 +6,8 @@ import logging
 import subprocess
 import sys
 
+import pytest
+
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -186,3 +188,19 @@ def test_run_with_a_wrong_token_is_one_clear_sentence(cli, api, monkeypatch):
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
     code, _, err = cli("run")
     assert code == 2 and "không chấp nhận TELEGRAM_BOT_TOKEN" in err
+
+
+def test_the_import_preview_warns_about_another_schools_plan(cli, db):
+    from tests.phuhuu import SEEDS
+    prose = SEEDS / "plan-thcs-narrative-2020-2021.docx"
+    if not prose.exists():
+        pytest.skip("seeds are not here")
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    code, out, _ = cli("plan", "import", str(prose), "--dry-run")
+    assert code == 0
+    assert "Trong tệp: TRƯỜNG TRUNG HỌC CƠ SỞ MẠO KHÊ II, năm học 2020-2021" in out
+    assert "Trường đang dùng: Trường THCS Hoà Bình (trường giả định), năm học 2026-2027" in out
+    assert "55 nhiệm vụ chưa có người phụ trách khớp với cán bộ — không ai được nhắc" in out
+    assert "caitien plan export" in out
+    assert count(db, Plan) == 1  # a dry run writes nothing

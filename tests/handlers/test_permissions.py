@@ -16,14 +16,14 @@ ALLOWED = {"/nhiemvu": "hiệm vụ",  # "Nhiệm vụ của …", or "chưa đ�
            "/capnhat": "hiệm vụ"}
 REFUSED = {"/tiendo": "dành cho Ban giám hiệu, Tổ giám sát và tổ trưởng",
            "/baocao": "chỉ dành cho Ban giám hiệu và Tổ giám sát",
-           "/quahan": "dành cho Ban giám hiệu và Tổ giám sát",
+           "/quahan": "dành cho Ban giám hiệu, Tổ giám sát và tổ trưởng",
            "/tamdung": "dành cho Ban giám hiệu"}
 MATRIX = {  # Tốt: HT; Sát: tổ giám sát; Đức: TTCM; Nam: GVBM
     "/nhiemvu": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},
     "/capnhat": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},
     "/tiendo": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": NO},
     "/baocao": {"Tốt": OK, "Sát": OK, "Đức": NO, "Nam": NO},
-    "/quahan": {"Tốt": OK, "Sát": OK, "Đức": NO, "Nam": NO},
+    "/quahan": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": NO},
     "/tamdung": {"Tốt": OK, "Sát": NO, "Đức": NO, "Nam": NO},
     "/lich": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},
     "/huongdan": {"Tốt": OK, "Sát": OK, "Đức": OK, "Nam": OK},

@@ -54,7 +54,7 @@ async def test_preview_then_import(chat_as, sessions, school, evidence):
     assert "Thông tư 57/2026" in preview and "năm học 2026-2027" in preview
     assert "2 tiêu chí, 2 nhiệm vụ" in preview
     assert "1 nhiệm vụ mới, 1 giữ nguyên, 0 điều chỉnh, 9 sẽ đóng lại" in preview
-    assert "Chưa khớp được: «Hội đồng X»" in preview
+    assert "«Hội đồng X» — 1 nhiệm vụ" in preview
     assert "«HT» → Nguyễn Thị Minh Hạnh" in preview
     assert open_tasks(sessions) == 10  # nothing written yet
     assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")

@@ -46,6 +46,7 @@ async def test_progress_counts_by_standard_and_criterion(chat_as, school):
     assert len(STATUSES) == 4
 
 
-async def test_help_mentions_progress_only_for_the_board(chat_as, school):
-    assert "/tiendo" not in await chat_as(TRANG).send("/huongdan")
+async def test_help_mentions_progress_to_those_who_may_see_it(chat_as, school):
+    assert "/tiendo" not in await chat_as("0901234504").send("/huongdan")  # a teacher
+    assert "/tiendo" in await chat_as(TRANG).send("/huongdan")  # her tổ's
     assert "/tiendo" in await chat_as(HANH).send("/huongdan")
