@@ -5,14 +5,13 @@ does it), and their replies sent in order behind them."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 
 from sqlalchemy.exc import DBAPIError
 
-from core.messages import Fetch, Incoming, Reply
+from core.messages import Fetch, Incoming, Reply, reply_to_body
 from handlers.engine import Engine
-from reminders.sender import Transport, send_paced
+from reminders.sender import Transport, file_not_sent, send_paced
 from storage.db import writing
 from storage.conversations import mark_answered
 from storage.outbox import mark_unreachable, queue_replies
@@ -99,6 +98,13 @@ class Turns:
             left: list[Reply] = []
             for n, reply in enumerate(out):
                 delivery = await send_paced(transport, chat_id, reply)
+                if delivery.outcome == "rejected" and reply.document is not None:
+                    # The channel will not carry this file (too big, a type it refuses):
+                    # the person is told where to get it instead of getting nothing.
+                    log.warning("a file to chat %s was refused (%s); a sentence goes instead",
+                                chat_id, delivery.error)
+                    delivery = await send_paced(transport, chat_id,
+                                                file_not_sent(self.renderer, reply.document[0]))
                 if delivery.outcome == "blocked":
                     # As for a reminder: nothing more goes there until they write again.
                     await asyncio.to_thread(self._unreachable, incoming)
@@ -134,7 +140,7 @@ class Turns:
         them: either way the update, if it comes again, is not answered again (only the one
         on the wire when a process dies can go out twice)."""
         with writing(self.engine.sessions) as session:
-            bodies = [_body(r) for r in left if r.document is None]
+            bodies = [reply_to_body(r) for r in left]
             if bodies and not queue_replies(session, incoming.channel, incoming.user_id,
                                             incoming.chat_id, incoming.bot,
                                             incoming.event_id, bodies,
@@ -155,12 +161,3 @@ class Turns:
         person[1] -= 1
         if person[1] == 0:
             self._people.pop(key, None)
-
-
-def _body(reply: Reply) -> dict:
-    """A reply as the outbox keeps a message."""
-    body: dict = {"text": reply.text,
-                  "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons]}
-    if reply.photo is not None:
-        body["photo"] = base64.b64encode(reply.photo).decode()
-    return body

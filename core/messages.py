@@ -3,6 +3,7 @@ do."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
@@ -52,6 +53,39 @@ class Reply:
     # Sent only if the bot and the chat are free now, else dropped: an answer to someone we
     # do not know must never make a member of staff wait.
     best_effort: bool = False
+
+
+def reply_to_body(reply: Reply, files: bool = True) -> dict:
+    """A reply as JSON, the one form the outbox, the record of an answered event and the
+    reminders keep: everything a channel needs to send it again as it was. Without `files`,
+    a document or photo is left out (the record of an event keeps only words)."""
+    body: dict = {"text": reply.text,
+                  "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons]}
+    if reply.ask_contact is not None:
+        body["ask_contact"] = reply.ask_contact
+    if reply.remove_keyboard:
+        body["remove_keyboard"] = True
+    if reply.listed:
+        body["listed"] = True
+    if files and reply.document is not None:
+        name, data = reply.document
+        body["document"] = {"name": name, "data": base64.b64encode(data).decode()}
+    if files and reply.photo is not None:
+        body["photo"] = base64.b64encode(reply.photo).decode()
+    return body
+
+
+def reply_from_body(body: dict) -> Reply:
+    document = body.get("document")
+    photo = body.get("photo")
+    return Reply(body.get("text", ""),
+                 [[Button(label, data) for label, data in row] for row in body.get("buttons", [])],
+                 ask_contact=body.get("ask_contact"),
+                 remove_keyboard=bool(body.get("remove_keyboard")),
+                 document=(document["name"], base64.b64decode(document["data"]))
+                 if document else None,
+                 photo=base64.b64decode(photo) if photo else None,
+                 listed=bool(body.get("listed")))
 
 
 def private_chats(_chat_id: str) -> bool:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
 from core.errors import FileRefused
-from core.messages import EVERYTHING, Attachment, Button, Capabilities, Fetch, Incoming, Reply
+from core.messages import (EVERYTHING, Attachment, Capabilities, Fetch, Incoming, Reply,
+                           reply_from_body, reply_to_body)
 from core.text import file_name, visible
 from handlers import (
     board_chat,
@@ -282,7 +283,7 @@ class Engine:
         event = claim_event(session, msg.channel, msg.event_id, self.clock, msg.user_id)
         if event is None:
             log.info("redelivered event %s: answered again, not applied", msg.event_id)
-            return Outcome([_reply_from(r) for r in earlier_replies(
+            return Outcome([reply_from_body(r) for r in earlier_replies(
                 session, msg.channel, msg.event_id)])
         mark_reachable(session, msg.channel, msg.user_id, msg.bot, self.clock.now())
         turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
@@ -327,7 +328,7 @@ class Engine:
             return None
         event = claim_event(turn.session, msg.channel, msg.event_id, self.clock, msg.user_id)
         if event is None:
-            turn.replies = [_reply_from(r) for r in earlier_replies(
+            turn.replies = [reply_from_body(r) for r in earlier_replies(
                 turn.session, msg.channel, msg.event_id)]
         else:
             link(turn)
@@ -546,20 +547,8 @@ def _offered(replies: list[Reply]) -> list[list[str]]:
 def _kept(replies: list[Reply]) -> list[dict]:
     """The replies kept with the record of an event, to answer its redelivery: not the
     files, too big to keep there."""
-    return [_reply_to_json(r) for r in replies if r.document is None and r.photo is None]
-
-
-def _reply_to_json(reply: Reply) -> dict:
-    return {"text": reply.text, "buttons": [[[b.label, b.data] for b in row]
-                                            for row in reply.buttons],
-            "ask_contact": reply.ask_contact, "remove_keyboard": reply.remove_keyboard}
-
-
-def _reply_from(data: dict) -> Reply:
-    return Reply(data["text"], [[Button(label, value) for label, value in row]
-                                for row in data.get("buttons", [])],
-                 ask_contact=data.get("ask_contact"),
-                 remove_keyboard=data.get("remove_keyboard", False))
+    return [reply_to_body(r, files=False) for r in replies
+            if r.document is None and r.photo is None]
 
 
 def _typed_command(text: str | None, turn: Turn) -> str | None:

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.messages import Button, Reply, reply_to_body
 from reminders.planner import CHECKINS, Item, Message, SchoolState
 from reports.charts import progress_chart
 from reports.digest_data import digest_data
@@ -69,8 +70,7 @@ def compose(renderer: Renderer, session: Session, state: SchoolState, school: Sc
         silent=silent, silent_after=state.calendar.silent_after,
         digest=_digest_text(renderer, digest["data"], recipient) if digest else None,
         given_name=recipient.name.split()[-1] if recipient else None)
-    body: dict = {"text": text.strip(), "buttons": _buttons(renderer, message, sections,
-                                                            row_id)}
+    body = reply_to_body(Reply(text.strip(), _buttons(renderer, message, sections, row_id)))
     if digest and digest["photo"]:
         body.update(photo=digest["photo"], caption=digest["caption"])
     return body
@@ -93,13 +93,13 @@ def _digest_text(renderer: Renderer, digest, recipient: Staff | None) -> str:
 
 
 def _buttons(renderer: Renderer, message: Message, sections: list[dict],
-             row_id: int) -> list[list[list[str]]]:
+             row_id: int) -> list[list[Button]]:
     if not sections:
         return []
     start = "button.review_now" if message.kind == "term_review" else "button.update_now"
-    buttons = [[[renderer.label(start), f"r:{row_id}"]]]
+    buttons = [[Button(renderer.label(start), f"r:{row_id}")]]
     if any(s["kind"] in (*CHECKINS, "nudge") for s in sections):
-        buttons.append([[renderer.label(f"button.snooze_{days}"), f"z:{row_id}:{days}"]
+        buttons.append([Button(renderer.label(f"button.snooze_{days}"), f"z:{row_id}:{days}")
                         for days in SNOOZE_DAYS])
     return buttons
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.messages import Button, Capabilities, Reply
+from core.messages import Capabilities, Reply, reply_from_body, reply_to_body
 from reminders.limits import RateLimiter
 from storage.conversations import offer_choices
 from storage.db import writing
@@ -30,6 +30,7 @@ from storage.outbox import (
     due_messages,
     finish,
     mark_unreachable,
+    replace_body,
     retry_later,
 )
 from templates.render import Renderer
@@ -71,6 +72,11 @@ def lane(channel: str, bot: str | None = None) -> str:
     """The key of one bot's transport: its channel, and the bot's key unless it is the
     channel's default bot."""
     return channel if bot is None else f"{channel}:{bot}"
+
+
+def file_not_sent(renderer: Renderer, name: str) -> Reply:
+    """What a person gets instead of a file their channel refused to carry."""
+    return Reply(renderer.text("chat/file_not_sent.j2", name=name))
 
 
 async def send_paced(transport: Transport, chat_id: str, reply: Reply) -> Delivery:
@@ -228,6 +234,15 @@ class OutboxSender:
                 finish(session, row.id, UNREACHABLE, now, error=delivery.error)
                 mark_unreachable(session, row.channel, row.chat_id, now, row.bot)
                 report.unreachable += 1
+            elif row.body.get("document") and (delivery.outcome == "rejected"
+                                               or now - row.due_at > GIVE_UP_AFTER):
+                # A file the channel will not carry: the person is told where to get it.
+                name = row.body["document"]["name"]
+                replace_body(session, row.id, reply_to_body(file_not_sent(self.renderer, name)),
+                             now)
+                log.warning("outbox row %s: the file was not delivered (%s); a sentence "
+                            "goes instead", row.id, delivery.error)
+                report.postponed += 1
             elif delivery.outcome == "rejected" or now - row.due_at > GIVE_UP_AFTER:
                 finish(session, row.id, FAILED, now, error=delivery.error)
                 log.error("outbox row %s not sent: %s", row.id, delivery.error)
@@ -244,11 +259,10 @@ class OutboxSender:
         if transport is None:
             # Its bot is not connected (yet): the row waits, as after a network error.
             return Delivery("error", error=f"no transport for {row.lane}")
-        replies = [Reply(row.body["text"], [[Button(label, data) for label, data in line]
-                                            for line in row.body.get("buttons", [])])]
-        photo = row.body.get("photo")
-        if photo:
-            replies.append(Reply(row.body.get("caption", ""), photo=base64.b64decode(photo)))
+        replies = [reply_from_body(row.body)]
+        if "caption" in row.body:  # a reminder and its picture (the digest's chart): two
+            replies = [reply_from_body({**row.body, "photo": None}),
+                       Reply(row.body["caption"], photo=base64.b64decode(row.body["photo"]))]
         delivery = None
         for reply in shaped(replies, transport.caps, self.renderer):
             outcome = await send_paced(transport, row.chat_id, reply)

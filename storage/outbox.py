@@ -141,6 +141,13 @@ def retry_later(session: Session, message_id: int, not_before: datetime, error: 
         status=PENDING, not_before=not_before, error=error, claimed_by=None))
 
 
+def replace_body(session: Session, message_id: int, body: dict, now: datetime) -> None:
+    """The message becomes another one, due now (a file the channel would not carry becomes
+    the sentence that says where to get it)."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        body=body, status=PENDING, due_at=now, not_before=now, error=None, claimed_by=None))
+
+
 def release_claims(session: Session, holder: str) -> int:
     """Rows another process claimed and never finished (it died): back to pending. Only
     the one process that holds the scheduler lease sends, so these are not in flight."""

@@ -135,3 +135,53 @@ async def test_idle_polls_answered_at_once_are_at_most_two_a_second(api, app):
         await wait_for(lambda: len(api.calls("getUpdates")) >= start + 6, timeout=30)
         took = time.monotonic() - began
     assert took >= 5 * IDLE_FLOOR * 0.9
+
+
+async def test_a_report_file_telegram_refuses_becomes_a_sentence_saying_where_it_is(
+        api, bot, linked):
+    tot = await linked(7013, "0901234501")
+    tot.send("/baocao")
+    question = await tot.reply()
+    api.fail_next("sendDocument", 400, "Bad Request: file is too big", chat_id=7013)
+    tot.press(question.buttons()[0])
+    await wait_for(lambda: any(m.kind == "document" for m in tot.all_replies()))
+    await wait_for(lambda: any("Không gửi được tệp" in (m.text or "")
+                               for m in tot.all_replies()))
+    refused = next(m.text for m in tot.all_replies() if "Không gửi được tệp" in (m.text or ""))
+    assert ".docx" in refused and "/web" in refused
+    assert [m.file_name for m in tot.all_replies() if m.kind == "document"] == [
+        next(m.file_name for m in tot.all_replies() if m.kind == "document")]
+
+
+async def test_a_report_file_kept_in_the_outbox_goes_whole_or_becomes_the_sentence(
+        api, bot, linked):
+    """Telegram away for the documents: they wait in the outbox with their files, arrive
+    when it is back, and one Telegram will never take becomes the sentence."""
+    from reminders.sender import OutboxSender
+    from storage.models import OutboxMessage
+
+    tot = await linked(7014, "0901234501")
+    tot.send("/baocao")
+    question = await tot.reply()
+    for _ in range(8):
+        api.fail_next("sendDocument", 502, "Bad Gateway", chat_id=7014)
+    tot.press(question.buttons()[0])
+
+    def queued() -> list[OutboxMessage]:
+        with bot.sessions() as s:
+            return s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")
+                             .order_by(OutboxMessage.id)).all()
+
+    await wait_for(lambda: len(queued()) == 2)
+    assert [row.body["document"]["name"][-5:] for row in queued()] == [".docx", ".xlsx"]
+    with api.state.lock:
+        api.state.failures.clear()  # Telegram is back
+    api.fail_next("sendDocument", 400, "Bad Request: wrong file type", chat_id=7014)
+    sender = OutboxSender(bot.sessions, bot.transports, bot.renderer, bot.clock, "test",
+                          keep_lease=lambda: True)
+    await sender.drain()  # the Word file refused for good, the Excel file delivered
+    await sender.drain()  # the sentence in its place
+    documents = [m.file_name for m in tot.all_replies() if m.kind == "document"]
+    assert len(documents) == 1 and documents[0].endswith(".xlsx")
+    assert any("Không gửi được tệp" in (m.text or "") and ".docx" in m.text
+               for m in tot.all_replies())
