@@ -13,7 +13,6 @@ from io import BytesIO
 import docx
 import openpyxl
 import pytest
-from docx.shared import Mm
 from sqlalchemy import select
 
 from reports.report_data import period_of, report_data

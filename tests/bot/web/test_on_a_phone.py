@@ -181,7 +181,7 @@ async def test_the_audit_trail_says_through_what_each_change_came(web_app, conso
     await page.set_viewport_size(PHONE)
     base = f"{console}/web/s/{school_id(web_app)}"
     await visit(page, f"{base}/staff")
-    row = page.locator(f"#pauses tr:has-text('Phạm Quốc Bảo')")
+    row = page.locator("#pauses tr:has-text('Phạm Quốc Bảo')")
     await row.locator("input[name=until]").fill("2026-12-20")
     await row.locator("text=Tạm dừng").click()
     await page.wait_for_url("**/staff")
