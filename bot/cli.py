@@ -89,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
     plan_import.add_argument("--dry-run", action="store_true", help="write nothing")
     plan_import.add_argument("--json", action="store_true", help="print the parsed plan as JSON")
     plan_import.add_argument("--school-year", help="e.g. 2026-2027, when the file does not say")
+    plan_import.add_argument("--other-school-year", action="store_true",
+                             help="import although the file names another school or year")
     _school_option(plan_import)
     plan_export = plan_commands.add_parser(
         "export", help="write the plan as a spreadsheet (.xlsx) to correct and import again")
@@ -335,14 +337,20 @@ def plan_import(args: argparse.Namespace, settings: Settings) -> int:
         school = _existing_school(session, args.school, app)
         if school is not None and school.calendar:
             draft = read_plan_isolated(args.file, args.school_year, school_calendar(school))
+        mismatch = plan_mismatch(session, school, draft, app.clock.now().astimezone(
+            school_tz(school)).date()) if school else None
         if args.dry_run:
             staff = active_staff(session, school.id) if school else []
             owners = resolve_owners(draft, staff)
-            mismatch = plan_mismatch(session, school, draft, app.clock.now().astimezone(
-                school_tz(school)).date()) if school else None
             _say(app, "cli/plan_preview.j2", draft=draft, owners=owners,
                  gaps=plan_gaps(draft, owners) if staff else None, mismatch=mismatch)
             return 0
+        if mismatch is not None and mismatch.any and not args.other_school_year:
+            # As in chat, where it takes «đúng, nhập vào …»: another school's or year's
+            # plan replaces nothing without being asked for.
+            print(app.renderer.text("cli/plan_mismatch_refused.j2", mismatch=mismatch),
+                  file=sys.stderr)
+            return 1
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock, create=True,
                              timezone=settings.timezone)

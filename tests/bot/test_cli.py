@@ -204,3 +204,16 @@ def test_the_import_preview_warns_about_another_schools_plan(cli, db):
     assert "55 nhiệm vụ chưa có người phụ trách khớp với cán bộ — không ai được nhắc" in out
     assert "caitien plan export" in out
     assert count(db, Plan) == 1  # a dry run writes nothing
+
+
+def test_another_schools_plan_is_imported_only_when_asked_for(cli, db):
+    from tests.phuhuu import SEEDS
+    prose = SEEDS / "plan-thcs-narrative-2020-2021.docx"
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    code, _, err = cli("plan", "import", str(prose))
+    assert code == 1 and "Trong tệp: TRƯỜNG TRUNG HỌC CƠ SỞ MẠO KHÊ II" in err
+    assert "Chưa nhập gì" in err and "--other-school-year" in err
+    assert count(db, Plan) == 1
+    code, out, _ = cli("plan", "import", str(prose), "--other-school-year")
+    assert code == 0 and "Đã nhập kế hoạch: 28 tiêu chí, 55 nhiệm vụ (55 mới" in out
