@@ -323,3 +323,15 @@ def test_the_word_templates_are_the_ones_their_script_builds():
         with zipfile.ZipFile(built) as fresh, \
                 zipfile.ZipFile(DEFAULT_TEMPLATES / "reports" / name) as committed:
             assert fresh.read("word/document.xml") == committed.read("word/document.xml")
+
+
+def test_the_monitoring_findings_speak_of_today_not_of_a_day_to_come(sessions, renderer,
+                                                                     lived_year):
+    with sessions() as session:
+        school = session.get(School, lived_year.id)
+        period = period_of(session, school, "year")
+        data = report_data(session, school, period, date(2024, 3, 15), PUBLIC_URL)
+    assert period.end > date(2024, 3, 15)
+    text = text_of(docx.Document(BytesIO(monitoring_docx(data, renderer))))
+    assert "Đến ngày 15/03/2024:" in text
+    assert f"Đến ngày {period.end.strftime('%d/%m/%Y')}" not in text
