@@ -62,30 +62,12 @@ def report() -> docx.Document:
     _loop_row(table, "{%tr endfor %}")
     _loop_row(table, "{%tr endfor %}")
 
-    _paragraph(document, "{%p if evidence %}")
-    _paragraph(document, "Danh mục minh chứng", bold=True, size=14, before=12)
-    evidence = _table(document, (32, 18, 92, 45, 65))
-    _header_row(evidence, ("Mã minh chứng", "Tiêu chí", "Tên minh chứng",
-                           "Người cung cấp, ngày", "Nơi lưu"))
-    _loop_row(evidence, "{%tr for item in evidence %}")
-    row = evidence.add_row()
-    for cell, key in zip(row.cells, ("code", "criterion", "name", "who")):
-        _write(cell, "{{ item.%s }}" % key, size=12)
-    _write(row.cells[4], "{{r item.link }}", size=12)
-    _loop_row(evidence, "{%tr endfor %}")
-    _paragraph(document, "{%p endif %}")
-
-    _paragraph(document, "{%p if monitoring %}")
-    _paragraph(document, "Theo dõi, đánh giá", bold=True, size=14, before=12)
-    checks = _table(document, (40, 80, 50, 40, 42))
-    _header_row(checks, ("Thời điểm", "Nội dung theo dõi", "Kết quả thực hiện",
-                         "Điều chỉnh (nếu có)", "Người đánh giá"))
-    _loop_row(checks, "{%tr for line in monitoring %}")
-    row = checks.add_row()
-    for cell, key in zip(row.cells, ("when", "content", "result", "adjustment", "reviewer")):
-        _write(cell, "{{ line.%s }}" % key, size=12)
-    _loop_row(checks, "{%tr endfor %}")
-    _paragraph(document, "{%p endif %}")
+    _listing(document, "evidence", "item", "Danh mục minh chứng", (32, 18, 92, 45, 65),
+             ("Mã minh chứng", "Tiêu chí", "Tên minh chứng", "Người cung cấp, ngày",
+              "Nơi lưu"), ("code", "criterion", "name", "who", "link"), rich="link")
+    _listing(document, "monitoring", "line", "Theo dõi, đánh giá", (40, 80, 50, 40, 42),
+             ("Thời điểm", "Nội dung theo dõi", "Kết quả thực hiện", "Điều chỉnh (nếu có)",
+              "Người đánh giá"), ("when", "content", "result", "adjustment", "reviewer"))
 
     _signature(document, ["- Phòng GD&ĐT (để báo cáo);", "- Lưu: VT, hồ sơ kiểm định."],
                "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)", "{{ principal or '' }}")
@@ -183,6 +165,22 @@ def _signature(document, recipients: list[str], role: str, note: str, name: str)
     for _ in range(4):
         _write(right, "", new=True)
     _write(right, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
+
+
+def _listing(document, items: str, each: str, title: str, widths: tuple, headers: tuple,
+             keys: tuple, rich: str = "") -> None:
+    """A titled table of `items`, a row each, shown only when there are any; the `rich`
+    key's cell takes docxtpl rich text (a link)."""
+    _paragraph(document, "{%%p if %s %%}" % items)
+    _paragraph(document, title, bold=True, size=14, before=12)
+    table = _table(document, widths)
+    _header_row(table, headers)
+    _loop_row(table, "{%%tr for %s in %s %%}" % (each, items))
+    row = table.add_row()
+    for cell, key in zip(row.cells, keys):
+        _write(cell, ("{{r %s.%s }}" if key == rich else "{{ %s.%s }}") % (each, key), size=12)
+    _loop_row(table, "{%tr endfor %}")
+    _paragraph(document, "{%p endif %}")
 
 
 def _table(document, widths: tuple[int, ...]):
