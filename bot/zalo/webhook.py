@@ -36,6 +36,7 @@ SECRET_SETTING = "zalo.webhook_secret"
 LANE = "zalo-webhook"  # the inbox's rows of this webhook (polling keeps its own)
 CLAIM_SECONDS = 120.0  # a turn not done by then is taken by another replica
 SWEEP_SECONDS = 10.0  # how often a replica looks for updates whose claim ran out
+MAX_RUNNING = 200  # updates handled at once; the others wait their turn, already kept
 
 
 def store_secret(sessions, secret: str | None) -> None:
@@ -58,6 +59,7 @@ class ZaloWebhook:
         self.transport = transport
         self.secret = WebhookSecret(lambda: load_secret(sessions))
         self._running: set[asyncio.Task] = set()
+        self._room = asyncio.Semaphore(MAX_RUNNING)
         self._sweeping: asyncio.Task | None = None
 
     async def __call__(self, request: Request) -> Response:
@@ -98,13 +100,14 @@ class ZaloWebhook:
         task.add_done_callback(self._running.discard)
 
     async def _handle(self, row_id: int, update: dict) -> None:
-        try:
-            sending = await handle_update(self.turns, self.transport, update)
-            if sending is not None:
-                await sending
-            await asyncio.to_thread(self._forget, row_id)
-        except (NotHandled, DBAPIError):
-            pass  # kept, and taken again once its claim runs out
+        async with self._room:  # a burst of posts is kept at once, handled so many at a time
+            try:
+                sending = await handle_update(self.turns, self.transport, update)
+                if sending is not None:
+                    await sending
+                await asyncio.to_thread(self._forget, row_id)
+            except (NotHandled, DBAPIError):
+                pass  # kept, and taken again once its claim runs out
 
     async def _sweep(self) -> None:
         while True:
