@@ -392,7 +392,8 @@ class InboxUpdate(Base):
     __tablename__ = "inbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)
+    # The channel and bot whose update it is ("zalo", "zalo:<key>", "zalo-webhook:<key>").
+    channel: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

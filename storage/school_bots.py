@@ -79,6 +79,22 @@ def roomiest(pool: list[PoolBot]) -> PoolBot | None:
     return best if best is not None and best.room > 0 else None
 
 
+def spread(pool: list[PoolBot], count: int) -> list[str | None]:
+    """The bot named on each of `count` invitations: each goes to the bot with the most
+    room left once the invitations before it are counted (the first added, between
+    equals), so a batch of invitations fills the pool evenly."""
+    rooms = [b.room for b in pool]
+    names: list[str | None] = []
+    for _ in range(count):
+        if not pool:
+            names.append(None)
+            continue
+        best = max(range(len(pool)), key=lambda i: rooms[i])
+        rooms[best] -= 1
+        names.append(pool[best].name)
+    return names
+
+
 def pool_nearly_full(pool: list[PoolBot]) -> bool:
     room = sum(b.limit for b in pool)
     return bool(pool) and sum(b.users for b in pool) >= POOL_WARN_AT * room

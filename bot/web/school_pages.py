@@ -37,11 +37,12 @@ from storage.models import Plan, School, Staff, Task, TaskOwner
 from storage.updates import attach_evidence
 from reminders.preview import ASSUMPTIONS, preview
 from storage.plans import current_plan, school_year_first, set_calendar
+from storage.school_bots import PoolBot, spread
 from storage.schools import school_calendar, school_tz
 from storage.personal_data import forget
 from storage.staff_repo import active_staff, mark_left, set_pause
 
-InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
+InvitationNames = Callable[[Session, int], tuple[str | None, list[PoolBot]]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AUDIT_PAGE = 200
@@ -311,13 +312,13 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if not viewer.scope.board:
                 raise NotFound
-            username, zalo = invitation_names(session, school.id)
+            username, pool = invitation_names(session, school.id)
             members = [m for m in active_staff(session, school.id) if m.id in wanted]
             issued = issue_invites(session, school, console.clock, only=members, via="web",
                                    actor_id=viewer.staff_id)
             cards = [Card(i.staff.name, i.staff.group, i.code,
                           f"https://t.me/{username}?start={i.code}" if username else None,
-                          zalo) for i in issued]
+                          zalo) for i, zalo in zip(issued, spread(pool, len(issued)))]
             return school, cards
         school, cards = await console.write(write)
         if not cards:

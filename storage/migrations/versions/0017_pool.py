@@ -1,7 +1,7 @@
 """Zalo bots as a pool: a school may have several bots on one channel (Zalo's Basic plan
 carries 50 users a bot), so school_bots loses its one-bot-per-school-and-channel rule
 (Telegram keeps one a school, in storage/school_bots.py); each bot's display name is kept
-in `username`.
+in `username`; the inbox's lane names a pool's bot beside its channel, so it grows.
 
 Revision ID: 0017_pool
 Revises: 0016
@@ -23,9 +23,13 @@ def upgrade() -> None:
         batch.drop_constraint("uq_school_bots_school_id", type_="unique")
         batch.alter_column("username", existing_type=sa.String(64), type_=sa.String(200))
     op.create_index("ix_school_bots_school_id", "school_bots", ["school_id", "channel"])
+    with op.batch_alter_table("inbox") as batch:
+        batch.alter_column("channel", existing_type=sa.String(20), type_=sa.String(64))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbox") as batch:
+        batch.alter_column("channel", existing_type=sa.String(64), type_=sa.String(20))
     op.drop_index("ix_school_bots_school_id", table_name="school_bots")
     with op.batch_alter_table("school_bots") as batch:
         batch.alter_column("username", existing_type=sa.String(200), type_=sa.String(64))
