@@ -438,7 +438,7 @@ def invite(args: argparse.Namespace, settings: Settings) -> int:
                                include_linked=args.all, via="cli")
         rows = [{"name": i.staff.name, "phone": i.staff.phone, "code": i.code,
                  "link": f"https://t.me/{username}?start={i.code}" if username else None,
-                 "zalo": zalo}
+                 **({"zalo": zalo} if pool else {})}
                 for i, zalo in zip(issued, spread(pool, len(issued)))]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
