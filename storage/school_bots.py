@@ -105,7 +105,7 @@ def add_pool_bot(session: Session, school: School, channel: str, key: str, token
     """One more bot in the school's pool (or the same bot with a new token or name)."""
     taken = session.get(SchoolBot, key)
     if taken is not None and taken.school_id != school.id:
-        raise InputError("bot_taken", username=name or key,
+        raise InputError("zalo_bot_taken", name=name or key,
                          school=session.get(School, taken.school_id).code)
     if taken is None:
         taken = SchoolBot(key=key, channel=channel, school_id=school.id,

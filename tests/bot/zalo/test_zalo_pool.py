@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.zalo.fakeapi import FakeZaloApi, ZaloLimits
 from bot.zalo.polling import running_zalo
 from storage.models import Account, OutboxMessage, SchoolBot
+from storage.school_bots import PoolBot, pool_nearly_full, roomiest
 from tests.bot.serving import served
 from tests.bot.web.conftest import issue_link, school_id
 from tests.reminders.conftest import local, move_to, wait_for
@@ -83,6 +84,16 @@ def test_adding_a_bot_checks_it_with_getme_and_the_list_shows_its_people(caitien
     code, out, err = caitien("school", "bot", "--school", "demo", "--zalo-token",
                              "1234567890:ZALO-LOCAL-TOKEN")
     assert code != 0 and "bot Zalo chung của hệ thống" in err
+    assert caitien("school", "add", "khac")[0] == 0
+    code, out, err = caitien("school", "bot", "--school", "khac", "--zalo-token", BOT_A)
+    assert code != 0 and "«THCS Demo 1» đang là bot của trường demo" in err
+
+
+def test_the_board_is_told_at_45_of_50_on_a_single_bot():
+    assert not pool_nearly_full([PoolBot(None, "Caitien", 44, 50)])
+    assert pool_nearly_full([PoolBot(None, "Caitien", 45, 50)])
+    assert not pool_nearly_full([PoolBot(None, "A", 45, 50), PoolBot("2", "B", 0, 50)])
+    assert roomiest([PoolBot(None, "A", 50, 50), PoolBot("2", "B", 50, 50)]) is None
 
 
 def test_invitations_name_the_bots_in_turn(pooled):
