@@ -154,7 +154,7 @@ async def test_served_each_bot_has_its_own_webhook_path_and_secret(
     app = build_app(Settings.from_env({**pool_env, "ZALO_USERS_PER_BOT": "1"}), clock=clock)
     trang, bao = bot_a.user("a503", "Trang"), bot_b.user("b504", "Bảo")
     async with served(app, public_port) as url:
-        code, out, err = await asyncio.to_thread(
+        code, _, err = await asyncio.to_thread(
             caitien, "webhook", "set", "--channel", "zalo", "--url", url)
         assert code == 0, err
         assert bot_b.state.webhook_url == f"{url}/zalo/webhook/{BOT_B.split(':')[0]}"
