@@ -38,7 +38,8 @@ ZALO = Capabilities(
 )
 
 
-def zalo_caps(per_second: float, max_photo_bytes: int, links: bool) -> Capabilities:
+def zalo_caps(per_second: float, max_photo_bytes: int, links: bool,
+              users_per_bot: int | None = None) -> Capabilities:
     """With `links` (a public address), reports and the chart go out as download links."""
     return replace(ZALO, per_second=per_second, max_file_bytes=max_photo_bytes,
-                   documents_out=links, photos_out=links)
+                   documents_out=links, photos_out=links, users_per_bot=users_per_bot)

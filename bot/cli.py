@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -42,7 +43,7 @@ from reports.report_data import period_of, report_data
 from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar, school_tz
-from storage.school_bots import bot_of_school
+from storage.school_bots import bot_of_school, pool_of_school, spread
 from storage.settings import setting
 from storage.staff_repo import active_staff, import_staff, set_pause
 from readers.staff_sheet import parse_staff_sheet
@@ -159,8 +160,11 @@ def parser() -> argparse.ArgumentParser:
     school = commands.add_parser("school", help="the schools of this deployment")
     school_commands = school.add_subparsers(dest="school_command", required=True)
     school_bot = school_commands.add_parser(
-        "bot", help="the school's own Telegram bot (default: the deployment's bot)")
+        "bot", help="the school's own Telegram bot (default: the deployment's bot), its Zalo "
+                    "bots (a pool: 50 people a bot on Zalo's Basic plan); alone, lists them")
     school_bot.add_argument("--telegram-token", help="the token @BotFather gave the school's bot")
+    school_bot.add_argument("--zalo-token",
+                            help="one more Zalo bot for the school (Zalo Bot Manager's token)")
     school_bot.add_argument("--remove", action="store_true",
                             help="back to the deployment's default bot")
     _school_option(school_bot)
@@ -317,8 +321,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return web_link(args, settings)
     if args.command == "school":
         from bot.telegram.school_bot_cli import school_bot_command
+        from bot.zalo.pool_cli import add_zalo_bot, show_zalo_pool
 
-        return school_bot_command(args, settings)
+        if args.zalo_token:
+            return add_zalo_bot(args.school, args.zalo_token, settings)
+        code = school_bot_command(args, settings)
+        if not (args.telegram_token or args.remove):
+            show_zalo_pool(args.school, settings)
+        return code
     raise AssertionError(args.command)
 
 
@@ -411,12 +421,15 @@ def invite(args: argparse.Namespace, settings: Settings) -> int:
     bot. Either channel alone is enough."""
     app = build_app(settings)
     with app.sessions() as session:
-        own = bot_of_school(session, pick_school(session, args.school, app.clock).id,
-                            "telegram")
+        school_id = pick_school(session, args.school, app.clock).id
+        own = bot_of_school(session, school_id, "telegram")
         username = own.username if own is not None else None
+        pool = pool_of_school(session, school_id, "zalo", settings.zalo_users_per_bot,
+                              default=bool(settings.zalo_token))
     username = username or telegram_username(app)
-    zalo = zalo_name(app) if settings.zalo_token else None
-    if username is None and not settings.zalo_token:
+    if settings.zalo_token and pool and pool[0].key is None and pool[0].name is None:
+        pool[0] = replace(pool[0], name=zalo_name(app))
+    if username is None and not pool:
         raise InputError("no_bot_username")
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
@@ -424,13 +437,14 @@ def invite(args: argparse.Namespace, settings: Settings) -> int:
         issued = issue_invites(session, school, app.clock, days=args.days, only=only,
                                include_linked=args.all, via="cli")
         rows = [{"name": i.staff.name, "phone": i.staff.phone, "code": i.code,
-                 "link": f"https://t.me/{username}?start={i.code}" if username else None}
-                for i in issued]
+                 "link": f"https://t.me/{username}?start={i.code}" if username else None,
+                 **({"zalo": zalo} if pool else {})}
+                for i, zalo in zip(issued, spread(pool, len(issued)))]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        _say(app, "cli/invites.j2", rows=rows, days=args.days,
-             zalo=bool(settings.zalo_token), zalo_name=zalo)
+        _say(app, "cli/invites.j2", rows=rows, days=args.days, zalo=bool(pool),
+             zalo_name=pool[0].name if len(pool) == 1 else None, pooled=len(pool) > 1)
     return 0
 
 

@@ -13,7 +13,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.telegram.connection import RejectedToken
 from bot.telegram.polling import has_bots, running_bot
-from bot.zalo.connection import ZaloRejected
+from bot.zalo.connection import ZaloRejected, has_zalo_bots
 from bot.zalo.polling import WebhookActive, running_zalo
 
 # What ends a run, and the sentence that says why.
@@ -24,7 +24,7 @@ FAILURES = {RejectedToken: "errors/bad_token.j2", Conflict: "errors/webhook_set.
 
 def run(settings: Settings) -> int:
     app = build_app(settings)
-    telegram, zalo = has_bots(app), bool(settings.zalo_token)
+    telegram, zalo = has_bots(app), has_zalo_bots(app)
     if not (telegram or zalo):
         print(app.renderer.text("errors/no_token.j2"), file=sys.stderr)
         return 2

@@ -34,7 +34,6 @@ from bot.web.console import Console
 from bot.web.guard import SecurityHeaders
 from bot.web.routes import web_routes
 from bot.web.sandbox import Sandboxes
-from bot.zalo.connection import NAME_SETTING as ZALO_NAME_SETTING
 from bot.zalo.connection import ZaloChannel, ZaloRejected, links_of
 from bot.zalo.connection import connect as connect_zalo
 from bot.zalo.webhook import PATH as ZALO_PATH
@@ -42,7 +41,7 @@ from bot.zalo.webhook import ZaloWebhook
 from reminders.scheduler import LEASE
 from storage.db import schema_state
 from storage.models import Lease
-from storage.school_bots import bot_of_school
+from storage.school_bots import PoolBot, bot_of_school, pool_of_school
 from storage.settings import setting
 from templates.render import Renderer
 
@@ -53,8 +52,11 @@ KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 def create_server(app: App) -> Starlette:
     bots = TelegramBots(app)
     webhooks: dict[str | None, TelegramWebhook] = {}
-    zalo = ZaloChannel(app) if app.settings.zalo_token else None
-    zalo_webhook: list[ZaloWebhook] = []
+    zalo_webhooks: dict[str | None, ZaloWebhook] = {}
+    # Each Zalo bot's webhook sweeps for updates another replica took and never finished
+    # from the moment the bot connects, not only once a post came to this one.
+    zalo = ZaloChannel(app, on_added=lambda transport: zalo_hook(transport),
+                       on_dropped=lambda transport: forget_hook(transport))
     links = links_of(app)
     console = Console(app)
     sandboxes = Sandboxes.of(console)
@@ -71,24 +73,31 @@ def create_server(app: App) -> Starlette:
             handler = webhooks[key] = TelegramWebhook(app.sessions, app.turns, transport)
         return await handler(request)
 
-    def zalo_hook() -> ZaloWebhook:
-        if not zalo_webhook or zalo_webhook[0].transport is not zalo.transport:
-            zalo_webhook[:] = [ZaloWebhook(app.sessions, app.turns, zalo.transport)]
-            zalo_webhook[0].start_sweeping()
-        return zalo_webhook[0]
+    def zalo_hook(transport) -> ZaloWebhook:
+        hook = zalo_webhooks.get(transport.key)
+        if hook is None or hook.transport is not transport:
+            if hook is not None:
+                asyncio.ensure_future(hook.stop())
+            hook = zalo_webhooks[transport.key] = ZaloWebhook(app.sessions, app.turns,
+                                                             transport)
+            hook.start_sweeping()
+        return hook
+
+    def forget_hook(transport) -> None:
+        hook = zalo_webhooks.pop(transport.key, None)
+        if hook is not None:
+            asyncio.ensure_future(hook.stop())
 
     async def zalo_updates(request: Request) -> Response:
-        if zalo is None:
+        """The default bot's updates at /zalo/webhook, a pool bot's at /zalo/webhook/<its
+        key>."""
+        key = request.path_params.get("bot")
+        if key is None and not app.settings.zalo_token:
             return Response(status_code=404)
-        if zalo.transport is None:  # not connected yet: Zalo sends it again
-            return Response(status_code=503)
-        return await zalo_hook()(request)
-
-    async def sweep_zalo_once_connected() -> None:
-        """Updates another replica took and never finished are swept from the start, not
-        only once a post came to this one."""
-        await zalo.ready()
-        zalo_hook()
+        transport = await zalo.find(key) if key else zalo.get(None)
+        if transport is None:  # not connected yet (or no such bot): Zalo sends it again
+            return Response(status_code=503 if key is None else 404)
+        return await zalo_hook(transport)(request)
 
     async def download(request: Request) -> Response:
         if links is None:
@@ -102,30 +111,25 @@ def create_server(app: App) -> Starlette:
     @asynccontextmanager
     async def lifespan(_server: Starlette):
         await bots.start()
-        sweeping = None
-        if zalo is not None:
-            await zalo.start()
-            sweeping = asyncio.create_task(sweep_zalo_once_connected())
+        await zalo.start()
         app.start_reminders()
         try:
             yield
         finally:
-            if sweeping is not None:
-                sweeping.cancel()
-                await asyncio.gather(sweeping, return_exceptions=True)
-            for hook in zalo_webhook:
+            for hook in zalo_webhooks.values():
                 await hook.stop()
+            zalo_webhooks.clear()
             await app.turns.drain()
             app.stop_reminders()
             sandboxes.close()
             await bots.stop()
-            if zalo is not None:
-                await zalo.stop()
+            await zalo.stop()
 
     return Starlette(routes=[
         Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
         Route(TELEGRAM_PATH + "/{bot}", telegram_webhook, methods=["POST"]),
         Route(ZALO_PATH, zalo_updates, methods=["POST"]),
+        Route(ZALO_PATH + "/{bot}", zalo_updates, methods=["POST"]),
         Route(FILES_PATH, download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *web_routes(console, sandboxes, partial(invitation_names, app.settings)),
@@ -133,14 +137,15 @@ def create_server(app: App) -> Starlette:
 
 
 def invitation_names(settings: Settings, session: Session, school_id: int
-                     ) -> tuple[str | None, str | None]:
-    """The names an invitation card shows: the school's own Telegram bot, else the
-    deployment's, as the running bot reported it; the Zalo bot's name."""
+                     ) -> tuple[str | None, list[PoolBot]]:
+    """What invitation cards name: the school's own Telegram bot, else the deployment's,
+    as the running bot reported it; the school's pool of Zalo bots, each card naming one
+    with room (storage/school_bots.py spread)."""
     own = bot_of_school(session, school_id, "telegram")
     username = ((own.username if own is not None else None) or settings.bot_username
                 or setting(session, TELEGRAM_NAME_SETTING))
-    zalo = setting(session, ZALO_NAME_SETTING) if settings.zalo_token else None
-    return username, zalo
+    return username, pool_of_school(session, school_id, "zalo", settings.zalo_users_per_bot,
+                                    default=bool(settings.zalo_token))
 
 
 def health(app: App) -> dict:

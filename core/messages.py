@@ -111,6 +111,7 @@ class Capabilities:
     chat_burst: int = 3
     group_per_minute: int = 20
     is_group: Callable[[str], bool] = private_chats
+    users_per_bot: int | None = None  # people one bot may carry (Zalo); None: no limit
 
 
 EVERYTHING = Capabilities("any")

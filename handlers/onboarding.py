@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from handlers.bot_pool import after_linking, room_to_link
 from handlers.dialogue import Command
 from handlers.turn import Turn
 from storage.access import allowed_commands, scope_of
@@ -66,6 +67,8 @@ def redeem(turn: Turn, code: str) -> None:
     wrong = wrong_codes(turn.session, msg.channel, msg.user_id, since)
     if wrong >= WRONG_CODES:
         return  # told once already; silence until the window passes
+    if not room_to_link(turn, code):
+        return
     result = redeem_invite(turn.session, code, msg.channel, msg.user_id, msg.chat_id,
                            turn.clock)
     if result.outcome == "invalid":
@@ -87,6 +90,8 @@ def _answer(turn: Turn, result: LinkResult) -> None:
     if result.outcome in ("linked", "already"):
         mark_reachable(turn.session, turn.msg.channel, turn.msg.user_id, turn.msg.bot,
                        turn.clock.now())
+        if result.outcome == "linked":
+            after_linking(turn, sorted({m.school_id for m in result.staff}))
     schools = [turn.session.get(School, m.school_id) for m in result.staff]
     reply = turn.say(f"chat/link_{result.outcome}.j2", staff=result.staff, schools=schools)
     if result.outcome in ("linked", "already"):

@@ -114,6 +114,16 @@ def _link(session: Session, member: Staff, channel: str, user_id: str, chat_id: 
     return "linked"
 
 
+def invited_school(session: Session, code: str) -> int | None:
+    """The school of a code that still links (not revoked, its person active), without
+    using it."""
+    hashes = {_hash(normalize_code(code)), _hash(code.strip())}
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(hashes)))
+    if invite is None or invite.revoked_at is not None or not invite.staff.active:
+        return None
+    return invite.staff.school_id
+
+
 def redeem_invite(session: Session, code: str, channel: str, user_id: str, chat_id: str,
                   clock: Clock) -> LinkResult:
     """A code links each channel once: the Telegram link and the Zalo code on one

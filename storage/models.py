@@ -367,16 +367,18 @@ class Upload(Base):
 
 class SchoolBot(Base):
     """A school's own bot on one channel, beside the deployment's default bot. `key` is
-    the channel's id for the bot (Telegram: the number before the token's colon)."""
+    the channel's id for the bot (Telegram, Zalo: the number before the token's colon).
+    Telegram: one a school. Zalo: a pool of several, each carrying a limited number of
+    users (storage/school_bots.py)."""
 
     __tablename__ = "school_bots"
-    __table_args__ = (UniqueConstraint("school_id", "channel"),)
+    __table_args__ = (Index("ix_school_bots_school_id", "school_id", "channel"),)
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     token: Mapped[str] = mapped_column(Text)
-    username: Mapped[str | None] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(200))  # Zalo: its display name
     webhook_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -390,7 +392,8 @@ class InboxUpdate(Base):
     __tablename__ = "inbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)
+    # The channel and bot whose update it is ("zalo", "zalo:<key>", "zalo-webhook:<key>").
+    channel: Mapped[str] = mapped_column(String(64), index=True)
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,13 +1,21 @@
-"""Schools' own bots: which school talks through which bot, and each bot's webhook secret."""
+"""Schools' own bots: which school talks through which bot, and each bot's webhook secret.
+
+Telegram: one bot a school. Zalo: a pool. The Basic plan of the Zalo Bot Platform carries
+50 users a bot (3 bots an account), so a school may have several Zalo bots; a person is
+linked through a bot with room and keeps it. A school without Zalo bots of its own is in
+the default pool: the deployment's bot (ZALO_BOT_TOKEN), whose users are counted across
+every school it serves."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.errors import InputError
-from storage.models import Account, OutboxMessage, School, SchoolBot
+from storage.models import Account, OutboxMessage, School, SchoolBot, Setting
 from storage.outbox import PENDING, SENDING
 
 
@@ -22,6 +30,90 @@ def bot_tokens(session: Session, channel: str) -> dict[str, tuple[str, str]]:
                            .join(School, School.id == SchoolBot.school_id)
                            .where(SchoolBot.channel == channel))
     return {key: (token, code) for key, token, code in rows}
+
+
+DEFAULT_NAME_SETTING = "zalo.bot_name"  # the default Zalo bot's name, as getMe gave it
+POOL_WARN_AT = 0.9  # share of a pool's room taken when the board is told to add a bot
+
+
+@dataclass(frozen=True)
+class PoolBot:
+    key: str | None  # None: the deployment's default bot
+    name: str | None  # as people see it in Zalo
+    users: int
+    limit: int
+
+    @property
+    def room(self) -> int:
+        return max(self.limit - self.users, 0)
+
+
+def bot_users(session: Session, channel: str, key: str | None) -> int:
+    """People linked through this bot (a person linked in two schools counts once)."""
+    return session.scalar(select(func.count(func.distinct(Account.external_user_id)))
+                          .where(Account.channel == channel,
+                                 Account.bot.is_(None) if key is None else Account.bot == key)
+                          ) or 0
+
+
+def pool_of_school(session: Session, school_id: int, channel: str, limit: int,
+                   default: bool = True) -> list[PoolBot]:
+    """The bots a school's people are linked through: its own, else the deployment's
+    default one (when there is one), each with its users."""
+    own = session.scalars(select(SchoolBot).where(SchoolBot.school_id == school_id,
+                                                  SchoolBot.channel == channel)
+                          .order_by(SchoolBot.created_at, SchoolBot.key)).all()
+    if own:
+        return [PoolBot(b.key, b.username, bot_users(session, channel, b.key), limit)
+                for b in own]
+    if not default:
+        return []
+    name = session.scalar(select(Setting.value).where(Setting.key == DEFAULT_NAME_SETTING))
+    return [PoolBot(None, name, bot_users(session, channel, None), limit)]
+
+
+def roomiest(pool: list[PoolBot]) -> PoolBot | None:
+    """The bot with the most room (the first added, between equals); None when all are
+    full."""
+    best = max(pool, key=lambda b: b.room, default=None)
+    return best if best is not None and best.room > 0 else None
+
+
+def spread(pool: list[PoolBot], count: int) -> list[str | None]:
+    """The bot named on each of `count` invitations: each goes to the bot with the most
+    room left once the invitations before it are counted (the first added, between
+    equals), so a batch of invitations fills the pool evenly."""
+    rooms = [b.room for b in pool]
+    names: list[str | None] = []
+    for _ in range(count):
+        if not pool:
+            names.append(None)
+            continue
+        best = max(range(len(pool)), key=lambda i: rooms[i])
+        rooms[best] -= 1
+        names.append(pool[best].name)
+    return names
+
+
+def pool_nearly_full(pool: list[PoolBot]) -> bool:
+    room = sum(b.limit for b in pool)
+    return bool(pool) and sum(b.users for b in pool) >= POOL_WARN_AT * room
+
+
+def add_pool_bot(session: Session, school: School, channel: str, key: str, token: str,
+                 name: str | None, clock: Clock) -> SchoolBot:
+    """One more bot in the school's pool (or the same bot with a new token or name)."""
+    taken = session.get(SchoolBot, key)
+    if taken is not None and taken.school_id != school.id:
+        raise InputError("zalo_bot_taken", name=name or key,
+                         school=session.get(School, taken.school_id).code)
+    if taken is None:
+        taken = SchoolBot(key=key, channel=channel, school_id=school.id,
+                          created_at=clock.now())
+        session.add(taken)
+    taken.token, taken.username = token, name
+    session.flush()
+    return taken
 
 
 def bot_of_school(session: Session, school_id: int, channel: str) -> SchoolBot | None:

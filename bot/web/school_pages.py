@@ -37,11 +37,12 @@ from storage.models import Plan, School, Staff, Task, TaskOwner
 from storage.updates import attach_evidence
 from reminders.preview import ASSUMPTIONS, preview
 from storage.plans import current_plan, school_year_first, set_calendar
+from storage.school_bots import PoolBot, pool_nearly_full, spread
 from storage.schools import school_calendar, school_tz
 from storage.personal_data import forget
 from storage.staff_repo import active_staff, mark_left, set_pause
 
-InvitationNames = Callable[[Session, int], tuple[str | None, str | None]]
+InvitationNames = Callable[[Session, int], tuple[str | None, list[PoolBot]]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 AUDIT_PAGE = 200
@@ -56,8 +57,8 @@ UPLOAD_BYTES = TELEGRAM.max_file_bytes
 
 
 def school_routes(console: Console, invitation_names: InvitationNames) -> list[Route]:
-    """`invitation_names(session, school_id)` gives (the Telegram bot's username, the Zalo
-    bot's name) for the invitation cards, None where there is no such bot."""
+    """`invitation_names(session, school_id)` gives the Telegram bot's username (None
+    without one) and the school's pool of Zalo bots, for the invitation cards."""
 
     def page(handler):
         """Resolves the viewer and the school; a stranger gets the sign-in sentence, an
@@ -219,11 +220,14 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                 Staff.school_id == school.id, Staff.forgotten_at.is_(None),
                 Staff.left_on.is_(None), Staff.active.is_(False)).order_by(Staff.name)).all()
                 if viewer.scope.board else [])
+            # The board sees the school's Zalo bots filling up, before anyone is turned away.
+            pool = invitation_names(session, school.id)[1] if viewer.scope.board else []
             return (school, _staff_rows(session, viewer, school, console.clock.now()), departed,
-                    unlisted)
-        school, rows, departed, unlisted = await console.read(read)
+                    unlisted, pool)
+        school, rows, departed, unlisted, pool = await console.read(read)
         return console.page("web/staff.j2", viewer=viewer, school=school, rows=rows,
-                            departed=departed, unlisted=unlisted, today=today(school))
+                            departed=departed, unlisted=unlisted, today=today(school),
+                            pool=pool, pool_warning=pool_nearly_full(pool))
 
     async def staff_change(request, viewer, school_id, change) -> Response:
         """A board member's form on the staff page: `change(session, school, form)` makes
@@ -311,13 +315,13 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
             school = console.school(session, viewer, school_id)
             if not viewer.scope.board:
                 raise NotFound
-            username, zalo = invitation_names(session, school.id)
+            username, pool = invitation_names(session, school.id)
             members = [m for m in active_staff(session, school.id) if m.id in wanted]
             issued = issue_invites(session, school, console.clock, only=members, via="web",
                                    actor_id=viewer.staff_id)
             cards = [Card(i.staff.name, i.staff.group, i.code,
                           f"https://t.me/{username}?start={i.code}" if username else None,
-                          zalo) for i in issued]
+                          zalo) for i, zalo in zip(issued, spread(pool, len(issued)))]
             return school, cards
         school, cards = await console.write(write)
         if not cards:

@@ -26,7 +26,7 @@ class ZaloClient:
         self.token = token
         self.base_url = base_url.rstrip("/")
         self.poll_timeout = poll_timeout
-        self.name: str | None = None  # the bot's name in Zalo, once getMe answered
+        self.name: str | None = None  # the bot's name people see in Zalo, once getMe answered
         self.http = http or httpx.AsyncClient(
             timeout=TIMEOUT, limits=httpx.Limits(max_connections=100,
                                                  max_keepalive_connections=20))
@@ -57,9 +57,14 @@ class ZaloClient:
         return answer.get("result")
 
     async def get_me(self) -> dict:
+        """People see the bot under its `display_name`; `account_name` («bot.VDKyGxQvc») is
+        its handle, the name only when no display name came."""
         me = await self.call("getMe")
-        if isinstance(me, dict) and isinstance(me.get("account_name"), str):
-            self.name = me["account_name"]
+        if isinstance(me, dict):
+            for field in ("display_name", "account_name"):
+                if isinstance(me.get(field), str) and me[field].strip():
+                    self.name = me[field].strip()
+                    break
         return me
 
     async def get_update(self) -> dict | None:

@@ -14,7 +14,16 @@ be injected, and it can behave as the real platform was seen to, each switched o
   poller keeps a floor between polls for it);
 - `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`;
 - `media_delay`: the image server takes that many seconds to answer (people's photos come
-  as links to Zalo's CDN, which the bot must fetch: a slow one was seen to take 7 s)."""
+  as links to Zalo's CDN, which the bot must fetch: a slow one was seen to take 7 s);
+- `ZaloLimits.users`: a bot reaches at most that many people (the Basic plan of the Zalo
+  Bot Platform: 50 users a bot, 3 bots an account, as documented by several client
+  libraries — python-zalo-bot, zalo-bot-mcp, the @openclaw/zalo channel): sending to a
+  chat past that many distinct ones is refused. No source records the error itself; it is
+  modelled as the refusal to a chat they do record, 422 "You are not permitted to send
+  messages to this chat_id".
+
+getMe answers, as the real platform does, with the bot's handle (`account_name`,
+«bot.<id>») and the name people see (`display_name`)."""
 
 from __future__ import annotations
 
@@ -49,6 +58,7 @@ class ZaloLimits:
 
     per_second: float | None = 20
     chat_interval: float | None = 0.0
+    users: int | None = None  # distinct chats a bot may send to (Basic plan: 50)
 
 
 @dataclass
@@ -82,6 +92,7 @@ class _State:
     delays: list[tuple[str, float]] = field(default_factory=list)
     recent: deque[float] = field(default_factory=deque)  # when the last messages went
     chat_last: dict[str, float] = field(default_factory=dict)
+    reached: set[str] = field(default_factory=set)  # the chats sent to, against `users`
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_updated_at: int = 0
@@ -244,6 +255,10 @@ class FakeZaloApi(LocalFake):
             return
         now = time.monotonic()
         with self.state.lock:
+            reached = self.state.reached
+            if (limits.users is not None and chat_id not in reached
+                    and len(reached) >= limits.users):
+                raise _Refused(422, "You are not permitted to send messages to this chat_id")
             recent, last = self.state.recent, self.state.chat_last.get(chat_id)
             while recent and recent[0] <= now - 1.0:
                 recent.popleft()
@@ -253,6 +268,7 @@ class FakeZaloApi(LocalFake):
                 raise _Refused(429, "Quota exceeded")
             recent.append(now)
             self.state.chat_last[chat_id] = now
+            reached.add(chat_id)
 
     async def _serve_media(self, request: Request) -> Response:
         if self.media_delay:
@@ -263,8 +279,8 @@ class FakeZaloApi(LocalFake):
         return Response(found[1], media_type=found[0])
 
     async def _m_getMe(self, params: dict) -> dict:
-        return {"id": self.bot_id, "account_name": self.name, "account_type": "BASIC",
-                "can_join_groups": False}
+        return {"id": self.bot_id, "account_name": f"bot.{self.bot_id}",
+                "display_name": self.name, "account_type": "BASIC", "can_join_groups": False}
 
     async def _get_updates(self, params: dict, request: Request) -> dict:
         """One update, waiting up to `timeout`; none is taken for a poller that went away."""

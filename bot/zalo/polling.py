@@ -29,6 +29,7 @@ from bot.turns import NotHandled
 from bot.zalo.adapter import CHANNEL, ZaloTransport, handle_update, to_incoming
 from bot.zalo.client import ZaloError
 from bot.zalo.connection import ZaloChannel, ZaloRejected
+from reminders.sender import lane
 from storage.db import writing
 from storage.inbox import forget_update, keep_update, kept_updates
 
@@ -53,6 +54,7 @@ class ZaloPoller:
         self._running: set[asyncio.Task] = set()
         self._room = asyncio.Semaphore(MAX_RUNNING)
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self.lane = lane(CHANNEL, transport.key)  # the inbox's rows of this bot
 
     async def run(self) -> None:
         for row_id, update in await asyncio.to_thread(self._kept):
@@ -148,11 +150,11 @@ class ZaloPoller:
 
     def _write(self, update: dict) -> int:
         with writing(self.app.sessions) as session:
-            return keep_update(session, CHANNEL, update, self.app.clock.now())
+            return keep_update(session, self.lane, update, self.app.clock.now())
 
     def _kept(self) -> list[tuple[int, dict]]:
         with self.app.sessions() as session:
-            return kept_updates(session, CHANNEL)
+            return kept_updates(session, self.lane)
 
     def _forget(self, row_id: int) -> None:
         with writing(self.app.sessions) as session:
@@ -165,23 +167,51 @@ class ZaloPoller:
 
 
 @asynccontextmanager
-async def running_zalo(app: App) -> AsyncIterator[asyncio.Task]:
-    """The Zalo bot polling inside the current event loop, reminders included; yields the
-    polling task (it ends only by failing: a refused token, a webhook set)."""
-    channel = ZaloChannel(app)
+async def running_zalo(app: App) -> AsyncIterator[asyncio.Future]:
+    """Every Zalo bot polling inside the current event loop — the default one and each bot
+    of the schools' pools, one poller a bot — reminders included; yields a future that ends
+    only by failing: the default bot's token refused, a webhook set on it. A pool bot's
+    poller that fails so is logged, and the others go on."""
+    failed: asyncio.Future = asyncio.get_running_loop().create_future()
+    pollers: dict[str | None, tuple[ZaloPoller, asyncio.Task]] = {}
+
+    def ended(key: str | None, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        if key is None:
+            if not failed.done():
+                failed.set_exception(task.exception())
+        else:
+            log.error("polling Zalo bot %s ended (%s)", key, type(task.exception()).__name__)
+
+    def added(transport: ZaloTransport) -> None:
+        poller = ZaloPoller(app, transport)
+        task = asyncio.create_task(poller.run())
+        task.add_done_callback(lambda done, key=transport.key: ended(key, done))
+        pollers[transport.key] = (poller, task)
+
+    def dropped(transport: ZaloTransport) -> None:
+        found = pollers.pop(transport.key, None)
+        if found is not None:
+            found[1].cancel()
+
+    channel = ZaloChannel(app, on_added=added, on_dropped=dropped)
     await channel.start()
-    transport = await channel.ready()
+    try:
+        await channel.ready()
+    except BaseException:
+        await channel.stop()
+        raise
     log.info("Zalo by polling: for a school in production use `caitien serve` with the "
              "webhook (`caitien webhook set --channel zalo`), as Zalo recommends")
-    poller = ZaloPoller(app, transport)
-    task = asyncio.create_task(poller.run())
     app.start_reminders()
     try:
-        yield task
+        yield failed
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await poller.stop()
+        for poller, task in list(pollers.values()):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await poller.stop()
         await app.turns.drain()
         app.stop_reminders()
         await channel.stop()

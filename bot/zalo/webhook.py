@@ -1,4 +1,5 @@
-"""Zalo by webhook: `POST /zalo/webhook`, for `caitien serve` — the way Zalo's documentation
+"""Zalo by webhook: `POST /zalo/webhook` (the default bot) and `/zalo/webhook/<key>` (each
+bot of a school's pool, with its own secret), for `caitien serve` — the way Zalo's documentation
 recommends for production («để tránh bỏ lỡ event»).
 
 The secret Zalo sends back (X-Bot-Api-Secret-Token) is compared in constant time before the
@@ -26,6 +27,7 @@ from bot.webhooks import WebhookSecret, read_capped
 from bot.zalo.adapter import ZaloTransport, handle_update, to_incoming
 from storage.db import writing
 from storage.inbox import claim_abandoned, forget_update, keep_claimed
+from storage.models import SchoolBot
 from storage.settings import forget_setting, put_setting, setting
 
 log = logging.getLogger(__name__)
@@ -39,17 +41,28 @@ SWEEP_SECONDS = 10.0  # how often a replica looks for updates whose claim ran ou
 MAX_RUNNING = 200  # updates handled at once; the others wait their turn, already kept
 
 
-def store_secret(sessions, secret: str | None) -> None:
+def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
+    """The webhook secret of the default bot, or of the pool's bot `key`."""
     with writing(sessions) as session:
-        if secret is None:
+        if key is not None:
+            session.get(SchoolBot, key).webhook_secret = secret
+        elif secret is None:
             forget_setting(session, SECRET_SETTING)
         else:
             put_setting(session, SECRET_SETTING, secret)
 
 
-def load_secret(sessions) -> str:
+def load_secret(sessions, key: str | None = None) -> str:
     with sessions() as session:
+        if key is not None:
+            bot = session.get(SchoolBot, key)
+            return (bot.webhook_secret or "") if bot else ""
         return setting(session, SECRET_SETTING) or ""
+
+
+def inbox_lane(key: str | None) -> str:
+    """The inbox's rows of one bot's webhook."""
+    return LANE if key is None else f"{LANE}:{key}"
 
 
 class ZaloWebhook:
@@ -57,7 +70,8 @@ class ZaloWebhook:
         self.sessions = sessions
         self.turns = turns
         self.transport = transport
-        self.secret = WebhookSecret(lambda: load_secret(sessions))
+        self.secret = WebhookSecret(lambda: load_secret(sessions, transport.key))
+        self.lane = inbox_lane(transport.key)
         self._running: set[asyncio.Task] = set()
         self._room = asyncio.Semaphore(MAX_RUNNING)
         self._sweeping: asyncio.Task | None = None
@@ -122,13 +136,13 @@ class ZaloWebhook:
     def _keep(self, update: dict) -> int:
         now = _wall()
         with writing(self.sessions) as session:
-            return keep_claimed(session, LANE, update, now, now + timedelta(
+            return keep_claimed(session, self.lane, update, now, now + timedelta(
                 seconds=CLAIM_SECONDS))
 
     def _abandoned(self) -> list[tuple[int, dict]]:
         now = _wall()
         with writing(self.sessions) as session:
-            return claim_abandoned(session, LANE, now,
+            return claim_abandoned(session, self.lane, now,
                                    now + timedelta(seconds=CLAIM_SECONDS))
 
     def _forget(self, row_id: int) -> None:

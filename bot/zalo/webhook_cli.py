@@ -1,5 +1,7 @@
 """`caitien webhook set --channel zalo --url …` and `caitien webhook delete --channel zalo`:
-Zalo posts to `/zalo/webhook` of `caitien serve`, with a secret only we and Zalo know."""
+Zalo posts to `/zalo/webhook` of `caitien serve` for the default bot and to
+`/zalo/webhook/<key>` for each bot of the schools' pools, each with a secret only we and
+Zalo know."""
 
 from __future__ import annotations
 
@@ -7,12 +9,15 @@ import argparse
 import asyncio
 import sys
 
+from bot import logs
 from bot.app import build_app
 from bot.config import Settings
 from bot.webhooks import new_secret
+from bot.zalo.adapter import CHANNEL
 from bot.zalo.client import ZaloError
 from bot.zalo.connection import ZaloRejected, connect
 from bot.zalo.webhook import PATH, store_secret
+from storage.school_bots import bot_tokens
 from templates.render import Renderer
 
 CHANNEL_NAME = "Zalo"
@@ -20,10 +25,11 @@ CHANNEL_NAME = "Zalo"
 
 def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
     renderer = Renderer(settings.templates_dir)
-    if not settings.zalo_token:
+    app = build_app(settings)
+    bots = _bots(app)
+    if not bots:
         print(renderer.text("errors/no_zalo_token.j2"), file=sys.stderr)
         return 2
-    app = build_app(settings)
     try:
         if args.webhook_command == "set":
             url = webhook_url(args.url)
@@ -31,14 +37,17 @@ def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(renderer.text("errors/webhook_https.j2", url=url, channel=CHANNEL_NAME),
                       file=sys.stderr)
                 return 2
-            secret = new_secret()
-            # Stored first, so a serving process accepts Zalo's first delivery.
-            store_secret(app.sessions, secret)
-            asyncio.run(_call(settings, "set_webhook", url, secret))
+            for key, token in bots:
+                secret = new_secret()
+                # Stored first, so a serving process accepts Zalo's first delivery.
+                store_secret(app.sessions, secret, key)
+                asyncio.run(_call(settings, token, "set_webhook",
+                                  url if key is None else f"{url}/{key}", secret))
             print(renderer.text("cli/webhook_set.j2", url=url, channel=CHANNEL_NAME))
         else:
-            asyncio.run(_call(settings, "delete_webhook"))
-            store_secret(app.sessions, None)
+            for key, token in bots:
+                asyncio.run(_call(settings, token, "delete_webhook"))
+                store_secret(app.sessions, None, key)
             print(renderer.text("cli/webhook_deleted.j2", channel=CHANNEL_NAME))
     except ZaloRejected:
         print(renderer.text("errors/zalo_bad_token.j2"), file=sys.stderr)
@@ -55,8 +64,18 @@ def webhook_url(given: str) -> str:
     return url if url.endswith(PATH) else url + PATH
 
 
-async def _call(settings: Settings, method: str, *args: str) -> None:
-    client = await connect(settings, patient=False)
+def _bots(app) -> list[tuple[str | None, str]]:
+    """(key, token) of the default bot, if any, and of each bot of the schools' pools."""
+    default = [(None, app.settings.zalo_token)] if app.settings.zalo_token else []
+    with app.sessions() as session:
+        pools = bot_tokens(session, CHANNEL)
+    for token, _school in pools.values():
+        logs.hide(token)
+    return default + [(key, token) for key, (token, _school) in sorted(pools.items())]
+
+
+async def _call(settings: Settings, token: str, method: str, *args: str) -> None:
+    client = await connect(settings, patient=False, token=token)
     try:
         await getattr(client, method)(*args)
     finally:

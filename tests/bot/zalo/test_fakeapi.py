@@ -67,8 +67,8 @@ def wait_for(predicate, timeout: float = 5.0) -> None:
 
 def test_get_me(call):
     assert call("getMe") == (200, {"ok": True, "result": {
-        "id": "1234567890", "account_name": "Caitien", "account_type": "BASIC",
-        "can_join_groups": False}})
+        "id": "1234567890", "account_name": "bot.1234567890", "display_name": "Caitien",
+        "account_type": "BASIC", "can_join_groups": False}})
 
 
 def test_get_updates_gives_one_update_at_a_time_then_408(zalo, call):
@@ -220,6 +220,19 @@ def test_over_the_limits_is_429_quota_exceeded():
         assert [a.status_code for a in to] == [200, 429, 200]
 
 
+def test_a_bot_reaches_no_more_people_than_its_plan_allows():
+    with FakeZaloApi(limits=ZaloLimits(per_second=None, users=2)) as zalo:
+        url = f"{zalo.base_url}/bot{zalo.token}/sendMessage"
+        to = [httpx.post(url, json={"chat_id": c, "text": "hi"})
+              for c in ("u1", "u2", "u3", "u1", "u2")]
+        assert [a.status_code for a in to] == [200, 200, 422, 200, 200]
+        assert "not permitted" in to[2].json()["description"]
+        other = zalo.add_bot("555:OTHER", "Bot hai")
+        answer = httpx.post(f"{zalo.base_url}/bot{other.token}/sendMessage",
+                            json={"chat_id": "u3", "text": "hi"})
+        assert answer.status_code == 200  # the cap is each bot's own
+
+
 def test_blocked_chats_and_injected_failures(zalo, call):
     zalo.block("u1")
     status, answer = call("sendMessage", chat_id="u1", text="hi")
@@ -253,7 +266,7 @@ async def test_a_user_waits_for_the_bots_replies(zalo):
 def test_several_bots_on_one_server(zalo, call):
     school = zalo.add_bot("555:SCHOOL-TOKEN", "Trường Phú Hữu")
     answer = httpx.get(f"{zalo.base_url}/bot{school.token}/getMe").json()["result"]
-    assert (answer["id"], answer["account_name"]) == ("555", "Trường Phú Hữu")
+    assert (answer["id"], answer["display_name"]) == ("555", "Trường Phú Hữu")
     school.user("a1", "Mai").send("chào trường")
     assert call("getUpdates", timeout=0.1)[0] == 408
     assert school.pending_updates() == 1
