@@ -3,7 +3,7 @@ carries 50 users a bot), so school_bots loses its one-bot-per-school-and-channel
 (Telegram keeps one a school, in storage/school_bots.py); each bot's display name is kept
 in `username`; the inbox's lane names a pool's bot beside its channel, so it grows.
 
-Revision ID: 0017_pool
+Revision ID: 0017
 Revises: 0016
 """
 
@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_pool"
+revision: str = "0017"
 down_revision: Union[str, Sequence[str], None] = "0016"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
