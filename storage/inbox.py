@@ -58,6 +58,12 @@ def claim_abandoned(session: Session, channel: str, now: datetime, until: dateti
     return taken
 
 
+def earlier_updates(session: Session, channel: str, row_id: int) -> list[dict]:
+    """The updates of this lane kept before `row_id` and not yet forgotten."""
+    return list(session.scalars(select(InboxUpdate.payload).where(
+        InboxUpdate.channel == channel, InboxUpdate.id < row_id)))
+
+
 def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:
     """In the order they came."""
     return [(row_id, payload) for row_id, payload in session.execute(

@@ -26,7 +26,7 @@ from bot.turns import NotHandled, Turns
 from bot.webhooks import WebhookSecret, read_capped
 from bot.zalo.adapter import ZaloTransport, handle_update, to_incoming
 from storage.db import writing
-from storage.inbox import claim_abandoned, forget_update, keep_claimed
+from storage.inbox import claim_abandoned, earlier_updates, forget_update, keep_claimed
 from storage.models import SchoolBot
 from storage.settings import forget_setting, put_setting, setting
 
@@ -39,6 +39,7 @@ LANE = "zalo-webhook"  # the inbox's rows of this webhook (polling keeps its own
 CLAIM_SECONDS = 120.0  # a turn not done by then is taken by another replica
 SWEEP_SECONDS = 10.0  # how often a replica looks for updates whose claim ran out
 MAX_RUNNING = 200  # updates handled at once; the others wait their turn, already kept
+ORDER_WAIT = 0.05  # seconds between looks at whether a person's earlier message is done
 
 
 def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
@@ -114,6 +115,10 @@ class ZaloWebhook:
         task.add_done_callback(self._running.discard)
 
     async def _handle(self, row_id: int, update: dict) -> None:
+        try:
+            await self._after_earlier(row_id, update)
+        except DBAPIError:
+            return  # kept, and taken again once its claim runs out
         async with self._room:  # a burst of posts is kept at once, handled so many at a time
             try:
                 sending = await handle_update(self.turns, self.transport, update)
@@ -122,6 +127,19 @@ class ZaloWebhook:
                 await asyncio.to_thread(self._forget, row_id)
             except (NotHandled, DBAPIError):
                 pass  # kept, and taken again once its claim runs out
+
+    async def _after_earlier(self, row_id: int, update: dict) -> None:
+        """One person's messages in the order they came, whichever replica took each: this
+        one waits while an earlier one of theirs is still in the inbox (being handled, or
+        waiting for its claim to run out)."""
+        sender = _sender(update, self.transport.key)
+        while await asyncio.to_thread(self._earlier_of, row_id, sender):
+            await asyncio.sleep(ORDER_WAIT)
+
+    def _earlier_of(self, row_id: int, sender: str | None) -> bool:
+        with self.sessions() as session:
+            return any(_sender(u, self.transport.key) == sender
+                       for u in earlier_updates(session, self.lane, row_id))
 
     async def _sweep(self) -> None:
         while True:
@@ -148,6 +166,11 @@ class ZaloWebhook:
     def _forget(self, row_id: int) -> None:
         with writing(self.sessions) as session:
             forget_update(session, row_id)
+
+
+def _sender(update: dict, key: str | None) -> str | None:
+    incoming = to_incoming(update, key)
+    return incoming.user_id if incoming is not None else None
 
 
 def _wall() -> datetime:

@@ -16,6 +16,7 @@ from bot.zalo.webhook import SECRET_HEADER
 from storage.db import writing
 from storage.inbox import keep_claimed
 from storage.models import Account, Evidence, InboxUpdate, ProcessedEvent, TaskUpdate
+from tests.bot.serving import served
 from tests.bot.zalo.conftest import SECRET
 from tests.reminders.conftest import wait_for
 
@@ -177,3 +178,38 @@ async def test_an_update_a_dead_replica_acknowledged_is_taken_by_another(
     await wait_for(lambda: len(trang.all_replies()) > before)
     assert "Hướng dẫn" in trang.all_replies()[-1].text
     await wait_for(lambda: inbox_rows(zalo_app) == 0)
+
+
+def photo_update(user_id: str, url: str, message_id: str) -> dict:
+    return {"event_name": "message.image.received",
+            "message": {"message_id": message_id, "date": 1, "photo_url": url,
+                        "from": {"id": user_id, "display_name": "X", "is_bot": False},
+                        "chat": {"id": user_id, "chat_type": "PRIVATE"}}}
+
+
+async def test_one_persons_messages_keep_their_order_across_two_replicas(
+        zalo_api, zalo_served, zalo_linked, zalo_app, zalo_env, clock):
+    """A photo to one replica (its image server slow), /capnhat to another right after:
+    the second waits for the first, so /capnhat already knows the photo."""
+    from bot.app import build_app
+    from bot.config import Settings
+
+    trang = await zalo_linked("a3", "0901234503")
+    other = build_app(Settings.from_env(zalo_env), clock=clock)
+    try:
+        async with served(other) as second:
+            await wait_for(lambda: len(zalo_api.calls("getMe")) >= 2)
+            zalo_api.media_delay = 2.0
+            url = zalo_api.add_image(JPEG)
+            assert (await post(zalo_served, photo_update("a3", url, "m-photo"))
+                    ).status_code == 200
+            assert (await post(second, text_update("a3", "/capnhat", "m-update"))
+                    ).status_code == 200
+            await wait_for(lambda: inbox_rows(zalo_app) == 0, timeout=30)
+    finally:
+        other.db.dispose()
+    replies = [m.text for m in trang.all_replies()]
+    held = next(n for n, text in enumerate(replies) if "Đã nhận 1 tệp" in text)
+    asked = next(n for n, text in enumerate(replies)
+                 if text.startswith("Thầy/cô muốn cập nhật nhiệm vụ nào"))
+    assert held < asked
