@@ -37,6 +37,9 @@ class Settings:
     # off further at each "Quota exceeded".
     zalo_per_second: float = 10.0
     zalo_max_photo_bytes: int = 10 * 1024 * 1024
+    # Outgoing messages a Zalo bot may send in a calendar month: the Basic plan's 3,000
+    # (reminders/budget.py spends them by priority).
+    zalo_monthly_messages: int = 3000
     # Where `caitien serve` is reached from outside: files go to Zalo as links under it.
     public_url: str | None = None
     link_hours: float = 72.0  # how long a download link works
@@ -78,6 +81,7 @@ class Settings:
             zalo_api_base_url=(env.get("ZALO_API_BASE_URL") or ZALO_API).rstrip("/"),
             zalo_per_second=float(env.get("ZALO_MESSAGES_PER_SECOND") or 10),
             zalo_max_photo_bytes=int(float(env.get("ZALO_MAX_PHOTO_MB") or 10) * 2**20),
+            zalo_monthly_messages=int(env.get("ZALO_MONTHLY_MESSAGES") or 3000),
             public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
