@@ -14,9 +14,7 @@ and once when the quota is spent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +23,8 @@ from readers.owners import staff_roles
 from storage.bot_months import (
     add_sent,
     bot_month,
+    local_month,
+    month_of,
     quota_back,
     quota_spent,
     take_probe,
@@ -34,49 +34,12 @@ from storage.models import Account, OutboxMessage, SchoolBot, Staff
 from storage.outbox import DROPPED, PENDING, add_message
 from templates.render import Renderer
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the month turns at midnight, school time
 WARN_AT = 0.8
 RESERVE = 0.1  # the month's last tenth: replies, deadlines and the ladder only
 PROBE_EVERY = timedelta(hours=1)
 FIRST = ("reply", "budget")  # kinds of rows that always go while budget is left
 URGENT = ("deadline", "overdue")  # items that make a scheduled message go before the rest
 TELEGRAM = "telegram"
-
-
-def month_of(now: datetime) -> str:
-    return now.astimezone(TZ).strftime("%Y-%m")
-
-
-@dataclass(frozen=True)
-class Meter:
-    """One bot's month, as the dashboard and /tiendo show it."""
-
-    channel: str
-    bot: str | None
-    month: int
-    used: int
-    limit: int
-    spent: bool  # the channel said so
-
-    @property
-    def share(self) -> float:
-        return self.used / self.limit if self.limit else 0.0
-
-
-def meter(session: Session, channel: str, bot: str | None, limit: int,
-          now: datetime) -> Meter:
-    row = bot_month(session, channel, bot, month_of(now))
-    return Meter(channel, bot, now.astimezone(TZ).month, row.sent if row else 0, limit,
-                 row is not None and row.quota_at is not None)
-
-
-def school_bots(session: Session, school_id: int, channel: str) -> list[str | None]:
-    """The bots of `channel` the school's people are linked through (the default: None)."""
-    bots = set(session.scalars(select(Account.bot).where(Account.school_id == school_id,
-                                                         Account.channel == channel)))
-    own = session.scalar(select(SchoolBot.key).where(SchoolBot.school_id == school_id,
-                                                     SchoolBot.channel == channel))
-    return sorted(bots | ({own} if own else set()), key=lambda b: b or "")
 
 
 def record_sent(session: Session, renderer: Renderer, channel: str, bot: str | None,
@@ -114,7 +77,7 @@ def tell_board(session: Session, renderer: Renderer, kind: str, channel: str,
         Account.channel == channel, Account.bot.is_not_distinct_from(bot))))
     schools |= set(session.scalars(select(SchoolBot.school_id).where(SchoolBot.key == bot)))
     text = renderer.text(f"reminders/{kind}.j2", used=used, limit=limit, bot=bot,
-                         month=now.astimezone(TZ).month)
+                         month=local_month(now))
     queued = 0
     for school_id in sorted(schools):
         for staff_id in _principals(session, school_id):

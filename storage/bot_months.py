@@ -3,13 +3,66 @@ count: an atomic increment in the transaction that records the send."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import BotMonth
+from storage.models import Account, BotMonth, SchoolBot
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the month turns at midnight, school time
+
+
+def month_of(now: datetime) -> str:
+    return now.astimezone(TZ).strftime("%Y-%m")
+
+
+def local_month(now: datetime) -> int:
+    return now.astimezone(TZ).month
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One bot's month, as the dashboard and /tiendo show it."""
+
+    channel: str
+    bot: str | None
+    month: int
+    used: int
+    limit: int
+    spent: bool  # the channel said so
+
+    @property
+    def share(self) -> float:
+        return self.used / self.limit if self.limit else 0.0
+
+
+def meter(session: Session, channel: str, bot: str | None, limit: int,
+          now: datetime) -> Meter:
+    row = bot_month(session, channel, bot, month_of(now))
+    return Meter(channel, bot, local_month(now), row.sent if row else 0, limit,
+                 row is not None and row.quota_at is not None)
+
+
+def meters(session: Session, school_id: int, budgets: dict[str, int],
+           now: datetime) -> list[Meter]:
+    """The month's meter of each bot with a quota that the school's people use."""
+    return [meter(session, channel, bot, limit, now)
+            for channel, limit in sorted(budgets.items())
+            for bot in school_bots(session, school_id, channel)]
+
+
+def school_bots(session: Session, school_id: int, channel: str) -> list[str | None]:
+    """The bots of `channel` the school's people are linked through (the default: None),
+    and the school's own."""
+    bots = set(session.scalars(select(Account.bot).where(Account.school_id == school_id,
+                                                         Account.channel == channel)))
+    own = session.scalar(select(SchoolBot.key).where(SchoolBot.school_id == school_id,
+                                                     SchoolBot.channel == channel))
+    return sorted(bots | ({own} if own else set()), key=lambda b: b or "")
 
 
 def _where(channel: str, bot: str | None, month: str):

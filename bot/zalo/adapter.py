@@ -57,9 +57,9 @@ class ZaloTransport:
 
     def __init__(self, client: ZaloClient, caps: Capabilities, renderer: Renderer,
                  publish: Publish | None = None, key: str | None = None,
-                 allow_private: bool = False, monthly_budget: int | None = None) -> None:
+                 allow_private: bool = False) -> None:
         self.client = client
-        self.monthly_budget = monthly_budget  # messages a month; None counts nothing
+        self.monthly_budget = caps.monthly_messages  # a month's messages; None: not counted
         self.used = 0  # the month's count, as the database last said it
         self.allow_private = allow_private
         self.caps = caps
