@@ -140,9 +140,13 @@ class OutboxSender:
         self.workers = workers
         self.batch = batch
         self.keep_lease = keep_lease
-        # Channels whose bots have a monthly message budget (Zalo): messages per bot.
-        self.limits = {name.split(":")[0]: t.monthly_budget for name, t in transports.items()
-                       if getattr(t, "monthly_budget", None)}
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Channels whose bots have a monthly message budget (Zalo): messages per bot. (A
+        channel's transports come and go while the process runs: asked each time.)"""
+        return {name.split(":")[0]: t.monthly_budget for name, t in
+                list(self.transports.items()) if getattr(t, "monthly_budget", None)}
 
     async def drain(self) -> DrainReport:
         """Send every row that is due now; returns when none is left (or the lease is lost)."""
@@ -205,7 +209,8 @@ class OutboxSender:
             return claim_many(session, row_ids, self.holder, self.clock.now())
 
     def _due(self, skip: set[int]) -> list[_Row]:
-        if not self.limits:
+        limits = self.limits
+        if not limits:
             with self.sessions() as session:
                 return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at, m.kind)
                         for m in due_messages(session, self.clock.now(), self.batch, skip)]
@@ -214,7 +219,7 @@ class OutboxSender:
         now = self.clock.now()
         with writing(self.sessions) as session:
             rows = due_messages(session, now, self.batch, skip)
-            allowed = set(admit(session, rows, self.limits, now))
+            allowed = set(admit(session, rows, limits, now))
             return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at, m.kind)
                     for m in rows if m.id in allowed]
 

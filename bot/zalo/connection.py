@@ -53,8 +53,7 @@ def make_transport(app: App, client: ZaloClient) -> ZaloTransport:
     links = links_of(app)
     return ZaloTransport(client, app.engine.caps("zalo"), app.renderer,
                          links.publish if links else None,
-                         allow_private=app.settings.fetch_private,
-                         monthly_budget=app.settings.zalo_monthly_messages or None)
+                         allow_private=app.settings.fetch_private)
 
 
 async def connect(settings: Settings, patient: bool = True) -> ZaloClient:
