@@ -85,6 +85,14 @@ async def test_every_message_counts_the_principal_hears_at_80_and_replies_go_fir
     app.db.dispose()
 
 
+def settling(session, clock) -> list[int]:
+    """Zalo rows being sent, or due and not yet tried."""
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.channel == "zalo",
+        (OutboxMessage.status == "sending") | ((OutboxMessage.status == "pending")
+                                               & (OutboxMessage.not_before <= clock.now())))))
+
+
 @pytest.fixture
 def spent_api():
     with FakeZaloApi(monthly_quota=3) as server:
@@ -107,8 +115,8 @@ async def test_a_real_quota_429_stops_scheduled_sends_probes_hourly_and_ends_wit
         # Our count says 3 of 3,000: the first 429 is read as the per-second limit; the
         # second, after the pause, as the month's quota.
         move_to(clock, local(2026, 11, 25, 8, 0))
-        stop = await hanh_tg.reply()
-        assert "hết lượt gửi tin của tháng 11" in stop.text
+        await wait_for(lambda: heard(hanh_tg, "hết lượt gửi tin của tháng 11"))
+        await wait_for(reading(app.sessions, lambda session: not settling(session, clock)))
         tries = len(spent_api.calls("sendMessage"))
         # Every tick plans and drains: within the hour not one more try.
         for _ in range(5):
