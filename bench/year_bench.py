@@ -5,7 +5,12 @@ driven from 1 September to 31 August on a fixed clock through the real reminder 
 outbox and sender; answering people press the buttons of what they received through the
 real engine, the day it arrived. Prints, per role and persona, messages a month (median
 and maximum over the school months September–May), the busiest day of one person, and what
-went out on holidays, rest days and in the summer break. Usage:
+went out on holidays, rest days and in the summer break. Then the same year on Zalo, where
+every message counts against the bot's monthly quota (Basic plan: 3,000 a month): the
+reminders as Zalo carries them (choices numbered in the text, a text over 2,000 UTF-16
+units in pieces, the digest's chart a message of its own) plus the replies to the answering
+people's turns; and how many people one bot's 3,000 carry in the school's busiest month.
+Usage:
 
     python bench/year_bench.py [--year 2026] [--staff 40] [--tasks 120] [--database-url URL]
 """
@@ -18,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,14 +31,22 @@ import holidays
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.channels import ZALO  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
+from core.text import split_text, utf16_len  # noqa: E402
 from storage.db import make_engine, recreate, session_factory  # noqa: E402
+from templates.render import Renderer  # noqa: E402
+from templates.shaping import shaped  # noqa: E402
 from tests.reminders.year_school import (  # noqa: E402
     TZ,
     YearRun,
     build_year_school,
     monthly_figures,
 )
+
+
+# Zalo as deployed with a public address: the digest's chart goes as a picture.
+ZALO_CAPS = replace(ZALO, photos_out=True, documents_out=True)
 
 
 def school_months(first: int) -> list[str]:
@@ -70,7 +84,40 @@ async def run(url: str, first: int, staff: int, tasks: int) -> None:
           f"{len(off)}")
     new_year = [r for r in school.messages if (r.at.month, r.at.day) == (1, 1)]
     print(f"on 1 January: {len(new_year)}")
+    zalo_figures(school, first)
     db.dispose()
+
+
+def zalo_cost(received) -> Counter:
+    """(chat, month) → messages Zalo counts for what was received."""
+    renderer, cost = Renderer(), Counter()
+    for item in received:
+        for reply in shaped([item.reply], ZALO_CAPS, renderer):
+            pieces = len(split_text(reply.text, ZALO_CAPS.max_text)) if reply.text else 0
+            if reply.photo is not None:  # the chart; a caption that fits goes with it
+                pieces = 1 if utf16_len(reply.text or "") <= ZALO_CAPS.max_text else 1 + pieces
+            cost[(item.chat, f"{item.at:%Y-%m}")] += pieces
+    return cost
+
+
+def zalo_figures(school, first: int) -> None:
+    import statistics
+
+    months = school_months(first)
+    cost = zalo_cost(school.received) + zalo_cost(school.replies)
+    print(f"on Zalo (each piece and picture counted), messages a month, {months[0]} to "
+          f"{months[-1]}:")
+    print(f"{'role':<12}{'persona':<9}{'median/mo':>11}{'max/mo':>8}")
+    for (role, persona), people in sorted(school.by_persona().items()):
+        values = [cost[(p.chat, m)] for p in people for m in months]
+        print(f"{role:<12}{persona:<9}{statistics.median(values):>11}{max(values):>8}")
+    people = len(school.people)
+    by_month = {m: sum(cost[(p, m)] for p in school.people) for m in months}
+    busiest = max(by_month, key=by_month.get)
+    each = by_month[busiest] / people
+    print(f"busiest month {busiest}: {by_month[busiest]} Zalo messages for {people} people "
+          f"({each:.1f} each); 3,000 a month carry {int(3000 // each)} such people per bot; "
+          f"the school's median month: {statistics.median(by_month.values()):.0f}")
 
 
 def main() -> None:

@@ -63,5 +63,6 @@ def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tr
 def channels(settings: Settings) -> dict[str, Capabilities]:
     zalo = zalo_caps(settings.zalo_per_second, settings.zalo_max_photo_bytes,
                      links=bool(settings.public_url),
-                     users_per_bot=settings.zalo_users_per_bot)
+                     users_per_bot=settings.zalo_users_per_bot,
+                     monthly_messages=settings.zalo_monthly_messages)
     return {caps.name: caps for caps in (TELEGRAM, zalo)}

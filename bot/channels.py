@@ -30,6 +30,7 @@ ZALO = Capabilities(
     files_in=False,
     max_file_bytes=10 * 1024 * 1024,
     max_text=2000,
+    monthly_messages=3000,  # the Basic plan's (ZALO_MONTHLY_MESSAGES)
     groups=False,
     per_second=10.0,
     chat_interval=1.0,
@@ -39,7 +40,9 @@ ZALO = Capabilities(
 
 
 def zalo_caps(per_second: float, max_photo_bytes: int, links: bool,
-              users_per_bot: int | None = None) -> Capabilities:
+              users_per_bot: int | None = None,
+              monthly_messages: int | None = None) -> Capabilities:
     """With `links` (a public address), reports and the chart go out as download links."""
     return replace(ZALO, per_second=per_second, max_file_bytes=max_photo_bytes,
-                   documents_out=links, photos_out=links, users_per_bot=users_per_bot)
+                   documents_out=links, photos_out=links, users_per_bot=users_per_bot,
+                   monthly_messages=monthly_messages or None)

@@ -39,6 +39,9 @@ class Settings:
     zalo_max_photo_bytes: int = 10 * 1024 * 1024
     # Zalo's Basic plan: 50 people a bot (3 bots an account); past that, another bot.
     zalo_users_per_bot: int = 50
+    # Outgoing messages a Zalo bot may send in a calendar month: the Basic plan's 3,000
+    # (reminders/budget.py spends them by priority).
+    zalo_monthly_messages: int = 3000
     # Where `caitien serve` is reached from outside: files go to Zalo as links under it.
     public_url: str | None = None
     link_hours: float = 72.0  # how long a download link works
@@ -81,6 +84,7 @@ class Settings:
             zalo_per_second=float(env.get("ZALO_MESSAGES_PER_SECOND") or 10),
             zalo_max_photo_bytes=int(float(env.get("ZALO_MAX_PHOTO_MB") or 10) * 2**20),
             zalo_users_per_bot=int(env.get("ZALO_USERS_PER_BOT") or 50),
+            zalo_monthly_messages=int(env.get("ZALO_MONTHLY_MESSAGES") or 3000),
             public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),

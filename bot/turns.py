@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.messages import Fetch, Incoming, Reply, reply_to_body
 from handlers.engine import Engine
+from reminders.budget import record_quota, record_sent
 from reminders.sender import Transport, file_not_sent, send_paced
 from storage.db import writing
 from storage.conversations import mark_answered
@@ -96,8 +97,10 @@ class Turns:
             return
         try:
             left: list[Reply] = []
+            count, quota = 0, False
             for n, reply in enumerate(out):
                 delivery = await send_paced(transport, chat_id, reply)
+                count += delivery.count
                 if delivery.outcome == "rejected" and reply.document is not None:
                     # The channel will not carry this file (too big, a type it refuses):
                     # the person is told where to get it instead of getting nothing.
@@ -105,18 +108,21 @@ class Turns:
                                 chat_id, delivery.error)
                     delivery = await send_paced(transport, chat_id,
                                                 file_not_sent(self.renderer, reply.document[0]))
+                    count += delivery.count
                 if delivery.outcome == "blocked":
                     # As for a reminder: nothing more goes there until they write again.
                     await asyncio.to_thread(self._unreachable, incoming)
                 if delivery.outcome != "sent":
                     log.warning("a reply to chat %s was not delivered (%s): %s", chat_id,
                                 delivery.outcome, delivery.error)
-                    if delivery.outcome in ("retry_after", "error"):
+                    if delivery.outcome in ("retry_after", "error", "quota"):
                         left = out[n:]  # the channel is away for now, not for good
+                    quota = delivery.outcome == "quota"
                     break
             if incoming.event_id is not None and out:
                 # (A turn that said nothing — a stranger silenced — has nothing to record.)
-                await asyncio.to_thread(self._answered, incoming, left)
+                await asyncio.to_thread(self._answered, incoming, left, transport, count,
+                                        quota)
         except Exception:
             log.exception("sending replies failed")
         finally:
@@ -132,14 +138,27 @@ class Turns:
             return
         await limiter.take(chat_id)
         delivery = await transport.deliver(chat_id, reply)
+        if delivery.count and getattr(transport, "monthly_budget", None):
+            await asyncio.to_thread(self._count, transport.caps.name, transport,
+                                    delivery.count)
         if delivery.outcome != "sent":
             log.info("an answer to a stranger was not delivered (%s)", delivery.outcome)
 
-    def _answered(self, incoming: Incoming, left: list[Reply]) -> None:
+    def _answered(self, incoming: Incoming, left: list[Reply], transport: Transport,
+                  count: int, quota: bool) -> None:
         """The turn's replies are out, or handed to the outbox when the channel kept refusing
         them: either way the update, if it comes again, is not answered again (only the one
-        on the wire when a process dies can go out twice)."""
+        on the wire when a process dies can go out twice). What went out is counted against
+        the bot's monthly budget in the same transaction."""
         with writing(self.engine.sessions) as session:
+            limit = getattr(transport, "monthly_budget", None)
+            now = self.engine.clock.now()
+            if limit and count:
+                transport.used = record_sent(session, self.renderer, incoming.channel,
+                                             incoming.bot, count, limit, now)
+            if limit and quota:
+                record_quota(session, self.renderer, incoming.channel, incoming.bot, limit,
+                             now)
             bodies = [reply_to_body(r) for r in left]
             if bodies and not queue_replies(session, incoming.channel, incoming.user_id,
                                             incoming.chat_id, incoming.bot,
@@ -149,6 +168,12 @@ class Turns:
                             incoming.event_id)
             mark_answered(session, incoming.channel, incoming.event_id,
                           self.engine.clock.now())
+
+    def _count(self, channel: str, transport: Transport, count: int) -> None:
+        with writing(self.engine.sessions) as session:
+            transport.used = record_sent(session, self.renderer, channel,
+                                         getattr(transport, "key", None), count,
+                                         transport.monthly_budget, self.engine.clock.now())
 
     def _unreachable(self, incoming: Incoming) -> None:
         with writing(self.engine.sessions) as session:

@@ -105,6 +105,8 @@ class Capabilities:
     files_in: bool = True  # a person can send files other than photos
     max_file_bytes: int = 20 * 1024 * 1024  # the largest file the bot may fetch
     max_text: int = 4096
+    # Outgoing messages a bot may send in a calendar month (Zalo's plans); None: no quota.
+    monthly_messages: int | None = None
     groups: bool = True
     per_second: float = 30.0  # messages a second from one bot, in all
     chat_interval: float = 1.0  # seconds between messages to one chat, over a short burst

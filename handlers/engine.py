@@ -125,6 +125,11 @@ class Engine:
     def caps(self, channel: str) -> Capabilities:
         return self.channels.get(channel, EVERYTHING)
 
+    def budgets(self) -> dict[str, int]:
+        """Channels whose bots have a monthly message quota: messages a month per bot."""
+        return {name: caps.monthly_messages for name, caps in self.channels.items()
+                if caps.monthly_messages}
+
     async def handle(self, msg: Incoming, fetch: Fetch | None = None) -> list[Reply]:
         _tidy(msg)
         if self._silenced(msg):
@@ -265,7 +270,7 @@ class Engine:
                    stored: list[dict], problems: list[str]) -> Outcome:
         staff = linked_staff(session, msg.channel, msg.user_id)
         turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence, caps,
-                    public_url=self.public_url)
+                    public_url=self.public_url, budgets=self.budgets())
         if not msg.private:
             if msg.command == board_chat.REGISTER:
                 board_chat.register(turn)

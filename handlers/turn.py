@@ -24,6 +24,8 @@ class Turn:
     evidence: EvidenceStore
     caps: Capabilities = EVERYTHING
     public_url: str | None = None  # where `caitien serve` is reached: the web console
+    # Channels whose bots have a monthly message quota (Zalo): messages a month per bot.
+    budgets: dict[str, int] = field(default_factory=dict)
     replies: list[Reply] = field(default_factory=list)
     # Files to delete once the transaction that forgets them has committed.
     discarded: list[str] = field(default_factory=list)

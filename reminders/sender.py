@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
 from core.messages import Capabilities, Reply, reply_from_body, reply_to_body
+from reminders.budget import FIRST, PROBE_EVERY, admit, record_quota, record_sent, urgent
 from reminders.limits import RateLimiter
 from storage.conversations import offer_choices
 from storage.db import writing
+from storage.models import OutboxMessage
 from storage.outbox import (
+    DROPPED,
     FAILED,
     SENT,
     UNREACHABLE,
@@ -52,10 +55,12 @@ RECORD_WAITS = (0.5, 1, 2, 4, 8, 15, 30, 30)  # about 1.5 minutes for the databa
 class Delivery:
     """What a channel said about one message."""
 
-    outcome: str  # sent | retry_after | blocked | rejected | error
+    # sent | retry_after | blocked | rejected | error | quota (the month's quota is spent)
+    outcome: str
     retry_after: float = 0.0
     message_id: str | None = None
     error: str | None = None
+    count: int = 0  # messages that went out on the way (a long text's pieces, a photo)
 
 
 class Transport(Protocol):
@@ -83,9 +88,12 @@ async def send_paced(transport: Transport, chat_id: str, reply: Reply) -> Delive
     """Send one message within the channel's limits, trying again in place after a 429 (that
     chat waits; the others do not) or a network error."""
     delivery = Delivery("error")
+    count = 0
     for attempt in range(TRIES_IN_PLACE):
         await transport.limiter.take(chat_id)
         delivery = await transport.deliver(chat_id, reply)
+        count += delivery.count
+        delivery = replace(delivery, count=count)
         if delivery.outcome == "retry_after":
             log.warning("429 for a chat, it waits %.1f s", delivery.retry_after)
             transport.limiter.pause(delivery.retry_after, chat_id)
@@ -113,6 +121,7 @@ class _Row:
     bot: str | None
     body: dict
     due_at: datetime
+    kind: str = ""
 
     @property
     def lane(self) -> str:
@@ -131,6 +140,13 @@ class OutboxSender:
         self.workers = workers
         self.batch = batch
         self.keep_lease = keep_lease
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Channels whose bots have a monthly message budget (Zalo): messages per bot. (A
+        channel's transports come and go while the process runs: asked each time.)"""
+        return {name.split(":")[0]: t.monthly_budget for name, t in
+                list(self.transports.items()) if getattr(t, "monthly_budget", None)}
 
     async def drain(self) -> DrainReport:
         """Send every row that is due now; returns when none is left (or the lease is lost)."""
@@ -193,9 +209,19 @@ class OutboxSender:
             return claim_many(session, row_ids, self.holder, self.clock.now())
 
     def _due(self, skip: set[int]) -> list[_Row]:
-        with self.sessions() as session:
-            return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at)
-                    for m in due_messages(session, self.clock.now(), self.batch, skip)]
+        limits = self.limits
+        if not limits:
+            with self.sessions() as session:
+                return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at, m.kind)
+                        for m in due_messages(session, self.clock.now(), self.batch, skip)]
+        # A bot low on its month's budget sends what matters most; the rest goes through
+        # Telegram, is merged into a later message, or waits (reminders/budget.py).
+        now = self.clock.now()
+        with writing(self.sessions) as session:
+            rows = due_messages(session, now, self.batch, skip)
+            allowed = set(admit(session, rows, limits, now))
+            return [_Row(m.id, m.channel, m.chat_id, m.bot, m.body, m.due_at, m.kind)
+                    for m in rows if m.id in allowed]
 
     def _busy_lanes(self) -> set[str]:
         return {name for name, transport in self.transports.items()
@@ -222,8 +248,24 @@ class OutboxSender:
 
     def _record(self, row: _Row, delivery: Delivery, report: DrainReport) -> None:
         now = self.clock.now()
+        limit = self.limits.get(row.channel)
         with writing(self.sessions) as session:
-            if delivery.outcome == "sent":
+            if limit and delivery.count:
+                used = record_sent(session, self.renderer, row.channel, row.bot,
+                                   delivery.count, limit, now)
+                transport = self.transports.get(row.lane)
+                if transport is not None:
+                    transport.used = used
+            if delivery.outcome == "quota":
+                record_quota(session, self.renderer, row.channel, row.bot, limit or 0, now)
+                # Held back like any message the budget leaves out; what must go waits for
+                # the next probe (reminders/budget.py admit).
+                if row.kind in FIRST or urgent(session.get(OutboxMessage, row.id)):
+                    retry_later(session, row.id, now + PROBE_EVERY, delivery.error or "")
+                else:
+                    finish(session, row.id, DROPPED, now, error=delivery.error)
+                report.limited += 1
+            elif delivery.outcome == "sent":
                 finish(session, row.id, SENT, now, delivery.message_id)
                 transport = self.transports.get(row.lane)
                 if row.body.get("buttons") and transport and not transport.caps.buttons:
@@ -263,9 +305,10 @@ class OutboxSender:
         if "caption" in row.body:  # a reminder and its picture (the digest's chart): two
             replies = [reply_from_body({**row.body, "photo": None}),
                        Reply(row.body["caption"], photo=base64.b64decode(row.body["photo"]))]
-        delivery = None
+        delivery, count = None, 0
         for reply in shaped(replies, transport.caps, self.renderer):
             outcome = await send_paced(transport, row.chat_id, reply)
+            count += outcome.count
             if outcome.outcome == "retry_after":
                 report.limited += 1
             if delivery is None:
@@ -275,7 +318,7 @@ class OutboxSender:
             elif outcome.outcome != "sent":
                 log.warning("the picture of outbox row %s was not sent: %s", row.id,
                             outcome.error)
-        return delivery
+        return replace(delivery, count=count) if delivery is not None else delivery
 
 
 def _forget_done(in_flight: dict[int, asyncio.Task]) -> None:

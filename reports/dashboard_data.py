@@ -4,7 +4,7 @@ what is overdue, who has not answered, who cannot be reached, and the next check
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from reports.progress import Progress, school_progress
 from storage.access import OWN, Scope, visible_owners, visible_staff
 from storage.models import (Account, Checkpoint, OutboxMessage, Plan, School, Task,
                             TaskOwner, TaskUpdate)
+from storage.bot_months import Meter, meters
 from storage.outbox import CHECK_INS, SENT
 from storage.plans import current_plan, tasks_of
 
@@ -38,6 +39,7 @@ class Dashboard:
     asked: bool = False  # whether a check-in went out to anyone shown
     mine: list[Task] | None = None  # a teacher's own view: her open tasks
     next_due: Task | None = None  # …and the first one due from today, not done
+    meters: list[Meter] = field(default_factory=list)  # the board's: messages this month
 
     @property
     def own(self) -> bool:
@@ -52,7 +54,16 @@ class Dashboard:
         return self.progress.overall.total
 
 
-def dashboard(session: Session, school: School, scope: Scope, now: datetime) -> Dashboard:
+def dashboard(session: Session, school: School, scope: Scope, now: datetime,
+              budgets: dict[str, int] | None = None) -> Dashboard:
+    """`budgets`: channels whose bots have a monthly quota; the board sees their meters."""
+    board = _dashboard(session, school, scope, now)
+    if scope.board and budgets:
+        board.meters = meters(session, school.id, budgets, now)
+    return board
+
+
+def _dashboard(session: Session, school: School, scope: Scope, now: datetime) -> Dashboard:
     tz = ZoneInfo(school.timezone)
     today = now.astimezone(tz).date()
     owners = visible_owners(session, scope, school.id)

@@ -555,3 +555,19 @@ class AuditEvent(Base):
     via: Mapped[str] = mapped_column(String(20))  # telegram | zalo | web | cli
     subject: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class BotMonth(Base):
+    """What one bot sent in one calendar month (school time), shared by every replica: the
+    count against the channel's monthly quota, when the board was told it runs low, and when
+    the channel itself said the quota was spent (and when it was last probed since)."""
+
+    __tablename__ = "bot_months"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bot: Mapped[str] = mapped_column(String(32), primary_key=True)  # "": the default bot
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    quota_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    probed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -83,7 +83,8 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
     async def dashboard_page(request, viewer, school_id):
         def read(session: Session):
             school = console.school(session, viewer, school_id)
-            return dashboard(session, school, viewer.scope, console.clock.now())
+            return dashboard(session, school, viewer.scope, console.clock.now(),
+                             console.app.engine.budgets())
         board = await console.read(read)
         return console.page("web/dashboard.j2", viewer=viewer, school=board.school, d=board)
 

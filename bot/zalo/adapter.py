@@ -12,6 +12,7 @@ import hashlib
 import logging
 import mimetypes
 import time
+from dataclasses import replace
 from functools import cached_property
 from typing import Awaitable, Callable
 
@@ -33,6 +34,13 @@ MAX_ID = 64  # what an account id column holds; longer is not an id Zalo sends
 # After "Quota exceeded" (no published numbers, no retry-after): the whole bot waits (the
 # quota is the bot's), twice as long each time it comes again, and goes on slower.
 QUOTA_BACKOFF = (1.0, 60.0)
+# Zalo answers the per-second limit and the month's quota (Basic plan: 3,000 messages a
+# month per bot) with the same 429 «Quota exceeded» and no retry-after. We read it as the
+# month's quota when our own count (reminders/budget.py, in the database) says the bot has
+# used this share of its budget — the per-second limit is not what runs out there — or when
+# it comes again for a message sent after the first one's pause: a per-second limit would
+# have passed by then. Otherwise it is the per-second limit: wait and go on slower.
+QUOTA_SHARE = 0.95
 # The chat refuses this bot: 422 "You are not permitted to send messages to this chat_id"
 # (a person who blocked or left the bot, recorded by the @openclaw/zalo channel and other
 # clients from a real bot) and 410 "The chat_id is invalid". Zalo's own error table calls
@@ -51,6 +59,8 @@ class ZaloTransport:
                  publish: Publish | None = None, key: str | None = None,
                  allow_private: bool = False) -> None:
         self.client = client
+        self.monthly_budget = caps.monthly_messages  # a month's messages; None: not counted
+        self.used = 0  # the month's count, as the database last said it
         self.allow_private = allow_private
         self.caps = caps
         self.renderer = renderer
@@ -70,17 +80,24 @@ class ZaloTransport:
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         started = time.monotonic()
+        tally = [0]  # messages that went out, a piece of a long text or a photo each
         try:
-            message_id = await self._send(chat_id, reply)
+            message_id = await self._send(chat_id, reply, tally)
         except ZaloError as exc:
-            return self._refused(exc, started)
+            return replace(self._refused(exc, started), count=tally[0])
         if started >= self._calm_at:
             self._quota_wait = 0.0
         self.limiter.speed_up()
-        return Delivery("sent", message_id=message_id)
+        return Delivery("sent", message_id=message_id, count=tally[0])
 
     def _refused(self, exc: ZaloError, started: float) -> Delivery:
         if exc.code == 429:
+            budget = self.monthly_budget
+            again = started >= self._calm_at and self._quota_wait > 0
+            if again or (budget and self.used >= QUOTA_SHARE * budget):
+                log.warning("Zalo: the month's message quota is spent (%d counted): %s",
+                            self.used, exc)
+                return Delivery("quota", error=str(exc))
             return Delivery("retry_after", retry_after=self._quota_met(started),
                             error=str(exc))
         if exc.code in REFUSED_CHAT:
@@ -102,7 +119,7 @@ class ZaloTransport:
             self.limiter.slow_down()
         return max(self._calm_at - now, QUOTA_BACKOFF[0])
 
-    async def _send(self, chat_id: str, reply: Reply) -> str | None:
+    async def _send(self, chat_id: str, reply: Reply, tally: list[int]) -> str | None:
         limit = self.caps.max_text
         if reply.photo is not None and self.publish is not None:
             # A caption Zalo would cut goes as a message of its own after the photo.
@@ -112,6 +129,7 @@ class ZaloTransport:
                                                  reply.photo)
                 sent = await self.client.send_photo(chat_id, url,
                                                     (reply.text if fits else None) or None)
+                tally[0] += 1
                 if fits or not reply.text:
                     return _message_id(sent)
                 self._photo_sent.add(id(reply))  # a refused text after it resends no photo
@@ -132,6 +150,7 @@ class ZaloTransport:
                 await self.limiter.take(chat_id)
             try:
                 message_id = _message_id(await self.client.send_message(chat_id, pieces[index]))
+                tally[0] += 1
             except ZaloError:
                 if index:
                     self._pieces[id(reply)] = index

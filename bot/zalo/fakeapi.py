@@ -13,6 +13,10 @@ be injected, and it can behave as the real platform was seen to, each switched o
   newer came (getUpdates has no offset; measured against a real bot by zalo-bot-mcp, whose
   poller keeps a floor between polls for it);
 - `instant_idle=True`: an idle getUpdates answers 408 at once instead of after `timeout`;
+- `monthly_quota=N`: past N messages (texts, photos, stickers) the bot answers 429 «Quota
+  exceeded» until `new_month()`. The Basic (free) plan allows 3,000 outgoing messages a
+  month per bot, as documented by several client libraries (python-zalo-bot, zalo-bot-mcp,
+  the @openclaw/zalo channel), answered with this 429 once spent;
 - `media_delay`: the image server takes that many seconds to answer (people's photos come
   as links to Zalo's CDN, which the bot must fetch: a slow one was seen to take 7 s);
 - `ZaloLimits.users`: a bot reaches at most that many people (the Basic plan of the Zalo
@@ -97,6 +101,7 @@ class _State:
     webhook_secret: str = ""
     webhook_updated_at: int = 0
     pushes: list[int] = field(default_factory=list)  # each push's final status; 0: no answer
+    month_sent: int = 0  # messages this month, against `monthly_quota`
 
 
 class FakeZaloApi(LocalFake):
@@ -105,8 +110,10 @@ class FakeZaloApi(LocalFake):
 
     def __init__(self, token: str = "1234567890:ZALO-LOCAL-TOKEN", name: str = "Caitien",
                  limits: ZaloLimits | None = None, wrap_webhook: bool = True,
-                 replay: bool = False, instant_idle: bool = False) -> None:
+                 replay: bool = False, instant_idle: bool = False,
+                 monthly_quota: int | None = None) -> None:
         self.token, self.name, self.limits = token, name, limits
+        self.monthly_quota = monthly_quota
         self.replay, self.instant_idle = replay, instant_idle
         self.media_delay = 0.0
         self.bot_id = token.split(":", 1)[0]
@@ -132,7 +139,7 @@ class FakeZaloApi(LocalFake):
     def add_bot(self, token: str, name: str) -> "FakeZaloApi":
         """Another bot on this server: its own chats, updates, webhook and limits."""
         other = FakeZaloApi(token, name, self.limits, self.wrap_webhook, self.replay,
-                            self.instant_idle)
+                            self.instant_idle, self.monthly_quota)
         other.port, other._bots, other._media = self.port, self._bots, self._media
         self._bots[token] = other
         return other
@@ -249,7 +256,20 @@ class FakeZaloApi(LocalFake):
                 self._count_against_limits(chat_id)
         return await handler(params)
 
+    def new_month(self) -> None:
+        """The calendar month turned: the monthly quota is whole again."""
+        with self.state.lock:
+            self.state.month_sent = 0
+
     def _count_against_limits(self, chat_id: str) -> None:
+        with self.state.lock:
+            if self.monthly_quota is not None and self.state.month_sent >= self.monthly_quota:
+                raise _Refused(429, "Quota exceeded")
+        self._count_per_second(chat_id)
+        with self.state.lock:
+            self.state.month_sent += 1
+
+    def _count_per_second(self, chat_id: str) -> None:
         limits = self.limits
         if limits is None:
             return

@@ -106,6 +106,9 @@ class YearSchool:
     people: dict[str, Person]  # by chat id
     tasks: int
     received: list[Received] = field(default_factory=list)
+    # What the answering people's turns answered them, as the channel sends it (a notice
+    # and the question after it in one message).
+    replies: list[Received] = field(default_factory=list)
 
     def by_persona(self) -> dict[tuple[str, str], list[Person]]:
         found: dict[tuple[str, str], list[Person]] = defaultdict(list)
@@ -272,10 +275,15 @@ class YearRun:
                    choice: str | None = None) -> list[Reply]:
         from core.messages import Incoming
 
+        from templates.shaping import joined
+
         self.turns += 1
-        return await self.engine.handle(Incoming(
+        replies = await self.engine.handle(Incoming(
             channel="test", user_id=person.chat, chat_id=person.chat,
             event_id=f"year-{self.turns}", text=text, choice=choice))
+        now = self.clock.now().astimezone(TZ)
+        self.school.replies.extend(Received(now, person.chat, r) for r in joined(replies))
+        return replies
 
 
 def _update_button(reply: Reply) -> str | None:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from storage.db import writing
 from storage.linking import link_by_contact
-from storage.models import OutboxMessage, Staff
+from reminders.budget import record_sent
+from storage.models import Account, OutboxMessage, Staff
 from storage.plans import tasks_of
 from tests.bot.web.conftest import PRINCIPAL, TEACHER, school_id
 
@@ -79,3 +80,16 @@ async def test_the_weekly_chart_starts_with_the_plan_each_week_once(web_app, sig
         weeks = min(days // 7 + 1, 12)
         assert shown == [(clock.now() - timedelta(days=7 * k)).strftime("%d/%m")
                          for k in reversed(range(weeks))]
+
+
+async def test_the_board_sees_the_zalo_bots_month_and_a_teacher_does_not(web_app, sign_in,
+                                                                         clock):
+    with writing(web_app.sessions) as session:
+        teacher = session.scalar(select(Staff).where(Staff.phone_norm == TEACHER))
+        session.add(Account(school_id=teacher.school_id, staff_id=teacher.id, channel="zalo",
+                            external_user_id="z77", chat_id="z77", linked_at=clock.now(),
+                            linked_by="test"))
+        record_sent(session, web_app.renderer, "zalo", None, 2412, 3000, clock.now())
+    page = await dashboard(web_app, sign_in, PRINCIPAL)
+    assert "Zalo: 2.412/3.000 tin tháng 11" in page and 'id="budget-zalo-default"' in page
+    assert "Zalo: 2.412" not in await dashboard(web_app, sign_in, TEACHER)

@@ -233,6 +233,19 @@ def test_a_bot_reaches_no_more_people_than_its_plan_allows():
         assert answer.status_code == 200  # the cap is each bot's own
 
 
+def test_past_the_monthly_quota_every_message_is_429_until_the_month_turns():
+    with FakeZaloApi(monthly_quota=2) as zalo:
+        url = f"{zalo.base_url}/bot{zalo.token}/sendMessage"
+        answers = [httpx.post(url, json={"chat_id": f"u{i}", "text": "hi"}) for i in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert answers[2].json()["description"] == "Quota exceeded"
+        other = zalo.add_bot("99:OTHER", "Khác")  # the quota is each bot's own
+        assert httpx.post(f"{zalo.base_url}/bot{other.token}/sendMessage",
+                          json={"chat_id": "u1", "text": "hi"}).status_code == 200
+        zalo.new_month()
+        assert httpx.post(url, json={"chat_id": "u1", "text": "hi"}).status_code == 200
+
+
 def test_blocked_chats_and_injected_failures(zalo, call):
     zalo.block("u1")
     status, answer = call("sendMessage", chat_id="u1", text="hi")

@@ -34,6 +34,19 @@ async def test_a_burst_of_quota_answers_slows_the_bot_once_not_once_each(zalo_ap
     assert all(len(zalo_api.sent_to(f"c{n}")) == 1 for n in range(3))
 
 
+async def test_a_429_near_the_months_budget_is_the_quota_not_the_rate(zalo_api, transport):
+    """Zalo answers both with 429 «Quota exceeded»: at 95 % of our own count it is the
+    month's quota (nothing is retried in place), below it the per-second limit."""
+    assert transport.monthly_budget == 3000
+    zalo_api.fail_next("sendMessage", 429, "Quota exceeded")
+    assert (await transport.deliver("c1", Reply("x"))).outcome == "retry_after"
+    transport.used = 2850
+    zalo_api.fail_next("sendMessage", 429, "Quota exceeded")
+    delivery = await send_paced(transport, "c2", Reply("x"))
+    assert (delivery.outcome, delivery.count) == ("quota", 0)
+    assert zalo_api.calls("sendMessage").count("sendMessage") == 2  # no try in place
+
+
 async def test_blocked_refused_and_unreachable_answers(zalo_api, transport):
     zalo_api.block("gone")
     assert (await transport.deliver("gone", Reply("x"))).outcome == "blocked"
@@ -55,6 +68,7 @@ async def test_a_long_reply_refused_once_arrives_whole_each_piece_once(zalo_api,
     assert delivery.outcome == "sent"
     pieces = [m.text for m in zalo_api.sent_to("c9")]
     assert "\n".join(pieces) == text  # every piece once, in order
+    assert delivery.count == len(pieces)  # each piece counts against the month's quota
 
 
 async def test_a_text_of_emojis_is_cut_where_zalo_counts_not_where_python_does(
