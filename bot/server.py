@@ -50,8 +50,11 @@ KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 
 
 def create_server(app: App) -> Starlette:
-    bots = TelegramBots(app)
     webhooks: dict[str | None, TelegramWebhook] = {}
+    # Each bot's webhook sweeps for updates another replica took and never finished from
+    # the moment the bot connects, not only once a post came to this one.
+    bots = TelegramBots(app, on_added=lambda transport: telegram_hook(transport),
+                        on_dropped=lambda transport: forget_telegram_hook(transport))
     zalo_webhooks: dict[str | None, ZaloWebhook] = {}
     # Each Zalo bot's webhook sweeps for updates another replica took and never finished
     # from the moment the bot connects, not only once a post came to this one.
@@ -68,10 +71,22 @@ def create_server(app: App) -> Starlette:
         transport = await bots.find(key) if key else bots.get(None)
         if transport is None:
             return Response(status_code=404)
-        handler = webhooks.get(key)
-        if handler is None or handler.transport is not transport:
-            handler = webhooks[key] = TelegramWebhook(app.sessions, app.turns, transport)
-        return await handler(request)
+        return await telegram_hook(transport)(request)
+
+    def telegram_hook(transport) -> TelegramWebhook:
+        hook = webhooks.get(transport.key)
+        if hook is None or hook.transport is not transport:
+            if hook is not None:
+                asyncio.ensure_future(hook.stop())
+            hook = webhooks[transport.key] = TelegramWebhook(app.sessions, app.turns,
+                                                             transport)
+            hook.start_sweeping()
+        return hook
+
+    def forget_telegram_hook(transport) -> None:
+        hook = webhooks.pop(transport.key, None)
+        if hook is not None:
+            asyncio.ensure_future(hook.stop())
 
     def zalo_hook(transport) -> ZaloWebhook:
         hook = zalo_webhooks.get(transport.key)
@@ -116,9 +131,10 @@ def create_server(app: App) -> Starlette:
         try:
             yield
         finally:
-            for hook in zalo_webhooks.values():
+            for hook in [*zalo_webhooks.values(), *webhooks.values()]:
                 await hook.stop()
             zalo_webhooks.clear()
+            webhooks.clear()
             await app.turns.drain()
             app.stop_reminders()
             sandboxes.close()

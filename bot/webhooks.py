@@ -1,5 +1,6 @@
 """What every channel's webhook does alike: check the secret the channel sends back, in
-constant time, before reading the body; read no more than an update can be."""
+constant time, before reading the body; read no more than an update can be; keep the update
+in the inbox before saying 200, then run its turn from there (KeptUpdates)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,24 @@ import asyncio
 import hmac
 import secrets
 import time
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable
 
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.turns import NotHandled
+from storage.db import writing
+from storage.inbox import claim_abandoned, earlier_updates, forget_update, keep_claimed
 
 MAX_BODY = 256 * 1024  # an update is a few kilobytes; anything near this is not one
-ANSWER_WAIT = 10.0  # seconds a webhook waits for the replies to go before it confirms
 RELOAD_SECRET_AFTER = 5.0  # seconds: a secret set by `caitien webhook set` is seen this soon
+CLAIM_SECONDS = 120.0  # a turn not done by then is taken by another replica
+SWEEP_SECONDS = 10.0  # how often a replica looks for updates whose claim ran out
+MAX_RUNNING = 200  # updates handled at once; the others wait their turn, already kept
+ANSWER_WAIT = 10.0  # seconds a stranger's update waits for its replies before the 200
+ORDER_WAIT = 0.05  # seconds between looks at whether a person's earlier message is done
 
 
 def new_secret() -> str:
@@ -55,14 +64,121 @@ async def read_capped(request: Request) -> bytes | None:
     return bytes(body)
 
 
-async def answered(turn: Awaitable[asyncio.Task | None]) -> Response:
-    """200 once the update's turn committed and its replies went out (or ANSWER_WAIT
-    passed: the sending goes on, but the channel must not give up on us while one chat
-    waits out its limit); 503 when it did not commit, so the channel sends it again."""
-    try:
-        sending = await turn
-    except NotHandled:
-        return Response(status_code=503)
-    if sending is not None:
-        await asyncio.wait([sending], timeout=ANSWER_WAIT)
-    return Response(status_code=200)
+Handle = Callable[[dict], Awaitable[asyncio.Task | None]]
+"""Runs an update's turn; returns once it committed, with the task sending its replies."""
+
+
+class KeptUpdates:
+    """A webhook's updates of staff from the moment they are acknowledged until answered.
+
+    Each is kept in the inbox in one short transaction before the channel gets its 200,
+    whatever its turn will cost (a photo from a slow server, a busy moment); the turn runs
+    from the inbox, claimed by this replica for CLAIM_SECONDS. One whose claim ran out (its
+    replica died, or the database was away for its turn) is taken by whichever replica
+    sweeps first. One person's updates are handled in the order they came, whichever
+    replica took each; a redelivered update is applied once (the engine knows its id)."""
+
+    def __init__(self, sessions, lane: str, handle: Handle,
+                 sender: Callable[[dict], str | None]) -> None:
+        self.sessions = sessions
+        self.lane = lane
+        self._handle_update = handle
+        self._sender = sender
+        self._running: set[asyncio.Task] = set()
+        self._room = asyncio.Semaphore(MAX_RUNNING)
+        self._sweeping: asyncio.Task | None = None
+
+    async def run_now(self, update: dict) -> Response:
+        """A stranger's update is not kept (a flood of them must cost no writes): its turn
+        runs before the 200; 503 when it did not commit, so the channel sends it again."""
+        try:
+            sending = await self._handle_update(update)
+        except NotHandled:
+            return Response(status_code=503)
+        if sending is not None:
+            await asyncio.wait([sending], timeout=ANSWER_WAIT)
+        return Response(status_code=200)
+
+    async def take(self, update: dict) -> Response:
+        """200 once kept, the turn started; 503 when it could not be kept (the channel
+        sends it again)."""
+        try:
+            row_id = await asyncio.to_thread(self._keep, update)
+        except DBAPIError:
+            return Response(status_code=503)
+        self._start(row_id, update)
+        return Response(status_code=200)
+
+    def start_sweeping(self) -> None:
+        self._sweeping = asyncio.create_task(self._sweep())
+
+    async def stop(self) -> None:
+        """No more sweeping; the turns under way may finish (one cut off is swept later)."""
+        if self._sweeping is not None:
+            self._sweeping.cancel()
+            await asyncio.gather(self._sweeping, return_exceptions=True)
+        if self._running:
+            await asyncio.wait(self._running, timeout=10)
+
+    def _start(self, row_id: int, update: dict) -> None:
+        task = asyncio.create_task(self._handle(row_id, update))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _handle(self, row_id: int, update: dict) -> None:
+        try:
+            await self._after_earlier(row_id, update)
+        except DBAPIError:
+            return  # kept, and taken again once its claim runs out
+        async with self._room:  # a burst of posts is kept at once, handled so many at a time
+            try:
+                sending = await self._handle_update(update)
+                if sending is not None:
+                    await sending
+                await asyncio.to_thread(self._forget, row_id)
+            except (NotHandled, DBAPIError):
+                pass  # kept, and taken again once its claim runs out
+
+    async def _after_earlier(self, row_id: int, update: dict) -> None:
+        """Wait while an earlier update of the same person is still in the inbox (being
+        handled here or elsewhere, or waiting for its claim to run out)."""
+        sender = self._sender(update)
+        while await asyncio.to_thread(self._earlier_of, row_id, sender):
+            await asyncio.sleep(ORDER_WAIT)
+
+    def _earlier_of(self, row_id: int, sender: str | None) -> bool:
+        with self.sessions() as session:
+            return any(self._sender(u) == sender
+                       for u in earlier_updates(session, self.lane, row_id))
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                found = await asyncio.to_thread(self._abandoned)
+            except DBAPIError:
+                continue
+            for row_id, update in found:
+                self._start(row_id, update)
+
+    def _keep(self, update: dict) -> int:
+        now = _wall()
+        with writing(self.sessions) as session:
+            return keep_claimed(session, self.lane, update, now,
+                                now + timedelta(seconds=CLAIM_SECONDS))
+
+    def _abandoned(self) -> list[tuple[int, dict]]:
+        now = _wall()
+        with writing(self.sessions) as session:
+            return claim_abandoned(session, self.lane, now,
+                                   now + timedelta(seconds=CLAIM_SECONDS))
+
+    def _forget(self, row_id: int) -> None:
+        with writing(self.sessions) as session:
+            forget_update(session, row_id)
+
+
+def _wall() -> datetime:
+    """Claims are about processes, not the school's calendar: wall time, never the app's
+    (possibly shifted) clock."""
+    return datetime.now(timezone.utc)

@@ -153,13 +153,16 @@ class Engine:
             self._strangers_waiting -= 1
 
     async def _known(self, msg: Incoming) -> bool:
+        return await self.is_staff(msg.channel, msg.user_id)
+
+    async def is_staff(self, channel: str, user_id: str) -> bool:
         """Whether the sender is linked (kept once seen: it only picks the lane; every
         account linked when the process started is known from the start). Someone not seen
         yet is looked up on the strangers' thread, unless too many already wait there."""
         loop = asyncio.get_running_loop()
         if self._staff is None:
             self._staff = await loop.run_in_executor(None, self._linked_accounts)
-        key = (msg.channel, msg.user_id)
+        key = (channel, user_id)
         if key in self._staff:
             return True
         if key in self._strangers or self._strangers_waiting >= STRANGERS_WAITING:
@@ -167,7 +170,7 @@ class Engine:
 
         def look() -> bool:
             with self.sessions() as session:
-                return bool(linked_staff(session, msg.channel, msg.user_id))
+                return bool(linked_staff(session, channel, user_id))
         self._strangers_waiting += 1
         try:
             known = await loop.run_in_executor(self._strangers_thread, look)

@@ -1,9 +1,9 @@
 """Telegram by webhook: `POST /telegram/webhook`, for `caitien serve`.
 
 The secret Telegram sends back in a header is compared in constant time before the body is
-read. The answer is 200 only once the update's turn committed; if it did not (the database
-stayed away), 503, and Telegram sends the update again. A redelivered update is recognised
-by its id and applied once."""
+read. The update is then kept in the inbox and answered 200 at once, its turn run from
+there (bot/webhooks.KeptUpdates); 503 only when it could not be kept, and Telegram sends it
+again. A redelivered update is recognised by its id and applied once."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from telegram import Update
 
-from bot.telegram.adapter import TelegramTransport, handle_update
+from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update
 from bot.turns import Turns
-from bot.webhooks import WebhookSecret, answered, read_capped
+from bot.webhooks import KeptUpdates, WebhookSecret, read_capped
 from storage.db import writing
 from storage.models import SchoolBot
 from storage.settings import forget_setting, put_setting, setting
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_SETTING = "telegram.webhook_secret"
+LANE = "telegram-webhook"  # the inbox's rows of the default bot's webhook
 
 
 def store_secret(sessions, secret: str | None, key: str | None = None) -> None:
@@ -47,12 +48,21 @@ def load_secret(sessions, key: str | None = None) -> str:
         return setting(session, SECRET_SETTING) or ""
 
 
+def inbox_lane(key: str | None) -> str:
+    """The inbox's rows of one bot's webhook."""
+    return LANE if key is None else f"{LANE}:{key}"
+
+
 class TelegramWebhook:
     def __init__(self, sessions, turns: Turns, transport: TelegramTransport) -> None:
-        self.sessions = sessions
-        self.turns = turns
         self.transport = transport
+        self.engine = turns.engine
         self.secret = WebhookSecret(lambda: load_secret(sessions, transport.key))
+        bot = transport.bot
+        self.kept = KeptUpdates(
+            sessions, inbox_lane(transport.key),
+            lambda payload: handle_update(turns, transport, Update.de_json(payload, bot)),
+            lambda payload: _sender(payload, bot))
 
     async def __call__(self, request: Request) -> Response:
         if not await self.secret.accepts(request.headers.get(SECRET_HEADER, "")):
@@ -78,4 +88,20 @@ class TelegramWebhook:
                 return Response(status_code=200)
             log.warning("malformed webhook body refused (%s)", type(exc).__name__)
             return Response(status_code=400)
-        return await answered(handle_update(self.turns, self.transport, update))
+        user = update.effective_user
+        if user is None:  # nobody's message: nothing to do or resend
+            return Response(status_code=200)
+        if await self.engine.is_staff(CHANNEL, str(user.id)):
+            return await self.kept.take(payload)
+        return await self.kept.run_now(payload)
+
+    def start_sweeping(self) -> None:
+        self.kept.start_sweeping()
+
+    async def stop(self) -> None:
+        await self.kept.stop()
+
+
+def _sender(payload: dict, bot) -> str | None:
+    user = Update.de_json(payload, bot).effective_user
+    return str(user.id) if user is not None else None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.telegram.webhook import SECRET_HEADER, SECRET_SETTING
 from bot.webhooks import MAX_BODY
+from tests.reminders.conftest import wait_for
 from storage.models import Conversation, ProcessedEvent, Setting, TaskUpdate
 from tests.bot.serving import served
 
@@ -171,7 +172,8 @@ async def transcript(api, bases: list[str], chat: int, steps: list[str],
                                                   "length": len(text.split()[0])}]
             answer = await client.post(f"{bases[n % len(bases)]}/telegram/webhook",
                                        json=update, headers={SECRET_HEADER: SECRET})
-            assert answer.status_code == 200
+            assert answer.status_code == 200  # kept: its answer follows
+            await wait_for(lambda: len(api.sent_to(chat)) > already + n)
     return [m.text for m in api.sent_to(chat)[already:]]
 
 

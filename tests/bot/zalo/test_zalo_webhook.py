@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot import webhooks
 from bot.webhooks import MAX_BODY
 from bot.zalo import webhook as zalo_webhook
 from bot.zalo.webhook import SECRET_HEADER
@@ -163,7 +164,7 @@ async def test_kept_and_acknowledged_before_a_slow_photo_is_fetched(
 
 @pytest.fixture
 def quick_sweep(monkeypatch):
-    monkeypatch.setattr(zalo_webhook, "SWEEP_SECONDS", 0.2)
+    monkeypatch.setattr(webhooks, "SWEEP_SECONDS", 0.2)
 
 
 async def test_an_update_a_dead_replica_acknowledged_is_taken_by_another(
