@@ -49,7 +49,8 @@ SCHOOL_TABLES = frozenset({
     "conversations"})
 DEPLOYMENT_TABLES = frozenset({
     "settings", "processed_events", "inbox", "link_failures", "downloads",
-    "uploads", "web_sign_ins", "web_sessions", "web_failures"})
+    "uploads", "web_sign_ins", "web_sessions", "web_failures",
+    "bot_months"})  # what each bot sent this month: the bot's, whichever schools it serves
 # Which process holds the scheduler: meaningless anywhere else.
 LEFT_OUT = frozenset({"leases", "alembic_version"})
 # Rows the target may have already (the district a school moves into): matched on these
