@@ -32,6 +32,7 @@ from bot.telegram.webhook import TelegramWebhook
 from bot.zalo.client import ZaloError
 from bot.web.console import Console
 from bot.web.guard import SecurityHeaders
+from bot.webhooks import Handlers
 from bot.web.routes import web_routes
 from bot.web.sandbox import Sandboxes
 from bot.zalo.connection import ZaloChannel, ZaloRejected, links_of
@@ -50,16 +51,13 @@ KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 
 
 def create_server(app: App) -> Starlette:
-    webhooks: dict[str | None, TelegramWebhook] = {}
     # Each bot's webhook sweeps for updates another replica took and never finished from
     # the moment the bot connects, not only once a post came to this one.
-    bots = TelegramBots(app, on_added=lambda transport: telegram_hook(transport),
-                        on_dropped=lambda transport: forget_telegram_hook(transport))
-    zalo_webhooks: dict[str | None, ZaloWebhook] = {}
-    # Each Zalo bot's webhook sweeps for updates another replica took and never finished
-    # from the moment the bot connects, not only once a post came to this one.
-    zalo = ZaloChannel(app, on_added=lambda transport: zalo_hook(transport),
-                       on_dropped=lambda transport: forget_hook(transport))
+    telegram_hooks = Handlers(lambda transport: TelegramWebhook(app.sessions, app.turns,
+                                                                transport))
+    zalo_hooks = Handlers(lambda transport: ZaloWebhook(app.sessions, app.turns, transport))
+    bots = TelegramBots(app, on_added=telegram_hooks.of, on_dropped=telegram_hooks.forget)
+    zalo = ZaloChannel(app, on_added=zalo_hooks.of, on_dropped=zalo_hooks.forget)
     links = links_of(app)
     console = Console(app)
     sandboxes = Sandboxes.of(console)
@@ -71,37 +69,7 @@ def create_server(app: App) -> Starlette:
         transport = await bots.find(key) if key else bots.get(None)
         if transport is None:
             return Response(status_code=404)
-        return await telegram_hook(transport)(request)
-
-    def telegram_hook(transport) -> TelegramWebhook:
-        hook = webhooks.get(transport.key)
-        if hook is None or hook.transport is not transport:
-            if hook is not None:
-                asyncio.ensure_future(hook.stop())
-            hook = webhooks[transport.key] = TelegramWebhook(app.sessions, app.turns,
-                                                             transport)
-            hook.start_sweeping()
-        return hook
-
-    def forget_telegram_hook(transport) -> None:
-        hook = webhooks.pop(transport.key, None)
-        if hook is not None:
-            asyncio.ensure_future(hook.stop())
-
-    def zalo_hook(transport) -> ZaloWebhook:
-        hook = zalo_webhooks.get(transport.key)
-        if hook is None or hook.transport is not transport:
-            if hook is not None:
-                asyncio.ensure_future(hook.stop())
-            hook = zalo_webhooks[transport.key] = ZaloWebhook(app.sessions, app.turns,
-                                                             transport)
-            hook.start_sweeping()
-        return hook
-
-    def forget_hook(transport) -> None:
-        hook = zalo_webhooks.pop(transport.key, None)
-        if hook is not None:
-            asyncio.ensure_future(hook.stop())
+        return await telegram_hooks.of(transport)(request)
 
     async def zalo_updates(request: Request) -> Response:
         """The default bot's updates at /zalo/webhook, a pool bot's at /zalo/webhook/<its
@@ -112,7 +80,7 @@ def create_server(app: App) -> Starlette:
         transport = await zalo.find(key) if key else zalo.get(None)
         if transport is None:  # not connected yet (or no such bot): Zalo sends it again
             return Response(status_code=503 if key is None else 404)
-        return await zalo_hook(transport)(request)
+        return await zalo_hooks.of(transport)(request)
 
     async def download(request: Request) -> Response:
         if links is None:
@@ -131,10 +99,8 @@ def create_server(app: App) -> Starlette:
         try:
             yield
         finally:
-            for hook in [*zalo_webhooks.values(), *webhooks.values()]:
-                await hook.stop()
-            zalo_webhooks.clear()
-            webhooks.clear()
+            await zalo_hooks.stop()
+            await telegram_hooks.stop()
             await app.turns.drain()
             app.stop_reminders()
             sandboxes.close()

@@ -178,6 +178,35 @@ class KeptUpdates:
             forget_update(session, row_id)
 
 
+class Handlers:
+    """One webhook handler per connected bot of a channel (`make` builds one for a
+    transport), sweeping from the moment the bot connects; a bot reconnected gets a new
+    one, a bot let go loses its own."""
+
+    def __init__(self, make: Callable) -> None:
+        self.make = make
+        self.handlers: dict = {}
+
+    def of(self, transport):
+        handler = self.handlers.get(transport.key)
+        if handler is None or handler.transport is not transport:
+            if handler is not None:
+                asyncio.ensure_future(handler.stop())
+            handler = self.handlers[transport.key] = self.make(transport)
+            handler.start_sweeping()
+        return handler
+
+    def forget(self, transport) -> None:
+        handler = self.handlers.pop(transport.key, None)
+        if handler is not None:
+            asyncio.ensure_future(handler.stop())
+
+    async def stop(self) -> None:
+        for handler in self.handlers.values():
+            await handler.stop()
+        self.handlers.clear()
+
+
 def _wall() -> datetime:
     """Claims are about processes, not the school's calendar: wall time, never the app's
     (possibly shifted) clock."""

@@ -7,18 +7,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import time
 from typing import Callable
 
 import httpx
 
 from bot import logs
 from bot.app import App
+from bot.bot_registry import CONNECT_WAIT, BotRegistry
 from bot.config import Settings
 from bot.downloads import Links
 from bot.zalo.adapter import CHANNEL, ZaloTransport
 from bot.zalo.client import ZaloClient, ZaloError
-from reminders.sender import lane
 from storage.conversations import forget_old_events
 from storage.db import writing
 from storage.school_bots import DEFAULT_NAME_SETTING, bot_tokens
@@ -29,9 +28,6 @@ log = logging.getLogger(__name__)
 NAME_SETTING = DEFAULT_NAME_SETTING
 CONNECTIONS = 64  # replies to many people go out at once
 START_BACKOFF_MAX = 60.0
-REFRESH_EVERY = 60.0  # seconds: a bot added or removed with the CLI is picked up this soon
-LOOK_AGAIN_AFTER = 5.0  # seconds between lookups for a webhook path of a bot not yet known
-CONNECT_WAIT = 30.0  # seconds a pool's bot may take to connect before the next refresh
 
 
 class ZaloRejected(Exception):
@@ -90,32 +86,25 @@ async def connect(settings: Settings, patient: bool = True,
         raise
 
 
-class ZaloChannel:
+class ZaloChannel(BotRegistry[ZaloTransport]):
     """Every Zalo bot while a process runs: the deployment's default bot (ZALO_BOT_TOKEN)
     and each bot of the schools' pools (`caitien school bot --zalo-token`), each connected
-    in the background (Zalo being away delays nothing else) with its own transport, and so
-    its own limiter, in `app.transports` under its lane. Bots added or removed with the CLI
-    are picked up within REFRESH_EVERY; `on_added` / `on_dropped` hear of each."""
+    in the background (Zalo being away delays nothing else)."""
+
+    channel = CHANNEL
 
     def __init__(self, app: App,
                  on_added: Callable[[ZaloTransport], None] | None = None,
                  on_dropped: Callable[[ZaloTransport], None] | None = None) -> None:
-        self.app = app
-        self.on_added = on_added
-        self.on_dropped = on_dropped
+        super().__init__(app, on_added, on_dropped)
         self.transport: ZaloTransport | None = None  # the default bot's, once connected
-        self.connected: dict[str | None, ZaloTransport] = {}
         self._connecting: asyncio.Task | None = None
-        self._refused: dict[str, str] = {}  # key → the token Zalo refused
-        self._refreshing: asyncio.Task | None = None
-        self._lock = asyncio.Lock()
-        self._looked_at = float("-inf")
 
     async def start(self) -> None:
         if self.app.settings.zalo_token:
             self._connecting = asyncio.create_task(self._connect())
         await self.refresh()
-        self._refreshing = asyncio.create_task(self._keep_fresh())
+        self._keep_refreshing()
 
     async def ready(self) -> ZaloTransport | None:
         """The default bot's transport once it connected (a refused token raises
@@ -124,35 +113,13 @@ class ZaloChannel:
             await self._connecting
         return self.transport
 
-    def get(self, key: str | None) -> ZaloTransport | None:
-        return self.connected.get(key)
+    def _token_of(self, transport: ZaloTransport) -> str:
+        return transport.client.token
 
-    async def find(self, key: str | None) -> ZaloTransport | None:
-        """The bot, looking in the database when it is not known here yet (added while this
-        process ran): at most every few seconds, whoever asks."""
-        if (key not in self.connected and not self._lock.locked()
-                and time.monotonic() - self._looked_at > LOOK_AGAIN_AFTER):
-            await self.refresh()
-        return self.connected.get(key)
+    async def _close(self, transport: ZaloTransport) -> None:
+        await transport.client.close()
 
-    async def refresh(self) -> None:
-        """Connect the pools' bots added since; let go of those removed or whose token
-        changed."""
-        async with self._lock:
-            self._looked_at = time.monotonic()
-            stored = await asyncio.to_thread(self._stored)
-            for key, transport in list(self.connected.items()):
-                if key is not None and stored.get(key, (None,))[0] != transport.client.token:
-                    await self._drop(key)
-            for key, (token, school) in stored.items():
-                if key not in self.connected and self._refused.get(key) != token:
-                    await self._add_pool_bot(key, token, school)
-
-    def _stored(self) -> dict[str, tuple[str, str]]:
-        with self.app.sessions() as session:
-            return bot_tokens(session, CHANNEL)
-
-    async def _add_pool_bot(self, key: str, token: str, school: str) -> None:
+    async def _add_stored(self, key: str, token: str, school: str) -> None:
         logs.hide(token)
         try:
             client = await asyncio.wait_for(connect(self.app.settings, False, token),
@@ -166,26 +133,13 @@ class ZaloChannel:
             log.warning("school %s's Zalo bot %s did not connect (%s); trying again later",
                         school, key, getattr(exc, "code", type(exc).__name__))
             return
-        self._added(make_transport(self.app, client, key))
+        self._added(key, make_transport(self.app, client, key))
         log.info("Zalo bot %s connected (school %s's pool)", client.name, school)
-
-    def _added(self, transport: ZaloTransport) -> None:
-        self.connected[transport.key] = transport
-        self.app.transports[lane(CHANNEL, transport.key)] = transport
-        if self.on_added is not None:
-            self.on_added(transport)
-
-    async def _drop(self, key: str | None) -> None:
-        transport = self.connected.pop(key)
-        self.app.transports.pop(lane(CHANNEL, key), None)
-        if self.on_dropped is not None:
-            self.on_dropped(transport)
-        await transport.client.close()
 
     async def _connect(self) -> None:
         client = await connect(self.app.settings)
         self.transport = make_transport(self.app, client)
-        self._added(self.transport)
+        self._added(None, self.transport)
         await asyncio.to_thread(self._record, client.name)
         log.info("running on Zalo as %s", client.name)
 
@@ -196,21 +150,11 @@ class ZaloChannel:
                 put_setting(session, NAME_SETTING, name)
             forget_old_events(session, self.app.clock)
 
-    async def _keep_fresh(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_EVERY)
-            try:
-                await self.refresh()
-            except Exception:  # the database away for a moment: next time
-                log.exception("looking for new Zalo bots failed")
-
     async def stop(self) -> None:
-        for task in (self._connecting, self._refreshing):
-            if task is not None and not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        for key in list(self.connected):
-            await self._drop(key)
+        if self._connecting is not None and not self._connecting.done():
+            self._connecting.cancel()
+            await asyncio.gather(self._connecting, return_exceptions=True)
+        await self._stop_all()
         self.transport = None
 
 
