@@ -103,10 +103,7 @@ def pool_nearly_full(pool: list[PoolBot]) -> bool:
 def add_pool_bot(session: Session, school: School, channel: str, key: str, token: str,
                  name: str | None, clock: Clock) -> SchoolBot:
     """One more bot in the school's pool (or the same bot with a new token or name)."""
-    taken = session.get(SchoolBot, key)
-    if taken is not None and taken.school_id != school.id:
-        raise InputError("zalo_bot_taken", name=name or key,
-                         school=session.get(School, taken.school_id).code)
+    taken = _not_elsewhere(session, school, key, "zalo_bot_taken", name=name or key)
     if taken is None:
         taken = SchoolBot(key=key, channel=channel, school_id=school.id,
                           created_at=clock.now())
@@ -124,10 +121,7 @@ def bot_of_school(session: Session, school_id: int, channel: str) -> SchoolBot |
 def give_school_bot(session: Session, school: School, channel: str, key: str, token: str,
                     username: str | None, clock: Clock) -> SchoolBot:
     """The school talks through this bot from now on (instead of the one it had)."""
-    taken = session.get(SchoolBot, key)
-    if taken is not None and taken.school_id != school.id:
-        raise InputError("bot_taken", username=username or key,
-                         school=session.get(School, taken.school_id).code)
+    taken = _not_elsewhere(session, school, key, "bot_taken", username=username or key)
     if taken is None:
         previous = bot_of_school(session, school.id, channel)
         if previous is not None:
@@ -145,6 +139,15 @@ def take_school_bot(session: Session, school: School, channel: str) -> SchoolBot
     if found is not None:
         _forget(session, found)
     return found
+
+
+def _not_elsewhere(session: Session, school: School, key: str, error: str,
+                   **names: str) -> SchoolBot | None:
+    """The bot stored under `key`, if any; `error` when another school has it."""
+    taken = session.get(SchoolBot, key)
+    if taken is not None and taken.school_id != school.id:
+        raise InputError(error, school=session.get(School, taken.school_id).code, **names)
+    return taken
 
 
 def _forget(session: Session, bot: SchoolBot) -> None:
