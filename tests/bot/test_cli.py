@@ -209,6 +209,8 @@ def test_the_import_preview_warns_about_another_schools_plan(cli, db):
 def test_another_schools_plan_is_imported_only_when_asked_for(cli, db):
     from tests.phuhuu import SEEDS
     prose = SEEDS / "plan-thcs-narrative-2020-2021.docx"
+    if not prose.exists():
+        pytest.skip("seeds are not here")
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
     assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
     code, _, err = cli("plan", "import", str(prose))
