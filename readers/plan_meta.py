@@ -57,7 +57,10 @@ def detect_meta(lines: list[str], draft: PlanDraft) -> None:
 
 
 def _school(lines: list[str], folded: list[str]) -> str | None:
+    """The name that weighs most, spelt as the text spells it: a letterhead in capitals
+    (Nghị định 30/2020) gives way to the same name in ordinary case further down."""
     best: tuple[int, int, str] | None = None
+    spelt: dict[str, str] = {}
     for index, (line, f) in enumerate(zip(lines, folded)):
         if "thong tu" in f or "can cu" in f:
             continue
@@ -69,9 +72,11 @@ def _school(lines: list[str], folded: list[str]) -> str | None:
                 continue
             found = "Trường " + match.group(1)
             weight = 5 if index < FRONT or "ke hoach" in f else 1
+        if not found.isupper():
+            spelt.setdefault(fold(found), found)
         if best is None or weight > best[0]:
             best = (weight, index, found)
-    return best[2] if best else None
+    return spelt.get(fold(best[2]), best[2]) if best else None
 
 
 def _school_year(folded: list[str]) -> str | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.text import clean
 from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from readers.plan_sheet import TEMPLATE_COLUMNS, format_plan_sheet
-from storage.models import Criterion, School, Task
+from storage.models import Criterion, Plan, School, Task
 from storage.plans import current_plan
 from templates.render import Renderer
 
@@ -75,26 +75,34 @@ def _rows(draft: PlanDraft) -> list[list[str | None]]:
 
 def stored_plan(session: Session, school: School) -> PlanDraft | None:
     """The school's current plan as a draft: its open tasks, under the criteria that have
-    some or never had any (a target with nothing planned yet). A criterion whose tasks
-    were all closed was left out of the plan when it was imported again."""
+    some or never had any (a target with nothing planned yet)."""
     plan = current_plan(session, school.id)
     if plan is None:
         return None
     draft = PlanDraft(school=school.name, framework=plan.framework, level=plan.level,
                       school_year=plan.school_year)
+    for criterion, kept in stored_criteria(session, plan):
+        draft.criteria.append(CriterionDraft(
+            id=criterion.code, title=criterion.title, target=criterion.target,
+            tasks=[_task_draft(t) for t in kept], assessed_level=criterion.assessed_level))
+    return draft
+
+
+def stored_criteria(session: Session, plan: Plan) -> list[tuple[Criterion, list[Task]]]:
+    """The plan's criteria in order, each with its open tasks in order. A criterion whose
+    tasks were all closed was left out of the plan when it was imported again."""
     tasks = defaultdict(list)
     for task in session.scalars(select(Task).where(Task.plan_id == plan.id)
                                 .order_by(Task.position, Task.id)):
         tasks[task.criterion_id].append(task)
+    found = []
     for criterion in session.scalars(select(Criterion).where(Criterion.plan_id == plan.id)
                                      .order_by(Criterion.position, Criterion.id)):
         kept = [t for t in tasks[criterion.id] if t.closed_at is None]
         if tasks[criterion.id] and not kept:
             continue
-        draft.criteria.append(CriterionDraft(
-            id=criterion.code, title=criterion.title, target=criterion.target,
-            tasks=[_task_draft(t) for t in kept], assessed_level=criterion.assessed_level))
-    return draft
+        found.append((criterion, kept))
+    return found
 
 
 def _task_draft(task: Task) -> TaskDraft:

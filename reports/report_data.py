@@ -208,16 +208,21 @@ def report_data(session: Session, school: School, period: Period, today: date,
         row.other_evidence = [c for c in row.evidence if c not in shown]
         standards.setdefault(criterion.standard, []).append(row)
     titles = frameworks().get(plan.framework or "", {}).get("standards", {})
-    board = [m for m in active_staff(session, school.id) if is_board(m)]
-    principal = next((m.name for m in board if "HT" in " ".join(m.roles or []).split()),
-                      board[0].name if board else None)
     return ReportData(
         school=school.name or school.code, school_year=plan.school_year or "",
-        framework=plan.framework, period=period, made_on=today, principal=principal,
+        framework=plan.framework, period=period, made_on=today,
+        principal=principal_name(session, school.id),
         number_code=short_name(school.name, school.code),
         standards=[(n, titles.get(str(n), ""), rows) for n, rows in sorted(standards.items())],
         evidence=evidence, monitoring=_monitoring(session, plan.id, period, counts),
         counts=counts)
+
+
+def principal_name(session: Session, school_id: int) -> str | None:
+    """Who signs: the principal (role HT), else the first of the board."""
+    board = [m for m in active_staff(session, school_id) if is_board(m)]
+    return next((m.name for m in board if "HT" in " ".join(m.roles or []).split()),
+                board[0].name if board else None)
 
 
 def _place(row: CriterionRow, task: Task, answers: list[Said],

@@ -5,6 +5,7 @@ repeated on every page); templates/reports/word_templates.py builds the Word tem
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from docxtpl import DocxTemplate, Listing, RichText
@@ -51,14 +52,17 @@ def evidence_cells(data: ReportData, renderer: Renderer) -> list[dict]:
 
 
 def heading(data: ReportData, renderer: Renderer) -> dict:
-    """What the header block says: school, number line, place and date (ND30: a day below
-    10 and the months 1 and 2 written with a leading zero)."""
-    made = data.made_on
-    return {"school": data.school, "school_year": data.school_year, "place": PLACE,
-            "made_on": made, "number_code": data.number_code,
-            "day": f"{made.day:02d}", "month": f"{made.month:02d}" if made.month < 3
-            else str(made.month),
+    """What the header block says: school, number line, place and date."""
+    return {"school": data.school, "school_year": data.school_year,
+            "number_code": data.number_code, **heading_date(data.made_on),
             "period_label": renderer.text("reports/period_names.j2", period=data.period)}
+
+
+def heading_date(made: date) -> dict:
+    """Place and date under the motto (ND30: a day below 10 and the months 1 and 2 written
+    with a leading zero)."""
+    return {"place": PLACE, "made_on": made, "day": f"{made.day:02d}",
+            "month": f"{made.month:02d}" if made.month < 3 else str(made.month)}
 
 
 def monitoring_cells(data: ReportData, renderer: Renderer) -> list[dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -42,6 +42,8 @@ RESULT_GROUP = "Kết quả thực hiện"
 def build_all() -> None:
     report().save(HERE / "bao-cao-thuc-hien.docx")
     monitoring().save(HERE / "bao-cao-giam-sat.docx")
+    plan_2026().save(HERE / "ke-hoach-57-2026.docx")
+    plan_2018().save(HERE / "ke-hoach-2018.docx")
 
 
 def report() -> docx.Document:
@@ -101,6 +103,150 @@ def monitoring() -> docx.Document:
     return document
 
 
+# The plan in the ministry's forms. 57/2026 Biểu 2: the focus issues (section IV), the
+# improvement table (V) and the monitoring table (VI); the 2018 circulars: the 9-column table
+# schools used (seeds/plan-thcs-table-2023-2024). 252 mm across on A4 landscape.
+FOCUS_WIDTHS = (12, 40, 30, 56, 57, 57)
+FOCUS_HEADERS = ("TT", "Tiêu chuẩn", "Tiêu chí liên quan (nếu có)", "Đánh giá hiện trạng",
+                 "Điểm hạn chế", "Nguyên nhân")
+FOCUS_KEYS = ("tt", "standard", "criteria", None, None, None)  # None: the school writes it
+TO_FILL_CELL = "[Bổ sung]"
+IMPROVEMENT_WIDTHS = (10, 30, 28, 40, 28, 22, 26, 22, 26, 20)
+IMPROVEMENT_HEADERS = ("TT", "Nội dung cải tiến", "Mục tiêu cải tiến", "Hoạt động/giải pháp",
+                       "Chỉ số đánh giá kết quả", "Thời gian thực hiện",
+                       "Đơn vị/cá nhân phụ trách", "Nguồn lực bảo đảm",
+                       "Thông tin, dữ liệu hoặc minh chứng dự kiến", "Mức độ thực hiện")
+IMPROVEMENT_KEYS = ("tt", "content", "target", "task", "output", "timeline", "owners",
+                    "support", "note", "status")
+CHECKPOINT_WIDTHS = (40, 72, 50, 45, 45)
+CHECKPOINT_HEADERS = ("Thời điểm", "Nội dung theo dõi", "Kết quả thực hiện",
+                      "Điều chỉnh (nếu có)", "Người đánh giá")
+CHECKPOINT_KEYS = ("when", "content", "result", "adjustment", "reviewer")
+TABLE_2018_WIDTHS = (10, 30, 32, 50, 28, 30, 24, 24, 24)
+TABLE_2018_HEADERS = ("TT", "Tiêu chuẩn, tiêu chí", "Kết quả cần đạt (so với hiện trạng)",
+                      "Công việc/giải pháp cần thực hiện", "Chủ trì và phối hợp thực hiện",
+                      "Sản phẩm/kết quả cần đạt được", "Thời gian thực hiện và hoàn thành",
+                      "Điều kiện hỗ trợ khác", "Ghi chú")
+TABLE_2018_KEYS = ("tt", "criterion", "target", "task", "owners", "output", "timeline",
+                   "support", "note")
+PLAN_TITLE = "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC NĂM HỌC {{ school_year }}"
+PLAN_LEFT = ["{{ authority }}", "{{ school | upper }}"]
+PLAN_RECIPIENTS = ["- Phòng GD&ĐT (để báo cáo);", "- Các tổ, bộ phận (để thực hiện);",
+                   "- Lưu: VT, hồ sơ kiểm định."]
+
+
+def plan_2026() -> docx.Document:
+    """Biểu 2 of Thông tư 57/2026: sections I–VIII."""
+    document = _document(landscape=True)
+    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], kind="KH")
+    _section(document, "I. THÔNG TIN CHUNG")
+    _paragraph(document, "{{ school }}{% if level %}; cấp học: {{ level }}{% endif %}.",
+               indent=True)
+    _to_fill(document, "[Nhà trường bổ sung: số lớp, số học sinh; số cán bộ quản lý, giáo "
+             "viên, nhân viên.]")
+    _section(document, "II. CĂN CỨ")
+    _paragraph(document, "{{ basis }}", indent=True)
+    _to_fill(document, "[Nhà trường bổ sung: kết quả tự đánh giá, đánh giá ngoài và các văn "
+             "bản khác làm căn cứ.]")
+    _section(document, "III. MỤC ĐÍCH, YÊU CẦU")
+    _to_fill(document, "[Nhà trường bổ sung: mục đích, yêu cầu của kế hoạch; kế hoạch tập "
+             "trung vào các vấn đề trọng tâm, không nhất thiết mọi tiêu chí.]")
+    _section(document, "IV. VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN")
+    _simple_table(document, FOCUS_WIDTHS, FOCUS_HEADERS, "focus", "issue", FOCUS_KEYS)
+    _section(document, "V. KẾ HOẠCH CẢI TIẾN")
+    _simple_table(document, IMPROVEMENT_WIDTHS, IMPROVEMENT_HEADERS, "rows", "row",
+                  IMPROVEMENT_KEYS)
+    _section(document, "VI. THEO DÕI, ĐÁNH GIÁ")
+    _checkpoints(document)
+    _section(document, "VII. TỔ CHỨC THỰC HIỆN")
+    _to_fill(document, "[Nhà trường bổ sung: nhiệm vụ của hiệu trưởng, Hội đồng tự đánh giá, "
+             "các tổ chuyên môn, tổ văn phòng và cá nhân.]")
+    _section(document, "VIII. CƠ CHẾ ĐÁNH GIÁ, BÁO CÁO")
+    _to_fill(document, "[Nhà trường bổ sung: thời điểm rà soát, đánh giá (tối thiểu 02 lần "
+             "trong năm học) và việc báo cáo kết quả.]")
+    _closing(document)
+    _signature(document, PLAN_RECIPIENTS, "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)",
+               "{{ principal or '' }}")
+    return document
+
+
+def plan_2018() -> docx.Document:
+    """The plan under the 2018 circulars: purpose, basis, the 9-column table (a row a task
+    under its standard's heading), the review moments when the plan has any, organisation."""
+    document = _document(landscape=True)
+    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], kind="KH")
+    _section(document, "I. MỤC ĐÍCH, YÊU CẦU")
+    _to_fill(document, "[Nhà trường bổ sung: mục đích, yêu cầu của kế hoạch cải tiến.]")
+    _section(document, "II. CĂN CỨ XÂY DỰNG KẾ HOẠCH")
+    _paragraph(document, "{{ basis }}", indent=True)
+    _to_fill(document, "[Nhà trường bổ sung: kết quả tự đánh giá, đánh giá ngoài và các văn "
+             "bản khác làm căn cứ.]")
+    _section(document, "III. NỘI DUNG KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC")
+    table = _table(document, TABLE_2018_WIDTHS)
+    _header_row(table, TABLE_2018_HEADERS)
+    _loop_row(table, "{%tr for standard in standards %}")
+    heading = table.add_row()
+    merged = heading.cells[0].merge(heading.cells[-1])
+    _write(merged, "{{ standard.number }}. Tiêu chuẩn {{ standard.number }}: "
+           "{{ standard.title }}", bold=True, size=12)
+    _loop_row(table, "{%tr for row in standard.rows %}")
+    row = table.add_row()
+    for cell, key in zip(row.cells, TABLE_2018_KEYS):
+        _write(cell, "{{ row.%s }}" % key, size=12, bold=key == "criterion")
+    _loop_row(table, "{%tr endfor %}")
+    _loop_row(table, "{%tr endfor %}")
+    _paragraph(document, "{%p if checkpoints %}")
+    _section(document, "IV. THEO DÕI, ĐÁNH GIÁ")
+    _simple_table(document, CHECKPOINT_WIDTHS, CHECKPOINT_HEADERS, "checkpoints", "line",
+                  CHECKPOINT_KEYS)
+    _paragraph(document, "{%p endif %}")
+    _section(document, "{% if checkpoints %}V{% else %}IV{% endif %}. TỔ CHỨC THỰC HIỆN")
+    _to_fill(document, "[Nhà trường bổ sung: nhiệm vụ của hiệu trưởng, Hội đồng tự đánh giá, "
+             "tổ giám sát, các tổ và cá nhân.]")
+    _closing(document)
+    _signature(document, PLAN_RECIPIENTS, "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)",
+               "{{ principal or '' }}")
+    return document
+
+
+def _closing(document) -> None:
+    _paragraph(document, "Trên đây là kế hoạch cải tiến chất lượng giáo dục năm học "
+               "{{ school_year }} của {{ school }}./.", indent=True, before=6)
+
+
+def _section(document, title: str) -> None:
+    _paragraph(document, title, bold=True, before=12)
+
+
+def _checkpoints(document) -> None:
+    """The review moments with their results, or a line to fill when the plan has none."""
+    _paragraph(document, "{%p if checkpoints %}")
+    _simple_table(document, CHECKPOINT_WIDTHS, CHECKPOINT_HEADERS, "checkpoints", "line",
+                  CHECKPOINT_KEYS)
+    _paragraph(document, "{%p else %}")
+    _to_fill(document, "[Nhà trường bổ sung: thời điểm theo dõi (cuối học kỳ I, cuối năm "
+             "học), nội dung theo dõi và người đánh giá.]")
+    _paragraph(document, "{%p endif %}")
+
+
+def _simple_table(document, widths: tuple, headers: tuple, items: str, each: str,
+                  keys: tuple) -> None:
+    """A header row repeated on every page, then a row for each of `items`; a cell whose
+    key is None is left for the school to write."""
+    table = _table(document, widths)
+    _header_row(table, headers)
+    _loop_row(table, "{%%tr for %s in %s %%}" % (each, items))
+    row = table.add_row()
+    for cell, key in zip(row.cells, keys):
+        if key is None:
+            _write(cell, TO_FILL_CELL, italic=True, size=12)
+            cell.paragraphs[0].runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+        else:
+            _write(cell, "{{ %s.%s }}" % (each, key), size=12,
+                   align=WD_ALIGN_PARAGRAPH.CENTER if key == "tt" else None)
+    _loop_row(table, "{%tr endfor %}")
+
+
 # --- pieces ----------------------------------------------------------------------------------
 
 def _document(landscape: bool) -> docx.Document:
@@ -125,9 +271,11 @@ def _document(landscape: bool) -> docx.Document:
     return document
 
 
-def _heading_block(document, left: list[str], title: str, subtitles: list[str]) -> None:
-    """The school and its number on the left, the national motto on the right (ND30,
-    Phụ lục I), the place and date under the motto, then the title."""
+def _heading_block(document, left: list[str], title: str, subtitles: list[str],
+                   kind: str = "BC") -> None:
+    """The school and its number on the left (`kind`: BC a report, KH a plan), the national
+    motto on the right (ND30, Phụ lục I), the place and date under the motto, then the
+    title."""
     across = document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     block = document.add_table(rows=1, cols=2)
     _widths(block, (95, 157) if across else (65, 100))
@@ -136,8 +284,8 @@ def _heading_block(document, left: list[str], title: str, subtitles: list[str]) 
     for line in left:
         _write(school, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=not first)
         first = False
-    _write(school, "Số: ……/BC-{{ number_code }}", align=WD_ALIGN_PARAGRAPH.CENTER, new=True,
-           before=6)
+    _write(school, "Số: ……/%s-{{ number_code }}" % kind, align=WD_ALIGN_PARAGRAPH.CENTER,
+           new=True, before=6)
     # The motto in 12 on a page held upright, so that it stays on one line (ND30: 12-13).
     _write(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13 if across else 12,
            align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -259,11 +407,19 @@ def _write(cell, text: str, bold=False, italic=False, size=13, align=None, new=F
 
 
 def _paragraph(document, text: str, bold=False, italic=False, size=13, align=None,
-               before=0, indent=False) -> None:
+               before=0, indent=False):
     paragraph = document.add_paragraph()
     if indent:
         paragraph.paragraph_format.first_line_indent = Mm(10)
     _style(paragraph, text, bold, italic, size, align, False, before)
+    return paragraph
+
+
+def _to_fill(document, text: str) -> None:
+    """What the stored plan does not hold, for the principal to write: in brackets, italic
+    and highlighted, so that it cannot be signed unnoticed."""
+    paragraph = _paragraph(document, text, italic=True, indent=True)
+    paragraph.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _style(paragraph, text, bold, italic, size, align, underline, before) -> None:
