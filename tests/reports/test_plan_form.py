@@ -5,20 +5,27 @@ circulars — and which LibreOffice prints on A4 with the table's header on ever
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from io import BytesIO
 from pathlib import Path
 
+import docx
 import pytest
+from sqlalchemy import select
 
 from readers.plan_draft import PlanDraft
 from readers.plan_files import read_plan
 from reports.plan_form import plan_form_docx, stored_plan_form
+from storage.models import Staff, Task
 from storage.plans import save_plan
 from storage.schools import pick_school
+from storage.updates import record_update
+from tests.conftest import DEMO
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 TT57 = SEEDS / "plan-tt57-thcs-2026-2027.docx"
 TABLE_2018 = SEEDS / "plan-thcs-table-2023-2024.docx"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the seed plans are not here")
 
 
@@ -54,3 +61,121 @@ def test_a_plan_imported_from_the_seed_and_exported_in_the_form_reads_back_the_s
     original = read_plan(seed)
     assert plan_of(again) == plan_of(original)
     assert again.warnings == original.warnings  # Phú Hữu's 3.3 titled as 3.2, kept as written
+
+
+def test_the_demo_plan_with_two_tasks_under_a_criterion_and_no_review_moments_reads_back(
+        sessions, clock, renderer, tmp_path):
+    form = stored(sessions, clock, DEMO / "plan.csv", date(2026, 10, 1))
+    data = plan_form_docx(form, renderer)
+    again, original = read_back(data, tmp_path), read_plan(DEMO / "plan.csv")
+    assert plan_of(again)[1:] == plan_of(original)[1:]
+    # the reader of Word plans ends a school's name at a bracket («Trường … (Quận 1)»)
+    assert (original.school, again.school) == ("Trường THCS Hoà Bình (trường giả định)",
+                                               "Trường THCS Hoà Bình")
+    # no review moments in the plan: section VI asks the school for them
+    text = document_text(data)
+    assert "VI. THEO DÕI, ĐÁNH GIÁ [Nhà trường bổ sung: thời điểm theo dõi" in text
+
+
+# --- the document --------------------------------------------------------------------------
+
+def document_text(data: bytes) -> str:
+    """Paragraphs and table cells in document order, one space between."""
+    body = docx.Document(BytesIO(data)).element.body
+    return " ".join(" ".join("".join(t.text or "" for t in p.iter(W + "t"))
+                             for p in body.iter(W + "p")).split())
+
+
+def tables(data: bytes) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows]
+            for table in docx.Document(BytesIO(data)).tables]
+
+
+def answer(sessions, clock, when: datetime, task_text: str, status: str) -> None:
+    clock.advance(seconds=(when - clock.now()).total_seconds())
+    with sessions.begin() as session:
+        task = session.scalar(select(Task).where(Task.text.startswith(task_text)))
+        principal = session.scalar(select(Staff).where(Staff.name == "Trần Minh Quang"))
+        record_update(session, task, principal.id, status, None, None, [], clock)
+
+
+@pytest.fixture
+def hoa_binh_in_february(sessions, clock):
+    """Hòa Bình's 57/2026 plan; two tasks done before the end of học kỳ I (15/01/2027), a
+    third after it; the plan written out on 01/02/2027, before the end of the year."""
+    form = stored(sessions, clock, TT57, date(2026, 11, 2), code="hoabinh")
+    with sessions.begin() as session:
+        school = pick_school(session, "hoabinh", clock)
+        session.add(Staff(school_id=school.id, name="Trần Minh Quang", roles=["HT"]))
+    answer(sessions, clock, datetime(2026, 12, 1, 3, tzinfo=timezone.utc),
+           "Xây dựng kho học liệu số", "done")
+    answer(sessions, clock, datetime(2027, 1, 10, 3, tzinfo=timezone.utc),
+           "Tổ chức 4 buổi sinh hoạt", "done")
+    answer(sessions, clock, datetime(2027, 1, 20, 3, tzinfo=timezone.utc),
+           form.draft.criteria[-1].tasks[0].text[:30], "done")
+    with sessions() as session:
+        return stored_plan_form(session, pick_school(session, "hoabinh", clock),
+                                date(2027, 2, 1))
+
+
+def test_biểu_2_has_the_layout_the_sections_and_the_tables_filled(
+        hoa_binh_in_february, renderer):
+    data = plan_form_docx(hoa_binh_in_february, renderer)
+    document = docx.Document(BytesIO(data))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin,
+                                  section.left_margin, section.right_margin)] == [20, 20, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    text = document_text(data)
+    assert ("TRƯỜNG THCS HÒA BÌNH Số: ……/KH-THCSHB CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+            "Độc lập - Tự do - Hạnh phúc ………………, ngày 01 tháng 02 năm 2027 "
+            "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC NĂM HỌC 2026-2027") in text
+    sections = ["I. THÔNG TIN CHUNG", "II. CĂN CỨ", "III. MỤC ĐÍCH, YÊU CẦU",
+                "IV. VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", "V. KẾ HOẠCH CẢI TIẾN",
+                "VI. THEO DÕI, ĐÁNH GIÁ", "VII. TỔ CHỨC THỰC HIỆN",
+                "VIII. CƠ CHẾ ĐÁNH GIÁ, BÁO CÁO", "HIỆU TRƯỞNG"]
+    assert [text.index(s) for s in sections] == sorted(text.index(s) for s in sections)
+    assert "Trường THCS Hòa Bình; cấp học: THCS." in text
+    assert "Căn cứ Thông tư số 57/2026/TT-BGDĐT ngày 07/7/2026" in text
+    assert text.endswith("HIỆU TRƯỞNG (Ký, ghi rõ họ tên và đóng dấu) Trần Minh Quang")
+    # what the plan does not hold is marked for the principal, never made up
+    assert text.count("[Nhà trường bổ sung:") == 5
+    focus, improvement, monitoring = tables(data)[1:4]
+    assert focus[1:] == [["1", "Tiêu chuẩn 1", "1.4"] + ["[Bổ sung]"] * 3,
+                         ["2", "Tiêu chuẩn 2", "2.2"] + ["[Bổ sung]"] * 3,
+                         ["3", "Tiêu chuẩn 3", "3.2"] + ["[Bổ sung]"] * 3,
+                         ["4", "Tiêu chuẩn 4", "4.1; 4.2; 4.3"] + ["[Bổ sung]"] * 3]
+    assert improvement[0][9] == "Mức độ thực hiện" and len(improvement) == 7
+    assert improvement[2][:7] == [
+        "2", "Tiêu chí 2.2: Giáo viên", "Giáo viên vận dụng đánh giá vì sự tiến bộ của học sinh",
+        "Tổ chức 4 buổi sinh hoạt chuyên môn theo nghiên cứu bài học về kiểm tra, đánh giá; "
+        "mỗi tổ thực hiện 2 chuyên đề", "100% giáo viên tham gia; 8 chuyên đề được thực hiện",
+        "Tháng 10/2026 - Tháng 3/2027", "Phó hiệu trưởng phụ trách chuyên môn; TTCM các tổ"]
+    assert [row[9] for row in improvement[1:]].count("Hoàn thành") == 3
+    # the end of học kỳ I has come: what the answers said by then; the year's end has not
+    assert monitoring[1:] == [
+        ["Cuối học kỳ I", "Tiến độ các nhiệm vụ 1–6", "2/6 nhiệm vụ hoàn thành", "Không",
+         "Hội đồng tự đánh giá"],
+        ["Cuối năm học", "Kết quả các nhiệm vụ 1–6", "", "", "Hội đồng tự đánh giá"]]
+
+
+def test_the_2018_plan_is_the_nine_column_table_under_its_standards(
+        sessions, clock, renderer, tmp_path):
+    data = plan_form_docx(stored(sessions, clock, TABLE_2018, date(2023, 9, 20)), renderer)
+    text = document_text(data)
+    assert "Căn cứ Thông tư số 18/2018/TT-BGDĐT ngày 22/8/2018" in text
+    assert "VIII." not in text and "IV. TỔ CHỨC THỰC HIỆN" in text
+    table = tables(data)[1]
+    assert table[0] == ["TT", "Tiêu chuẩn, tiêu chí", "Kết quả cần đạt (so với hiện trạng)",
+                        "Công việc/giải pháp cần thực hiện", "Chủ trì và phối hợp thực hiện",
+                        "Sản phẩm/kết quả cần đạt được", "Thời gian thực hiện và hoàn thành",
+                        "Điều kiện hỗ trợ khác", "Ghi chú"]
+    assert table[1] == ["1. Tiêu chuẩn 1: Tổ chức và quản lý nhà trường"] * 9
+    assert table[2][:5] == ["1", "Tiêu chí 1.2: Hội đồng trường (Hội đồng quản trị đối với "
+                            "trường tư thục) và các hội đồng khác",
+                            "Mức 1 Hội đồng trường và các hội đồng khác",
+                            "Tập huấn cho các thành viên hội đồng tư vấn các kiến thức, kỹ "
+                            "năng cần thiết. Việc rà soát, đánh giá hoạt động của HĐTV cần "
+                            "được thường xuyên, định kỳ. Tạo điều kiện cho các thành viên "
+                            "tham gia các lớp tập huấn do ngành tổ chức.", "Hiệu trưởng"]
