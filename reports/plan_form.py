@@ -79,9 +79,10 @@ def plan_form_docx(form: PlanForm, renderer: Renderer) -> bytes:
 
 
 def _task_rows(form: PlanForm, words: dict[str, str], renderer: Renderer) -> list[dict]:
-    """A row a task, numbered through the table; a criterion without tasks still has its
-    row, so that its target is in the plan. The criterion's cells come with its first row
-    only: the reader takes the rows after it, their criterion cell empty, as its tasks."""
+    """A row a task, numbered through the table, each naming its criterion (a row read
+    alone, on its page, says what it serves; the reader would take a bare number for a
+    focus issue's); the target with the criterion's first row only. A criterion without
+    tasks still has its row, so that its target is in the plan."""
     rows, statuses = [], iter(form.statuses)
     for criterion in form.draft.criteria:
         content = (words["content_titled"].format(code=criterion.id, title=criterion.title)
@@ -90,8 +91,7 @@ def _task_rows(form: PlanForm, words: dict[str, str], renderer: Renderer) -> lis
             status = next(statuses) if task else None
             rows.append({
                 "tt": len(rows) + 1, "code": criterion.id,
-                "content": _cell(content if index == 0 else None),
-                "criterion": _cell(content if index == 0 else None),
+                "content": _cell(content), "criterion": _cell(content),
                 "target": _cell(criterion.target if index == 0 else None),
                 "task": _cell(task and task.text),
                 "owners": _cell(task and (task.owners_text or ", ".join(task.owners))),

@@ -5,6 +5,8 @@ circulars — and which LibreOffice prints on A4 with the table's header on ever
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -13,6 +15,7 @@ import docx
 import pytest
 from sqlalchemy import select
 
+from readers.frameworks import frameworks
 from readers.plan_draft import PlanDraft
 from readers.plan_files import read_plan
 from reports.plan_form import plan_form_docx, stored_plan_form
@@ -179,3 +182,74 @@ def test_the_2018_plan_is_the_nine_column_table_under_its_standards(
                             "năng cần thiết. Việc rà soát, đánh giá hoạt động của HĐTV cần "
                             "được thường xuyên, định kỳ. Tạo điều kiện cho các thành viên "
                             "tham gia các lớp tập huấn do ngành tổ chức.", "Hiệu trưởng"]
+
+
+# --- printed ---------------------------------------------------------------------------------
+
+def long_plan(folder: Path, tasks: int = 300) -> Path:
+    """A 57/2026 plan of `tasks` tasks, spread over the fifteen criteria, as a CSV."""
+    criteria = list(frameworks()["TT57/2026"]["criteria"].items())
+    lines = ["Trường THCS Kim Đồng,Kế hoạch cải tiến chất lượng giáo dục năm học 2026-2027",
+             "Tiêu chí,Tên tiêu chí,Kết quả cần đạt,Công việc/giải pháp,Chủ trì,Sản phẩm,"
+             "Thời gian thực hiện,Điều kiện hỗ trợ,Ghi chú"]
+    for number in range(1, tasks + 1):
+        code, title = criteria[(number - 1) * len(criteria) // tasks]
+        lines.append(f'{code},"{title}",Đạt Mức 2,"Nhiệm vụ số {number}: rà soát, bổ sung hồ '
+                     f'sơ và tổ chức thực hiện theo kế hoạch của tổ",'
+                     f'"PHT, TTCM",Biên bản và sản phẩm,Tháng 11/2026,Không,')
+    path = folder / "dai.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def to_pdf(folder: Path, data: bytes) -> tuple[Path, str, int]:
+    source = folder / "ke-hoach.docx"
+    source.write_bytes(data)
+    profile = folder / "libreoffice-profile"  # its own: other runs may print at once
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True)
+    pdf = folder / "ke-hoach.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return pdf, fields["Page size"].strip(), int(fields["Pages"])
+
+
+def page_text(pdf: Path, page: int) -> str:
+    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return " ".join(text.split())  # a header cell's words wrap onto lines of their own
+
+
+def test_a_300_task_plan_prints_on_a4_with_the_header_on_every_page_of_its_table(
+        sessions, clock, renderer, tmp_path):
+    path = long_plan(tmp_path)
+    data = plan_form_docx(stored(sessions, clock, path, date(2026, 11, 2)), renderer)
+    assert plan_of(read_back(data, tmp_path))[1:] == plan_of(read_plan(path))[1:]
+    pdf, size, pages = to_pdf(tmp_path, data)
+    assert size.startswith("841.") and "(A4)" in size  # A4 across
+    texts = [page_text(pdf, page) for page in range(1, pages + 1)]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts[0]
+    assert "V. KẾ HOẠCH CẢI TIẾN" in texts[0]
+    table_pages = [t for t in texts if "Nhiệm vụ số" in t]
+    assert len(table_pages) > 5
+    for text in table_pages:  # the header's cells, whatever order pdftotext reads them in
+        for header in ("Nội dung cải tiến", "Mục tiêu cải tiến", "Hoạt động/giải pháp",
+                       "Đơn vị/cá nhân phụ trách", "Mức độ thực hiện"):
+            assert header in text
+    printed = [int(n) for t in table_pages for n in re.findall(r"Nhiệm vụ số (\d+)", t)]
+    assert sorted(printed) == list(range(1, 301))  # each task once, none lost
+    assert "VIII. CƠ CHẾ ĐÁNH GIÁ, BÁO CÁO" in texts[-1] or "HIỆU TRƯỞNG" in texts[-1]
+
+
+def test_the_2018_form_prints_with_its_sections_and_table(sessions, clock, renderer, tmp_path):
+    data = plan_form_docx(stored(sessions, clock, TABLE_2018, date(2023, 9, 20)), renderer)
+    pdf, size, pages = to_pdf(tmp_path, data)
+    assert size.startswith("841.") and "(A4)" in size
+    text = " ".join(page_text(pdf, page) for page in range(1, pages + 1))
+    for words in ("I. MỤC ĐÍCH, YÊU CẦU", "II. CĂN CỨ XÂY DỰNG KẾ HOẠCH",
+                  "III. NỘI DUNG KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC",
+                  "5. Tiêu chuẩn 5: Hoạt động giáo dục và kết quả giáo dục",
+                  "IV. TỔ CHỨC THỰC HIỆN", "HIỆU TRƯỞNG"):
+        assert words in text
