@@ -40,6 +40,7 @@ from storage.plans import (
     set_calendar,
 )
 from reports.report_data import period_of, report_data
+from reports.plan_form import document_plan_form, plan_form_docx, stored_plan_form
 from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar, school_tz
@@ -94,8 +95,14 @@ def parser() -> argparse.ArgumentParser:
                              help="import although the file names another school or year")
     _school_option(plan_import)
     plan_export = plan_commands.add_parser(
-        "export", help="write the plan as a spreadsheet (.xlsx) to correct and import again")
-    plan_export.add_argument("file", type=Path)
+        "export", help="write the plan as a spreadsheet (.xlsx) to correct and import again, "
+        "or in the ministry's form (.docx) to sign")
+    plan_export.add_argument("file", type=Path, nargs="?", help="the same as --out")
+    plan_export.add_argument("--out", type=Path, metavar="FILE",
+                             help="where to write (default: a name from the school and year)")
+    plan_export.add_argument("--format", choices=EXPORT_FORMATS,
+                             help="xlsx (the default) or docx: the 57/2026 Biểu 2, or the "
+                             "nine-column table for a plan under the 2018 circulars")
     plan_export.add_argument("--from", dest="source", type=Path, metavar="DOCUMENT",
                              help="the plan as read from this document, not the stored one")
     plan_export.add_argument("--school-year",
@@ -205,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+EXPORT_FORMATS = ("xlsx", "docx")
 CALENDAR_OPTIONS = {
     "year_start": "first day of the school year, MM-DD (default 09-05)",
     "semester1_end": "last day of the first semester, MM-DD (default 01-15)",
@@ -386,22 +394,39 @@ def _existing_school(session, code, app: App):
 
 
 def plan_export(args: argparse.Namespace, settings: Settings) -> int:
-    """The plan in the spreadsheet's columns, to correct and import again: as read from a
-    document (--from), to check what was understood, or as stored."""
-    if args.file.suffix.lower() != ".xlsx":
-        raise InputError("plan_export_format", name=args.file.name)
+    """The plan in the spreadsheet's columns, to correct and import again, or in the
+    ministry's form, to sign: as read from a document (--from), to check what was
+    understood, or as stored."""
+    out = args.out or args.file
+    kind = args.format or ("docx" if out and out.suffix.lower() == ".docx" else "xlsx")
+    if out is not None and out.suffix.lower() != f".{kind}":
+        raise InputError("plan_export_format", name=out.name, kind=kind)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
     if args.source is not None:
         draft = read_plan(args.source, args.school_year)
         renderer = Renderer(settings.templates_dir)
+        code, form = "", document_plan_form(draft, today)
     else:
         app = build_app(settings)
         renderer = app.renderer
         with app.sessions() as session:
-            draft = stored_plan(session, pick_school(session, args.school, app.clock))
+            school = pick_school(session, args.school, app.clock)
+            code = school.code
+            today = app.clock.now().astimezone(ZoneInfo(school.timezone)).date()
+            draft = stored_plan(session, school)
+            form = stored_plan_form(session, school, today) if kind == "docx" else None
         if draft is None:
             raise InputError("plan_none")
-    args.file.write_bytes(plan_workbook(draft, renderer))
-    print(renderer.text("cli/plan_exported.j2", file=args.file, draft=draft))
+    if out is None:
+        name = renderer.text("reports/plan_form_file_name.j2", code=code,
+                             school_year=draft.school_year)
+        out = Path(f"{name}.{kind}")
+    if kind == "docx":
+        out.write_bytes(plan_form_docx(form, renderer))
+        print(renderer.text("cli/plan_form_exported.j2", file=out, draft=draft))
+    else:
+        out.write_bytes(plan_workbook(draft, renderer))
+        print(renderer.text("cli/plan_exported.j2", file=out, draft=draft))
     return 0
 
 

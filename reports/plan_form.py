@@ -53,6 +53,14 @@ def stored_plan_form(session: Session, school: School, today: date) -> PlanForm 
                     _checkpoints(session, school, plan, tasks, today))
 
 
+def document_plan_form(draft: PlanDraft, today: date) -> PlanForm:
+    """The form of a plan as read from a document, before it is stored: nobody has answered
+    yet and no review moment has come."""
+    return PlanForm(draft, "", None, today, [None] * draft.task_count,
+                    [MonitoringLine(c.when, c.content or "", c.reviewer or "", False, 0,
+                                    draft.task_count, 0) for c in draft.checkpoints])
+
+
 def plan_form_docx(form: PlanForm, renderer: Renderer) -> bytes:
     draft = form.draft
     words = renderer.pairs("reports/plan_form_words.j2")

@@ -215,7 +215,8 @@ def _closing(document) -> None:
 
 
 def _section(document, title: str) -> None:
-    _paragraph(document, title, bold=True, before=12)
+    """A section's title, kept on the page of what follows it."""
+    _paragraph(document, title, bold=True, before=12).paragraph_format.keep_with_next = True
 
 
 def _checkpoints(document) -> None:

@@ -6,6 +6,7 @@ import logging
 import subprocess
 import sys
 
+import docx
 import pytest
 
 from openpyxl import Workbook, load_workbook
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from bot.telegram.polling import running_bot
 from storage.audit import CALENDAR
 from storage.models import AuditEvent, Invite, Plan, Staff, Task
+from readers.plan_files import read_plan
 from tests.conftest import DEMO
 
 
@@ -92,6 +94,32 @@ def test_plan_export_wants_an_xlsx_name_and_a_plan(cli, db, tmp_path):
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
     code, _, err = cli("plan", "export", "ke-hoach.xlsx")
     assert code == 2 and "chưa nhập kế hoạch" in err and "--from" in err
+
+
+def test_plan_export_in_the_ministrys_form_writes_a_word_plan_that_reads_back(
+        cli, db, tmp_path):
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    code, out, _ = cli("plan", "export", "--format", "docx", "--out", "ky.docx")
+    assert code == 0 and "Biểu 2, Thông tư 57/2026, 8 tiêu chí, 10 nhiệm vụ" in out
+    assert "tô vàng" in out
+    assert "V. KẾ HOẠCH CẢI TIẾN" in [p.text for p in docx.Document(tmp_path / "ky.docx")
+                                      .paragraphs]
+    again = read_plan(tmp_path / "ky.docx")
+    original = read_plan(DEMO / "plan.csv")
+    assert [(c.id, [t.text for t in c.tasks]) for c in again.criteria] == [
+        (c.id, [t.text for t in c.tasks]) for c in original.criteria]
+    # without a name: the school's code and year; xlsx stays the default
+    code, out, _ = cli("plan", "export", "--format", "docx")
+    written = sorted(p.name for p in tmp_path.glob("ke-hoach-cai-tien-*"))
+    assert code == 0 and len(written) == 1 and written[0].endswith("-2026-2027.docx")
+    assert cli("plan", "export")[0] == 0
+    assert sorted(p.suffix for p in tmp_path.glob("ke-hoach-cai-tien-*")) == [".docx", ".xlsx"]
+    code, _, err = cli("plan", "export", "ky.xlsx", "--format", "docx")
+    assert code == 2 and "đuôi .docx" in err and not (tmp_path / "ky.xlsx").exists()
+    # --from: the form of a document as understood, before it is stored
+    code, out, _ = cli("plan", "export", "tu-tep.docx", "--from", "ky.docx")
+    assert code == 0
+    assert read_plan(tmp_path / "tu-tep.docx").criteria == again.criteria
 
 
 def test_unreadable_timelines_are_warned_about_by_name(cli, tmp_path):
