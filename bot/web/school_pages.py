@@ -25,6 +25,7 @@ from core.text import file_name
 from reports.audit_export import audit_csv, audit_xlsx
 from reports.dashboard_data import dashboard
 from reports.invitation_sheet import Card, invitation_docx, invitation_pdf
+from reports.plan_form import plan_form_docx, stored_plan_form
 from reports.plan_view import STATUSES, Filters, evidence_file, plan_view, task_detail
 from reports.report_data import evidence_with_codes, period_of, report_data
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
@@ -106,6 +107,24 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
         school, view = await console.read(read)
         return console.page("web/plan.j2", viewer=viewer, school=school, view=view,
                             filters=filters, statuses=STATUSES)
+
+    @page
+    async def plan_form_file(request, viewer, school_id):
+        """The whole plan in the ministry's form, for those who see the school's reports."""
+        def read(session: Session):
+            school = console.school(session, viewer, school_id)
+            if not viewer.scope.reports:
+                raise NotFound
+            form = stored_plan_form(session, school, today(school))
+            if form is None:
+                return school, None, None
+            name = console.renderer.text("reports/plan_form_file_name.j2", code=school.code,
+                                         school_year=form.draft.school_year)
+            return school, name, plan_form_docx(form, console.renderer)
+        school, name, data = await console.read(read)
+        if data is None:
+            return RedirectResponse(f"/web/s/{school_id}/plan", status_code=303)
+        return download(data, f"{name}.docx", DOCX)
 
     @page
     async def task_page(request, viewer, school_id):
@@ -495,6 +514,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
     return [
         Route(base + "/", dashboard_page),
         Route(base + "/plan", plan_page),
+        Route(base + "/plan.docx", plan_form_file),
         Route(base + "/tasks/{task:id}", task_page),
         Route(base + "/tasks/{task:id}/evidence", evidence_upload, methods=["POST"]),
         Route(base + "/evidence/{evidence:id}", evidence_page),

@@ -19,7 +19,7 @@ from tests.bot.web.conftest import (
 DISTRICT = "0909000001"
 OTHER_PRINCIPAL = "0907000001"
 PAGES = ("", "plan", "staff", "reports", "calendar", "audit", "audit.csv",
-         "reports/report.xlsx?period=year")
+         "reports/report.xlsx?period=year", "plan.docx")
 # 200 seen; 404 not theirs; 401 signed out; 303 a download that redirects (no plan) counts
 # as seen.
 SEES = {
