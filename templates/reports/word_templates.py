@@ -129,7 +129,8 @@ TABLE_2018_HEADERS = ("TT", "Tiêu chuẩn, tiêu chí", "Kết quả cần đ�
                       "Điều kiện hỗ trợ khác", "Ghi chú")
 TABLE_2018_KEYS = ("tt", "criterion", "target", "task", "owners", "output", "timeline",
                    "support", "note")
-PLAN_TITLE = "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC NĂM HỌC {{ school_year }}"
+PLAN_TITLE = ("KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC"
+              "{% if school_year %} NĂM HỌC {{ school_year }}{% endif %}")
 PLAN_LEFT = ["{{ authority }}", "{{ school | upper }}"]
 PLAN_RECIPIENTS = ["- Phòng GD&ĐT (để báo cáo);", "- Các tổ, bộ phận (để thực hiện);",
                    "- Lưu: VT, hồ sơ kiểm định."]

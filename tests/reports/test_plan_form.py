@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from readers.frameworks import frameworks
-from readers.plan_draft import PlanDraft
+from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from readers.plan_files import read_plan
-from reports.plan_form import plan_form_docx, stored_plan_form
+from reports.plan_form import PlanForm, plan_form_docx, stored_plan_form
 from storage.models import Staff, Task
 from storage.plans import save_plan
 from storage.schools import pick_school
@@ -231,8 +231,8 @@ def test_a_300_task_plan_prints_on_a4_with_the_header_on_every_page_of_its_table
     assert size.startswith("841.") and "(A4)" in size  # A4 across
     texts = [page_text(pdf, page) for page in range(1, pages + 1)]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts[0]
-    assert "V. KẾ HOẠCH CẢI TIẾN" in texts[0]
     table_pages = [t for t in texts if "Nhiệm vụ số" in t]
+    assert "V. KẾ HOẠCH CẢI TIẾN" in table_pages[0]  # the title stays with its table
     assert len(table_pages) > 5
     for text in table_pages:  # the header's cells, whatever order pdftotext reads them in
         for header in ("Nội dung cải tiến", "Mục tiêu cải tiến", "Hoạt động/giải pháp",
@@ -253,3 +253,23 @@ def test_the_2018_form_prints_with_its_sections_and_table(sessions, clock, rende
                   "5. Tiêu chuẩn 5: Hoạt động giáo dục và kết quả giáo dục",
                   "IV. TỔ CHỨC THỰC HIỆN", "HIỆU TRƯỞNG"):
         assert words in text
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+def test_text_that_looks_like_markup_or_template_tags_is_written_as_it_was_typed(
+        renderer, tmp_path):
+    typed = ["{{ 7*7 }} và {%tr endfor %}", "</w:t><w:p>&amp; <b>in đậm</b>",
+             "chuông\x07 và\x0b tab", "- dòng một\n- dòng hai", "Dài " + "rất " * 1500]
+    draft = PlanDraft(framework="TT18/2018", criteria=[
+        CriterionDraft(id="1.1", title=None, target="{{ target }}",
+                       tasks=[TaskDraft(text=text, owners_text=text) for text in typed])])
+    form = PlanForm(draft, "x", None, date(2026, 10, 1), [None] * len(typed), [])
+    data = plan_form_docx(form, renderer)
+    rows = tables(data)[1]  # opens: Word would refuse a control character
+    assert [row[3] for row in rows[2:]] == [
+        "{{ 7*7 }} và {%tr endfor %}", "</w:t><w:p>&amp; <b>in đậm</b>", "chuông và tab",
+        "- dòng một\n- dòng hai", ("Dài " + "rất " * 1500).strip()]
+    assert rows[2][1] == "Tiêu chí 1.1" and rows[2][2] == "{{ target }}"
+    # a plan without a school year: the title says none rather than a bare «NĂM HỌC»
+    assert "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC I. MỤC ĐÍCH, YÊU CẦU" in document_text(data)
