@@ -401,20 +401,20 @@ def plan_export(args: argparse.Namespace, settings: Settings) -> int:
     kind = args.format or ("docx" if out and out.suffix.lower() == ".docx" else "xlsx")
     if out is not None and out.suffix.lower() != f".{kind}":
         raise InputError("plan_export_format", name=out.name, kind=kind)
-    today = datetime.now(ZoneInfo(settings.timezone)).date()
     if args.source is not None:
         draft = read_plan(args.source, args.school_year)
         renderer = Renderer(settings.templates_dir)
-        code, form = "", document_plan_form(draft, today)
+        code = ""
+        form = document_plan_form(draft, datetime.now(ZoneInfo(settings.timezone)).date())
     else:
         app = build_app(settings)
         renderer = app.renderer
         with app.sessions() as session:
             school = pick_school(session, args.school, app.clock)
             code = school.code
-            today = app.clock.now().astimezone(ZoneInfo(school.timezone)).date()
             draft = stored_plan(session, school)
-            form = stored_plan_form(session, school, today) if kind == "docx" else None
+            form = stored_plan_form(session, school, app.clock.now().astimezone(
+                ZoneInfo(school.timezone)).date()) if kind == "docx" else None
         if draft is None:
             raise InputError("plan_none")
     if out is None:

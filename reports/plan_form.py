@@ -99,7 +99,7 @@ def _task_rows(form: PlanForm, words: dict[str, str], renderer: Renderer) -> lis
             status = next(statuses) if task else None
             rows.append({
                 "tt": len(rows) + 1, "code": criterion.id,
-                "content": _cell(content), "criterion": _cell(content),
+                "criterion": _cell(content),
                 "target": _cell(criterion.target if index == 0 else None),
                 "task": _cell(task and task.text),
                 "owners": _cell(task and (task.owners_text or ", ".join(task.owners))),

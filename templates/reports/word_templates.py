@@ -116,7 +116,7 @@ IMPROVEMENT_HEADERS = ("TT", "Nội dung cải tiến", "Mục tiêu cải tiế
                        "Chỉ số đánh giá kết quả", "Thời gian thực hiện",
                        "Đơn vị/cá nhân phụ trách", "Nguồn lực bảo đảm",
                        "Thông tin, dữ liệu hoặc minh chứng dự kiến", "Mức độ thực hiện")
-IMPROVEMENT_KEYS = ("tt", "content", "target", "task", "output", "timeline", "owners",
+IMPROVEMENT_KEYS = ("tt", "criterion", "target", "task", "output", "timeline", "owners",
                     "support", "note", "status")
 CHECKPOINT_WIDTHS = (40, 72, 50, 45, 45)
 CHECKPOINT_HEADERS = ("Thời điểm", "Nội dung theo dõi", "Kết quả thực hiện",
