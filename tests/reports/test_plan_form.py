@@ -273,3 +273,19 @@ def test_text_that_looks_like_markup_or_template_tags_is_written_as_it_was_typed
     assert rows[2][1] == "Tiêu chí 1.1" and rows[2][2] == "{{ target }}"
     # a plan without a school year: the title says none rather than a bare «NĂM HỌC»
     assert "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC I. MỤC ĐÍCH, YÊU CẦU" in document_text(data)
+
+
+@pytest.mark.parametrize("framework", ["TT57/2026", "TT18/2018"])
+def test_a_criterion_with_a_target_and_no_task_yet_keeps_its_row(framework, renderer,
+                                                                  tmp_path):
+    year = "2026-2027" if framework == "TT57/2026" else "2023-2024"
+    draft = read_plan(DEMO / "plan.csv", year)
+    draft.framework = framework
+    draft.criteria = [c for c in draft.criteria if c.id in frameworks()[framework]["criteria"]]
+    draft.criteria[0].tasks = []
+    form = PlanForm(draft, "demo", None, date(2026, 10, 1), [None] * draft.task_count, [])
+    again = read_back(plan_form_docx(form, renderer), tmp_path)
+    assert (again.criteria[0].id, again.criteria[0].target, again.criteria[0].tasks) == (
+        "1.1", "Duy trì Mức 2", [])
+    assert [(c.id, [t.text for t in c.tasks]) for c in again.criteria[1:]] == [
+        (c.id, [t.text for t in c.tasks]) for c in draft.criteria[1:]]
