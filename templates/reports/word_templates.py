@@ -167,7 +167,7 @@ def plan_2026() -> docx.Document:
              "trong năm học) và việc báo cáo kết quả.]")
     _closing(document)
     _signature(document, PLAN_RECIPIENTS, "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)",
-               "{{ principal or '' }}")
+               "{{ principal or '' }}", whole=True)
     return document
 
 
@@ -206,13 +206,14 @@ def plan_2018() -> docx.Document:
              "tổ giám sát, các tổ và cá nhân.]")
     _closing(document)
     _signature(document, PLAN_RECIPIENTS, "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)",
-               "{{ principal or '' }}")
+               "{{ principal or '' }}", whole=True)
     return document
 
 
 def _closing(document) -> None:
     _paragraph(document, "Trên đây là kế hoạch cải tiến chất lượng giáo dục năm học "
-               "{{ school_year }} của {{ school }}./.", indent=True, before=6)
+               "{{ school_year }} của {{ school }}./.", indent=True,
+               before=6).paragraph_format.keep_with_next = True
 
 
 def _section(document, title: str) -> None:
@@ -301,9 +302,13 @@ def _heading_block(document, left: list[str], title: str, subtitles: list[str],
     _paragraph(document, "")
 
 
-def _signature(document, recipients: list[str], role: str, note: str, name: str) -> None:
-    _paragraph(document, "")
+def _signature(document, recipients: list[str], role: str, note: str, name: str,
+               whole: bool = False) -> None:
+    """`whole`: the block never split over two pages (a signature with no name under it)."""
+    _paragraph(document, "").paragraph_format.keep_with_next = whole
     block = document.add_table(rows=1, cols=2)
+    if whole:
+        _keep_whole(block.rows[0])
     _widths(block, (110, 142) if document.sections[0].orientation == WD_ORIENT.LANDSCAPE
             else (80, 85))
     left, right = block.rows[0].cells
@@ -385,6 +390,12 @@ def _clear(cell) -> None:
     for paragraph in cell.paragraphs:
         for run in list(paragraph.runs):
             run._r.getparent().remove(run._r)
+
+
+def _keep_whole(row) -> None:
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
 
 
 def _repeat(row) -> None:

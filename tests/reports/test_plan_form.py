@@ -253,6 +253,10 @@ def test_the_2018_form_prints_with_its_sections_and_table(sessions, clock, rende
                   "5. Tiêu chuẩn 5: Hoạt động giáo dục và kết quả giáo dục",
                   "IV. TỔ CHỨC THỰC HIỆN", "HIỆU TRƯỞNG"):
         assert words in text
+    # the signature block stays whole, with the closing line above it
+    last = page_text(pdf, pages)
+    for words in ("Trên đây là kế hoạch", "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên và đóng dấu)"):
+        assert words in last
 
 
 # --- hostile text ----------------------------------------------------------------------------
