@@ -12,7 +12,7 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,25 +91,27 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = args.database_url or f"sqlite:///{Path(tmp) / 'plan.sqlite3'}"
             set_up(url, framework, args.tasks)
-            engine = make_engine(url)
-            sessions = session_factory(engine)
-            today = date(int(year[:4]) + 1, 2, 1)  # after the first review moment
+            measure(url, Path(tmp) / "ke-hoach.docx", framework,
+                    date(int(year[:4]) + 1, 2, 1), args, renderer)  # after the first review
 
-            def read():
-                with sessions() as session:
-                    return stored_plan_form(session, session.scalar(select(School)), today)
-            reading, form = timed(args.repeat, read)
-            writing, data = timed(args.repeat, lambda: plan_form_docx(form, renderer))
-            path = Path(tmp) / "ke-hoach.docx"
-            path.write_bytes(data)
-            back, again = timed(args.repeat, lambda: read_plan(path))
-            assert again.task_count == args.tasks
-            print(f"{framework}, {args.tasks} tasks: read {reading * 1000:.0f} ms, "
-                  f"write .docx {writing * 1000:.0f} ms ({len(data) // 1024} KB), "
-                  f"export in all {(reading + writing) * 1000:.0f} ms; "
-                  f"read back by the importer {back * 1000:.0f} ms")
-            engine.dispose()
 
+def measure(url: str, path: Path, framework: str, today: date, args, renderer) -> None:
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+
+    def read():
+        with sessions() as session:
+            return stored_plan_form(session, session.scalar(select(School)), today)
+    reading, form = timed(args.repeat, read)
+    writing, data = timed(args.repeat, lambda: plan_form_docx(form, renderer))
+    path.write_bytes(data)
+    back, again = timed(args.repeat, lambda: read_plan(path))
+    assert again.task_count == args.tasks
+    print(f"{framework}, {args.tasks} tasks: read {reading * 1000:.0f} ms, "
+          f"write .docx {writing * 1000:.0f} ms ({len(data) // 1024} KB), "
+          f"export in all {(reading + writing) * 1000:.0f} ms; "
+          f"read back by the importer {back * 1000:.0f} ms")
+    engine.dispose()
 
 if __name__ == "__main__":
     main()
