@@ -305,9 +305,10 @@ def _heading_block(document, left: list[str], title: str, subtitles: list[str],
 def _signature(document, recipients: list[str], role: str, note: str, name: str,
                whole: bool = False) -> None:
     """`whole`: the block never split over two pages (a signature with no name under it)."""
-    _paragraph(document, "").paragraph_format.keep_with_next = whole
+    space = _paragraph(document, "")
     block = document.add_table(rows=1, cols=2)
     if whole:
+        space.paragraph_format.keep_with_next = True
         _keep_whole(block.rows[0])
     _widths(block, (110, 142) if document.sections[0].orientation == WD_ORIENT.LANDSCAPE
             else (80, 85))

@@ -317,7 +317,9 @@ def test_the_word_templates_are_the_ones_their_script_builds():
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     for build, name in ((script.report, "bao-cao-thuc-hien.docx"),
-                        (script.monitoring, "bao-cao-giam-sat.docx")):
+                        (script.monitoring, "bao-cao-giam-sat.docx"),
+                        (script.plan_2026, "ke-hoach-57-2026.docx"),
+                        (script.plan_2018, "ke-hoach-2018.docx")):
         built = BytesIO()
         build().save(built)
         with zipfile.ZipFile(built) as fresh, \
