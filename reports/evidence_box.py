@@ -3,8 +3,10 @@ its code and name as the evidence list has it, the list (.xlsx) and a README at 
 
 Written entry by entry into a file on disk, each evidence file copied in chunks, so a school
 with gigabytes of photos needs no more memory than a chunk. Names are UTF-8 (zipfile sets
-the UTF-8 flag for them), cleaned of what a file system refuses or reads as a path, and
-made unique within their folder. A file missing on disk is named in the README, not fatal."""
+the UTF-8 flag for them) and cleaned of what a file system refuses or reads as a path; each
+begins with its code, which no other item in its criterion's folder has, so two items never
+share a name, and the list already tells alike names apart. A file missing on disk is named
+in the README, not fatal."""
 
 from __future__ import annotations
 
@@ -51,7 +53,6 @@ def box_layout(data: EvidenceList, renderer: Renderer) -> list[BoxEntry]:
     """Where each listed item goes, in the list's order; withdrawn items stay out."""
     words = renderer.pairs("reports/evidence_box_words.j2")
     entries: list[BoxEntry] = []
-    taken: set[str] = set()
     for standard in data.standards:
         for criterion in standard.criteria:
             folder = "/".join((
@@ -60,20 +61,9 @@ def box_layout(data: EvidenceList, renderer: Renderer) -> list[BoxEntry]:
             for item in criterion.items:
                 if item.withdrawn:
                     continue
-                name = _unique(folder, safe_name(f"{item.code} {item.name}", item.suffix),
-                               taken)
-                entries.append(BoxEntry(folder, name, item))
+                entries.append(BoxEntry(folder, safe_name(f"{item.code} {item.name}",
+                                                          item.suffix), item))
     return entries
-
-
-def _unique(folder: str, name: str, taken: set[str]) -> str:
-    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
-    candidate, n = name, 1
-    while f"{folder}/{candidate}".casefold() in taken:
-        n += 1
-        candidate = f"{stem} ({n}){dot}{suffix}"
-    taken.add(f"{folder}/{candidate}".casefold())
-    return candidate
 
 
 def write_box(data: EvidenceList, store: EvidenceStore, renderer: Renderer,

@@ -11,7 +11,7 @@ after that criterion's own items, as the 57/2026 guidance reuses evidence."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -90,11 +90,13 @@ def evidence_list(session: Session, school: School, today: date,
         others.setdefault(link.evidence_id, []).append(link.criterion_code)
     own: dict[str, list[ListItem]] = {}
     shared: dict[str, list[ListItem]] = {}
-    for item, code in evidence_with_codes(session, school.id, plan.framework):
-        task = tasks.get(item.task_id)
-        if task is None:
-            continue
-        line = _line(item, code, task, names, tz, renderer)
+    # In the list's order: by criterion, then in the order items came in.
+    found = sorted(((item, code) for item, code in evidence_with_codes(
+        session, school.id, plan.framework) if item.task_id in tasks),
+        key=lambda pair: (criterion_sort_key(pair[0].criterion_code), pair[0].id))
+    lines = _told_apart([_line(item, code, tasks[item.task_id], names, tz, renderer)
+                         for item, code in found], renderer)
+    for (item, _), line in zip(found, lines):
         own.setdefault(item.criterion_code, []).append(line)
         for other in others.get(item.id, []):
             if other != item.criterion_code:
@@ -117,6 +119,22 @@ def evidence_list(session: Session, school: School, today: date,
                         plan.framework, today, principal,
                         short_name(school.name, school.code),
                         [standards[n] for n in sorted(standards)])
+
+
+def _told_apart(lines: list[ListItem], renderer: Renderer) -> list[ListItem]:
+    """Items that would read alike (the photos of one answer, one name typed for several
+    files) get «(1/3)», «(2/3)»… after their name, in the list's order."""
+    alike: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        alike.setdefault(line.name, []).append(index)
+    told = list(lines)
+    for group in alike.values():
+        if len(group) > 1:
+            for nth, index in enumerate(group, 1):
+                told[index] = replace(lines[index], name=renderer.text(
+                    "reports/evidence_list_nth.j2", name=lines[index].name, nth=nth,
+                    of=len(group)))
+    return told
 
 
 def _line(item: Evidence, code: str, task: Task, names: dict[int, str], tz: ZoneInfo,

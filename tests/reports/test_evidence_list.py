@@ -163,14 +163,14 @@ def test_the_box_holds_the_list_s_folders_and_names_and_says_what_is_missing(
                              for c in row]
 
 
-def test_two_items_of_the_same_name_get_two_files(year_of_updates, sessions, renderer,
-                                                  evidence, tmp_path):
+def test_items_of_one_name_are_told_apart_and_get_a_file_each(year_of_updates, sessions,
+                                                               renderer, evidence, tmp_path):
     with sessions.begin() as session:
         for item in session.scalars(select(Evidence)):
-            item.title, item.issued_ref = "Ảnh", None
+            item.title = "Ảnh: lớp 8A"
     data = listed(sessions, year_of_updates.id, renderer)
-    for _, _, item in data.rows():
-        assert item.name == "Ảnh"
+    assert [item.name for _, _, item in data.rows()] == [
+        f"Ảnh: lớp 8A ({n}/4)" for n in range(1, 5)]
     write_box(data, evidence, renderer, tmp_path / "box.zip")
     names = [n for n in zipfile.ZipFile(tmp_path / "box.zip").namelist() if "/" in n]
     assert len(set(names)) == len(names) == len(data.rows())
