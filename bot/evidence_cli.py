@@ -34,11 +34,18 @@ def evidence_command(args: argparse.Namespace, settings: Settings) -> int:
         wanted = (".zip",) if args.evidence_command == "box" else tuple(WRITERS)
         if args.out.suffix.lower() not in wanted:
             raise InputError("evidence_format", name=args.out.name, wanted=" ".join(wanted))
+        if not args.out.parent.is_dir():
+            raise InputError("evidence_no_folder", folder=str(args.out.parent))
     app = build_app(settings)
     data = _list(app, args.school)
     if args.evidence_command == "box":
+        # Written beside the target and renamed once whole: never half a box under its name.
         temporary = args.out.with_name(args.out.name + ".part")
-        box = write_box(data, app.engine.evidence, app.renderer, temporary)
+        try:
+            box = write_box(data, app.engine.evidence, app.renderer, temporary)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         temporary.replace(args.out)
         print(app.renderer.text("cli/evidence_box_written.j2", file=args.out, box=box))
         return 0

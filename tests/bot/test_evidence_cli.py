@@ -35,5 +35,7 @@ def test_a_wrong_file_kind_or_no_plan_is_one_sentence(cli, school, tmp_path):
     assert code == 2 and "đuôi .zip" in err and "Traceback" not in err
     code, _, err = cli("evidence", "list", "--school", "demo", "--out", "dm.pdf")
     assert code == 2 and "đuôi .xlsx .docx" in err
+    code, _, err = cli("evidence", "box", "--school", "demo", "--out", "no/such/hop.zip")
+    assert code == 2 and "Không có thư mục no/such" in err
     code, _, err = cli("evidence", "list", "--school", "nowhere")
     assert code == 2 and "Traceback" not in err
