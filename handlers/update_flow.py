@@ -1,6 +1,6 @@
 """/capnhat: choose a task → status → what was done → reason (late, not started) →
-evidence (and, typed between the files, the evidence's name) → confirm. Every step is saved with the answer that completes it; the dialogue is
-declared at the end of this module (DIALOGUE)."""
+evidence (and, typed between the files, their name) → confirm. Every step is saved with the
+answer that completes it; the dialogue is declared at the end of this module (DIALOGUE)."""
 
 from __future__ import annotations
 
@@ -243,7 +243,8 @@ def _answer_evidence(turn: Turn) -> None:
 def _name_evidence(turn: Turn) -> None:
     """Words typed once files came are their name in the evidence list (optional: without
     one the list says the task and the day). A date in the name is the paper's date; without
-    one, the moment they were handed in is."""
+    one, the moment they were handed in is. Only a date with its year counts: «lớp 6/1» is
+    a class, not the 6th of January."""
     data = turn.conversation.data
     name = " ".join(turn.msg.text.split())
     if len(name) > MAX_NAME:
@@ -251,7 +252,7 @@ def _name_evidence(turn: Turn) -> None:
         return
     task = _task(turn)
     today = turn.clock.now().astimezone(school_tz(turn.session.get(School, task.school_id)))
-    days = find_days(name, school_year_of(today.date()))
+    days = [d for d in find_days(name, school_year_of(today.date())) if d.with_year]
     data = {**data, "evidence_title": name,
             "evidence_on": days[0].day.isoformat() if days else None}
     _go(turn, "evidence", data)

@@ -56,11 +56,12 @@ async def test_no_name_is_fine_and_a_name_without_a_date_takes_the_moment(chat_a
     await hand_in(trang)
     await trang.send_file(b"\xff\xd8jpeg-2")
     await trang.send("Ảnh buổi dự giờ")
-    assert "«Ảnh lớp 8A»" in await trang.send("Ảnh lớp 8A")  # typed again: the new name
+    named = await trang.send("Ảnh dự giờ lớp 6/1")  # typed again: the new name; a class
+    assert "«Ảnh dự giờ lớp 6/1» (cho 1 tệp)" in named  # named 6/1, no date
     await trang.press("✅ Xong")
     await trang.press("💾 Lưu")
-    assert [(e.title, e.issued_on) for e in items(sessions)] == [(None, None),
-                                                                 ("Ảnh lớp 8A", None)]
+    assert [(e.title, e.issued_on) for e in items(sessions)] == [
+        (None, None), ("Ảnh dự giờ lớp 6/1", None)]
 
 
 async def test_a_name_too_long_is_refused_and_text_before_any_file_is_no_name(chat_as,
