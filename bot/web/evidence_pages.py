@@ -24,15 +24,20 @@ from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
 from bot.web.console import Console, NotFound, download
+from bot.web.school_pages import DOCX, XLSX
 from reports.evidence_box import write_box
 from reports.evidence_files import evidence_list_docx, evidence_list_xlsx
 from reports.evidence_list import evidence_list
-from storage.evidence_items import (ListEntry, attach, detach, edit_entry, other_criteria,
-                                    plan_criteria, too_long)
+from storage.evidence_items import (
+    ListEntry,
+    attach,
+    detach,
+    edit_entry,
+    other_criteria,
+    plan_criteria,
+    too_long,
+)
 from storage.models import Evidence, School
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def evidence_routes(console: Console) -> list[Route]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import tracemalloc
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import docx
@@ -126,7 +126,7 @@ def test_a_withdrawn_item_keeps_its_code_and_says_so(year_of_updates, sessions, 
     with sessions.begin() as session:
         item = session.scalar(select(Evidence).where(Evidence.criterion_code == "3.4")
                               .order_by(Evidence.id))
-        item.withdrawn_at = datetime(2024, 5, 2, 3, tzinfo=timezone.utc)
+        item.withdrawn_at = datetime(2024, 5, 2, 3, tzinfo=UTC)
     rows = [(i.code, i.note) for _, c, i in listed(sessions, year_of_updates.id,
                                                     renderer).rows() if c.code == "3.4"]
     assert rows == [("[H3-3.4-01]", "Đã rút ngày 02/05/2024"), ("[H3-3.4-02]", "")]
