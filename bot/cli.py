@@ -13,7 +13,7 @@ from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import logs, records_cli
+from bot import evidence_cli, logs, records_cli
 from bot.app import App, build_app
 from bot.config import Settings
 from templates.render import Renderer
@@ -149,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--chart", type=Path,
                         help="where to write the chart (default digest-DAY.png here)")
     _school_option(digest)
+
+    evidence_cli.add_parser(commands)
 
     calendar = commands.add_parser("calendar", help="the school calendar")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
@@ -313,6 +315,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return report_command(args, settings)
     if args.command == "digest":
         return digest_command(args, settings)
+    if args.command == "evidence":
+        return evidence_cli.evidence_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
     if args.command == "school" and args.school_command == "add":

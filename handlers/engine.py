@@ -28,6 +28,7 @@ from core.text import file_name, visible
 from handlers import (
     board_chat,
     calendar_chat,
+    evidence_chat,
     onboarding,
     overdue_chat,
     pause_chat,
@@ -65,6 +66,7 @@ DIALOGUES = {d.flow: d for d in (update_flow.DIALOGUE, calendar_chat.DIALOGUE,
                                   pause_chat.DIALOGUE, report_chat.DIALOGUE,
                                   plan_upload.DIALOGUE)}
 COMMANDS = (*task_list.COMMANDS, *progress.COMMANDS, *overdue_chat.COMMANDS,
+            *evidence_chat.COMMANDS,
             *web_chat.COMMANDS, *onboarding.COMMANDS)
 # What each command name opens or does: one place, from the declarations.
 BY_COMMAND: dict[str, Dialogue | Command] = {

@@ -1,9 +1,12 @@
 """/capnhat: choose a task → status → what was done → reason (late, not started) →
-evidence → confirm. Every step is saved with the answer that completes it; the dialogue is
-declared at the end of this module (DIALOGUE)."""
+evidence (and, typed between the files, their name) → confirm. Every step is saved with the
+answer that completes it; the dialogue is declared at the end of this module (DIALOGUE)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from core.dates import find_days, school_year_of
 from core.messages import Button
 from handlers.dialogue import CHOICE, FILES, TEXT, Callback, Dialogue, Step
 from handlers.turn import Turn
@@ -19,12 +22,14 @@ from storage.conversations import held_files, save_step, take_held_files
 from storage.models import OutboxMessage, School, Task, TaskUpdate
 from storage.outbox import pending_tasks
 from storage.plans import tasks_of
+from storage.schools import school_tz
 from core.text import fold_words
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES, latest_update, record_update
 
 FLOW = "update"
 MAX_ANSWER = 10_000
 MAX_FILES = 20
+MAX_NAME = 300  # the evidence list's column
 CONFIRM = ["save", "redo", "cancel"]
 
 # The buttons of this dialogue, and those that start it from elsewhere.
@@ -229,7 +234,31 @@ def _answer_evidence(turn: Turn) -> None:
         _go(turn, "confirm", data)
         ask(turn)
         return
+    if data["files"] and turn.msg.choice is None and (turn.msg.text or "").strip():
+        _name_evidence(turn)
+        return
     turn.say("chat/retry_evidence.j2")
+
+
+def _name_evidence(turn: Turn) -> None:
+    """Words typed once files came are their name in the evidence list (optional: without
+    one the list says the task and the day). A date in the name is the paper's date; without
+    one, the moment they were handed in is. Only a date with its year counts: «lớp 6/1» is
+    a class, not the 6th of January."""
+    data = turn.conversation.data
+    name = " ".join(turn.msg.text.split())
+    if len(name) > MAX_NAME:
+        turn.say("chat/evidence_name_too_long.j2", length=len(name), limit=MAX_NAME)
+        return
+    task = _task(turn)
+    today = turn.clock.now().astimezone(school_tz(turn.session.get(School, task.school_id)))
+    days = [d for d in find_days(name, school_year_of(today.date())) if d.with_year]
+    data = {**data, "evidence_title": name,
+            "evidence_on": days[0].day.isoformat() if days else None}
+    _go(turn, "evidence", data)
+    turn.say("chat/evidence_named.j2",
+             [[turn.button("button.evidence_done", EVIDENCE.pack("done"))]], name=name,
+             on=days[0].day if days else None, count=len(data["files"]))
 
 
 def add_evidence(turn: Turn, stored: list[dict]) -> None:
@@ -242,7 +271,7 @@ def add_evidence(turn: Turn, stored: list[dict]) -> None:
     _go(turn, "evidence", {**data, "files": kept})
     row = [turn.button("button.evidence_done", EVIDENCE.pack("done"))]
     turn.say("chat/evidence_received.j2", [row], task=_task(turn), count=len(kept),
-             full=len(files) > MAX_FILES, limit=MAX_FILES)
+             full=len(files) > MAX_FILES, limit=MAX_FILES, named="evidence_title" in data)
 
 
 def _ask_confirm(turn: Turn) -> None:
@@ -280,8 +309,12 @@ def _save(turn: Turn) -> None:
         cancel(turn)
         return
     author = turn.staff_in(task.school_id)
+    named = {"title": data.get("evidence_title"),
+             "issued_on": date.fromisoformat(data["evidence_on"])
+             if data.get("evidence_on") else None}
     update = record_update(turn.session, task, author.id, data["status"],
-                           data.get("done_text"), data.get("reason"), data["files"],
+                           data.get("done_text"), data.get("reason"),
+                           [{**stored, **named} for stored in data["files"]],
                            turn.clock, corrects_id=data.get("corrects"), via=turn.msg.channel)
     save_step(turn.conversation, None, None, {}, turn.clock)
     buttons = [[turn.button("button.correct", FIX.pack(update.id))]]

@@ -44,12 +44,13 @@ class Scope:
 # What each chat command asks of the person who sends it — the one source for the commands'
 # own guards and for what /huongdan lists. A command not named here is open to all staff.
 COMMANDS = ("nhiemvu", "capnhat", "lich", "huy", "web", "tiendo", "baocao", "quahan",
-            "tamdung")
+            "minhchung", "tamdung")
 MAY: dict[str, Callable[[Scope], bool]] = {
     # progress and the overdue list: the whole school, or a group leader's own tổ
     "tiendo": lambda s: s.whole_school or s.kind == GROUP,
     "quahan": lambda s: s.whole_school or s.kind == GROUP,
     "baocao": lambda s: s.reports,  # the report is the whole school's
+    "minhchung": lambda s: s.board,  # the evidence list, kept by the board
     "tamdung": lambda s: s.board,  # pausing someone's reminders, the board's decision
 }
 

@@ -45,8 +45,8 @@ MANIFEST = "manifest.json"
 SCHOOL_TABLES = frozenset({
     "districts", "district_members", "staff", "accounts", "invites", "plans",
     "plan_checkpoints", "criteria", "tasks", "task_owners", "task_updates", "evidence",
-    "outbox", "reminder_snoozes", "overdue_alerts", "audit_events", "school_bots",
-    "conversations"})
+    "evidence_criteria", "outbox", "reminder_snoozes", "overdue_alerts", "audit_events",
+    "school_bots", "conversations"})
 DEPLOYMENT_TABLES = frozenset({
     "settings", "processed_events", "inbox", "link_failures", "downloads",
     "uploads", "web_sign_ins", "web_sessions", "web_failures",

@@ -293,8 +293,31 @@ class Evidence(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the evidence list (Danh mục minh chứng) says of it, given in chat or by the board
+    # in the console; None means the default (the task and the day it was handed in).
+    title: Mapped[str | None] = mapped_column(String(300))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issued_ref: Mapped[str | None] = mapped_column(String(200))  # «Số 12/QĐ-THCS»
+    issuer: Mapped[str | None] = mapped_column(String(200))  # the author when None
+    note: Mapped[str | None] = mapped_column(String(500))
+    # Withdrawn by the board: still listed under its code (marked so), never renumbered,
+    # so that a code cited in the self-assessment report always means the same file.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     update: Mapped[TaskUpdate | None] = relationship(back_populates="evidence")
+
+
+class EvidenceCriterion(Base):
+    """A criterion an evidence item serves besides its own (the 57/2026 guidance reuses
+    evidence): it is listed there too, under its first code."""
+
+    __tablename__ = "evidence_criteria"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    criterion_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Conversation(Base):

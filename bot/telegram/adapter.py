@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 CHANNEL = TELEGRAM.name
 MAX_CAPTION = 1024
 COMMANDS = ("start", "nhiemvu", "capnhat", "huy", "huongdan", "tiendo", "lich", "tamdung",
-            "baocao", "quahan", "web")
+            "baocao", "quahan", "minhchung", "web")
 UNSUPPORTED = ("sticker", "voice", "audio", "video_note", "animation", "location", "venue",
                "poll", "dice", "game")
 

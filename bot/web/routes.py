@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.console import Console
 from bot.web.district_pages import district_routes
+from bot.web.evidence_pages import evidence_routes
 from bot.web.sandbox import Sandboxes, sandbox_routes
 from bot.web.school_pages import InvitationNames, school_routes
 
@@ -26,6 +27,7 @@ def web_routes(console: Console, sandboxes: Sandboxes,
         Route("/web/signed-out", console.goodbye),
         Mount("/web/static", StaticFiles(directory=STATIC), name="static"),
         *school_routes(console, invitation_names),
+        *evidence_routes(console),
         *district_routes(console),
         *sandbox_routes(sandboxes),
     ]

@@ -37,6 +37,11 @@ MONITORING_HEADERS = ("Tiêu chí", "Số nhiệm vụ", "Hoàn thành", "Đang 
                       "Chưa triển khai", "Chưa có cập nhật", "Minh chứng")
 PLAN_GROUP = "ND Kế hoạch cải tiến chất lượng giáo dục năm học {{ school_year }}"
 RESULT_GROUP = "Kết quả thực hiện"
+# The evidence list in the columns of the ministry's guidance (mm, 165 in all on A4 portrait).
+EVIDENCE_WIDTHS = (10, 27, 54, 28, 30, 16)
+EVIDENCE_KEYS = ("tt", "code", "name", "issued", "issuer", "note")
+EVIDENCE_HEADERS = ("TT", "Mã minh chứng", "Tên minh chứng", "Số/ngày ban hành hoặc thời điểm",
+                    "Nơi ban hành hoặc người thực hiện", "Ghi chú")
 
 
 def build_all() -> None:
@@ -44,6 +49,7 @@ def build_all() -> None:
     monitoring().save(HERE / "bao-cao-giam-sat.docx")
     plan_2026().save(HERE / "ke-hoach-57-2026.docx")
     plan_2018().save(HERE / "ke-hoach-2018.docx")
+    evidence_list().save(HERE / "danh-muc-minh-chung.docx")
 
 
 def report() -> docx.Document:
@@ -139,7 +145,7 @@ PLAN_RECIPIENTS = ["- Phòng GD&ĐT (để báo cáo);", "- Các tổ, bộ ph�
 def plan_2026() -> docx.Document:
     """Biểu 2 of Thông tư 57/2026: sections I–VIII."""
     document = _document(landscape=True)
-    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], kind="KH")
+    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], number="KH")
     _section(document, "I. THÔNG TIN CHUNG")
     _paragraph(document, "{{ school }}{% if level %}; cấp học: {{ level }}{% endif %}.",
                indent=True)
@@ -175,7 +181,7 @@ def plan_2018() -> docx.Document:
     """The plan under the 2018 circulars: purpose, basis, the 9-column table (a row a task
     under its standard's heading), the review moments when the plan has any, organisation."""
     document = _document(landscape=True)
-    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], kind="KH")
+    _heading_block(document, PLAN_LEFT, PLAN_TITLE, [], number="KH")
     _section(document, "I. MỤC ĐÍCH, YÊU CẦU")
     _to_fill(document, "[Nhà trường bổ sung: mục đích, yêu cầu của kế hoạch cải tiến.]")
     _section(document, "II. CĂN CỨ XÂY DỰNG KẾ HOẠCH")
@@ -250,6 +256,34 @@ def _simple_table(document, widths: tuple, headers: tuple, items: str, each: str
     _loop_row(table, "{%tr endfor %}")
 
 
+def evidence_list() -> docx.Document:
+    """Danh mục minh chứng: a row per item, under rows naming its standard and criterion."""
+    document = _document(landscape=False)
+    _heading_block(document, ["{{ school | upper }}"], "DANH MỤC MINH CHỨNG",
+                   ["Năm học {{ school_year }}"], number=None)
+    table = _table(document, EVIDENCE_WIDTHS)
+    _header_row(table, EVIDENCE_HEADERS)
+    _loop_row(table, "{%tr for standard in standards %}")
+    _merged_row(table, "{{ standard.heading }}")
+    _loop_row(table, "{%tr for criterion in standard.criteria %}")
+    _merged_row(table, "{{ criterion.heading }}")
+    _loop_row(table, "{%tr for item in criterion.lines %}")
+    row = table.add_row()
+    for cell, key in zip(row.cells, EVIDENCE_KEYS):
+        _write(cell, "{{ item.%s }}" % key, size=12,
+               align=WD_ALIGN_PARAGRAPH.CENTER if key == "tt" else None)
+    for _ in range(3):
+        _loop_row(table, "{%tr endfor %}")
+    _signature(document, ["- Hồ sơ kiểm định;", "- Lưu: VT."], "HIỆU TRƯỞNG",
+               "(Ký, ghi rõ họ tên và đóng dấu)", "{{ principal or '' }}")
+    return document
+
+
+def _merged_row(table, text: str) -> None:
+    row = table.add_row()
+    _write(row.cells[0].merge(row.cells[-1]), text, bold=True, size=12)
+
+
 # --- pieces ----------------------------------------------------------------------------------
 
 def _document(landscape: bool) -> docx.Document:
@@ -275,10 +309,10 @@ def _document(landscape: bool) -> docx.Document:
 
 
 def _heading_block(document, left: list[str], title: str, subtitles: list[str],
-                   kind: str = "BC") -> None:
-    """The school and its number on the left (`kind`: BC a report, KH a plan), the national
-    motto on the right (ND30, Phụ lục I), the place and date under the motto, then the
-    title."""
+                   number: str | None = "BC") -> None:
+    """The school and its number on the left (`number`: the kind of paper, BC for a report;
+    None for an annex, which has none), the national motto on the right (ND30, Phụ lục I),
+    the place and date under the motto, then the title."""
     across = document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     block = document.add_table(rows=1, cols=2)
     _widths(block, (95, 157) if across else (65, 100))
@@ -287,8 +321,9 @@ def _heading_block(document, left: list[str], title: str, subtitles: list[str],
     for line in left:
         _write(school, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=not first)
         first = False
-    _write(school, "Số: ……/%s-{{ number_code }}" % kind, align=WD_ALIGN_PARAGRAPH.CENTER,
-           new=True, before=6)
+    if number:
+        _write(school, "Số: ……/%s-{{ number_code }}" % number,
+               align=WD_ALIGN_PARAGRAPH.CENTER, new=True, before=6)
     # The motto in 12 on a page held upright, so that it stays on one line (ND30: 12-13).
     _write(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13 if across else 12,
            align=WD_ALIGN_PARAGRAPH.CENTER)

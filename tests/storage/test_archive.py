@@ -23,6 +23,7 @@ from storage.linking import issue_invites, link_by_contact
 from storage.models import (
     Base,
     Evidence,
+    EvidenceCriterion,
     OutboxMessage,
     School,
     Staff,
@@ -62,6 +63,12 @@ def a_lived_school(sessions, evidence: EvidenceStore, clock, code: str = "demo")
                               None, [photo], clock)
         record_update(session, tasks[0], teacher.id, "done", "Đã họp tổ và gửi biên bản.",
                       None, [], clock, corrects_id=first.id)
+        # The photo named, and listed under a second criterion (its ids follow it too).
+        first.evidence[0].title = "Ảnh họp tổ"
+        session.add(EvidenceCriterion(evidence_id=first.evidence[0].id,
+                                      criterion_code=tasks[2].criterion.code,
+                                      school_id=school.id, added_by=teacher.id,
+                                      added_at=clock.now()))
         record_update(session, tasks[1], teacher.id, "late", None, "Chờ kinh phí.", [], clock)
         set_pause(session, teacher, date(2026, 11, 20), clock.now(), "cli")
         cal = SchoolCalendar.from_json(school.calendar)

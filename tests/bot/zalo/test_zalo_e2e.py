@@ -112,3 +112,19 @@ async def test_a_signature_no_link_could_carry_is_404_too(zalo_served):
     async with httpx.AsyncClient() as http:
         answer = await http.get(f"{zalo_served}/files/1/9999999999/%C3%A9t%C3%A9/a.docx")
     assert answer.status_code == 404
+
+
+async def test_the_evidence_list_arrives_on_zalo_as_two_links_that_download(
+        zalo_api, zalo_served, zalo_invites):
+    hanh = zalo_api.user("b0b0b0b0b0b00002", "Hạnh")
+    hanh.send(zalo_invites["0901234501"])
+    assert "Đã liên kết" in (await hanh.reply()).text
+    hanh.send("/minhchung")
+    texts = [m.text for m in await hanh.replies(2)]
+    links = [line for text in texts for line in text.splitlines()
+             if line.startswith(zalo_served)]
+    assert len(links) == 2, texts
+    async with httpx.AsyncClient() as http:
+        excel, word = [await http.get(link) for link in links]
+    assert excel.status_code == word.status_code == 200
+    assert docx.Document(io.BytesIO(word.content)).tables[1].rows[0].cells[0].text == "TT"
