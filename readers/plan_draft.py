@@ -75,6 +75,12 @@ class PlanDraft:
     def warn(self, key: str, **params: object) -> None:
         self.warnings.append(Warning(key, params))
 
+    def warn_notes(self, notes: set[str]) -> None:
+        """What a file reader noted on the way (a legacy font converted …): each key a
+        warning without parameters."""
+        for key in sorted(notes):
+            self.warn(key)
+
     def to_json(self, say: Callable[[Warning], str]) -> dict:
         """The `plan import --json` contract; `say` words each warning."""
         return {
