@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.utils.datetime import from_ISO8601
 from openpyxl.utils.escape import unescape
 
+from readers.legacy_fonts import VNI, decode, encoding_of_font
 from readers.limits import MAX_CELLS, Budget, Unzipping, xml_elements
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -29,16 +30,20 @@ ROW, C, V, T, SI, RPH = (f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh")
 SHEET, WORKBOOK_PR, NUM_FMT, XF, CELL_XFS = (
     f"{_S}{t}" for t in ("sheet", "workbookPr", "numFmt", "xf", "cellXfs"))
 IS = f"{_S}is"
+FONTS, FONT, NAME = (f"{_S}{t}" for t in ("fonts", "font", "name"))
 
 Cells = dict[int, object]
 
 
-def read_cells(unzipping: Unzipping, budget: Budget) -> Iterator[tuple[int, Cells]]:
+def read_cells(unzipping: Unzipping, budget: Budget,
+               notes: set[str] | None = None) -> Iterator[tuple[int, Cells]]:
     """(row number, {column: value}) for each row the first sheet's XML holds, every cell
-    it writes counted against `budget`."""
+    it writes counted against `budget`; a text in a TCVN3 or VNI font decoded, and
+    "legacy_font_tcvn3" / "legacy_font_vni" added to `notes` when one was."""
     parts = _workbook_parts(unzipping)
     shared = _shared_strings(unzipping, parts.get("sharedStrings"), budget)
     dates, epoch = _date_styles(unzipping, parts.get("styles")), parts["epoch"]
+    legacy = _legacy_styles(unzipping, parts.get("styles"))
     line = column = 0
     cells: Cells = {}
     for element in _elements(unzipping, parts["sheet"], (C, ROW)):
@@ -46,6 +51,9 @@ def read_cells(unzipping: Unzipping, budget: Budget) -> Iterator[tuple[int, Cell
             budget.cells(1)
             column = _column(element.get("r"), column)
             cells[column] = _value(element, shared, dates, epoch)
+            if legacy and isinstance(cells[column], str):
+                cells[column] = _decoded(cells[column], legacy.get(int(element.get("s") or 0)),
+                                         notes)
             continue
         line = int(element.get("r") or line + 1)
         yield line, cells
@@ -111,6 +119,32 @@ def _date_styles(unzipping: Unzipping, name: str | None) -> set[int]:
             styles.append(int(element.get("numFmtId") or 0))
     return {index for index, number in enumerate(styles)
             if is_date_format(formats.get(number))}
+
+
+def _legacy_styles(unzipping: Unzipping, name: str | None) -> dict[int, str]:
+    """The cell styles (indexes into cellXfs) whose font is a TCVN3 or VNI one, with its
+    encoding."""
+    fonts: list[str | None] = []
+    styles: list[int] = []
+    for element in _elements(unzipping, name, (FONT, XF)) if name else ():
+        parent = element.getparent()
+        if element.tag == FONT and parent is not None and parent.tag == FONTS:
+            name_element = element.find(NAME)
+            fonts.append(None if name_element is None
+                         else encoding_of_font(name_element.get("val")))
+        elif element.tag == XF and parent is not None and parent.tag == CELL_XFS:
+            styles.append(int(element.get("fontId") or 0))
+    return {index: fonts[font] for index, font in enumerate(styles)
+            if 0 <= font < len(fonts) and fonts[font]}
+
+
+def _decoded(text: str, encoding: str | None, notes: set[str] | None) -> str:
+    if encoding is None:
+        return text
+    decoded = decode(text, encoding)
+    if notes is not None and decoded != text:
+        notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
+    return decoded
 
 
 def _workbook_parts(unzipping: Unzipping) -> dict:
