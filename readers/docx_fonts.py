@@ -27,6 +27,9 @@ MAJOR, MINOR, LATIN = (f"{_A}{t}" for t in ("majorFont", "minorFont", "latin"))
 _FONT_ATTRIBUTES = tuple(f"{_W}{t}" for t in ("hAnsiTheme", "hAnsi", "asciiTheme", "ascii"))
 # A basedOn chain longer than this is a loop or a hostile file; Word's own are a few deep.
 MAX_STYLE_DEPTH = 32
+# Styles read from one document: a real plan has about 160 (Word writes its whole gallery).
+# Past this the rest are not read, so a styles part of a million costs nothing.
+MAX_STYLES = 4_000
 
 
 @dataclass
@@ -105,12 +108,14 @@ def _styles(unzipping: Unzipping, theme: dict[str, str]):
             fonts = _child(element.find(R_PR), R_FONTS)
             if element.tag == R_PR_DEFAULT:
                 default = _font(fonts, theme.get)
+            elif len(styles) == MAX_STYLES:
+                break
             elif (style_id := element.get(STYLE_ID)) is not None:
                 styles[style_id] = _Style(_font(fonts, theme.get),
                                           _val(element.find(BASED_ON)))
                 if element.get(TYPE) == "paragraph" and element.get(DEFAULT) in ("1", "true"):
                     default_paragraph = style_id
-            element.clear()
+            _let_go(element)
     return default, styles, default_paragraph
 
 
@@ -122,8 +127,16 @@ def _theme(unzipping: Unzipping) -> dict[str, str]:
             latin = element.find(LATIN)
             if latin is not None and latin.get("typeface"):
                 found["major" if element.tag == MAJOR else "minor"] = latin.get("typeface")
-            element.clear()
+            _let_go(element)
     return found
+
+
+def _let_go(element) -> None:
+    """Forget an element read, and what came before it, so a part costs one element."""
+    element.clear()
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
 
 
 def _font(fonts, theme) -> str | None:

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from core.errors import InputError
 from readers.docx_file import read_blocks
+from readers.docx_fonts import MAX_STYLES
 from readers.legacy_fonts import decode_by_font, encoding_of_font
 from readers.plan_docx import parse_plan_docx
 from readers.plan_files import read_plan
@@ -214,6 +215,20 @@ def test_a_style_loop_or_a_missing_style_costs_nothing(tmp_path):
     path = with_styles(plain, tmp_path / "l.docx",
                        lambda xml: xml.replace("</w:styles>", loop + "</w:styles>"))
     assert [b.text for b in read_blocks(path)] == ["KÕ ho¹ch"]
+
+
+def test_styles_past_the_cap_are_not_read(tmp_path):
+    # A real plan has ~160 styles; a part of ten thousand is read up to MAX_STYLES, so the
+    # default paragraph style written after them is never reached (its VNI font unused).
+    plain = small_docx(tmp_path / "p.docx", ["KÕ ho¹ch"])
+    chain = "".join(f'<w:style w:type="paragraph" w:styleId="s{i}"><w:basedOn w:val="s{i + 1}"/>'
+                    f"</w:style>" for i in range(MAX_STYLES + 6_000))
+    last = ('<w:style w:type="paragraph" w:default="1" w:styleId="Last"><w:rPr>'
+            '<w:rFonts w:ascii="VNI-Times" w:hAnsi="VNI-Times"/></w:rPr></w:style>')
+    path = with_styles(plain, tmp_path / "many.docx", lambda xml: xml.replace(
+        'w:hAnsiTheme="minorHAnsi"', 'w:hAnsi=".VnTime"', 1).replace(
+        "</w:styles>", chain + last + "</w:styles>"))
+    assert [b.text for b in read_blocks(path)] == ["Kế hoạch"]
 
 
 def test_a_hostile_styles_part_is_a_broken_document(tmp_path):
