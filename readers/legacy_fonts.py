@@ -81,9 +81,9 @@ def decode_by_font(text: str, font_name: str | None) -> str:
 
 def decode(text: str, encoding: str) -> str:
     """`text` stored by Word in a font of `encoding`, in NFC Unicode. A text holding
-    characters no 8-bit font can store (ế, ư …) was typed in Unicode, whatever its font
-    says, and is left as it is."""
-    if not text or not _stored_8bit(text):
+    Vietnamese letters no 8-bit font can store (ế, ư …) was typed in Unicode, whatever its
+    font says, and is left as it is; other such characters (≥, →) are only kept."""
+    if not text or _UNICODE_VIETNAMESE.search(text):
         return text
     if encoding == VNI:
         return unicodedata.normalize("NFC", text.translate(_VNI_TABLE))
@@ -94,10 +94,6 @@ def decode(text: str, encoding: str) -> str:
 def windows_text(data: bytes) -> str:
     """Bytes as Windows shows them in an 8-bit font, the characters `decode` takes."""
     return data.decode("latin-1").translate(_LATIN1_TO_WINDOWS)
-
-
-def _stored_8bit(text: str) -> bool:
-    return _UNICODE_ONLY.search(text) is None
 
 
 def _by_byte(letters: dict[int, str]) -> dict[int, str]:
@@ -122,10 +118,11 @@ def _vni_letters() -> dict[int, str]:
     return {ord(key.encode("cp1252")): value for key, value in letters.items()}
 
 
-# A character no 8-bit font stores: not Latin-1, not Windows-1252, not the private bytes.
-_UNICODE_ONLY = re.compile(
-    "[^\x00-\xff\uf000-\uf0ff" + re.escape("".join(ch for ch in WINDOWS_CHAR if ord(ch) > 0xFF))
-    + "]")
+# The Vietnamese letters beyond Latin-1 (ă đ ĩ ũ ơ ư and the toned ones), and the tone
+# marks as combining characters: Unicode text, never a legacy font's bytes.
+_UNICODE_VIETNAMESE = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0"
+    "\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
 _TCVN3_TABLE = _by_byte(_tcvn3_letters())
 _VNI_TABLE = _by_byte(_vni_letters())
 _LATIN1_TO_WINDOWS = {code: char for code, char in enumerate(WINDOWS_CHAR)}

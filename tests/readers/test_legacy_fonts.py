@@ -95,6 +95,8 @@ def test_decoding_gives_nfc_and_leaves_unicode_typed_in_a_legacy_font_alone():
     assert decode_by_font("Kế hoạch cải tiến", ".VnTime") == "Kế hoạch cải tiến"
     assert decode_by_font("Kế hoạch", "VNI-Times") == "Kế hoạch"
     assert decode_by_font("KÕ ho¹ch", "Arial") == "KÕ ho¹ch"
+    # A symbol no 8-bit font has does not make the run Unicode.
+    assert decode_by_font("Tû lÖ ≥ 90% → ®¹t", ".VnTime") == "Tỷ lệ ≥ 90% → đạt"
 
 
 def test_private_use_bytes_decode_as_their_byte():
