@@ -71,6 +71,7 @@ class DocxFonts:
         return decoded
 
     def font_of(self, run) -> str | None:
+        """The font `run` is shown in, None when nothing names one."""
         props = run.find(R_PR)
         if props is not None:
             own = _font(props.find(R_FONTS), self.theme.get)
@@ -80,10 +81,10 @@ class DocxFonts:
             if character and (font := self._style_font(character)):
                 return font
         paragraph = next(run.iterancestors(P), None)
-        style = None
-        if paragraph is not None:
-            style = _val(_child(paragraph.find(P_PR), P_STYLE))
-        return self._style_font(style or self.default_paragraph) or self.default
+        style = None if paragraph is None else _val(_child(paragraph.find(P_PR), P_STYLE))
+        if style not in self.styles:  # none, or one the document lacks: Word shows Normal
+            style = self.default_paragraph
+        return self._style_font(style) or self.default
 
     def _style_font(self, style_id: str | None) -> str | None:
         """The font a style sets itself or inherits through basedOn; loops end."""

@@ -8,11 +8,12 @@ characters back through the font's encoding, to NFC Unicode.
 
 TCVN3 here is what the ABC fonts hold (TCVN 5712:1993 «VN3»): every lowercase letter with
 its tone, and the capitals without a tone (Ă Â Ê Ô Ơ Ư Đ). The full standard («VN1», glibc's
-TCVN5712-1) also puts the toned capitals at 0x01-0x17, 0x80-0xA0 and ten codes between
-0xAF and 0xFF; a VN3 font has no such letters, and there 0x80-0x9F are Windows' own
+TCVN5712-1) also puts the toned capitals at 0x01-0x17, 0x80-0x9F and sixteen codes from
+0xAF to 0xFF; a VN3 font has no such letters, and there 0x80-0x9F are Windows' own
 punctuation (“ ” – …), which Word's typing turns quotes and dashes into, so those codes are
-left as they are. So are the five separate tone marks at 0xB0-0xB4: ABC typing tools never
-wrote them, and a «°» (0xB0) in «25°C» must not become a tone on the letter before it.
+left as they are. So are VN1's five separate tone marks at 0xB0-0xB4: the precomposed
+letters already cover every letter, and a «°» (0xB0) in «25°C» must not become a tone on
+the letter before it.
 The capitals-only fonts (.VnTimeH, .VnArialH …) draw the same codes as capitals: a toned
 capital was typed as its lowercase code in such a font.
 

@@ -198,6 +198,15 @@ def test_a_paragraph_style_based_on_a_legacy_style(tmp_path):
         "Kế hoạch", "Keá hoaïch", "Tröôøng THCS"]
 
 
+def test_a_paragraph_naming_a_style_the_document_lacks_is_shown_in_normal(tmp_path):
+    document = docx.Document()
+    document.styles["Normal"].font.name = "VNI-Times"
+    paragraph = document.add_paragraph("Keá hoaïch")
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = "Missing"
+    document.save(tmp_path / "m.docx")
+    assert [b.text for b in read_blocks(tmp_path / "m.docx")] == ["Kế hoạch"]
+
+
 def test_a_character_style_sets_the_font(tmp_path):
     document = docx.Document()
     style = document.styles.add_style("Cu", 2)  # a character style
