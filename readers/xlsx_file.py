@@ -30,7 +30,8 @@ ROW, C, V, T, SI, RPH = (f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh")
 SHEET, WORKBOOK_PR, NUM_FMT, XF, CELL_XFS = (
     f"{_S}{t}" for t in ("sheet", "workbookPr", "numFmt", "xf", "cellXfs"))
 IS = f"{_S}is"
-FONTS, FONT, NAME = (f"{_S}{t}" for t in ("fonts", "font", "name"))
+FONTS, FONT, NAME, RUN, R_PR, R_FONT = (
+    f"{_S}{t}" for t in ("fonts", "font", "name", "r", "rPr", "rFont"))
 
 Cells = dict[int, object]
 
@@ -50,10 +51,13 @@ def read_cells(unzipping: Unzipping, budget: Budget,
         if element.tag == C:
             budget.cells(1)
             column = _column(element.get("r"), column)
-            cells[column] = _value(element, shared, dates, epoch)
-            if legacy and isinstance(cells[column], str):
-                cells[column] = _decoded(cells[column], legacy.get(int(element.get("s") or 0)),
-                                         notes)
+            value = _value(element, shared, dates, epoch)
+            encoding = legacy.get(int(element.get("s") or 0))
+            if isinstance(value, _Runs):
+                value = value.text(encoding, notes)
+            elif encoding and isinstance(value, str):
+                value = _decoded(value, encoding, notes)
+            cells[column] = value
             continue
         line = int(element.get("r") or line + 1)
         yield line, cells
@@ -91,16 +95,37 @@ def _column(reference: str | None, previous: int) -> int:
     return column_index_from_string(coordinate_from_string(reference)[0])
 
 
-def _text(element) -> str:
-    """A shared or inline string: its runs' texts, not the phonetic guide above them."""
+def _text(element) -> str | _Runs:
+    """A shared or inline string: its runs' texts, not the phonetic guide above them; its
+    runs apart when one names its own font, for a TCVN3 or VNI run to be decoded."""
+    runs = [(_run_font(run), unescape(run.findtext(T) or ""))
+            for run in element.iterchildren(RUN)]
+    if any(font is not None for font, _ in runs):
+        return _Runs(runs)
     return unescape("".join(t.text or "" for t in element.iter(T)
                             if t.getparent().tag != RPH))
 
 
-def _shared_strings(unzipping: Unzipping, name: str | None, budget: Budget) -> list[str]:
+def _run_font(run) -> str | None:
+    font = run.find(f"{R_PR}/{R_FONT}")
+    return None if font is None else font.get("val")
+
+
+class _Runs(tuple):
+    """A rich text's runs, (font name or None, text) each: a run without a font of its own
+    is shown in the cell's."""
+
+    def text(self, cell_encoding: str | None, notes: set[str] | None) -> str:
+        return "".join(_decoded(text, cell_encoding if font is None
+                                else encoding_of_font(font), notes)
+                       for font, text in self)
+
+
+def _shared_strings(unzipping: Unzipping, name: str | None,
+                    budget: Budget) -> list[str | _Runs]:
     """The workbook's texts. A sheet cannot use more than it has cells, so a table of more
     is refused before it is all read."""
-    strings: list[str] = []
+    strings: list[str | _Runs] = []
     for element in _elements(unzipping, name, (SI,)) if name else ():
         if len(strings) == MAX_CELLS:
             budget.refuse("cells")

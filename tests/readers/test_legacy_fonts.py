@@ -11,6 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
 from core.errors import InputError
@@ -263,6 +265,46 @@ def test_workbook_cells_in_legacy_fonts(tmp_path):
     notes: set[str] = set()
     assert read_rows(tmp_path / "k.xlsx", notes) == [
         ["Kế hoạch", "Kế hoạch", "KÕ ho¹ch", "Kế hoạch"]]
+    assert notes == LEGACY_NOTES
+
+
+def test_workbook_rich_text_runs_in_their_own_fonts(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = CellRichText([TextBlock(InlineFont(rFont="Arial"), "Trường "),
+                                TextBlock(InlineFont(rFont=".VnTimeH"), "thcs ®oµn kÕt")])
+    # A run with no font of its own is shown in the cell's; one in Arial is not decoded.
+    sheet["B1"] = CellRichText(["KÕ ", TextBlock(InlineFont(rFont="Arial", b=True), "ho¹ch")])
+    sheet["B1"].font = Font(name=".VnTime")
+    book.save(tmp_path / "r.xlsx")
+    notes: set[str] = set()
+    assert read_rows(tmp_path / "r.xlsx", notes) == [["Trường THCS ĐOÀN KẾT", "Kế ho¹ch"]]
+    assert notes == {"legacy_font_tcvn3"}
+
+
+def test_a_shared_rich_text_decodes_its_runs(tmp_path):
+    book = Workbook()
+    book.active["A1"] = "placeholder"
+    book.active["A1"].font = Font(name="VNI-Times")
+    book.save(tmp_path / "inline.xlsx")
+    # openpyxl writes inline strings; Excel keeps texts in the shared strings part.
+    rich = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si>'
+            '<r><t xml:space="preserve">Keá </t></r><r><rPr><rFont val=".VnTime"/></rPr>'
+            '<t>ho¹ch</t></r><rPh sb="0" eb="1"><t>x</t></rPh></si></sst>')
+    with zipfile.ZipFile(tmp_path / "inline.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    sheet = re.sub(r'<c r="A1" (s="\d+") t="inlineStr"><is>.*?</is></c>',
+                   r'<c r="A1" \1 t="s"><v>0</v></c>', sheet)
+    rels = rels.replace("</Relationships>", '<Relationship Id="rSS" Type="http://schemas.'
+                        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                        'Target="sharedStrings.xml"/></Relationships>')
+    path = replace_part(tmp_path / "inline.xlsx", tmp_path / "a.xlsx",
+                        "xl/worksheets/sheet1.xml", sheet.encode())
+    path = replace_part(path, tmp_path / "b.xlsx", "xl/_rels/workbook.xml.rels", rels.encode())
+    path = replace_part(path, tmp_path / "shared.xlsx", "xl/sharedStrings.xml", rich.encode())
+    notes: set[str] = set()
+    assert read_rows(path, notes) == [["Kế hoạch"]]
     assert notes == LEGACY_NOTES
 
 
