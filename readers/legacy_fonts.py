@@ -23,6 +23,7 @@ marks become combining marks and NFC composes them."""
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -84,17 +85,27 @@ def decode(text: str, encoding: str) -> str:
     """`text` stored by Word in a font of `encoding`, in NFC Unicode. A text holding
     Vietnamese letters no 8-bit font can store (ế, ư …) was typed in Unicode, whatever its
     font says, and is left as it is; other such characters (≥, →) are only kept."""
-    if not text or _UNICODE_VIETNAMESE.search(text):
+    if not text or typed_in_unicode(text):
         return text
-    if encoding == VNI:
-        return unicodedata.normalize("NFC", text.translate(_VNI_TABLE))
-    decoded = unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE))
+    vni = encoding == VNI
+    try:  # back to the bytes, then through the font's table: 100× a str.translate
+        decoded = codecs.charmap_decode(text.encode("cp1252"), "strict",
+                                        _VNI_BYTES if vni else _TCVN3_BYTES)[0]
+    except UnicodeEncodeError:  # private use characters, or a symbol no 8-bit font has
+        decoded = text.translate(_VNI_TABLE if vni else _TCVN3_TABLE)
+    decoded = unicodedata.normalize("NFC", decoded)
     return decoded.upper() if encoding == TCVN3_CAPS else decoded
+
+
+def typed_in_unicode(text: str) -> bool:
+    """Whether `text` holds a Vietnamese letter only Unicode has: then no legacy font's
+    bytes are in it."""
+    return _UNICODE_VIETNAMESE.search(text) is not None
 
 
 def windows_text(data: bytes) -> str:
     """Bytes as Windows shows them in an 8-bit font, the characters `decode` takes."""
-    return data.decode("latin-1").translate(_LATIN1_TO_WINDOWS)
+    return codecs.charmap_decode(data, "strict", _WINDOWS_TABLE)[0]
 
 
 def _by_byte(letters: dict[int, str]) -> dict[int, str]:
@@ -126,4 +137,8 @@ _UNICODE_VIETNAMESE = re.compile(
     "\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
 _TCVN3_TABLE = _by_byte(_tcvn3_letters())
 _VNI_TABLE = _by_byte(_vni_letters())
-_LATIN1_TO_WINDOWS = {code: char for code, char in enumerate(WINDOWS_CHAR)}
+# The same by byte, for codecs.charmap_decode: a string where each letter is one character,
+# a mapping where a VNI mark is two.
+_TCVN3_BYTES = "".join(_TCVN3_TABLE.get(ord(char), char) for char in WINDOWS_CHAR)
+_VNI_BYTES = {code: _VNI_TABLE.get(ord(char), char) for code, char in enumerate(WINDOWS_CHAR)}
+_WINDOWS_TABLE = "".join(WINDOWS_CHAR)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from readers.legacy_fonts import TCVN3, VNI, decode
+from readers.legacy_fonts import TCVN3, VNI, decode, typed_in_unicode
 
-# The start of a long text is enough to decide, and bounds the cost on a file at the caps.
-SAMPLE_CHARS = 200_000
+# The start of a long text is enough to decide (some 8,000 words), and bounds the cost on a
+# file at the caps.
+SAMPLE_CHARS = 50_000
 # Fewer non-ASCII words than this is too little to tell (an English text with «café»).
 MIN_WORDS = 5
 # The share of a legacy reading's non-ASCII words that must be Vietnamese syllables.
@@ -37,6 +38,8 @@ def legacy_encoding(text: str) -> str | None:
     """TCVN3 or VNI when `text` (its characters as Windows shows the file's bytes) reads as
     Vietnamese in that encoding and not as it is; None otherwise."""
     sample = text[:SAMPLE_CHARS]
+    if typed_in_unicode(sample):
+        return None
     plain = _score(unicodedata.normalize("NFC", sample))
     best, best_score = None, plain
     for encoding in (TCVN3, VNI):
