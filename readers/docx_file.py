@@ -19,6 +19,7 @@ from lxml import etree
 
 from core.errors import InputError
 from core.text import clean, clean_lines
+from readers.docx_fonts import DocxFonts
 from readers.limits import MAX_FILE_BYTES, Budget, Unzipping, xml_elements
 from readers.text_file import visible_only
 
@@ -70,18 +71,25 @@ def check_docx(path: Path) -> None:
         raise InputError("docx_encrypted", name=path.name)
 
 
-def read_blocks(path: Path) -> list[Block]:
+def read_blocks(path: Path, notes: set[str] | None = None) -> list[Block]:
+    """The document's blocks; `notes` gets "legacy_font_tcvn3" / "legacy_font_vni" when
+    text in such fonts was converted to Unicode."""
     check_docx(path)
     budget = Budget(path.name)
     try:
-        with zipfile.ZipFile(path) as archive, \
-                Unzipping(archive, "docx_bomb", path.name).open(DOCUMENT) as xml:
-            return list(_blocks(xml, budget))
+        with zipfile.ZipFile(path) as archive:
+            unzipping = Unzipping(archive, "docx_bomb", path.name)
+            fonts = DocxFonts.read(archive, unzipping)
+            with unzipping.open(DOCUMENT) as xml:
+                blocks = list(_blocks(xml, budget, fonts))
     except BROKEN as exc:
         raise InputError("docx_broken", name=path.name) from exc
+    if notes is not None:
+        notes.update(f"legacy_font_{encoding}" for encoding in fonts.decoded)
+    return blocks
 
 
-def _blocks(xml, budget: Budget) -> Iterator[Block]:
+def _blocks(xml, budget: Budget, fonts: DocxFonts) -> Iterator[Block]:
     """Body paragraphs and tables as they end; a table row as it ends, then let go with
     what came before it, so the tree never holds more than the block being read."""
     table: _Table | None = None
@@ -90,13 +98,13 @@ def _blocks(xml, budget: Budget) -> Iterator[Block]:
         if parent is None:
             continue
         if element.tag == TR and parent.tag == TBL and _in_body(parent):
-            table = table or _Table(budget)
+            table = table or _Table(budget, fonts)
             table.add(element)
         elif parent.tag == BODY:
             if element.tag == TBL:
                 yield Block(rows=table.rows if table else [])
                 table = None
-            elif text := _clean(_paragraph_text(element)):
+            elif text := _clean(_paragraph_text(element, fonts)):
                 budget.rows()
                 budget.chars(len(text))
                 yield Block(text=text)
@@ -116,8 +124,9 @@ class _Table:
     """The rows of the table being read. A row is kept as texts only: the grid column each
     cell starts at remembers its text, for the merged cells of the rows below."""
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: Budget, fonts: DocxFonts) -> None:
         self.budget = budget
+        self.fonts = fonts
         self.rows: list[list[str]] = []
         self.above: dict[int, tuple[str, int]] = {}
 
@@ -131,7 +140,7 @@ class _Table:
             span = max(_number(props, GRID_SPAN, 1), 1)
             cell = self.above.get(offset) if _continues(props) else None
             if cell is None:
-                cell = (clean_lines(visible_only("\n".join(_paragraph_text(p)
+                cell = (clean_lines(visible_only("\n".join(_paragraph_text(p, self.fonts)
                                                             for p in tc.iterchildren(P)))),
                         span)
             text, width = cell
@@ -156,21 +165,21 @@ def _number(props, tag: str, default: int) -> int:
     return default if found is None else int(found.get(VAL, default))
 
 
-def _paragraph_text(p) -> str:
+def _paragraph_text(p, fonts: DocxFonts) -> str:
     parts: list[str] = []
     for child in p:
         if child.tag == R:
-            _run_text(child, parts)
+            _run_text(child, parts, fonts)
         elif child.tag == HYPERLINK:
             for run in child.iterchildren(R):
-                _run_text(run, parts)
+                _run_text(run, parts, fonts)
     return "".join(parts)
 
 
-def _run_text(run, parts: list[str]) -> None:
+def _run_text(run, parts: list[str], fonts: DocxFonts) -> None:
     for child in run:
         if child.tag == T:
-            parts.append(child.text or "")
+            parts.append(fonts.run_text(run, child.text or ""))
         elif child.tag == BR:
             # A line break reads as one; page and column breaks as nothing.
             parts.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping"

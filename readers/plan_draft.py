@@ -75,6 +75,12 @@ class PlanDraft:
     def warn(self, key: str, **params: object) -> None:
         self.warnings.append(Warning(key, params))
 
+    def warn_notes(self, notes: set[str]) -> None:
+        """What a file reader noted on the way (a legacy font converted …): each key a
+        warning without parameters, put first: it is about the whole document, and the
+        preview shows only the first warnings."""
+        self.warnings[:0] = [Warning(key) for key in sorted(notes)]
+
     def to_json(self, say: Callable[[Warning], str]) -> dict:
         """The `plan import --json` contract; `say` words each warning."""
         return {

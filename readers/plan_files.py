@@ -25,7 +25,9 @@ def read_plan(path: Path, school_year: str | None = None,
     elif suffix in (".docx", ".doc"):
         draft = parse_plan_docx(path)
     elif suffix in (".txt", ".md", ".markdown"):
-        draft = read_document(read_text_blocks(path), path.name)
+        notes: set[str] = set()
+        draft = read_document(read_text_blocks(path, notes), path.name)
+        draft.warn_notes(notes)
     else:
         raise InputError("plan_wrong_type", name=path.name)
     return complete_draft(draft, school_year, cal)

@@ -56,7 +56,8 @@ PROBLEMS = ("row_without_criterion",)
 def parse_plan_sheet(path: Path) -> PlanDraft:
     """Our spreadsheet is filled by hand for this product, so any row we cannot place is an
     error to fix, never a warning."""
-    rows = read_rows(path)
+    notes: set[str] = set()
+    rows = read_rows(path, notes)
     if not any(any(row) for row in rows):
         raise InputError("plan_empty", name=path.name)
     header = find_header(rows)
@@ -77,6 +78,7 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
     draft.skipped.clear()
     read_preamble(rows[:header.last_row], draft)
     detect_meta([line for cell in preamble for line in cell.split("\n")], draft)
+    draft.warn_notes(notes)
     return draft
 
 

@@ -59,10 +59,11 @@ def _task_header(rows: list[list[str]]) -> Header | None:
     return header
 
 
-def read_text_blocks(path: Path) -> list[Block]:
+def read_text_blocks(path: Path, notes: set[str] | None = None) -> list[Block]:
+    """The blocks of a .txt or .md export; `notes` as readers.text_file.read_text."""
     items: list[Block | list[Page]] = []
     pages: list[Page] | None = None
-    lines = list(text_lines(path))
+    lines = list(text_lines(path, notes))
     running = _running_headers(lines)
     for line in lines:
         if _PAGE_MARK.search(fold(line)) or line.strip() in running:

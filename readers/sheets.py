@@ -25,19 +25,21 @@ BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexErro
 CSV_SAMPLE = 4096
 
 
-def read_rows(path: Path) -> list[list[str]]:
+def read_rows(path: Path, notes: set[str] | None = None) -> list[list[str]]:
+    """The rows; `notes` gets "legacy_font_tcvn3" / "legacy_font_vni" when text in those
+    encodings was converted to Unicode."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, notes)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, notes)
     raise InputError("sheet_wrong_type", name=path.name)
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    text = read_text(path, "csv_not_text")
+def _read_csv(path: Path, notes: set[str] | None) -> list[list[str]]:
+    text = read_text(path, "csv_not_text", notes)
     try:
         dialect = csv.Sniffer().sniff(text[:CSV_SAMPLE], delimiters=",;\t")
     except csv.Error:
@@ -52,14 +54,14 @@ def _read_csv(path: Path) -> list[list[str]]:
     return rows.rows
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path, notes: set[str] | None) -> list[list[str]]:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
     rows = _Rows(Budget(path.name))
     try:
         with zipfile.ZipFile(path) as archive:
             for line, cells in read_cells(Unzipping(archive, "sheet_bomb", path.name),
-                                          rows.budget):
+                                          rows.budget, notes):
                 rows.add(line, _row_of(cells, rows.budget))
     except BROKEN as exc:
         raise InputError("sheet_broken", name=path.name) from exc

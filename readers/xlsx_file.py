@@ -20,6 +20,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.utils.datetime import from_ISO8601
 from openpyxl.utils.escape import unescape
 
+from readers.legacy_fonts import VNI, decode, encoding_of_font
 from readers.limits import MAX_CELLS, Budget, Unzipping, xml_elements
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -29,23 +30,34 @@ ROW, C, V, T, SI, RPH = (f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh")
 SHEET, WORKBOOK_PR, NUM_FMT, XF, CELL_XFS = (
     f"{_S}{t}" for t in ("sheet", "workbookPr", "numFmt", "xf", "cellXfs"))
 IS = f"{_S}is"
+FONTS, FONT, NAME, RUN, R_PR, R_FONT = (
+    f"{_S}{t}" for t in ("fonts", "font", "name", "r", "rPr", "rFont"))
 
 Cells = dict[int, object]
 
 
-def read_cells(unzipping: Unzipping, budget: Budget) -> Iterator[tuple[int, Cells]]:
+def read_cells(unzipping: Unzipping, budget: Budget,
+               notes: set[str] | None = None) -> Iterator[tuple[int, Cells]]:
     """(row number, {column: value}) for each row the first sheet's XML holds, every cell
-    it writes counted against `budget`."""
+    it writes counted against `budget`; a text in a TCVN3 or VNI font decoded, and
+    "legacy_font_tcvn3" / "legacy_font_vni" added to `notes` when one was."""
     parts = _workbook_parts(unzipping)
     shared = _shared_strings(unzipping, parts.get("sharedStrings"), budget)
     dates, epoch = _date_styles(unzipping, parts.get("styles")), parts["epoch"]
+    legacy = _legacy_styles(unzipping, parts.get("styles"))
     line = column = 0
     cells: Cells = {}
     for element in _elements(unzipping, parts["sheet"], (C, ROW)):
         if element.tag == C:
             budget.cells(1)
             column = _column(element.get("r"), column)
-            cells[column] = _value(element, shared, dates, epoch)
+            value = _value(element, shared, dates, epoch)
+            encoding = legacy.get(int(element.get("s") or 0))
+            if isinstance(value, _Runs):
+                value = value.text(encoding, notes)
+            elif encoding and isinstance(value, str):
+                value = _decoded(value, encoding, notes)
+            cells[column] = value
             continue
         line = int(element.get("r") or line + 1)
         yield line, cells
@@ -83,16 +95,37 @@ def _column(reference: str | None, previous: int) -> int:
     return column_index_from_string(coordinate_from_string(reference)[0])
 
 
-def _text(element) -> str:
-    """A shared or inline string: its runs' texts, not the phonetic guide above them."""
+def _text(element) -> str | _Runs:
+    """A shared or inline string: its runs' texts, not the phonetic guide above them; its
+    runs apart when one names its own font, for a TCVN3 or VNI run to be decoded."""
+    runs = [(_run_font(run), unescape(run.findtext(T) or ""))
+            for run in element.iterchildren(RUN)]
+    if any(font is not None for font, _ in runs):
+        return _Runs(runs)
     return unescape("".join(t.text or "" for t in element.iter(T)
                             if t.getparent().tag != RPH))
 
 
-def _shared_strings(unzipping: Unzipping, name: str | None, budget: Budget) -> list[str]:
+def _run_font(run) -> str | None:
+    font = run.find(f"{R_PR}/{R_FONT}")
+    return None if font is None else font.get("val")
+
+
+class _Runs(tuple):
+    """A rich text's runs, (font name or None, text) each: a run without a font of its own
+    is shown in the cell's."""
+
+    def text(self, cell_encoding: str | None, notes: set[str] | None) -> str:
+        return "".join(_decoded(text, cell_encoding if font is None
+                                else encoding_of_font(font), notes)
+                       for font, text in self)
+
+
+def _shared_strings(unzipping: Unzipping, name: str | None,
+                    budget: Budget) -> list[str | _Runs]:
     """The workbook's texts. A sheet cannot use more than it has cells, so a table of more
     is refused before it is all read."""
-    strings: list[str] = []
+    strings: list[str | _Runs] = []
     for element in _elements(unzipping, name, (SI,)) if name else ():
         if len(strings) == MAX_CELLS:
             budget.refuse("cells")
@@ -111,6 +144,32 @@ def _date_styles(unzipping: Unzipping, name: str | None) -> set[int]:
             styles.append(int(element.get("numFmtId") or 0))
     return {index for index, number in enumerate(styles)
             if is_date_format(formats.get(number))}
+
+
+def _legacy_styles(unzipping: Unzipping, name: str | None) -> dict[int, str]:
+    """The cell styles (indexes into cellXfs) whose font is a TCVN3 or VNI one, with its
+    encoding."""
+    fonts: list[str | None] = []
+    styles: list[int] = []
+    for element in _elements(unzipping, name, (FONT, XF)) if name else ():
+        parent = element.getparent()
+        if element.tag == FONT and parent is not None and parent.tag == FONTS:
+            name_element = element.find(NAME)
+            fonts.append(None if name_element is None
+                         else encoding_of_font(name_element.get("val")))
+        elif element.tag == XF and parent is not None and parent.tag == CELL_XFS:
+            styles.append(int(element.get("fontId") or 0))
+    return {index: fonts[font] for index, font in enumerate(styles)
+            if 0 <= font < len(fonts) and fonts[font]}
+
+
+def _decoded(text: str, encoding: str | None, notes: set[str] | None) -> str:
+    if encoding is None:
+        return text
+    decoded = decode(text, encoding)
+    if notes is not None and decoded != text:
+        notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
+    return decoded
 
 
 def _workbook_parts(unzipping: Unzipping) -> dict:
