@@ -125,9 +125,9 @@ def find_header(rows: list[list[str]], scan: int = HEADER_SCAN) -> Header | None
         labels, subs = list(row), [""] * len(row)
         last = index
         if not _label_row(row):
-            if sum(1 for cell in row if cell) < 2 or index + 1 >= len(rows) or \
+            if len({cell for cell in row if cell}) < 2 or index + 1 >= len(rows) or \
                     not _goes_on_labelling(rows[index + 1], labels):
-                continue  # a title across the sheet, or a row that labels nothing
+                continue  # a title across the sheet (merged: in every cell), or no labels
             labels, subs = _joined(labels, subs, rows[index + 1])
             if not _label_row(labels):
                 continue  # not even the two lines together label the columns

@@ -18,7 +18,9 @@ from readers.plan_builder import PlanBuilder
 from readers.plan_draft import PlanDraft
 from readers.plan_meta import LEVELS, detect_meta, framework_hint
 from readers.plan_tables import read_table
-from readers.sheets import read_rows
+from readers.plan_reader import read_document
+from readers.sheets import read_sheets
+from readers.workbook_blocks import sheet_blocks
 from core.text import fold_words
 
 # What the template's header row says, in the order of its columns.
@@ -54,11 +56,20 @@ PROBLEMS = ("row_without_criterion",)
 
 
 def parse_plan_sheet(path: Path) -> PlanDraft:
+    """A workbook of one sheet is our template or laid out as it is (the plan export too):
+    read strictly. A school's workbook of several sheets — a cover, the tasks, the
+    monitoring — is read as a document is, sheet by sheet."""
+    sheets = [sheet for sheet in read_sheets(path) if any(any(row) for row in sheet.rows)]
+    if not sheets:
+        raise InputError("plan_empty", name=path.name)
+    if len(sheets) > 1:
+        return read_document(sheet_blocks(sheets), path.name)
+    return _parse_one_sheet(sheets[0].rows, path)
+
+
+def _parse_one_sheet(rows: list[list[str]], path: Path) -> PlanDraft:
     """Our spreadsheet is filled by hand for this product, so any row we cannot place is an
     error to fix, never a warning."""
-    rows = read_rows(path)
-    if not any(any(row) for row in rows):
-        raise InputError("plan_empty", name=path.name)
     header = find_header(rows)
     found = set(header.fields.values()) if header else set()
     if not REQUIRED <= found:
