@@ -19,7 +19,7 @@ from readers.plan_draft import PlanDraft
 from readers.plan_meta import LEVELS, detect_meta, framework_hint
 from readers.plan_tables import read_table
 from readers.plan_reader import read_document
-from readers.sheets import read_sheets
+from readers.sheets import Sheet, read_sheets
 from readers.workbook_blocks import sheet_blocks
 from core.text import fold_words
 
@@ -63,8 +63,18 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
     if not sheets:
         raise InputError("plan_empty", name=path.name)
     if len(sheets) > 1:
-        return read_document(sheet_blocks(sheets), path.name)
+        return _parse_workbook(sheets, path)
     return _parse_one_sheet(sheets[0].rows, path)
+
+
+def _parse_workbook(sheets: list[Sheet], path: Path) -> PlanDraft:
+    try:
+        return read_document(sheet_blocks(sheets), path.name)
+    except InputError as error:
+        if error.key != "plan_no_criteria":
+            raise
+        raise InputError("plan_no_criteria", name=path.name, sheets=len(sheets),
+                         skipped=error.params["skipped"]) from error
 
 
 def _parse_one_sheet(rows: list[list[str]], path: Path) -> PlanDraft:

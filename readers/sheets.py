@@ -93,7 +93,10 @@ def _merge(rows: list[list[str]], merges: list[str], budget: Budget) -> None:
     the sheet, and every cell it fills counts against the budget."""
     width = max(map(len, rows), default=0)
     for ref in merges:
-        left, top, right, bottom = range_boundaries(ref)
+        try:
+            left, top, right, bottom = range_boundaries(ref)
+        except ValueError:  # no program writes one; the cells themselves are still there
+            continue
         if None in (left, top) or top > len(rows) or left > len(rows[top - 1]):
             continue
         text = rows[top - 1][left - 1]

@@ -1,0 +1,164 @@
+"""Workbooks as schools make them: a cover sheet, the task sheet, a monitoring sheet, merged
+cells and wrapped two-row headers; hidden, empty and chart sheets; and workbooks built to
+cost too much."""
+
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core.errors import InputError
+from readers.owner_phrases import split_owner_phrases
+from readers.plan_files import read_plan
+from readers.plan_sheet import parse_plan_sheet
+from readers.sheets import read_rows, read_sheets
+from templates.render import Renderer
+from tests.readers.school_workbook import (CHECKPOINTS, SCHOOL, YEAR, plan_tasks,
+                                           school_workbook)
+from tests.readers.test_hostile_files import member, rezip
+
+
+def test_a_workbook_with_a_cover_tasks_and_monitoring_reads_as_its_school_wrote_it(tmp_path):
+    known = plan_tasks(per_criterion=3)
+    draft = read_plan(school_workbook(tmp_path / "ke-hoach.xlsx", known))
+    assert (draft.school, draft.school_year, draft.framework, draft.level) == (
+        SCHOOL, YEAR, "TT18/2018", "thcs")
+    assert {c.id: [t.text for t in c.tasks] for c in draft.criteria} == known.per_criterion()
+    read = [t for c in draft.criteria for t in c.tasks]
+    assert [t.owners for t in read] == [split_owner_phrases(t.owners) for t in known.tasks]
+    assert [t.owners for t in read][:3] == [
+        ["HT", "PHT"], ["Tổ trưởng tổ Sử - Địa - GDKT&PL"], ["Giáo viên các nhóm, lớp"]]
+    assert [t.timeline for t in read] == [
+        f"{t.start} – {t.end}" if t.end else t.start for t in known.tasks]
+    assert all(t.schedule and t.schedule.kind != "unknown" for t in read)
+    assert [t.output for t in read] == ["Biên bản; báo cáo"] * len(known.tasks)
+    assert [(p.when, p.content, p.reviewer) for p in draft.checkpoints] == CHECKPOINTS
+    assert [str(p.schedule.due) for p in draft.checkpoints] == ["2025-12-31", "2026-05-31"]
+    assert not draft.warnings
+
+
+def test_merged_cells_read_as_words_are_in_every_cell_they_cover(tmp_path):
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=2))
+    cover, tasks, monitoring = read_sheets(path)
+    assert [cover.name, tasks.name, monitoring.name] == ["Bìa", "Kế hoạch", "Theo dõi"]
+    assert cover.rows[2] == [SCHOOL]  # merged past the columns the sheet fills: no more
+    assert tasks.rows[0] == ["KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG CÁC TIÊU CHÍ"] * 7
+    assert tasks.rows[2][4:6] == ["Thời gian", "Thời gian"]  # across the columns
+    assert tasks.rows[3][:2] == ["TT", "Tiêu chí"]  # down the header's two rows
+    assert [row[1] for row in tasks.rows[4:8]] == ["Tiêu chí 1.2"] * 2 + ["Tiêu chí 1.5"] * 2
+
+
+def test_hidden_empty_and_chart_sheets_are_passed_over(tmp_path):
+    known = plan_tasks(per_criterion=2)
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", known, chart=True)
+    assert [s.name for s in read_sheets(path)] == ["Bìa", "Kế hoạch", "Theo dõi"]
+    assert {c.id: len(c.tasks) for c in read_plan(path).criteria} == {
+        code: 2 for code in known.per_criterion()}
+
+
+def test_a_hidden_sheet_of_old_tasks_is_not_read(tmp_path):
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=1))
+    book = load_workbook(path)
+    old = book.create_sheet("Năm trước")
+    old.append(["Tiêu chí", "Công việc/giải pháp", "Chủ trì"])
+    old.append(["4.2", "Việc của năm học trước", "HT"])
+    old.sheet_state = "hidden"
+    book.create_sheet("Trống")
+    book.save(path)
+    draft = read_plan(path)
+    assert "4.2" not in [c.id for c in draft.criteria]
+    assert len(draft.criteria) == 5
+
+
+def test_a_workbook_whose_sheets_hold_no_criterion_says_what_it_read(tmp_path):
+    book = Workbook()
+    book.active.append(["TRƯỜNG THCS NGUYỄN TRÃI"])
+    book.create_sheet("Ghi chú").append(["Họp ngày 5/9", "Đủ thành phần"])
+    book.save(tmp_path / "ke-hoach.xlsx")
+    with pytest.raises(InputError) as caught:
+        parse_plan_sheet(tmp_path / "ke-hoach.xlsx")
+    assert (caught.value.key, caught.value.params["sheets"]) == ("plan_no_criteria", 2)
+    text = Renderer().text("errors/plan_no_criteria.j2", **caught.value.params)
+    assert "ke-hoach.xlsx (2 trang tính" in text
+
+
+def test_one_sheet_is_still_read_strictly_and_its_merged_cells_fill_in(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tiêu chí", "Công việc/giải pháp", "Chủ trì, phối hợp"])
+    sheet.append(["1.2", "Họp hội đồng trường", "HT"])
+    sheet.append([None, "Rà soát quy chế", "PHT"])
+    sheet.append(["9.9", "Không có tiêu chí này", "HT"])
+    sheet.merge_cells("A2:A3")
+    book.save(tmp_path / "mau.xlsx")
+    with pytest.raises(InputError) as caught:
+        parse_plan_sheet(tmp_path / "mau.xlsx")
+    assert caught.value.params["rows"] == [(4, "9.9")]  # row errors are errors here
+    sheet.delete_rows(4)
+    book.save(tmp_path / "mau.xlsx")
+    assert [len(c.tasks) for c in parse_plan_sheet(tmp_path / "mau.xlsx").criteria] == [2]
+
+
+def sheet_part(path, name):
+    return member(path, f"xl/worksheets/{name}.xml").decode()
+
+
+def with_merges(path, name, refs):
+    """The sheet `name` with <mergeCells> written as a hostile or broken file may have them."""
+    xml = re.sub(r"<mergeCells.*?</mergeCells>", "", sheet_part(path, name))
+    merges = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    xml = xml.replace("</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">'
+                                      f"{merges}</mergeCells>")
+    return rezip(path, {f"xl/worksheets/{name}.xml": xml.encode()})
+
+
+def test_a_merge_claiming_the_whole_grid_costs_what_it_covers_of_the_sheet(tmp_path):
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=2))
+    xml = sheet_part(path, "sheet2")
+    whole = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+    rezip(path, {"xl/worksheets/sheet2.xml": whole.encode()})
+    with_merges(path, "sheet2", ["A1:XFD1048576"])
+    tasks = read_sheets(path)[1]
+    assert len(tasks.rows) == 4 + 10 and {len(row) for row in tasks.rows} == {7}
+    assert {cell for row in tasks.rows for cell in row} == {
+        "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG CÁC TIÊU CHÍ"}
+
+
+def test_merges_no_program_writes_are_passed_over_and_the_cells_still_read(tmp_path):
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=2))
+    with_merges(path, "sheet2", ["ZZZZZZZ1:A", "B5:A1", "A:A", "1:1", "H900:J990", "B5:B5"])
+    assert read_sheets(path)[1].rows[4][1] == "Tiêu chí 1.2"
+
+
+def test_the_caps_count_over_the_whole_workbook(tmp_path):
+    book = Workbook()
+    book.active.append(["Tiêu chí", "Công việc"])
+    for number in range(199):  # 200 sheets of 600 cells: each alone far under the cap
+        sheet = book.create_sheet(f"T{number}")
+        for row in range(60):
+            sheet.append([f"ô {row}.{col}" for col in range(10)])
+    book.save(tmp_path / "nhieu.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_sheets(tmp_path / "nhieu.xlsx")
+    assert (caught.value.key, caught.value.params["what"]) == ("file_too_long", "cells")
+    assert read_rows(tmp_path / "nhieu.xlsx") == [["Tiêu chí", "Công việc"]]
+
+
+def test_two_hundred_sheets_within_the_caps_are_all_examined(tmp_path):
+    known = plan_tasks(per_criterion=1)
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", known)
+    book = load_workbook(path)
+    for number in range(197):
+        book.create_sheet(f"Ghi chú {number}").append([f"Ghi chú số {number}"])
+    book.move_sheet("Kế hoạch", offset=197)  # the tasks after all the notes
+    book.save(path)
+    assert len(read_sheets(path)) == 200
+    assert [c.id for c in read_plan(path).criteria] == list(known.per_criterion())
+
+
+def test_many_merges_are_counted_as_cells(tmp_path):
+    path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=1))
+    with_merges(path, "sheet2", [f"A{n}:A{n}" for n in range(1, 100_002)])
+    with pytest.raises(InputError) as caught:
+        read_sheets(path)
+    assert caught.value.params["what"] == "cells"
