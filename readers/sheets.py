@@ -77,6 +77,7 @@ def _read_xlsx(path: Path, limit: int | None) -> list[Sheet]:
         with zipfile.ZipFile(path) as archive:
             workbook = Workbook(Unzipping(archive, "sheet_bomb", path.name), budget)
             for part in workbook.sheets[:limit]:
+                budget.sheets()
                 rows, merges = _Rows(budget), []
                 for line, cells in workbook.read(part, merges):
                     rows.add(line, _row_of(cells, budget))

@@ -135,8 +135,8 @@ def test_the_caps_count_over_the_whole_workbook(tmp_path):
     book.active.append(["Tiêu chí", "Công việc"])
     for number in range(199):  # 200 sheets of 600 cells: each alone far under the cap
         sheet = book.create_sheet(f"T{number}")
-        for row in range(60):
-            sheet.append([f"ô {row}.{col}" for col in range(10)])
+        sheet.cell(1, 1, "Ghi chú")  # a row counts every cell up to its last one
+        sheet.cell(1, 600, "hết")
     book.save(tmp_path / "nhieu.xlsx")
     with pytest.raises(InputError) as caught:
         read_sheets(tmp_path / "nhieu.xlsx")
@@ -162,3 +162,28 @@ def test_many_merges_are_counted_as_cells(tmp_path):
     with pytest.raises(InputError) as caught:
         read_sheets(path)
     assert caught.value.params["what"] == "cells"
+
+
+def workbook_naming_its_sheet(path, times):
+    """A workbook whose list of sheets names its one small sheet `times` times."""
+    book = Workbook()
+    book.active.append(["Tiêu chí", "Công việc"])
+    book.active.append(["1.2", "Họp hội đồng trường"])
+    book.save(path)
+    xml = member(path, "xl/workbook.xml").decode()
+    rid = re.search(r'<sheet [^>]*r:id="(\w+)"', xml).group(1)
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheets = "".join(f'<sheet xmlns:r="{r}" name="T{n}" sheetId="{n + 1}" r:id="{rid}"/>'
+                     for n in range(times))
+    xml = re.sub(r"<sheets>.*</sheets>", f"<sheets>{sheets}</sheets>", xml)
+    return rezip(path, {"xl/workbook.xml": xml.encode()})
+
+
+def test_a_workbook_naming_more_sheets_than_a_plan_has_is_refused(tmp_path):
+    path = workbook_naming_its_sheet(tmp_path / "nhieu.xlsx", 1001)
+    with pytest.raises(InputError) as caught:
+        read_sheets(path)
+    assert (caught.value.key, caught.value.params["what"]) == ("file_too_long", "sheets")
+    assert "1.000 trang tính" in Renderer().text("errors/file_too_long.j2",
+                                                 **caught.value.params)
+    assert len(read_sheets(workbook_naming_its_sheet(tmp_path / "du.xlsx", 1000))) == 1000
