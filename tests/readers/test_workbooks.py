@@ -3,6 +3,7 @@ cells and wrapped two-row headers; hidden, empty and chart sheets; and workbooks
 cost too much."""
 
 import re
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -35,6 +36,51 @@ def test_a_workbook_with_a_cover_tasks_and_monitoring_reads_as_its_school_wrote_
     assert [(p.when, p.content, p.reviewer) for p in draft.checkpoints] == CHECKPOINTS
     assert [str(p.schedule.due) for p in draft.checkpoints] == ["2025-12-31", "2026-05-31"]
     assert not draft.warnings
+
+
+def test_a_workbook_of_standard_rows_across_the_table_and_typed_dates_reads_too(tmp_path):
+    book = Workbook()
+    cover = book.active
+    cover.title = "Trang bìa"
+    for cell, text in [("B3", "UBND HUYỆN BA VÌ"), ("B4", "TRƯỜNG TIỂU HỌC TẢN LĨNH"),
+                       ("B8", "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC"),
+                       ("B9", "NĂM HỌC: 2026 – 2027"),
+                       ("B11", "Thực hiện Thông tư 17/2018/TT-BGDĐT")]:
+        cover[cell] = text
+    plan = book.create_sheet("KH cải tiến")
+    plan.append(["Tiêu chuẩn,\ntiêu chí", "Nội dung cải tiến", "Biện pháp thực hiện",
+                 "Người thực hiện", "Thời gian", None])
+    plan.append([None, None, None, None, "Từ ngày", "Đến ngày"])
+    for col in "ABCD":
+        plan.merge_cells(f"{col}1:{col}2")
+    plan.merge_cells("E1:F1")
+    plan.append(["Tiêu chuẩn 1: Tổ chức và quản lý nhà trường"])
+    plan.append(["Tiêu chí 1.3", "Hội đồng trường", "Kiện toàn hội đồng trường", "HT",
+                 date(2026, 9, 1), date(2026, 9, 30)])
+    plan.append([None, None, "Họp định kỳ", "Thư ký HĐ, Tổ KHTN, Công nghệ",
+                 date(2026, 10, 1), date(2027, 5, 31)])
+    plan.append(["Tiêu chuẩn 2: Cán bộ quản lý, giáo viên"])
+    plan.append(["2.2", "Giáo viên", "Bồi dưỡng chuyên môn", "Tổ trưởng tổ Toán - Tin",
+                 date(2026, 11, 1), date(2026, 12, 15)])
+    for merged in ("A3:F3", "A4:A5", "B4:B5", "A6:F6"):
+        plan.merge_cells(merged)
+    watch = book.create_sheet("Giám sát")
+    watch.append(["Thời điểm", "Nội dung kiểm tra", "Người kiểm tra"])
+    watch.append(["Cuối học kỳ I", "Tiến độ", "Ban giám hiệu"])  # short words: still data
+    book.save(tmp_path / "kh.xlsx")
+    draft = read_plan(tmp_path / "kh.xlsx")
+    assert (draft.school, draft.school_year, draft.framework, draft.level) == (
+        "TRƯỜNG TIỂU HỌC TẢN LĨNH", "2026-2027", "TT17/2018", "tieu_hoc")
+    assert [(c.id, [(t.text, t.owners, t.timeline) for t in c.tasks])
+            for c in draft.criteria] == [
+        ("1.3", [("Kiện toàn hội đồng trường", ["HT"], "01/09/2026 – 30/09/2026"),
+                 ("Họp định kỳ", ["Thư ký HĐ", "Tổ KHTN, Công nghệ"],
+                  "01/10/2026 – 31/05/2027")]),
+        ("2.2", [("Bồi dưỡng chuyên môn", ["Tổ trưởng tổ Toán - Tin"],
+                  "01/11/2026 – 15/12/2026")])]
+    assert [(p.when, p.content, p.reviewer, str(p.schedule.due))
+            for p in draft.checkpoints] == [
+        ("Cuối học kỳ I", "Tiến độ", "Ban giám hiệu", "2027-01-15")]
 
 
 def test_merged_cells_read_as_words_are_in_every_cell_they_cover(tmp_path):
