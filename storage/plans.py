@@ -115,8 +115,8 @@ def plan_gaps(draft: PlanDraft, owners: dict[str, Resolution]) -> PlanGaps:
 
 
 def _as_written(phrases: list[str], written: str, unresolved: set[str]) -> list[str]:
-    """The pieces of `written` that hold an unresolved phrase: «lớp», split off «Giáo viên
-    các nhóm, lớp» at its comma, is shown as that whole phrase."""
+    """The pieces of `written` that hold an unresolved phrase: «nhóm chuyên môn», split off
+    «Giáo viên các tổ, nhóm chuyên môn» at its comma, is shown as that whole phrase."""
     pieces: list[tuple[str, bool]] = []
     for phrase in phrases:
         if pieces and phrase[:1].islower() and f"{pieces[-1][0]}, {phrase}" in written:
