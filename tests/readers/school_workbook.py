@@ -99,7 +99,7 @@ def _tasks(sheet, known: Known) -> None:
         sheet.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
     sheet.merge_cells("E3:F3")
     row, number = 5, 0
-    for code, texts in known.per_criterion().items():
+    for code in known.per_criterion():
         first = row
         for task in (t for t in known.tasks if t.criterion == code):
             number += 1
