@@ -1,12 +1,15 @@
 """A workbook as a person reads it, put as the blocks of a Word document so one walk reads
 both (readers/plan_reader.py): each sheet in tab order, the lines above its table (a cover
 sheet is all such lines: the school, the year, the circular) as paragraphs, the table from
-its header row down as one table, whatever it holds — tasks, review moments, levels."""
+its header row down as one table, whatever it holds — tasks, review moments, levels. A sheet
+per standard may name it only on its tab («Tiêu chuẩn 2», «TC2»): the tab's name heads the
+sheet then, as a heading above a Word table does."""
 
 from __future__ import annotations
 
 from readers.columns import HEADER_SCAN, find_header
 from readers.docx_file import Block
+from readers.refs import named_ids, standard_heading
 from readers.sheets import Sheet
 
 
@@ -16,6 +19,8 @@ def sheet_blocks(sheets: list[Sheet]) -> list[Block]:
         rows = [row for row in sheet.rows if any(row)]
         start = _header_start(rows)
         blocks += [Block(text=text) for row in rows[:start] for text in _texts(row)]
+        if standard_heading(sheet.name) and not named_ids(sheet.name):
+            blocks.append(Block(text=sheet.name))  # right above the table, as a heading
         if start < len(rows):
             blocks.append(Block(rows=rows[start:]))
     return blocks

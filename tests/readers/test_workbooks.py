@@ -83,6 +83,24 @@ def test_a_workbook_of_standard_rows_across_the_table_and_typed_dates_reads_too(
         ("Cuối học kỳ I", "Tiến độ", "Ban giám hiệu", "2027-01-15")]
 
 
+def test_a_sheet_per_standard_named_only_on_its_tab_numbers_its_criteria(tmp_path):
+    book = Workbook()
+    for standard, tasks in [(1, ["Rà soát tầm nhìn", "Kiện toàn hội đồng trường"]),
+                            (2, ["Bồi dưỡng cán bộ quản lý", "Bồi dưỡng giáo viên"])]:
+        sheet = book.create_sheet(f"TC{standard}")
+        sheet.append(["TRƯỜNG THCS LÊ LỢI"])
+        sheet.append(["Tiêu chí", "Công việc", "Người thực hiện", "Thời gian"])
+        for number, task in enumerate(tasks, start=1):
+            sheet.append([f"Tiêu chí {number}", task, "HT", "Tháng 10/2026"])
+    book.remove(book.active)
+    book.save(tmp_path / "kh.xlsx")
+    draft = read_plan(tmp_path / "kh.xlsx")
+    assert [(c.id, [t.text for t in c.tasks]) for c in draft.criteria] == [
+        ("1.1", ["Rà soát tầm nhìn"]), ("1.2", ["Kiện toàn hội đồng trường"]),
+        ("2.1", ["Bồi dưỡng cán bộ quản lý"]), ("2.2", ["Bồi dưỡng giáo viên"])]
+    assert draft.school == "TRƯỜNG THCS LÊ LỢI"
+
+
 def test_merged_cells_read_as_words_are_in_every_cell_they_cover(tmp_path):
     path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=2))
     cover, tasks, monitoring = read_sheets(path)
