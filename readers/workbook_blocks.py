@@ -33,5 +33,6 @@ def _header_start(rows: list[list[str]]) -> int:
 
 
 def _texts(row: list[str]) -> list[str]:
-    """A line's texts once each: a title merged across the sheet fills every cell it covers."""
-    return list(dict.fromkeys(cell for cell in row if cell))
+    """A row's lines, each once: a title merged across the sheet fills every cell it covers,
+    and a cover typed in one cell puts the school, the title and the year on lines of it."""
+    return list(dict.fromkeys(line for cell in row for line in cell.split("\n") if line))

@@ -101,6 +101,20 @@ def test_a_sheet_per_standard_named_only_on_its_tab_numbers_its_criteria(tmp_pat
     assert draft.school == "TRƯỜNG THCS LÊ LỢI"
 
 
+def test_a_cover_typed_in_one_cell_line_by_line_gives_the_school_and_the_year(tmp_path):
+    book = Workbook()
+    book.active["A1"] = "PHÒNG GD&ĐT QUẬN 3\nTRƯỜNG THCS BÀN CỜ"
+    book.active["A3"] = ("KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG\nNăm học 2025-2026\n"
+                         "(Theo Thông tư 18/2018/TT-BGDĐT)")
+    tasks = book.create_sheet("KH")
+    tasks.append(["Tiêu chí", "Công việc", "Người thực hiện", "Thời gian"])
+    tasks.append(["1.1", "Rà soát phương hướng chiến lược", "HT", "Tháng 10/2025"])
+    book.save(tmp_path / "kh.xlsx")
+    draft = read_plan(tmp_path / "kh.xlsx")
+    assert (draft.school, draft.school_year, draft.framework) == (
+        "TRƯỜNG THCS BÀN CỜ", "2025-2026", "TT18/2018")
+
+
 def test_merged_cells_read_as_words_are_in_every_cell_they_cover(tmp_path):
     path = school_workbook(tmp_path / "ke-hoach.xlsx", plan_tasks(per_criterion=2))
     cover, tasks, monitoring = read_sheets(path)
