@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import InputError
-from readers.columns import find_header
+from readers.columns import Header, find_header
 from readers.plan_builder import PlanBuilder
 from readers.plan_draft import PlanDraft
 from readers.plan_meta import LEVELS, detect_meta, framework_hint
@@ -56,15 +56,27 @@ PROBLEMS = ("row_without_criterion",)
 
 
 def parse_plan_sheet(path: Path) -> PlanDraft:
-    """A workbook of one sheet is our template or laid out as it is (the plan export too):
-    read strictly. A school's workbook of several sheets — a cover, the tasks, the
-    monitoring — is read as a document is, sheet by sheet."""
+    """A sheet in our template's columns — the template, the plan export, a school's own
+    table with a criterion and a task column — is read strictly. A school's workbook of
+    several sheets (a cover, the tasks, the monitoring), or a sheet whose criteria head
+    their rows instead of filling a column, is read as a document is, sheet by sheet."""
     sheets = [sheet for sheet in read_sheets(path) if any(any(row) for row in sheet.rows)]
     if not sheets:
         raise InputError("plan_empty", name=path.name)
     if len(sheets) > 1:
         return _parse_workbook(sheets, path)
-    return _parse_one_sheet(sheets[0].rows, path)
+    rows = sheets[0].rows
+    header = find_header(rows)
+    missing = REQUIRED - (set(header.fields.values()) if header else set())
+    if not missing:
+        return _parse_one_sheet(rows, header, path)
+    try:
+        draft = read_document(sheet_blocks(sheets), path.name)
+    except InputError:
+        draft = None
+    if draft is None or not draft.task_count:
+        raise InputError("plan_missing_columns", name=path.name, missing=sorted(missing))
+    return draft
 
 
 def _parse_workbook(sheets: list[Sheet], path: Path) -> PlanDraft:
@@ -77,14 +89,9 @@ def _parse_workbook(sheets: list[Sheet], path: Path) -> PlanDraft:
                          skipped=error.params["skipped"]) from error
 
 
-def _parse_one_sheet(rows: list[list[str]], path: Path) -> PlanDraft:
+def _parse_one_sheet(rows: list[list[str]], header: Header, path: Path) -> PlanDraft:
     """Our spreadsheet is filled by hand for this product, so any row we cannot place is an
     error to fix, never a warning."""
-    header = find_header(rows)
-    found = set(header.fields.values()) if header else set()
-    if not REQUIRED <= found:
-        raise InputError("plan_missing_columns", name=path.name,
-                         missing=sorted(REQUIRED - found))
     preamble = [cell for row in rows[:header.last_row] for cell in row if cell]
     plan = PlanBuilder(framework_hint(preamble))
     read_table(rows, plan)

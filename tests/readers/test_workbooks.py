@@ -177,6 +177,23 @@ def test_one_sheet_is_still_read_strictly_and_its_merged_cells_fill_in(tmp_path)
     assert [len(c.tasks) for c in parse_plan_sheet(tmp_path / "mau.xlsx").criteria] == [2]
 
 
+def test_one_sheet_whose_criteria_head_their_rows_is_read_as_a_document(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["TT", "Nội dung công việc", "Người thực hiện", "Thời gian"])
+    sheet.append(["Tiêu chí 1.2: Hội đồng trường"])
+    sheet.append([1, "Kiện toàn hội đồng trường", "HT", "Tháng 9/2025"])
+    sheet.append(["Tiêu chí 3.5: Thiết bị dạy học"])
+    sheet.append([2, "Kiểm kê thiết bị", "NV Thiết bị", "Tháng 11/2025"])
+    for row in (2, 4):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+    book.save(tmp_path / "kh.xlsx")
+    draft = parse_plan_sheet(tmp_path / "kh.xlsx")
+    assert [(c.id, [(t.text, t.owners) for t in c.tasks]) for c in draft.criteria] == [
+        ("1.2", [("Kiện toàn hội đồng trường", ["HT"])]),
+        ("3.5", [("Kiểm kê thiết bị", ["NV Thiết bị"])])]
+
+
 def sheet_part(path, name):
     return member(path, f"xl/worksheets/{name}.xml").decode()
 
