@@ -125,9 +125,9 @@ def find_header(rows: list[list[str]], scan: int = HEADER_SCAN) -> Header | None
         labels, subs = list(row), [""] * len(row)
         last = index
         if not _label_row(row):
-            if sum(1 for cell in row if cell) < 2 or index + 1 >= len(rows) or \
+            if len({cell for cell in row if cell}) < 2 or index + 1 >= len(rows) or \
                     not _goes_on_labelling(rows[index + 1], labels):
-                continue  # a title across the sheet, or a row that labels nothing
+                continue  # a title across the sheet (merged: in every cell), or no labels
             labels, subs = _joined(labels, subs, rows[index + 1])
             if not _label_row(labels):
                 continue  # not even the two lines together label the columns
@@ -155,17 +155,27 @@ def _goes_on_labelling(row: list[str], labels: list[str]) -> bool:
 
 
 def _labels_something(labels: list[str], under: list[str]) -> bool:
-    """Whether a row adds to the labels: a sub-label of its own («Từ», «Chủ trì»), or the end
-    of a label that meant nothing without it («Hoạt» + «động/giải pháp»)."""
+    """Whether a row adds to the labels: a sub-label of its own («Từ», «Chủ trì») under a
+    label spanning several columns or none, or the end of a label that meant nothing
+    without it («Hoạt» + «động/giải pháp»). Under labels that each name their own column,
+    a row of short words is data: «Cuối học kỳ I | Tiến độ | Ban giám hiệu»."""
     for col, cell in enumerate(under):
         if not cell or col < len(labels) and cell in labels[col]:
             continue
-        if _edge(cell) or field_of(cell):
-            return True
         above = labels[col] if col < len(labels) else ""
+        if _edge(cell) or field_of(cell) and (not above or _spans(labels, col)):
+            return True
         if not field_of(above) and field_of(f"{above} {cell}"):
             return True
     return False
+
+
+def _spans(labels: list[str], col: int) -> bool:
+    """Whether the label over `col` covers its neighbours too: merged, written in each, or
+    written once with empty cells after it."""
+    right = labels[col + 1] if col + 1 < len(labels) else None
+    left = labels[col - 1] if col > 0 else None
+    return labels[col] in (left, right) or right == ""
 
 
 def _joined(labels: list[str], subs: list[str], under: list[str]) -> tuple[list[str], list[str]]:

@@ -13,12 +13,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import InputError
-from readers.columns import find_header
+from readers.columns import Header, find_header
 from readers.plan_builder import PlanBuilder
 from readers.plan_draft import PlanDraft
 from readers.plan_meta import LEVELS, detect_meta, framework_hint
 from readers.plan_tables import read_table
-from readers.sheets import read_rows
+from readers.plan_reader import read_document
+from readers.sheets import Sheet, read_sheets
+from readers.workbook_blocks import sheet_blocks
 from core.text import fold_words
 
 # What the template's header row says, in the order of its columns.
@@ -54,17 +56,51 @@ PROBLEMS = ("row_without_criterion",)
 
 
 def parse_plan_sheet(path: Path) -> PlanDraft:
+    """A sheet in our template's columns — the template, the plan export, a school's own
+    table with a criterion and a task column — is read strictly. A school's workbook of
+    several sheets (a cover, the tasks, the monitoring), or a sheet whose criteria head
+    their rows instead of filling a column, is read as a document is, sheet by sheet. The
+    preview is told when text in a legacy font was converted."""
+    notes: set[str] = set()
+    draft = _parse_sheets(path, notes)
+    draft.warn_notes(notes)
+    return draft
+
+
+def _parse_sheets(path: Path, notes: set[str]) -> PlanDraft:
+    sheets = [sheet for sheet in read_sheets(path, notes=notes)
+              if any(any(row) for row in sheet.rows)]
+    if not sheets:
+        raise InputError("plan_empty", name=path.name)
+    if len(sheets) > 1:
+        return _parse_workbook(sheets, path)
+    rows = sheets[0].rows
+    header = find_header(rows)
+    missing = REQUIRED - (set(header.fields.values()) if header else set())
+    if not missing:
+        return _parse_one_sheet(rows, header, path)
+    try:
+        draft = read_document(sheet_blocks(sheets), path.name)
+    except InputError:
+        draft = None
+    if draft is None or not draft.task_count:
+        raise InputError("plan_missing_columns", name=path.name, missing=sorted(missing))
+    return draft
+
+
+def _parse_workbook(sheets: list[Sheet], path: Path) -> PlanDraft:
+    try:
+        return read_document(sheet_blocks(sheets), path.name)
+    except InputError as error:
+        if error.key != "plan_no_criteria":
+            raise
+        raise InputError("plan_no_criteria", name=path.name, sheets=len(sheets),
+                         skipped=error.params["skipped"]) from error
+
+
+def _parse_one_sheet(rows: list[list[str]], header: Header, path: Path) -> PlanDraft:
     """Our spreadsheet is filled by hand for this product, so any row we cannot place is an
     error to fix, never a warning."""
-    notes: set[str] = set()
-    rows = read_rows(path, notes)
-    if not any(any(row) for row in rows):
-        raise InputError("plan_empty", name=path.name)
-    header = find_header(rows)
-    found = set(header.fields.values()) if header else set()
-    if not REQUIRED <= found:
-        raise InputError("plan_missing_columns", name=path.name,
-                         missing=sorted(REQUIRED - found))
     preamble = [cell for row in rows[:header.last_row] for cell in row if cell]
     plan = PlanBuilder(framework_hint(preamble))
     read_table(rows, plan)
@@ -78,7 +114,6 @@ def parse_plan_sheet(path: Path) -> PlanDraft:
     draft.skipped.clear()
     read_preamble(rows[:header.last_row], draft)
     detect_meta([line for cell in preamble for line in cell.split("\n")], draft)
-    draft.warn_notes(notes)
     return draft
 
 

@@ -1,6 +1,7 @@
-"""Read a spreadsheet (.xlsx or .csv) as rows of clean strings, within the caps of
+"""Read a spreadsheet (.xlsx or .csv) as sheets of rows of clean strings, within the caps of
 readers.limits whatever the file claims about its size: rows end at their last filled cell,
-and empty rows after the last filled one are not there."""
+and empty rows after the last filled one are not there. A merged cell reads as Word's do: its
+text in every cell it covers, across the columns and down the rows."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ import csv
 import io
 import zipfile
 import zlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from lxml import etree
+from openpyxl.utils.cell import range_boundaries
 
 from core.errors import InputError
 from core.text import clean_lines, fold_words
 from readers.limits import MAX_FILE_BYTES, Budget, Unzipping
 from readers.text_file import read_text, visible_only
-from readers.xlsx_file import read_cells
+from readers.xlsx_file import Workbook
 
 # What a malformed or hostile workbook raises on the way out of the zip or the XML parser.
 BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError,
@@ -25,16 +28,30 @@ BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexErro
 CSV_SAMPLE = 4096
 
 
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[str]]
+
+
 def read_rows(path: Path, notes: set[str] | None = None) -> list[list[str]]:
-    """The rows; `notes` gets "legacy_font_tcvn3" / "legacy_font_vni" when text in those
-    encodings was converted to Unicode."""
+    """The rows of the first visible sheet."""
+    sheets = read_sheets(path, limit=1, notes=notes)
+    return sheets[0].rows if sheets else []
+
+
+def read_sheets(path: Path, limit: int | None = None,
+                notes: set[str] | None = None) -> list[Sheet]:
+    """The visible sheets in tab order (the first `limit` of them), within one budget;
+    `notes` gets "legacy_font_tcvn3" / "legacy_font_vni" when text in those encodings was
+    converted to Unicode."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
     if suffix == ".csv":
-        return _read_csv(path, notes)
+        return [Sheet(path.stem, _read_csv(path, notes))]
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, notes)
+        return _read_xlsx(path, limit, notes)
     raise InputError("sheet_wrong_type", name=path.name)
 
 
@@ -54,18 +71,48 @@ def _read_csv(path: Path, notes: set[str] | None) -> list[list[str]]:
     return rows.rows
 
 
-def _read_xlsx(path: Path, notes: set[str] | None) -> list[list[str]]:
+def _read_xlsx(path: Path, limit: int | None, notes: set[str] | None) -> list[Sheet]:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
-    rows = _Rows(Budget(path.name))
+    budget = Budget(path.name)
+    sheets = []
     try:
         with zipfile.ZipFile(path) as archive:
-            for line, cells in read_cells(Unzipping(archive, "sheet_bomb", path.name),
-                                          rows.budget, notes):
-                rows.add(line, _row_of(cells, rows.budget))
+            workbook = Workbook(Unzipping(archive, "sheet_bomb", path.name), budget, notes)
+            for part in workbook.sheets[:limit]:
+                budget.sheets()
+                rows, merges = _Rows(budget), []
+                for line, cells in workbook.read(part, merges):
+                    rows.add(line, _row_of(cells, budget))
+                _merge(rows.rows, merges, budget)
+                sheets.append(Sheet(part.name, rows.rows))
     except BROKEN as exc:
         raise InputError("sheet_broken", name=path.name) from exc
-    return rows.rows
+    return sheets
+
+
+def _merge(rows: list[list[str]], merges: list[str], budget: Budget) -> None:
+    """Each merged range's top-left text written into every cell it covers, within the rows
+    and columns the sheet fills: a range claiming the whole grid costs what it covers of
+    the sheet, and every cell it fills counts against the budget."""
+    width = max(map(len, rows), default=0)
+    for ref in merges:
+        try:
+            left, top, right, bottom = range_boundaries(ref)
+        except ValueError:  # no program writes one; the cells themselves are still there
+            continue
+        if None in (left, top) or top > len(rows) or left > len(rows[top - 1]):
+            continue
+        text = rows[top - 1][left - 1]
+        right, bottom = min(right or width, width), min(bottom or len(rows), len(rows))
+        if not text or right < left or bottom < top:
+            continue
+        area = (right - left + 1) * (bottom - top + 1)
+        budget.cells(area)
+        budget.chars(len(text) * area)
+        for row in rows[top - 1:bottom]:
+            row.extend([""] * (right - len(row)))
+            row[left - 1:right] = [text] * (right - left + 1)
 
 
 def _row_of(cells: dict[int, object], budget: Budget) -> list[str]:

@@ -1,5 +1,5 @@
-"""The cells of an uploaded workbook's first sheet, read as the parts unzip, within the caps
-of readers.limits.
+"""The cells of an uploaded workbook's sheets, each in tab order, read as the parts unzip,
+within the caps of readers.limits counted over the whole workbook.
 
 Not openpyxl's reader: read-only, it fills in every row and column up to the size a sheet
 claims (minutes and gigabytes for one claiming A1:XFD1048576, and rows far below a plan
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -26,7 +27,8 @@ from readers.limits import MAX_CELLS, Budget, Unzipping, xml_elements
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-ROW, C, V, T, SI, RPH = (f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh"))
+ROW, C, V, T, SI, RPH, MERGE_CELL = (
+    f"{_S}{t}" for t in ("row", "c", "v", "t", "si", "rPh", "mergeCell"))
 SHEET, WORKBOOK_PR, NUM_FMT, XF, CELL_XFS = (
     f"{_S}{t}" for t in ("sheet", "workbookPr", "numFmt", "xf", "cellXfs"))
 IS = f"{_S}is"
@@ -36,32 +38,55 @@ FONTS, FONT, NAME, RUN, R_PR, R_FONT = (
 Cells = dict[int, object]
 
 
-def read_cells(unzipping: Unzipping, budget: Budget,
-               notes: set[str] | None = None) -> Iterator[tuple[int, Cells]]:
-    """(row number, {column: value}) for each row the first sheet's XML holds, every cell
-    it writes counted against `budget`; a text in a TCVN3 or VNI font decoded, and
-    "legacy_font_tcvn3" / "legacy_font_vni" added to `notes` when one was."""
-    parts = _workbook_parts(unzipping)
-    shared = _shared_strings(unzipping, parts.get("sharedStrings"), budget)
-    dates, epoch = _date_styles(unzipping, parts.get("styles")), parts["epoch"]
-    legacy = _legacy_styles(unzipping, parts.get("styles"))
-    line = column = 0
-    cells: Cells = {}
-    for element in _elements(unzipping, parts["sheet"], (C, ROW)):
-        if element.tag == C:
-            budget.cells(1)
-            column = _column(element.get("r"), column)
-            value = _value(element, shared, dates, epoch)
-            encoding = legacy.get(int(element.get("s") or 0))
-            if isinstance(value, _Runs):
-                value = value.text(encoding, notes)
-            elif encoding and isinstance(value, str):
-                value = _decoded(value, encoding, notes)
-            cells[column] = value
-            continue
-        line = int(element.get("r") or line + 1)
-        yield line, cells
-        cells, column = {}, 0
+@dataclass
+class SheetPart:
+    name: str
+    part: str
+
+
+class Workbook:
+    """The visible worksheets of a workbook in tab order, and what reading any of their
+    cells needs: the shared strings, the date styles, the date system. Hidden sheets
+    (lookup lists, a previous year's copy) are not what a person reads, and chart sheets
+    hold no cells."""
+
+    def __init__(self, unzipping: Unzipping, budget: Budget,
+                 notes: set[str] | None = None) -> None:
+        parts = _workbook_parts(unzipping)
+        self.unzipping, self.budget = unzipping, budget
+        self.sheets: list[SheetPart] = parts["sheets"]
+        self.shared = _shared_strings(unzipping, parts.get("sharedStrings"), budget)
+        self.dates, self.epoch = _date_styles(unzipping, parts.get("styles")), parts["epoch"]
+        # Cells in a TCVN3 or VNI font are decoded; `notes` learns that one was.
+        self.legacy, self.notes = _legacy_styles(unzipping, parts.get("styles")), notes
+
+    def read(self, sheet: SheetPart, merges: list[str]) -> Iterator[tuple[int, Cells]]:
+        """(row number, {column: value}) for each row the sheet's XML holds, every cell
+        it writes counted against the budget. The merged ranges (written after the rows)
+        are added to `merges` as the stream reaches them, each counted as a cell."""
+        line = column = 0
+        cells: Cells = {}
+        for element in _elements(self.unzipping, sheet.part, (C, ROW, MERGE_CELL)):
+            if element.tag == C:
+                self.budget.cells(1)
+                column = _column(element.get("r"), column)
+                cells[column] = self._decoded(element)
+            elif element.tag == ROW:
+                line = int(element.get("r") or line + 1)
+                yield line, cells
+                cells, column = {}, 0
+            elif element.get("ref"):
+                self.budget.cells(1)
+                merges.append(element.get("ref"))
+
+    def _decoded(self, c) -> object:
+        value = _value(c, self.shared, self.dates, self.epoch)
+        encoding = self.legacy.get(int(c.get("s") or 0))
+        if isinstance(value, _Runs):
+            return value.text(encoding, self.notes)
+        if encoding and isinstance(value, str):
+            return _decoded(value, encoding, self.notes)
+        return value
 
 
 def _value(c, shared: list[str], dates: set[int], epoch: datetime) -> object:
@@ -173,20 +198,20 @@ def _decoded(text: str, encoding: str | None, notes: set[str] | None) -> str:
 
 
 def _workbook_parts(unzipping: Unzipping) -> dict:
-    """Where the first worksheet, the shared strings and the styles are, and the date
+    """Where the visible worksheets, the shared strings and the styles are, and the date
     system: the package's relationships lead from the root to the workbook to them."""
     workbook = _related(unzipping, "", "officeDocument")["officeDocument"][0]
     related = _related(unzipping, workbook, "worksheet", "sharedStrings", "styles")
-    first, epoch = None, CALENDAR_WINDOWS_1900
+    sheets, epoch = [], CALENDAR_WINDOWS_1900
     for element in _elements(unzipping, workbook, (SHEET, WORKBOOK_PR)):
         if element.tag == WORKBOOK_PR:
             if element.get("date1904") in ("1", "true"):
                 epoch = CALENDAR_MAC_1904
-        elif first is None and element.get(_R_ID) in related["ids"]:
-            first = related["ids"][element.get(_R_ID)]
-    if first is None:
-        raise KeyError("no worksheet")
-    return {"sheet": first, "epoch": epoch,
+        elif element.get(_R_ID) in related["ids"] and \
+                element.get("state", "visible") == "visible":
+            sheets.append(SheetPart(element.get("name") or "",
+                                    related["ids"][element.get(_R_ID)]))
+    return {"sheets": sheets, "epoch": epoch,
             **{kind: related[kind][0] for kind in ("sharedStrings", "styles")
                if related[kind]}}
 

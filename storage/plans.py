@@ -18,7 +18,7 @@ from core.clock import Clock
 from readers.frameworks import criterion_sort_key, criterion_title
 from storage import audit
 from storage.models import Checkpoint, Criterion, Plan, School, Staff, Task, TaskOwner
-from readers.owner_phrases import lead_phrase_count
+from readers.owner_phrases import lead_phrase_count, split_owner_phrases
 from readers.owners import Resolution, resolve_phrase
 from readers.plan_draft import PlanDraft
 from storage.schools import school_calendar
@@ -55,8 +55,20 @@ def school_year_first(session: Session, school: School, today: date) -> int:
 
 
 def resolve_owners(draft: PlanDraft, staff: list[Staff]) -> dict[str, Resolution]:
+    """Each owner phrase of the draft, matched to the staff. The tasks' owner cells are
+    split again first with the school's own role and group names, which the reader did not
+    know: a comma or dash inside one of them («Tổ Toán - Tin») joins, not splits."""
+    names = staff_names(staff)
+    for task in (t for c in draft.criteria for t in c.tasks if t.owners_text):
+        task.owners = split_owner_phrases(task.owners_text, names)
     phrases = {p for c in draft.criteria for t in c.tasks for p in t.owners}
     return {p: resolve_phrase(p, staff) for p in sorted(phrases)}
+
+
+def staff_names(staff: list[Staff]) -> set[str]:
+    """The roles and group names the staff directory writes."""
+    return {name for member in staff for name in [*(member.roles or []), member.group]
+            if name}
 
 
 @dataclass
@@ -103,8 +115,8 @@ def plan_gaps(draft: PlanDraft, owners: dict[str, Resolution]) -> PlanGaps:
 
 
 def _as_written(phrases: list[str], written: str, unresolved: set[str]) -> list[str]:
-    """The pieces of `written` that hold an unresolved phrase: «lớp», split off «Giáo viên
-    các nhóm, lớp» at its comma, is shown as that whole phrase."""
+    """The pieces of `written` that hold an unresolved phrase: «nhóm chuyên môn», split off
+    «Giáo viên các tổ, nhóm chuyên môn» at its comma, is shown as that whole phrase."""
     pieces: list[tuple[str, bool]] = []
     for phrase in phrases:
         if pieces and phrase[:1].islower() and f"{pieces[-1][0]}, {phrase}" in written:
@@ -336,12 +348,12 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
     session.flush()
 
     staff = active_staff(session, school.id)
-    resolutions = resolve_owners(draft, staff)
-    names = {m.id: m.name for m in staff}
+    resolutions, names = resolve_owners(draft, staff), staff_names(staff)
+    people = {m.id: m.name for m in staff}
     report = PlanImportReport(plan.id, len(draft.criteria), draft.task_count)
     for phrase, res in resolutions.items():
         if res.kind == "staff":
-            report.resolved[phrase] = [names[i] for i in res.staff_ids]
+            report.resolved[phrase] = [people[i] for i in res.staff_ids]
         elif res.kind == "external":
             report.external.append(phrase)
         else:
@@ -386,7 +398,7 @@ def save_plan(session: Session, school: School, draft: PlanDraft, clock: Clock,
             task.schedule_every = schedule.every if schedule else None
             task.starts_on = schedule.start if schedule else None
             task.due_on = schedule.due if schedule else None
-            _set_owners(task, tdraft.owners, tdraft.owners_text, resolutions)
+            _set_owners(task, tdraft.owners, tdraft.owners_text, resolutions, names)
     for task in match.closed:
         task.closed_at = now
         report.closed += 1
@@ -414,8 +426,8 @@ def _replace_checkpoints(session: Session, plan: Plan, draft: PlanDraft) -> None
 
 
 def _set_owners(task: Task, phrases: list[str], owners_text: str | None,
-                resolutions: dict[str, Resolution]) -> None:
-    leads = lead_phrase_count(owners_text)
+                resolutions: dict[str, Resolution], names: set[str]) -> None:
+    leads = lead_phrase_count(owners_text, names)
     wanted: dict[int, tuple[bool, str]] = {}
     for index, phrase in enumerate(phrases):
         for staff_id in resolutions[phrase].staff_ids:

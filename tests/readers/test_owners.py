@@ -42,9 +42,58 @@ def test_owner_text_splits_into_phrases_as_written(text, phrases):
     assert split_owner_phrases(text) == phrases
 
 
+@pytest.mark.parametrize("text, phrases", [
+    ("Giáo viên các nhóm, lớp", ["Giáo viên các nhóm, lớp"]),
+    ("Tổ trưởng tổ Sử - Địa - GDKT&PL", ["Tổ trưởng tổ Sử - Địa - GDKT&PL"]),
+    ("Tổ Toán - Tin, GVCN", ["Tổ Toán - Tin", "GVCN"]),
+    ("Tổ KHTN, Công nghệ; PHT", ["Tổ KHTN, Công nghệ", "PHT"]),
+    ("GVCN các lớp 6, 7 và TPT Đội", ["GVCN các lớp 6, 7", "TPT Đội"]),
+    ("Tổ trưởng Lý - Hóa - Sinh", ["Tổ trưởng Lý - Hóa - Sinh"]),
+    ("Chủ trì: Tổ Toán - Tin; Phối hợp: GVCN các lớp 6, 7",
+     ["Tổ Toán - Tin", "GVCN các lớp 6, 7"]),
+    # What stays apart: people and whole groups, and anything after a semicolon or a line.
+    ("Tổ Toán, Tổ Văn", ["Tổ Toán", "Tổ Văn"]),
+    ("Tổ Văn, GVCN", ["Tổ Văn", "GVCN"]),
+    ("HT - PHT - TTCM", ["HT", "PHT", "TTCM"]),
+    ("Tổ Toán; Tin học", ["Tổ Toán", "Tin học"]),
+    ("Tổ trưởng, Toán", ["Tổ trưởng", "Toán"]),
+    ("Giáo viên, lớp trưởng", ["Giáo viên", "lớp trưởng"]),
+    ("HT, 2 PHT", ["HT", "2 PHT"]),
+])
+def test_a_comma_or_dash_inside_a_role_or_group_name_does_not_split_it(text, phrases):
+    assert split_owner_phrases(text) == phrases
+
+
+# A directory whose group names the language alone would split.
+NAMES = ["Tổ Văn phòng - Y tế", "NV Văn thư - Thủ quỹ", "TTCM", "GVBM"]
+
+
+@pytest.mark.parametrize("text, phrases, without", [
+    ("Tổ Văn phòng - Y tế, HT", ["Tổ Văn phòng - Y tế", "HT"],
+     ["Tổ Văn phòng", "Y tế", "HT"]),
+    ("NV Văn thư - Thủ quỹ và Kế toán", ["NV Văn thư - Thủ quỹ", "Kế toán"],
+     ["NV Văn thư", "Thủ quỹ", "Kế toán"]),
+    ("Văn thư, Y tế", ["Văn thư", "Y tế"], ["Văn thư", "Y tế"]),
+])
+def test_the_staff_directorys_own_names_decide_where_it_is_known(text, phrases, without):
+    assert split_owner_phrases(text, NAMES) == phrases
+    assert split_owner_phrases(text) == without
+
+
+def test_a_group_named_with_dashes_resolves_to_its_leader_or_its_members():
+    staff = STAFF + [Member(10, "Ngô Văn Hải", ["TTCM"], "Tổ Sử - Địa - GDKT&PL"),
+                     Member(11, "Tạ Thu Hà", ["GVBM"], "Tổ Sử - Địa - GDKT&PL")]
+    (leader,) = split_owner_phrases("Tổ trưởng tổ Sử - Địa - GDKT&PL, GVCN")[:1]
+    assert resolve_phrase(leader, staff).staff_ids == [10]
+    assert sorted(resolve_phrase("Tổ Sử - Địa - GDKT&PL", staff).staff_ids) == [10, 11]
+    assert sorted(resolve_phrase("Tổ Toán - Tin", staff).staff_ids) == [4, 5]
+
+
 def test_first_phrase_leads_unless_the_text_names_the_leads():
     assert lead_phrase_count("HT, PHT, TTCM") == 1
     assert lead_phrase_count("Chủ trì: HT, PHT; Phối hợp: TTCM") == 2
+    assert lead_phrase_count("Chủ trì: Tổ Toán - Tin; Phối hợp: HT, PHT") == 1
+    assert lead_phrase_count("Chủ trì: Tổ Văn phòng - Y tế; Phối hợp: HT", NAMES) == 1
 
 
 @pytest.mark.parametrize("phrase, ids", [

@@ -199,3 +199,28 @@ def test_the_preview_of_changes_is_what_saving_does(sessions, clock, tmp_path):
             assert (changes.added, changes.kept, changes.adjusted, changes.closed) == (
                 report.added, report.kept, report.adjusted, report.closed)
             assert len(open_ids(s)) == len(rows)
+
+
+def test_owner_cells_are_split_by_the_staff_directorys_own_group_names(sessions, clock,
+                                                                       tmp_path):
+    staff = tmp_path / "staff.csv"
+    with staff.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([
+            ["Họ và tên", "Số điện thoại", "Chức vụ", "Tổ"],
+            ["Nguyễn Thị Minh Hạnh", "0901234501", "HT", "Ban giám hiệu"],
+            ["Huỳnh Thị Mai", "0901234502", "Văn thư", "Tổ Văn phòng - Y tế"],
+            ["Bùi Thanh Tùng", "0901234503", "Y tế học đường", "Tổ Văn phòng - Y tế"]])
+    draft = write_plan(tmp_path / "plan.csv", [["1.1", "Cập nhật hồ sơ sức khỏe",
+                                                "Tổ Văn phòng - Y tế, HT"]])
+    assert draft.criteria[0].tasks[0].owners == ["Tổ Văn phòng", "Y tế", "HT"]
+    with sessions.begin() as s:
+        school = pick_school(s, "a", clock, create=True)
+        import_staff(s, school, parse_staff_sheet(staff))
+        report = save_plan(s, school, draft, clock)
+        task = s.scalar(select(Task))
+        owners = {o.staff.name: (o.is_lead, o.phrase) for o in task.owners}
+    assert report.unresolved == []
+    assert task.owner_phrases == ["Tổ Văn phòng - Y tế", "HT"]
+    assert owners == {"Huỳnh Thị Mai": (True, "Tổ Văn phòng - Y tế"),
+                      "Bùi Thanh Tùng": (True, "Tổ Văn phòng - Y tế"),
+                      "Nguyễn Thị Minh Hạnh": (False, "HT")}
