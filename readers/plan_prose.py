@@ -36,6 +36,7 @@ _PART = re.compile(_NUMBERED + r"(?:cac\s+|nhung\s+)?(" + "|".join(
     needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
+_LEVEL_ONLY = re.compile(r"^(?:dat |chua dat |khong dat )?muc [1-4]$")
 _NAMED_HEAD = re.compile(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\s*(?:so\s*)?\d")
 _END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong",
         "tren day la")
@@ -202,12 +203,29 @@ class ProseReader:
         return bool(_STRIVE.match(words)) and len(line) < 120
 
     def _tasks(self, line: str) -> None:
+        if _LEVEL_ONLY.match(fold_words(line)):
+            return  # «Mức 2», «Đạt Mức 2»: the level a part is for, not something to do
         if self.report:
+            if self._continues(line):
+                return
             for sentence in sentences(unmarked(line)):
                 self._add(sentence_task(sentence))
             return
         for text in task_texts(line):
             self._add(TaskDraft(text=text))
+
+    def _continues(self, line: str) -> bool:
+        """A sentence the report broke over two paragraphs: the second starts in lower case
+        after a first with no closing stop. Its words join the task (each criterion's copy);
+        who and when stay as the sentence's opening said."""
+        last = self.block[-1].text if self.block else ""
+        if not last or last.rstrip().endswith((".", "!", "?", ";", ":")) or \
+                not line[:1].islower():
+            return False
+        for task in self.block:
+            if task.text == last:
+                task.text = f"{last} {line.strip()}"
+        return True
 
     def _add(self, task: TaskDraft) -> None:
         codes = self.plan.known(tags(task.text)) or self.plan.context.current

@@ -11,7 +11,7 @@ from pathlib import Path
 from readers.docx_file import Block
 from readers.text_file import text_lines
 from readers.frameworks import criterion_sort_key
-from readers.columns import Header, find_header
+from readers.columns import Header, field_of, find_header
 from readers.refs import cell_ids, leading_id, local_criterion, named_ids, standard_heading
 from core.text import clean, fold
 from readers.task_lines import is_marked
@@ -21,6 +21,7 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _MARKS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w))")
 _RULE = re.compile(r"^[\s|:+\-–=]+$")
 FRAGMENT = 4
+MIN_COLUMNS, MAX_COLUMNS, LABEL = 4, 12, 40  # a header exported one label per line
 LOOK_BACK = 3  # data rows a page-break fragment may belong to
 
 _PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?\s*\|?\s*$"
@@ -62,7 +63,7 @@ def _task_header(rows: list[list[str]]) -> Header | None:
 def read_text_blocks(path: Path) -> list[Block]:
     items: list[Block | list[Page]] = []
     pages: list[Page] | None = None
-    lines = list(text_lines(path))
+    lines = cells_per_line(list(text_lines(path)))
     running = _running_headers(lines)
     for line in lines:
         if _PAGE_MARK.search(fold(line)) or line.strip() in running:
@@ -89,6 +90,46 @@ def read_text_blocks(path: Path) -> list[Block]:
         elif paragraph:
             items.append(Block(text=paragraph))
     return _join_tables(items)
+
+
+def cells_per_line(lines: list[str]) -> list[str]:
+    """A table exported one cell per line (Word's text export, a copy from a web page): a run
+    of column labels naming at least a criterion and a task column, then rows of as many
+    lines, each opening with a criterion — rejoined as tab-separated rows, blank lines being
+    empty cells."""
+    out, i = [], 0
+    while i < len(lines):
+        width = _label_run(lines, i)
+        if not width:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append("\t".join(line.strip() for line in lines[i:i + width]))
+        i += width
+        while i + width <= len(lines) and _names_criterion(lines[i].strip()):
+            out.append("\t".join(line.strip() for line in lines[i:i + width]))
+            i += width
+    return out
+
+
+def _label_run(lines: list[str], start: int) -> int:
+    """How many lines from `start` are one exported header row (0: none are)."""
+    fields = []
+    for line in lines[start:start + MAX_COLUMNS]:
+        text = line.strip()
+        if not text or "\t" in text or len(text) > LABEL or _names_criterion(text):
+            break
+        fields.append(field_of(text))
+    while fields and fields[-1] is None:
+        fields.pop()  # the run ends with its last label
+    labelled = sum(1 for f in fields if f)
+    if len(fields) < MIN_COLUMNS or labelled < len(fields) - 1 or not fields[0]:
+        return 0
+    if not {"criterion", "task"} <= set(fields):
+        return 0
+    end = start + len(fields)
+    # Labels followed by a row: the next lines after the header open with a criterion.
+    return len(fields) if end < len(lines) and _names_criterion(lines[end].strip()) else 0
 
 
 def _cut_short(before: str, after: str) -> bool:
