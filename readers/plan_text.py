@@ -48,15 +48,18 @@ def is_standard_row(cells: dict[str, str]) -> bool:
 
 
 def _task_header(rows: list[list[str]]) -> Header | None:
-    """The header of a task table, its «Tiêu chuẩn, tiêu chí» column the criterion's."""
+    """The header of a task table, a «Tiêu chí liên quan» or «Tiêu chuẩn, tiêu chí» column
+    the criterion's when none is called so."""
     header = find_header(rows)
     if header is None or not header.has("task"):
         return None
     if not header.has("criterion"):
-        standard = header.column("standard")
-        if standard is None:
+
+        column = header.column("related")
+        column = header.column("standard") if column is None else column
+        if column is None:
             return None
-        header.fields[standard] = "criterion"
+        header.fields[column] = "criterion"
     return header
 
 
@@ -99,37 +102,40 @@ def cells_per_line(lines: list[str]) -> list[str]:
     empty cells."""
     out, i = [], 0
     while i < len(lines):
-        width = _label_run(lines, i)
+        width, criterion = _label_run(lines, i)
         if not width:
             out.append(lines[i])
             i += 1
             continue
         out.append("\t".join(line.strip() for line in lines[i:i + width]))
         i += width
-        while i + width <= len(lines) and _names_criterion(lines[i].strip()):
+        while i + width <= len(lines) and _names_criterion(lines[i + criterion].strip()):
             out.append("\t".join(line.strip() for line in lines[i:i + width]))
             i += width
     return out
 
 
-def _label_run(lines: list[str], start: int) -> int:
-    """How many lines from `start` are one exported header row (0: none are)."""
+def _label_run(lines: list[str], start: int) -> tuple[int, int]:
+    """How many lines from `start` are one exported header row (0: none are), and which of
+    them labels the criterion column. The header is as wide as puts a criterion under its
+    criterion label in the first row after it; one label may be a word the reader does not
+    know («Kết quả»)."""
     fields = []
     for line in lines[start:start + MAX_COLUMNS]:
         text = line.strip()
-        if not text or "\t" in text or len(text) > LABEL or _names_criterion(text):
+        if not text or "\t" in text or len(text) > LABEL or _names_criterion(text) \
+                or text.isdigit():
             break
         fields.append(field_of(text))
-    while fields and fields[-1] is None:
-        fields.pop()  # the run ends with its last label
-    labelled = sum(1 for f in fields if f)
-    if len(fields) < MIN_COLUMNS or labelled < len(fields) - 1 or not fields[0]:
-        return 0
-    if not {"criterion", "task"} <= set(fields):
-        return 0
-    end = start + len(fields)
-    # Labels followed by a row: the next lines after the header open with a criterion.
-    return len(fields) if end < len(lines) and _names_criterion(lines[end].strip()) else 0
+    for width in range(len(fields), MIN_COLUMNS - 1, -1):
+        labels = fields[:width]
+        if not labels[0] or sum(1 for f in labels if f) < width - 1 \
+                or not {"criterion", "task"} <= set(labels):
+            continue
+        first_row = start + width + labels.index("criterion")
+        if first_row < len(lines) and _names_criterion(lines[first_row].strip()):
+            return width, labels.index("criterion")
+    return 0, 0
 
 
 def _cut_short(before: str, after: str) -> bool:

@@ -699,6 +699,71 @@ def thpt_to_su_dia() -> None:
                 "57/2026/TT-BGDĐT", rows)
 
 
+# ---------------------------------------------------------------- 16, 17. written after the fixes
+# Added after the reader was changed for the self-assessment part 4 and the one-cell-a-line
+# export (the folder's rule): the same kinds, laid out differently.
+
+def thpt_tt57_bao_cao() -> None:
+    name = "thpt-tt57-bao-cao-tu-danh-gia"
+    answer = Answer("TT57/2026", "thpt", "2026-2027")
+    d = new_doc()
+    letterhead(d, "SỞ GD&ĐT CẦN THƠ", "Trường THPT Châu Văn Liêm")
+    paras(d, "BÁO CÁO TỰ ĐÁNH GIÁ NĂM HỌC 2026-2027",
+          "Thực hiện Thông tư 57/2026/TT-BGDĐT, nhà trường tự đánh giá như sau.",
+          "TIÊU CHUẨN 2. PHÁT TRIỂN ĐỘI NGŨ",
+          "Tiêu chí 2.3: Nhân sự hỗ trợ giáo dục",
+          "1. Mô tả hiện trạng: Trường có 9 nhân viên [MC.2.3.01].",
+          "2. Điểm mạnh: Nhân viên đủ vị trí việc làm.",
+          "3. Điểm yếu: Nhân viên thiết bị chưa qua bồi dưỡng nghiệp vụ.",
+          "4. Kế hoạch cải tiến chất lượng:",
+          "Đạt Mức 1:",
+          "Trong học kỳ I, Phó Hiệu trưởng cử nhân viên thiết bị dự lớp bồi dưỡng nghiệp vụ.",
+          "Hướng tới Mức 2:",
+          "Văn thư và Kế toán số hóa hồ sơ lưu trữ của nhà trường trong năm học 2026-2027.",
+          "5. Tự đánh giá: Mức 1.",
+          "TIÊU CHUẨN 4. ĐIỀU KIỆN GIÁO DỤC, MÔI TRƯỜNG AN TOÀN VÀ PHỐI HỢP XÃ HỘI",
+          "Tiêu chí 4.2: Môi trường giáo dục an toàn, tích cực, hỗ trợ phát triển học sinh",
+          "1. Mô tả hiện trạng: Nhà trường có phòng tư vấn tâm lý [MC.4.2.02].",
+          "2. Điểm mạnh: Không có vụ bạo lực học đường.",
+          "3. Điểm yếu: Hoạt động tư vấn chưa thường xuyên.",
+          "4. Kế hoạch cải tiến chất lượng:",
+          "Hằng tháng, giáo viên tư vấn học đường tổ chức buổi tư vấn tâm lý theo chủ đề",
+          "cho học sinh khối 10.",
+          "Mức 2",
+          "5. Tự đánh giá: Mức 2.",
+          "HIỆU TRƯỞNG")
+    answer.task("2.3", "Trong học kỳ I, Phó Hiệu trưởng cử nhân viên thiết bị dự lớp bồi dưỡng "
+                "nghiệp vụ.", ["Phó Hiệu trưởng"], "học kỳ I")
+    answer.task("2.3", "Văn thư và Kế toán số hóa hồ sơ lưu trữ của nhà trường trong năm học "
+                "2026-2027.", ["Văn thư", "Kế toán"], "năm học 2026-2027")
+    answer.task("4.2", "Hằng tháng, giáo viên tư vấn học đường tổ chức buổi tư vấn tâm lý theo "
+                "chủ đề cho học sinh khối 10.", ["giáo viên tư vấn học đường"], "Hằng tháng")
+    d.save(HERE / f"{name}.docx")
+    answer.write(name)
+
+
+def gdtx_o_tung_dong() -> None:
+    name = "gdtx-xuat-tung-o"
+    answer = Answer("TT57/2026", "gdtx", "2026-2027")
+    lines = ["TRUNG TÂM GDNN-GDTX QUẬN NINH KIỀU", "",
+             "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG NĂM HỌC 2026-2027",
+             "(theo Thông tư 57/2026/TT-BGDĐT)", "",
+             "STT", "Tiêu chí", "Nhiệm vụ", "Đơn vị thực hiện", "Thời hạn", "Ghi chú",
+             "1", "Tiêu chí 1.3", "Cập nhật dữ liệu học viên lên hệ thống quản lý", "Phòng Đào tạo",
+             "Hằng tháng", "",
+             "2", "Tiêu chí 3.5", "Tổ chức kiểm tra đánh giá định kỳ theo đề chung",
+             "Tổ Văn hóa", "Cuối học kỳ I", "Bắt buộc",
+             "3", "Tiêu chí 4.1", "Sửa chữa phòng máy tính", "Phó Giám đốc", "Quý I năm 2027", "",
+             "", "GIÁM ĐỐC"]
+    answer.task("1.3", "Cập nhật dữ liệu học viên lên hệ thống quản lý", ["Phòng Đào tạo"],
+                "Hằng tháng")
+    answer.task("3.5", "Tổ chức kiểm tra đánh giá định kỳ theo đề chung", ["Tổ Văn hóa"],
+                "Cuối học kỳ I")
+    answer.task("4.1", "Sửa chữa phòng máy tính", ["Phó Giám đốc"], "Quý I năm 2027")
+    (HERE / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    answer.write(name)
+
+
 def main() -> None:
     thpt_tt57_gan_tieu_chi()
     thcs_2018_tab_export()
@@ -717,6 +782,8 @@ def main() -> None:
     thpt_theo_doi_thay_doi()
     mam_non_nhom_lop()
     thpt_to_su_dia()
+    thpt_tt57_bao_cao()
+    gdtx_o_tung_dong()
 
 
 if __name__ == "__main__":
