@@ -130,8 +130,9 @@ def _label_run(lines: list[str], start: int) -> tuple[int, int]:
     for width in range(len(fields), MIN_COLUMNS - 1, -1):
         labels = fields[:width]
         if not labels[0] or sum(1 for f in labels if f) < width - 1 \
-                or not {"criterion", "task"} <= set(labels):
-            continue
+                or not {"criterion", "task"} <= set(labels) \
+                or width < len(fields) and fields[width]:
+            continue  # a header does not stop short of a label («PHÂN CÔNG» above «TT» …)
         first_row = start + width + labels.index("criterion")
         if first_row < len(lines) and _names_criterion(lines[first_row].strip()):
             return width, labels.index("criterion")
