@@ -116,8 +116,9 @@ def _labels_again(row: list[str], header: Header) -> bool:
     """A row of column labels inside the table (a header repeated, however written): each
     labelled column where the header has that field."""
     again = find_header([row])
-    if again is None or any(cell_ids(c) for c in row):
-        return False
+    if again is None or any(cell_ids(c) or local_criterion(c) for c in row) \
+            or any(c.rstrip().endswith(".") for c in row):
+        return False  # «Tiêu chí 3», a sentence: data whose words happen to be labels
     same = [col for col, name in again.fields.items()
             if _kin(header.fields.get(col)) == _kin(name)]
     return len(same) >= 2 and len(same) == len(again.fields)

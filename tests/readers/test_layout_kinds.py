@@ -79,3 +79,16 @@ def test_part_4_of_a_report_keeps_sentences_and_drops_level_lines(tmp_path):
                 "sinh các lớp cùng tham gia."]}
     assert draft.criteria[1].tasks[0].owners == ["Phó Hiệu trưởng"]
     assert draft.school == "Trường Tiểu học Vĩnh Ninh"
+
+
+def test_a_row_whose_words_read_like_labels_is_still_a_row(tmp_path):
+    path = write_docx(
+        tmp_path / "bang.docx", *TT57_HEAD,
+        [["Tiêu chuẩn, tiêu chí", "Mục tiêu", "Biện pháp thực hiện", "Bộ phận thực hiện",
+          "Thời gian"],
+         ["TIÊU CHUẨN 4: ĐIỀU KIỆN GIÁO DỤC"],
+         ["Tiêu chí 3", "Cha mẹ học sinh nhận thông tin kịp thời",
+          "Tuyên truyền về hoạt động của nhà trường trên trang thông tin điện tử.",
+          "Phó hiệu trưởng phụ trách chuyên môn", "Tháng 11 năm 2026"]])
+    assert tasks_of(read_plan(path)) == {
+        "4.3": ["Tuyên truyền về hoạt động của nhà trường trên trang thông tin điện tử."]}
