@@ -46,6 +46,8 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("standard", ("tieu chuan", "standard")),
 ]
 NUMBER_WORDS = {"tt", "stt", "so tt", "no", "so thu tu"}
+# «TT vấn đề», «STT nhiệm vụ»: the number of what the row is (57/2026 numbers its issues).
+_NUMBER_OF = re.compile(r"^(?:tt|stt|so tt) (?!tieu chi|tieu chuan|tc\b)\w+(?: \w+)?$")
 _LEVEL = re.compile(r"^(?:muc\s*([1-4])|(khong dat|chua dat|dat))$")
 HEADER_SCAN = 12
 EXTRA_HEADER_ROWS = 2
@@ -60,7 +62,7 @@ def field_of(cell: str) -> str | None:
     words = fold_words(cell)
     if not words:
         return None
-    if words in NUMBER_WORDS:
+    if words in NUMBER_WORDS or _NUMBER_OF.match(words):
         return "number"
     level = _LEVEL.match(words)
     if level:

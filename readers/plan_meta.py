@@ -6,6 +6,7 @@ so in its warnings instead of guessing silently."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -30,6 +31,8 @@ SPLIT = 0.6
 TITLED = 3  # criteria titled as another circular names them, enough to doubt a citation  # a runner-up this close to the winner is evidence worth a warning
 _SCHOOL_YEAR = re.compile(r"nam hoc\s*:?\s*(20\d\d)\s*[-–—/]?\s*(20\d\d)")
 _SCHOOL = re.compile(r"^(?:truong|trung tam)\s+\S")
+# Folded, «trưởng» (head) reads as «trường» (school).
+_SCHOOL_WORD = re.compile(r"^\s*(?:trường|trung tâm)\s", re.IGNORECASE)
 _SCHOOL_IN_TEXT = re.compile(
     r"\b[Tt]rường\s+((?:THCS|THPT|TH|MN|Tiểu học|Mầm non|Mẫu giáo|Trung học cơ sở|"
     r"Trung học phổ thông|PTDTBT|PTDTNT|TH&THCS|THCS&THPT|TH và THCS|THCS và THPT)"
@@ -56,6 +59,13 @@ def detect_meta(lines: list[str], draft: PlanDraft) -> None:
         draft.framework = _framework(lines, draft)
 
 
+def _names_school(line: str) -> bool:
+    """«Trường …», «TRƯỜNG …», «Trung tâm …» with its capital: a line a sentence's rest opens
+    («trưởng học lớp …», «trường học xanh …») names no school."""
+    line = unicodedata.normalize("NFC", line).lstrip()
+    return line[:1].isupper() and bool(_SCHOOL_WORD.match(line))
+
+
 def _school(lines: list[str], folded: list[str]) -> str | None:
     """The name that weighs most, spelt as the text spells it: a letterhead in capitals
     (Nghị định 30/2020) gives way to the same name in ordinary case further down."""
@@ -64,7 +74,8 @@ def _school(lines: list[str], folded: list[str]) -> str | None:
     for index, (line, f) in enumerate(zip(lines, folded)):
         if "thong tu" in f or "can cu" in f:
             continue
-        if _SCHOOL.match(f) and len(line) <= 120 and not _OTHER_CENTRE.match(f):
+        if _SCHOOL.match(f) and _names_school(line) and len(line) <= 120 \
+                and not _OTHER_CENTRE.match(f):
             found, weight = re.split(r"[;,(]", line)[0].strip(), 10 if index < FRONT else 3
         else:
             match = _SCHOOL_IN_TEXT.search(line)

@@ -36,9 +36,12 @@ _PART = re.compile(_NUMBERED + r"(?:cac\s+|nhung\s+)?(" + "|".join(
     needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
+_LEVEL_ONLY = re.compile(r"^(?:dat |chua dat |khong dat )?muc [1-4]$")
 _NAMED_HEAD = re.compile(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\s*(?:so\s*)?\d")
 _END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong",
         "tren day la")
+_ALWAYS_END = ("noi nhan", "tren day la")
+SHORT_END = 4  # «Người lập biểu», «Hiệu trưởng»: the line is only the signer's title
 TASK_FIELDS = ("owners", "timeline", "start", "end", "output", "support", "note")
 REPORT_MARKS = ("mo ta hien trang", "ke hoach cai tien")
 MAX_HEADING = 250
@@ -67,6 +70,8 @@ class ProseReader:
 
     def read(self, line: str, caption: bool = False) -> None:
         """`caption`: the line just above a table, which may head it but holds no task."""
+        if self.report and self.part == "plan" and self._continues(line):
+            return  # before headings: the rest of a sentence may read like a title
         folded = fold(line)
         words = fold_words(line)
         if self._heading(line, folded, words) or caption:
@@ -105,7 +110,7 @@ class ProseReader:
                 and standard_heading(line) is None:
             context.standard, context.current = None, []
             return True
-        if any(words.startswith(end) for end in _END) and len(words) < 60:
+        if _is_end(line, words):
             context.standard, context.current = None, []
             return True
         standard = standard_heading(line)
@@ -202,12 +207,29 @@ class ProseReader:
         return bool(_STRIVE.match(words)) and len(line) < 120
 
     def _tasks(self, line: str) -> None:
+        if _LEVEL_ONLY.match(fold_words(line)):
+            return  # «Mức 2», «Đạt Mức 2»: the level a part is for, not something to do
         if self.report:
             for sentence in sentences(unmarked(line)):
                 self._add(sentence_task(sentence))
             return
         for text in task_texts(line):
             self._add(TaskDraft(text=text))
+
+    def _continues(self, line: str) -> bool:
+        """A sentence the report broke over two paragraphs: the second starts in lower case
+        after a first with no closing stop. The task (each criterion's copy) is read again as
+        the whole sentence: its time may be at the end."""
+        last = self.block[-1].text if self.block else ""
+        if not last or last.rstrip().endswith((".", "!", "?", ";", ":")) or \
+                not line[:1].islower():
+            return False
+        whole = sentence_task(f"{last} {line.strip()}")
+        for task in self.block:
+            if task.text == last:
+                task.text, task.timeline = whole.text, whole.timeline
+                task.owners, task.owners_text = list(whole.owners), whole.owners_text
+        return True
 
     def _add(self, task: TaskDraft) -> None:
         codes = self.plan.known(tags(task.text)) or self.plan.context.current
@@ -229,6 +251,14 @@ class ProseReader:
     def _pass(self, line: str) -> None:
         if len(self.passed) < 3:
             self.passed.append(line)
+
+
+def _is_end(line: str, words: str) -> bool:
+    """The signature block or the addressees: «HIỆU TRƯỞNG», «Nơi nhận: …». A sentence
+    whose subject is the head («Hiệu trưởng làm mái che …») is a task, not the end."""
+    if not any(words.startswith(end) for end in _END) or len(words) >= 60:
+        return False
+    return words.startswith(_ALWAYS_END) or _is_capitals(line) or len(line.split()) <= SHORT_END
 
 
 def _is_capitals(line: str) -> bool:

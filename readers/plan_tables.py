@@ -116,8 +116,9 @@ def _labels_again(row: list[str], header: Header) -> bool:
     """A row of column labels inside the table (a header repeated, however written): each
     labelled column where the header has that field."""
     again = find_header([row])
-    if again is None or any(cell_ids(c) for c in row):
-        return False
+    if again is None or any(cell_ids(c) or local_criterion(c) for c in row) \
+            or any(c.rstrip().endswith(".") for c in row):
+        return False  # «Tiêu chí 3», a sentence: data whose words happen to be labels
     same = [col for col, name in again.fields.items()
             if _kin(header.fields.get(col)) == _kin(name)]
     return len(same) >= 2 and len(same) == len(again.fields)
@@ -185,7 +186,9 @@ def _row_ids(row: list[str], header: Header, plan: PlanBuilder) -> list[str] | N
     criterion cell says something that is not a criterion."""
     context = plan.context
     raw = ""
-    for col in header.columns("criterion") + header.columns("standard"):
+    # «Tiêu chí liên quan» / «Gắn với tiêu chí» beside a task: the row's own criteria.
+    for col in header.columns("criterion") + header.columns("related") + \
+            header.columns("standard"):
         cell = _cell(row, col)
         standard = standard_heading(cell) if cell else None
         if standard is not None and not named_ids(cell):
@@ -196,7 +199,7 @@ def _row_ids(row: list[str], header: Header, plan: PlanBuilder) -> list[str] | N
         if found:
             return plan.known(found) or None
     others = [cell for col, cell in enumerate(row)
-              if cell and header.fields.get(col) not in ("criterion", "standard")]
+              if cell and header.fields.get(col) not in ("criterion", "related", "standard")]
     ids = plan.known([i for cell in others for i in tags(cell) or named_ids(cell)])
     if ids:
         return list(dict.fromkeys(ids))

@@ -11,7 +11,7 @@ from pathlib import Path
 from readers.docx_file import Block
 from readers.text_file import text_lines
 from readers.frameworks import criterion_sort_key
-from readers.columns import Header, find_header
+from readers.columns import Header, field_of, find_header
 from readers.refs import cell_ids, leading_id, local_criterion, named_ids, standard_heading
 from core.text import clean, fold
 from readers.task_lines import is_marked
@@ -21,6 +21,7 @@ _TAGS = re.compile(r"<[^>]{0,200}>")
 _MARKS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w))")
 _RULE = re.compile(r"^[\s|:+\-–=]+$")
 FRAGMENT = 4
+MIN_COLUMNS, MAX_COLUMNS, LABEL = 4, 12, 40  # a header exported one label per line
 LOOK_BACK = 3  # data rows a page-break fragment may belong to
 
 _PAGE_MARK = re.compile(r"(?:^|[-–—|:]\s*)trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?\s*\|?\s*$"
@@ -47,15 +48,18 @@ def is_standard_row(cells: dict[str, str]) -> bool:
 
 
 def _task_header(rows: list[list[str]]) -> Header | None:
-    """The header of a task table, its «Tiêu chuẩn, tiêu chí» column the criterion's."""
+    """The header of a task table, a «Tiêu chí liên quan» or «Tiêu chuẩn, tiêu chí» column
+    the criterion's when none is called so."""
     header = find_header(rows)
     if header is None or not header.has("task"):
         return None
     if not header.has("criterion"):
-        standard = header.column("standard")
-        if standard is None:
+
+        column = header.column("related")
+        column = header.column("standard") if column is None else column
+        if column is None:
             return None
-        header.fields[standard] = "criterion"
+        header.fields[column] = "criterion"
     return header
 
 
@@ -63,7 +67,7 @@ def read_text_blocks(path: Path, notes: set[str] | None = None) -> list[Block]:
     """The blocks of a .txt or .md export; `notes` as readers.text_file.read_text."""
     items: list[Block | list[Page]] = []
     pages: list[Page] | None = None
-    lines = list(text_lines(path, notes))
+    lines = cells_per_line(list(text_lines(path, notes)))
     running = _running_headers(lines)
     for line in lines:
         if _PAGE_MARK.search(fold(line)) or line.strip() in running:
@@ -90,6 +94,50 @@ def read_text_blocks(path: Path, notes: set[str] | None = None) -> list[Block]:
         elif paragraph:
             items.append(Block(text=paragraph))
     return _join_tables(items)
+
+
+def cells_per_line(lines: list[str]) -> list[str]:
+    """A table exported one cell per line (Word's text export, a copy from a web page): a run
+    of column labels naming at least a criterion and a task column, then rows of as many
+    lines, each opening with a criterion — rejoined as tab-separated rows, blank lines being
+    empty cells."""
+    out, i = [], 0
+    while i < len(lines):
+        width, criterion = _label_run(lines, i)
+        if not width:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append("\t".join(line.strip() for line in lines[i:i + width]))
+        i += width
+        while i + width <= len(lines) and _names_criterion(lines[i + criterion].strip()):
+            out.append("\t".join(line.strip() for line in lines[i:i + width]))
+            i += width
+    return out
+
+
+def _label_run(lines: list[str], start: int) -> tuple[int, int]:
+    """How many lines from `start` are one exported header row (0: none are), and which of
+    them labels the criterion column. The header is as wide as puts a criterion under its
+    criterion label in the first row after it; one label may be a word the reader does not
+    know («Kết quả»)."""
+    fields = []
+    for line in lines[start:start + MAX_COLUMNS]:
+        text = line.strip()
+        if not text or "\t" in text or len(text) > LABEL or _names_criterion(text) \
+                or text.isdigit():
+            break
+        fields.append(field_of(text))
+    for width in range(len(fields), MIN_COLUMNS - 1, -1):
+        labels = fields[:width]
+        if not labels[0] or sum(1 for f in labels if f) < width - 1 \
+                or not {"criterion", "task"} <= set(labels) \
+                or width < len(fields) and fields[width]:
+            continue  # a header does not stop short of a label («PHÂN CÔNG» above «TT» …)
+        first_row = start + width + labels.index("criterion")
+        if first_row < len(lines) and _names_criterion(lines[first_row].strip()):
+            return width, labels.index("criterion")
+    return 0, 0
 
 
 def _cut_short(before: str, after: str) -> bool:

@@ -1,4 +1,4 @@
-"""Timeline phrases from plans ("Hàng tháng", "Tháng 7 năm 2023", "Quý I năm 2027",
+"""Timeline phrases from plans ("Hàng tháng", "Hằng quý", "Tháng 7 năm 2023", "Quý I năm 2027",
 "Cuối học kỳ I", "Tháng 10/2026 - Tháng 3/2027" …) as schedules on the school calendar.
 
 What is not understood is `unknown`: never a guess presented as fact."""
@@ -14,7 +14,7 @@ from datetime import date
 from core.calendar import SchoolCalendar
 from core.text import fold_words
 
-EVERY_ORDER = ("week", "month", "semester", "year")
+EVERY_ORDER = ("week", "month", "quarter", "semester", "year")
 DATED = ("deadline", "period")  # schedules with a due date a task can miss
 RECURRING = (
     ("week", ("hang tuan", "moi tuan", "tung tuan", "hang tuan le")),
@@ -74,9 +74,16 @@ def parse_timeline(text: str | None, school_year: str | None = None,
     return Schedule("deadline", due=due) if due else UNKNOWN
 
 
+# «Hằng quý», «mỗi quý»; folded, «quý» is also «quy» (rule): «mọi quy định» is no quarter.
+_QUARTERLY = re.compile(r"\b(?:hang|moi|tung) quy\b(?! (?:dinh|trinh|che|mo|tac|hoach|cach"
+                        r"|uoc|chuan|luat|tinh|doi|tu|ve|nap)\b)")
+
+
 def _every(words: str) -> str | None:
     found = [every for every, needles in RECURRING
              if any(f" {n} " in f" {words} " for n in needles)]
+    if _QUARTERLY.search(words):
+        found.append("quarter")
     return min(found, key=EVERY_ORDER.index) if found else None
 
 

@@ -24,7 +24,12 @@ What the expected plan is (the rules a reader has to meet):
   belongs to the criteria of the focus-table row (section IV) with the same TT, a blank TT
   continuing the row above. A row or paragraph cut by a page break (page header or footer
   between the pieces) is one: its pieces join with a space.
-- mixed layout: a criterion's tasks are its prose solutions followed by its table rows.
+- mixed layout: a criterion's tasks are its prose solutions followed by its table rows; as
+  text, the table may come one cell a line (empty cells as empty lines).
+- 57/2026 section V may instead tie each row to criteria through a «Gắn với tiêu chí»
+  column beside «TT vấn đề»: the row's tasks belong to the criteria that column names.
+- self-assessment report: a level line («Mức 2») in part 4 is not a task; a sentence cut over
+  two paragraphs (the second starting in lower case) is one task.
 - self-assessment report: the tasks are the sentences of part 4 («Kế hoạch cải tiến chất
   lượng») and nothing else; the text is the whole sentence. The owner is the subject it names
   («Hiệu trưởng», «Hiệu trưởng và Kế toán» -> both), the timeline the time phrase it opens
@@ -150,6 +155,7 @@ class Table:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     page_breaks: set[int] = field(default_factory=set)  # rows a new page starts at
     plain: bool = False  # a borderless layout table: letterhead, signatures
+    cells_per_line: bool = False  # exported as text one cell a line (Word's «save as text»)
 
 
 @dataclass
@@ -941,6 +947,7 @@ def _timeline_cell(doc: _Doc) -> str:
         "Học kỳ I", "Học kỳ II", "Hằng tháng", "Hàng tháng", "Hằng tuần", "Cả năm học", "Thường xuyên",
         f"Năm học {doc.year}", f"Từ tháng 9/{y1} đến tháng 5/{y2}", f"Tháng 9/{y1} - Tháng 12/{y1}",
         "Cuối học kỳ I", "Cuối năm học", f"Quý I/{y2}", f"Trước 30/11/{y1}", "Định kỳ mỗi học kỳ",
+        f"Năm {y2}", f"Quý I năm {y2}", f"Quý 2/{y2}", "Hằng quý", "Hằng tuần",
     ])
 
 
@@ -1466,7 +1473,9 @@ def _layout_mixed(doc: _Doc) -> None:
     _prose_plan(doc, ids, owner_lines=False)
     doc.add(Para(doc.pick(["Bảng phân công nhiệm vụ cụ thể:", "PHÂN CÔNG THỰC HIỆN", "* Phân công cụ thể"]),
                  "heading"))
-    doc.add(_task_table(doc, doc.rng.sample(ids, doc.rng.randint(1, min(3, len(ids))))))
+    table = _task_table(doc, doc.rng.sample(ids, doc.rng.randint(1, min(3, len(ids)))))
+    table.cells_per_line = doc.fmt == "txt" and doc.chance(0.3)
+    doc.add(table)
     _back(doc)
 
 
@@ -1535,6 +1544,8 @@ def _focus_table(doc: _Doc, groups: list[list[str]]) -> Table:
 def _improvement_table(doc: _Doc, groups: list[list[str]]) -> Table:
     """Section V: rows name their criteria in the content cell, or only through the TT of the
     focus-table row they belong to."""
+    if doc.chance(0.25):
+        return _linked_table(doc, groups)
     columns = _V_COLUMNS[:doc.rng.randint(7, 10)]
     table = Table([list(columns)])
     by_focus = doc.chance(0.4)
@@ -1548,6 +1559,29 @@ def _improvement_table(doc: _Doc, groups: list[list[str]]) -> Table:
                 for _ in range(doc.rng.randint(1, 2)):
                     content = _named_content(doc, cid_group)
                     _v_row(doc, table, str(len(table.rows)), content, cid_group, marker)
+    return table
+
+
+def _linked_table(doc: _Doc, groups: list[list[str]]) -> Table:
+    """Section V as some schools lay it out: «TT vấn đề» (the focus row) and beside it «Gắn với
+    tiêu chí», the one or few criteria of that issue the row serves; the content cell then
+    names none. The issue number may be written once over its rows."""
+    link = doc.pick(["Gắn với tiêu chí", "Tiêu chí gắn với", "Tiêu chí liên quan"])
+    columns = ["TT vấn đề", link, "Nội dung/giải pháp cải tiến", "Chỉ số đánh giá",
+               "Thời gian thực hiện", "Đơn vị/cá nhân phụ trách", "Minh chứng dự kiến"]
+    table = Table([columns])
+    once = doc.chance(0.5)
+    for number, ids in enumerate(groups, 1):
+        for k, subset in enumerate(_split_named(doc, ids)):
+            for j in range(doc.rng.randint(1, 2)):
+                text = doc.take(doc.theme(subset[0]))
+                owners, timeline = _owners_cell(doc), _timeline_cell(doc)
+                ref = doc.pick([", ".join(subset), "; ".join(subset),
+                                "Tiêu chí " + ", ".join(subset)])
+                first = k == 0 and j == 0
+                table.rows.append([str(number) if first or not once else "", ref, text,
+                                   doc.pick(_INDICATORS), timeline, owners, doc.pick(_EVIDENCE)])
+                doc.expected.add(subset, text, split_owner_phrases(owners), timeline)
     return table
 
 
@@ -1646,14 +1680,28 @@ def _sar_criterion(doc: _Doc, cid: str, style: str) -> None:
             Para("3. Điểm yếu", "heading"), Para(doc.words(doc.pick(_WEAKNESSES)) + "."),
             Para("4. Kế hoạch cải tiến chất lượng", "heading"))
     sentences = [_sar_sentence(doc, cid) for _ in range(doc.rng.randint(1, 3))]
+    if style != "one_paragraph" and doc.chance(0.3):
+        doc.add(Para(f"Mức {doc.rng.randint(1, 2 if doc.framework == TT57 else 3)}", "italic"))
     if style == "one_paragraph":
         doc.add(Para(" ".join(sentences)))
     elif style == "per_paragraph":
-        doc.add(*[Para(text) for text in sentences])
+        for text in sentences:
+            doc.add(*[Para(piece) for piece in _broken_sentence(doc, text)])
     else:
         doc.add(*[Para(text, "list", "- ") for text in sentences])
     doc.add(*doc.pick([[Para(f"5. Tự đánh giá: Đạt Mức {level}", "heading")],
                        [Para("5. Tự đánh giá", "heading"), Para(f"Đạt Mức {level}.")]]))
+
+
+def _broken_sentence(doc: _Doc, sentence: str) -> list[str]:
+    """A sentence as a report sometimes carries it: cut over two paragraphs before a word in
+    lower case, the first piece with no closing stop."""
+    cuts = [i for i in range(len(sentence) // 3, len(sentence) - 10)
+            if sentence[i] == " " and sentence[i + 1].islower() and sentence[i - 1].isalpha()]
+    if not cuts or not doc.chance(0.2):
+        return [sentence]
+    at = doc.pick(cuts)
+    return [sentence[:at], sentence[at + 1:]]
 
 
 def _after_comma(subject: str) -> str:
@@ -1809,6 +1857,9 @@ class _TextWriter:
         return self.rng.choice(spaces) if len(text) > 40 and spaces else None
 
     def table(self, block: Table) -> None:
+        if block.cells_per_line:
+            self._cells_per_line(block)
+            return
         if block.plain:
             for row in block.rows:
                 for value in row:
@@ -1828,6 +1879,14 @@ class _TextWriter:
                 self._row_lines(cells)
             if self.pipes and r == block.header_rows - 1 and self.rng.random() < 0.5:
                 self.emit("|" + "|".join("---" for _ in row) + "|")
+        self.lines.append("")
+
+    def _cells_per_line(self, block: Table) -> None:
+        """Each cell on a line of its own, an empty one as an empty line, a cell's own lines
+        (owners one per line) joined by «; »."""
+        for row in block.rows:
+            for value in row:
+                self.emit("; ".join(_shown(value).split("\n")))
         self.lines.append("")
 
     def _cell(self, text: str) -> list[str]:

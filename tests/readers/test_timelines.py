@@ -21,6 +21,9 @@ CASES = [
     ("Hàng năm", "2023-2024", S("recurring", "year", "2023-09-05", "2024-05-31")),
     ("Thường xuyên", "2023-2024", S("recurring", "month", "2023-09-05", "2024-05-31")),
     ("Hàng tháng, hàng năm", "2023-2024", S("recurring", "month", "2023-09-05", "2024-05-31")),
+    ("Hằng quý", "2026-2027", S("recurring", "quarter", "2026-09-05", "2027-05-31")),
+    ("Mỗi quý một lần", None, S("recurring", "quarter")),
+    ("Hằng tuần, hằng quý", None, S("recurring", "week")),
     ("Cuối mỗi học kỳ", "2023-2024", S("recurring", "semester", "2023-09-05", "2024-05-31")),
     # deadlines
     ("Tháng 7 năm 2023", None, S("deadline", due="2023-07-31")),
@@ -30,6 +33,10 @@ CASES = [
     ("Năm 2023", None, S("deadline", due="2023-12-31")),
     ("Quý I năm 2027", None, S("deadline", due="2027-03-31")),
     ("Quý IV/2026", None, S("deadline", due="2026-12-31")),
+    ("Quý 2/2027", None, S("deadline", due="2027-06-30")),
+    ("Năm 2022", "2021-2022", S("deadline", due="2022-12-31")),
+    # a rule («quy định») after «mọi» is no quarter
+    ("Thực hiện mọi quy định hằng tháng", None, S("recurring", "month")),
     ("Cuối học kỳ I", "2023-2024", S("deadline", due="2024-01-15")),
     ("Học kỳ I", "2026-2027", S("deadline", due="2027-01-15")),
     ("Học kỳ II", "2026-2027", S("deadline", due="2027-05-31")),
