@@ -21,14 +21,9 @@ KINDS = (".docx", ".doc", ".pdf", ".txt", ".xlsx", ".csv")
 PENDING = {
     "tieu-hoc-bang-ban-doc.doc": "Word 97 .doc is converted at the door (issue 25, item 1)",
     "tieu-hoc-bang-ban-pdf.pdf": "PDF with a text layer is read at the door (issue 25, item 1)",
-    "tieu-hoc-tcvn3.docx": "TCVN3 .VnTime runs are decoded by font (issue 25, item 2)",
-    "tieu-hoc-vni.docx": "VNI-Times runs are decoded by font (issue 25, item 2)",
-    "thpt-nhieu-trang-tinh.xlsx": "every sheet of a workbook is examined (issue 25, item 3)",
     "thcs-bang-long-nhau.docx": "a table nested inside a cell is read (issue 25, item 4)",
     "mam-non-hop-van-ban.docx": "text in a text box is read once (issue 25, item 4)",
     "thpt-thay-doi-chua-chap-nhan.docx": "pending tracked changes read as accepted (issue 25, item 4)",
-    "mam-non-nhom-lop.docx": "a comma inside one group name does not split it (issue 25, item 5)",
-    "thpt-to-su-dia.docx": "a dash inside one group name does not split it (issue 25, item 5)",
 }
 
 # Where the reader still falls short on a layout it is meant to read: measured, not hidden.
