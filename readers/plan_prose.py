@@ -36,7 +36,9 @@ _PART = re.compile(_NUMBERED + r"(?:cac\s+|nhung\s+)?(" + "|".join(
     needle for _, needles in PARTS for needle in needles) + r")\b[^:]{0,40}?(?::\s*(.*))?$")
 _STRIVE = re.compile(r"^(?:phan dau|duy tri|giu vung|nang len)\b.{0,30}\bmuc\s*[1-4]")
 _LEVEL = re.compile(r"\bmuc\s*([1-4])\b")
-_LEVEL_ONLY = re.compile(r"^(?:dat |chua dat |khong dat )?muc [1-4]$")
+# «Mức 2», «Đạt Mức 2», «Hướng tới Mức 2:»: the level a part is for, not something to do.
+_LEVEL_ONLY = re.compile(
+    r"^(?:(?:huong toi|phan dau|de dat|duy tri|giu vung|dat|chua dat|khong dat) )*muc [1-4]$")
 _NAMED_HEAD = re.compile(r"^\s*(?:[-–•*+]\s*)?(?:\d{1,2}\s*[.)]\s*)?(?:tieu chi|tc)\s*(?:so\s*)?\d")
 _END = ("noi nhan", "hieu truong", "tm ban giam hieu", "nguoi lap", "tm hoi dong",
         "tren day la")
@@ -208,7 +210,7 @@ class ProseReader:
 
     def _tasks(self, line: str) -> None:
         if _LEVEL_ONLY.match(fold_words(line)):
-            return  # «Mức 2», «Đạt Mức 2»: the level a part is for, not something to do
+            return
         if self.report:
             for sentence in sentences(unmarked(line)):
                 self._add(sentence_task(sentence))

@@ -29,6 +29,19 @@ QUALIFIERS = tuple(sorted({"phu trach chuyen mon", "phu trach co so vat chat", "
                            "to chuyen mon", "to nuoi duong", "cac nhom lop", "cac lop",
                            "cac to", "khoi", "bo mon"}, key=len, reverse=True))
 NOT_OWNERS = {"nha truong"}  # the school as a whole names no one
+# The verbs a plan's sentences do things with: a role followed by a few other words and then
+# one of these is a role named more narrowly («giáo viên tư vấn học đường tổ chức …»).
+VERBS = ("to chuc", "thuc hien", "phan tich", "xay dung", "ra soat", "kiem tra", "boi duong", "trien khai",
+         "phoi hop", "chi dao", "cap nhat", "hoan thien", "lap", "theo doi", "huong dan",
+         "tham muu", "quan ly", "giam sat", "danh gia", "bao cao", "tuyen truyen", "du gio",
+         "sinh hoat", "mua sam", "sua chua", "bo sung", "van dong", "ke hoach hoa")
+# Words that start what the subject does, not a narrower name for it («tiếp tục», «đổi mới»).
+LEADS = ("tiep tuc", "doi moi", "thanh lap", "chu dong", "thuong xuyen", "dinh ky",
+         "tich cuc", "nang cao", "day manh", "tang cuong", "duy tri", "hoan thanh",
+         "phan cong", "truc tiep", "se", "da", "dang", "can", "phai", "co", "cung", "duoc")
+NARROWING = 5  # words a role's narrower name may take before its verb
+# Only a bare role is narrowed so («giáo viên tư vấn học đường»); a named one is whole.
+GENERIC = {"giao vien", "gv", "nhan vien", "nv"}
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -97,7 +110,26 @@ def _subject_owners(clause: str) -> list[str]:
 def _owner_at(words: list[str], at: int) -> int:
     """How many words from `at` name a role and its qualifier, 0 when none do."""
     size = _phrase_at(words, at, OWNER_WORDS)
-    return size + _phrase_at(words, at + size, QUALIFIERS) if size else 0
+    if not size:
+        return 0
+    qualifier = _phrase_at(words, at + size, QUALIFIERS)
+    if qualifier or fold_words(" ".join(words[at:at + size])) not in GENERIC:
+        return size + qualifier
+    return size + _narrowed(words, at + size)
+
+
+def _narrowed(words: list[str], at: int) -> int:
+    """How many words from `at` narrow the role before its verb (0 when no verb comes within
+    NARROWING words, or a list goes on: «Giáo viên và nhân viên …»)."""
+    if _phrase_at(words, at, VERBS + LEADS):
+        return 0
+    for size in range(1, NARROWING + 1):
+        if at + size >= len(words) or fold_words(words[at + size - 1]) in ("va", "cung") \
+                or words[at + size - 1].endswith((",", ";")):
+            return 0
+        if _phrase_at(words, at + size, VERBS):
+            return size
+    return 0
 
 
 def _phrase_at(words: list[str], at: int, phrases: tuple[str, ...]) -> int:
