@@ -10,4 +10,8 @@ from readers.plan_reader import read_document
 
 
 def parse_plan_docx(path: Path) -> PlanDraft:
-    return read_document(read_blocks(path), path.name)
+    notes: set[str] = set()
+    draft = read_document(read_blocks(path, notes), path.name)
+    for key in sorted(notes):  # what reading the file did that the reader should know
+        draft.warn(key)
+    return draft
