@@ -345,7 +345,7 @@ class _Reading:
             return  # the former properties inside a w:trPrChange
         row.offset = _number(trpr, GRID_BEFORE, 0)
         row.deleted = trpr.find(ROW_DELETED) is not None
-        self.changes |= row.deleted or any(trpr.iterchildren(*KEPT))
+        self.changes |= row.deleted or _has(trpr, KEPT)
 
     def cell_properties(self, tcpr) -> None:
         cell = self.stack[-1]
@@ -355,7 +355,7 @@ class _Reading:
         cell.continues = _continues(tcpr)
         if tcpr.find(CELL_DELETED) is not None:
             cell.ignored = True
-        self.changes |= any(tcpr.iterchildren(*CELL_CHANGES))
+        self.changes |= _has(tcpr, CELL_CHANGES)
 
     def mark_deleted(self, p) -> bool:
         """Whether the paragraph's mark is a deleted (or moved away) one (§17.13.5)."""
@@ -363,8 +363,8 @@ class _Reading:
         marks = None if marks is None else marks.find(R_PR)
         if marks is None:
             return False
-        self.changes |= any(marks.iterchildren(*KEPT, *DROPPED))
-        return any(marks.iterchildren(*DROPPED))
+        self.changes |= _has(marks, KEPT | DROPPED)
+        return _has(marks, DROPPED)
 
     def paragraph_text(self, p) -> str:
         parts: list[str] = []
@@ -392,6 +392,10 @@ class _Reading:
             elif tag == ALTERNATE:
                 if (chosen := _chosen(child)) is not None:
                     self.inline(chosen, parts, fields)
+
+
+def _has(element, tags: set[str]) -> bool:
+    return next(element.iterchildren(*tags), None) is not None
 
 
 def _deliver(container: _Container, blocks: list[str | list[list[str]]]) -> None:
