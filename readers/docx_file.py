@@ -3,23 +3,28 @@ encrypted; then read the body as it unzips, within the caps of readers.limits.
 
 The body is parsed as a stream and each paragraph, cell and table row let go once read, so
 a document costs its text, not its XML tree. All the text Word shows is read once, as Word
-shows it with every pending change accepted (ECMA-376 part 1 and, for mc:, part 3):
-- paragraphs and tables in the body, in content controls (w:sdt, §17.5.2) and custom XML
-  (w:customXml, §17.5.1) at block, row and cell level;
+shows it with every pending change accepted. Where each rule comes from (sections of
+ECMA-376 1st edition, Part 4, unless said):
+- paragraphs and tables in the body, in content controls (w:sdt, §2.5.2) and custom XML
+  (w:customXml, §2.5.1) at block, row and cell level;
 - a cell's text its paragraphs joined by line breaks, a cell spanning columns repeated in
-  each, a vertically merged cell's text in every row it covers (§17.4);
+  each, a vertically merged cell's text in every row it covers (tables, §2.4);
 - a table nested in a cell: its own table, right after the row that holds it, the outer
   table going on after it (so a layout table's cells each give their task table);
-- text boxes and shapes (w:txbxContent, §17.17.1.1): their paragraphs and tables right
-  after the paragraph they are anchored in, as if written there. Word writes each twice,
-  DrawingML in mc:Choice and VML in mc:Fallback (part 3, §10.2): the Choice is read, the
-  Fallback only when there is no Choice;
-- runs in hyperlinks (§17.16.22), smart tags (§17.5.1.9), fields (w:fldSimple §17.16.19;
-  complex fields §17.16.18: the result between «separate» and «end», never the w:instrText
-  code), bidirectional overrides (w:bdo, w:dir);
-- tracked changes (§17.13.5) accepted: w:ins and w:moveTo read, w:del and w:moveFrom not, a
-  deleted row or cell left out, a paragraph whose mark was deleted joined to the next;
-- comments, footnotes, headers and footers are other parts and not read."""
+- text boxes and shapes (w:txbxContent, ISO/IEC 29500-4 §14.9.1.1): their paragraphs and
+  tables right after the paragraph they are anchored in, as if written there. Word writes
+  each twice, DrawingML in mc:Choice and VML in mc:Fallback (Part 5, Markup Compatibility,
+  mc:AlternateContent): the Choice is read, the Fallback only when there is no Choice;
+- runs in hyperlinks (§2.16.24), smart tags (§2.5.1.9), simple fields (w:fldSimple,
+  §2.16.21, whose runs are their result), complex fields (w:fldChar, ISO/IEC 29500-1
+  §17.16.13: the result between «separate» and «end», never the w:instrText code),
+  bidirectional overrides (w:bdo, w:dir);
+- tracked changes (§2.13.5) accepted: w:ins (§2.13.5.20) and w:moveTo (§2.13.5.26) read,
+  w:del (§2.13.5.12) and w:moveFrom (§2.13.5.21) not; a deleted row or cell left out; a
+  paragraph whose mark was deleted joined to the next;
+- comments, footnotes, headers and footers are other parts and not read.
+LibreOffice reads every structure here the same, word for word (tests/readers/
+test_docx_structures.py)."""
 
 from __future__ import annotations
 
@@ -233,6 +238,8 @@ class _Table:
         starts: dict[int, tuple[str, int]] = {}
         offset = tr.offset
         for tc in tr.cells:
+            if tc.ignored:  # a deleted cell (w:cellDel): gone once accepted
+                continue
             span = max(tc.span, 1)
             cell = self.above.get(offset) if tc.continues else None
             if cell is None:
@@ -368,18 +375,17 @@ class _Reading:
 
     def paragraph_text(self, p) -> str:
         parts: list[str] = []
-        self.inline(p, parts, [])
+        self.inline(p, parts, _Fields())
         return "".join(parts)
 
-    def inline(self, element, parts: list[str], fields: list[bool]) -> None:
-        """The runs under `element` in reading order, into `parts`. `fields` is the stack
-        of complex fields open in this paragraph, each True once past its «separate»."""
+    def inline(self, element, parts: list[str], fields: _Fields) -> None:
+        """The runs under `element` in reading order, into `parts`."""
         for child in element:
             tag = child.tag
             if tag == R:
-                if all(fields):
+                if fields.showing():
                     _run_text(child, parts)
-                _field_marks(child, fields)
+                fields.marks(child)
             elif tag in DROPPED:
                 self.changes = True
             elif tag in _THROUGH:
@@ -424,16 +430,30 @@ def _left_out(box) -> bool:
     return False
 
 
-def _field_marks(run, fields: list[bool]) -> None:
-    """A complex field's begin, separate and end marks in a run (§17.16.18)."""
-    for mark in run.iterchildren(FLD_CHAR):
-        kind = mark.get(f"{_W}fldCharType")
-        if kind == "begin":
-            fields.append(False)
-        elif kind == "separate" and fields:
-            fields[-1] = True
-        elif kind == "end" and fields:
-            fields.pop()
+class _Fields:
+    """The complex fields open in a paragraph (§17.16.18): each one's code runs from its
+    «begin» to its «separate» and is not shown, its result up to its «end» is. A field
+    left open hides the rest of its paragraph only: each paragraph starts with none open,
+    so a field result spanning paragraphs (a table of contents) is still read."""
+
+    def __init__(self) -> None:
+        self.open: list[bool] = []  # past its «separate», for each open field
+        self.in_code = 0
+
+    def showing(self) -> bool:
+        return self.in_code == 0
+
+    def marks(self, run) -> None:
+        for mark in run.iterchildren(FLD_CHAR):
+            kind = mark.get(f"{_W}fldCharType")
+            if kind == "begin":
+                self.open.append(False)
+                self.in_code += 1
+            elif kind == "separate" and self.open and not self.open[-1]:
+                self.open[-1] = True
+                self.in_code -= 1
+            elif kind == "end" and self.open:
+                self.in_code -= not self.open.pop()
 
 
 def _continues(props) -> bool:

@@ -3,10 +3,14 @@ accepted: tasks in a table nested in a cell, in a text box (written twice by Wor
 once), in content controls and fields; insertions in, deletions and comments out.
 
 The documents are python-docx files whose body is written as Word writes these structures:
-tracked changes, fields and content controls as in the examples of ECMA-376 part 1
-(§17.13.5, §17.16.18, §17.5.2); a text box as Word 2010 and later saves one, DrawingML in
-mc:Choice (w:drawing/wp:anchor/a:graphic/a:graphicData/wps:wsp/wps:txbx/w:txbxContent) and
-VML in mc:Fallback (w:pict/v:shape/v:textbox/w:txbxContent, the ECMA-376 part 4 example)."""
+tracked changes, fields, content controls and comments as in the examples of ECMA-376 (1st
+edition, Part 4: §2.13.5, §2.16, §2.5.2, §2.13.4), a deleted row as Word marks it (the row,
+and each cell's text and paragraph mark); a text box as Word 2010 and later saves one,
+DrawingML in mc:Choice (w:drawing/wp:anchor/a:graphic/a:graphicData/wps:wsp/wps:txbx/
+w:txbxContent) and VML in mc:Fallback (w:pict/v:shape/v:textbox/w:txbxContent, the shape of
+the ECMA-376 txbxContent example). LibreOffice, where installed, is the independent reader
+they are checked against: its .odt of each, less the deletions it keeps apart, has exactly
+our words."""
 
 from __future__ import annotations
 
@@ -485,3 +489,33 @@ def libreoffice(tmp_path_factory):
 def test_every_word_is_read_once_as_libreoffice_reads_it(libreoffice, name):
     docx_path, odt_path = libreoffice[name]
     assert our_words(docx_path) == odt_words(odt_path)
+
+
+def test_a_field_inside_another_fields_code_shows_only_the_outer_result(tmp_path):
+    inner = field("MERGEFIELD Lop", run("6A"))
+    outer = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>' + inner
+             + '<w:r><w:instrText xml:space="preserve"> = "6A" "Lớp 6A" "" </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run("Lớp 6A")
+             + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    assert texts(word_file(tmp_path / "p.docx", para("Dự giờ ", outer))) == ["Dự giờ Lớp 6A"]
+
+
+def test_a_field_result_over_several_paragraphs_is_read_whole(tmp_path):
+    """A table of contents: the field begins in its first paragraph, ends in its last."""
+    path = word_file(tmp_path / "p.docx",
+                     para('<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+                          '<w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r>',
+                          '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', "I. Mục tiêu"),
+                     para("II. Nhiệm vụ", '<w:r><w:fldChar w:fldCharType="end"/></w:r>'))
+    assert texts(path) == ["I. Mục tiêu", "II. Nhiệm vụ"]
+
+
+def test_a_deleted_cell_is_gone_and_an_inserted_one_read(tmp_path):
+    gone = cell(para(deleted(1, "cũ")))
+    gone = gone.replace("<w:tc>", f"<w:tc><w:tcPr><w:cellDel {tracked(1)}/></w:tcPr>")
+    new = cell("mới").replace("<w:tc>", f"<w:tc><w:tcPr><w:cellIns {tracked(2)}/></w:tcPr>")
+    notes: set[str] = set()
+    blocks = read_blocks(word_file(tmp_path / "p.docx", table(row("a", gone, new))), notes)
+    assert [b.rows for b in blocks] == [[["a", "mới"]]]
+    assert notes == {"changes_accepted"}
