@@ -304,6 +304,14 @@ class _Reading:
     def nearest(self, kind):
         return next((s for s in reversed(self.stack) if isinstance(s, kind)), None)
 
+    def holder(self, kind):
+        """The open table of a row, the open row of a cell: a file without one is broken
+        (no Office program writes it), and refused as such."""
+        found = self.nearest(kind)
+        if found is None:
+            raise ValueError(f"no {kind.__name__} around an element that needs one")
+        return found
+
     def start(self, element) -> None:
         tag = element.tag
         if tag == P:
@@ -332,11 +340,11 @@ class _Reading:
             self.stack.pop().give()
         elif tag == TR:
             row = self.stack.pop()
-            self.nearest(_Table).add(row)
+            self.holder(_Table).add(row)
         elif tag == TC:
             cell = self.stack.pop()
             cell.close()
-            self.nearest(_Row).cells.append(cell)
+            self.holder(_Row).cells.append(cell)
         elif tag == TXBX:
             box = self.stack.pop()
             box.close()
