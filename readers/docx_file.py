@@ -207,11 +207,6 @@ class _Box(_Container):
 
 
 @dataclass
-class _Paragraph:
-    boxes: list[str | list[list[str]]] = field(default_factory=list)
-
-
-@dataclass
 class _Row:
     offset: int = 0
     deleted: bool = False
@@ -273,14 +268,19 @@ _TAGS = (P, TBL, TR, TC, TXBX, TR_PR, TC_PR)
 
 
 class _Reading:
-    """One pass over document.xml: a stack mirrors the open paragraphs, tables, rows,
-    cells and text boxes; each lands in its container as it ends, then is let go with what
-    came before it, so the tree never holds more than the block being read."""
+    """One pass over document.xml: stacks mirror the open tables, rows and containers
+    (body, cells, text boxes); each element lands where it belongs as it ends, then is
+    let go with what came before it, so the tree never holds more than the block being
+    read. A row outside a table or a cell outside a row is refused as broken (no Office
+    program writes one)."""
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
         self.body = _Body(budget)
-        self.stack: list = [self.body]
+        self.containers: list[_Container] = [self.body]
+        self.boxes: dict = {}  # an anchor paragraph's text boxes' blocks, until it ends
+        self.tables: list[_Table] = []
+        self.rows: list[_Row] = []
         self.changes = False
 
     def blocks(self, xml) -> Iterator[Block]:
@@ -298,72 +298,55 @@ class _Reading:
         self.body.close()
         yield from self.body.out
 
-    def container(self) -> _Container:
-        return next(s for s in reversed(self.stack) if isinstance(s, _Container))
-
-    def nearest(self, kind):
-        return next((s for s in reversed(self.stack) if isinstance(s, kind)), None)
-
-    def holder(self, kind):
-        """The open table of a row, the open row of a cell: a file without one is broken
-        (no Office program writes it), and refused as such."""
-        found = self.nearest(kind)
-        if found is None:
-            raise ValueError(f"no {kind.__name__} around an element that needs one")
-        return found
-
     def start(self, element) -> None:
         tag = element.tag
-        if tag == P:
-            self.stack.append(_Paragraph())
-        elif tag == TBL:
-            self.stack.append(_Table(self.budget, self.container()))
+        if tag == TC:
+            self.containers.append(_Cell(self.containers[-1].ignored))
         elif tag == TR:
-            self.stack.append(_Row())
-        elif tag == TC:
-            self.stack.append(_Cell(self.container().ignored))
+            self.rows.append(_Row())
+        elif tag == TBL:
+            self.tables.append(_Table(self.budget, self.containers[-1]))
         elif tag == TXBX:
-            self.stack.append(_Box(self.container().ignored or _left_out(element)))
+            self.containers.append(_Box(self.containers[-1].ignored or _left_out(element)))
 
     def end(self, element) -> None:
         tag = element.tag
-        if tag == TR_PR:
+        if tag == P:
+            container = self.containers[-1]
+            container.paragraph(*self.paragraph_text(element))
+            if self.boxes:
+                _deliver(container, self.boxes.pop(element, []))
+        elif tag == TC:
+            cell = self.containers.pop()
+            cell.close()
+            _holder(self.rows).cells.append(cell)
+        elif tag == TR:
+            _holder(self.tables).add(self.rows.pop())
+        elif tag == TBL:
+            self.tables.pop().give()
+        elif tag == TR_PR:
             self.row_properties(element)
         elif tag == TC_PR:
             self.cell_properties(element)
-        elif tag == P:
-            paragraph = self.stack.pop()
-            container = self.container()
-            container.paragraph(self.paragraph_text(element), self.mark_deleted(element))
-            _deliver(container, paragraph.boxes)
-        elif tag == TBL:
-            self.stack.pop().give()
-        elif tag == TR:
-            row = self.stack.pop()
-            self.holder(_Table).add(row)
-        elif tag == TC:
-            cell = self.stack.pop()
-            cell.close()
-            self.holder(_Row).cells.append(cell)
         elif tag == TXBX:
-            box = self.stack.pop()
+            box = self.containers.pop()
             box.close()
-            anchor = self.nearest(_Paragraph)
+            anchor = next(element.iterancestors(P), None)
             if anchor is not None:
-                anchor.boxes.extend(box.blocks)
+                self.boxes.setdefault(anchor, []).extend(box.blocks)
             else:  # not in a run, as no Office program writes it: read where it is
-                _deliver(self.container(), box.blocks)
+                _deliver(self.containers[-1], box.blocks)
 
     def row_properties(self, trpr) -> None:
-        row = self.stack[-1]
-        if not isinstance(row, _Row) or trpr.getparent().tag != TR:
+        if not self.rows or trpr.getparent().tag != TR:
             return  # the former properties inside a w:trPrChange
+        row = self.rows[-1]
         row.offset = _number(trpr, GRID_BEFORE, 0)
         row.deleted = trpr.find(ROW_DELETED) is not None
         self.changes |= row.deleted or _has(trpr, KEPT)
 
     def cell_properties(self, tcpr) -> None:
-        cell = self.stack[-1]
+        cell = self.containers[-1]
         if not isinstance(cell, _Cell) or tcpr.getparent().tag != TC:
             return
         cell.span = _number(tcpr, GRID_SPAN, 1)
@@ -372,19 +355,17 @@ class _Reading:
             cell.ignored = True
         self.changes |= _has(tcpr, CELL_CHANGES)
 
-    def mark_deleted(self, p) -> bool:
-        """Whether the paragraph's mark is a deleted (or moved away) one (§17.13.5)."""
-        marks = p.find(P_PR)
-        marks = None if marks is None else marks.find(R_PR)
-        if marks is None:
-            return False
-        self.changes |= _has(marks, KEPT | DROPPED)
-        return _has(marks, DROPPED)
-
-    def paragraph_text(self, p) -> str:
+    def paragraph_text(self, p) -> tuple[str, bool]:
+        """The paragraph's text, and whether its mark was deleted (or moved away), which
+        joins it to the next paragraph."""
         parts: list[str] = []
         self.inline(p, parts, _Fields())
-        return "".join(parts)
+        props = p.find(P_PR)
+        marks = None if props is None else props.find(R_PR)
+        if marks is None:
+            return "".join(parts), False
+        self.changes |= _has(marks, KEPT | DROPPED)
+        return "".join(parts), _has(marks, DROPPED)
 
     def inline(self, element, parts: list[str], fields: _Fields) -> None:
         """The runs under `element` in reading order, into `parts`."""
@@ -406,6 +387,13 @@ class _Reading:
             elif tag == ALTERNATE:
                 if (chosen := _chosen(child)) is not None:
                     self.inline(chosen, parts, fields)
+
+
+def _holder(open_ones: list):
+    """The innermost open table of a row, or row of a cell."""
+    if not open_ones:
+        raise ValueError("a row outside a table, or a cell outside a row")
+    return open_ones[-1]
 
 
 def _has(element, tags: set[str]) -> bool:

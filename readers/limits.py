@@ -127,7 +127,10 @@ def xml_events(stream, tags: tuple[str, ...], events: tuple[str, ...]) -> Iterat
     nothing."""
     parsed = etree.iterparse(stream, events=events, tag=tags, resolve_entities=False,
                              load_dtd=False, no_network=True, huge_tree=False)
+    checked = False
     for event, element in parsed:
-        if element.getroottree().docinfo.doctype:
-            raise etree.XMLSyntaxError("a DTD in an Office part", None, 0, 0)
+        if not checked:  # a DTD comes before the first element, so once is enough
+            if element.getroottree().docinfo.doctype:
+                raise etree.XMLSyntaxError("a DTD in an Office part", None, 0, 0)
+            checked = True
         yield event, element
