@@ -39,6 +39,7 @@ from storage.schools import pick_school  # noqa: E402
 from storage.staff_repo import import_staff  # noqa: E402
 from templates.render import Renderer  # noqa: E402
 from tests.chat import Chat  # noqa: E402
+from tests.readers import test_docx_structures as structures  # noqa: E402
 from tests.readers import test_hostile_files as hostile  # noqa: E402
 from bot.demo.run import DATA  # noqa: E402
 
@@ -122,6 +123,17 @@ def hostile_files(folder: Path) -> list[tuple[str, Path]]:
         (".xlsx, criterion codes with zero-width spaces and direction marks",
          hostile.plan_xlsx(at("invisible.xlsx"), [hostile.HEADER] + [
              [code, "Việc", "HT"] for code in hostile.INVISIBLE])),
+        (".docx, task table in tables nested 50 deep",
+         structures.nested(50)(at("nested.docx"))),
+        (".docx, tables nested 100 deep", structures.nested(100)(at("nested-100.docx"))),
+        (".docx, text box in a table in a text box",
+         structures.box_table_box(at("box-table-box.docx"))),
+        (f".docx, {MAX_ROWS // 2 + 1:,} text boxes, each written twice (Choice, Fallback)",
+         structures.many_text_boxes(at("boxes.docx"), MAX_ROWS // 2 + 1)),
+        (f".docx, {MAX_ROWS:,} VML text boxes",
+         structures.many_text_boxes(at("vml-boxes.docx"), MAX_ROWS, choice=False,
+                                    fallback=False)),
+        (".docx, pending tracked changes", structures.changes(at("changes.docx"))),
         (f".xlsx at the caps ({MAX_ROWS:,} rows × {COLUMNS})",
          xlsx_at_the_caps(at("caps.xlsx"))),
         (f".docx at the caps ({MAX_ROWS:,} rows × {COLUMNS}, ~32 MiB XML)",

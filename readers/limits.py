@@ -123,12 +123,22 @@ class _Counted:
 
 
 def xml_elements(stream, tags: tuple[str, ...]) -> Iterator:
-    """The `tags` elements of an Office part as each ends. Entities are left unexpanded and
-    no DTD or network is touched; a part that has a DTD at all (no Office program writes
-    one) is refused as malformed, so an entity bomb costs nothing."""
-    events = etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
-                             load_dtd=False, no_network=True, huge_tree=False)
-    for _, element in events:
-        if element.getroottree().docinfo.doctype:
-            raise etree.XMLSyntaxError("a DTD in an Office part", None, 0, 0)
+    """The `tags` elements of an Office part as each ends."""
+    for _, element in xml_events(stream, tags, ("end",)):
         yield element
+
+
+def xml_events(stream, tags: tuple[str, ...], events: tuple[str, ...]) -> Iterator:
+    """(event, element) for the `tags` elements of an Office part, as each starts or ends.
+    Entities are left unexpanded and no DTD or network is touched; a part that has a DTD at
+    all (no Office program writes one) is refused as malformed, so an entity bomb costs
+    nothing."""
+    parsed = etree.iterparse(stream, events=events, tag=tags, resolve_entities=False,
+                             load_dtd=False, no_network=True, huge_tree=False)
+    checked = False
+    for event, element in parsed:
+        if not checked:  # a DTD comes before the first element, so once is enough
+            if element.getroottree().docinfo.doctype:
+                raise etree.XMLSyntaxError("a DTD in an Office part", None, 0, 0)
+            checked = True
+        yield event, element

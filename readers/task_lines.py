@@ -1,5 +1,7 @@
 """The tasks written in one cell or paragraph: each «-», «+», «•» or numbered line is a task of
-its own; a line without a mark continues the one above (the cell wrapped it)."""
+its own; a line without a mark continues the one above (the cell wrapped it) — unless every
+line starts as a sentence does, a capital after a line that does not run on: then each is a
+task a person wrote as its own paragraph."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ def task_texts(cell: str) -> list[str]:
         lines = _inline(lines[0])
     marked = [is_marked(line) for line in lines]
     if not any(marked):
-        texts = [" ".join(lines)]
+        texts = lines if _own_sentences(lines) else [" ".join(lines)]
     else:
         texts = []
         for line, mark in zip(lines, marked):
@@ -43,6 +45,11 @@ def task_texts(cell: str) -> list[str]:
             elif not line.rstrip().endswith(":"):
                 texts.append(line)  # an opening line of its own, before the list
     return [text for text in texts if text and not is_nothing(text)]
+
+
+def _own_sentences(lines: list[str]) -> bool:
+    return len(lines) > 1 and all(line[:1].isupper() for line in lines) and \
+        not any(line.rstrip().endswith((",", ":", "-", "và", "của", "cho")) for line in lines)
 
 
 def _inline(line: str) -> list[str]:

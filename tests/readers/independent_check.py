@@ -21,9 +21,6 @@ KINDS = (".docx", ".doc", ".pdf", ".txt", ".xlsx", ".csv")
 PENDING = {
     "tieu-hoc-bang-ban-doc.doc": "Word 97 .doc is converted at the door (issue 25, item 1)",
     "tieu-hoc-bang-ban-pdf.pdf": "PDF with a text layer is read at the door (issue 25, item 1)",
-    "thcs-bang-long-nhau.docx": "a table nested inside a cell is read (issue 25, item 4)",
-    "mam-non-hop-van-ban.docx": "text in a text box is read once (issue 25, item 4)",
-    "thpt-thay-doi-chua-chap-nhan.docx": "pending tracked changes read as accepted (issue 25, item 4)",
 }
 
 # Where the reader still falls short on a layout it is meant to read: measured, not hidden.

@@ -638,7 +638,7 @@ def thpt_theo_doi_thay_doi() -> None:
     plan._p.append(parse_xml(f'<w:ins {nsdecls("w")} {CHANGE.format(id=6)}><w:r><w:t>07</w:t>'
                              f'</w:r></w:ins>'))
     plan._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>/8/2024</w:t></w:r>'))
-    lesson = grid.cell(4, 2).paragraphs[0]
+    lesson = grid.cell(5, 2).paragraphs[0]  # the row inserted above is row 4
     lesson.text = ""
     lesson._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve">Mời báo cáo viên '
                                f'nói chuyện chuyên đề kỹ năng sống </w:t></w:r>'))
