@@ -42,6 +42,20 @@ MAX_CELLS = 100_000
 READ_MEMORY_BYTES = 512 * 1024 * 1024
 READ_SECONDS = 10.0
 
+# LibreOffice converting a .doc, .rtf, .odt, .xls or .ods (readers.convert), in a child of
+# the reading process with limits of its own: a plan converts in ~1 s at ~220 MB resident
+# (bench/import_bench.py --kinds), a first conversion on a machine makes LibreOffice's
+# profile (~3 s more). It maps far more than it touches, so its address space gets 2 GiB.
+# The reading process's whole budget grows by CONVERT_SECONDS for the kinds converted.
+CONVERT_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
+CONVERT_SECONDS = 20.0
+# The largest file LibreOffice may write: the converted document, many times its source.
+CONVERT_FILE_BYTES = 10 * MAX_FILE_BYTES
+
+# Pages of a PDF read: 5× a 100-page plan would be too slow to read (pdfplumber takes
+# ~0.1 s a page with tables), so ~2× a long plan.
+MAX_PDF_PAGES = 200
+
 _CHUNK = 64 * 1024
 
 
@@ -49,7 +63,8 @@ class Budget:
     """What one document has given so far. Passing a cap refuses the whole document, naming
     the cap: a document is read whole or not at all, never silently cut."""
 
-    LIMITS = {"rows": MAX_ROWS, "cells": MAX_CELLS, "chars": MAX_CHARS}
+    LIMITS = {"rows": MAX_ROWS, "cells": MAX_CELLS, "chars": MAX_CHARS,
+              "pages": MAX_PDF_PAGES}
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -63,6 +78,9 @@ class Budget:
 
     def chars(self, count: int) -> None:
         self._add("chars", count)
+
+    def pages(self, count: int) -> None:
+        self._add("pages", count)
 
     def refuse(self, what: str) -> None:
         raise InputError("file_too_long", name=self.name, what=what, limit=self.LIMITS[what])

@@ -53,10 +53,10 @@ REQUIRED = {"criterion", "task"}
 PROBLEMS = ("row_without_criterion",)
 
 
-def parse_plan_sheet(path: Path) -> PlanDraft:
+def parse_plan_sheet(path: Path, kind: str | None = None) -> PlanDraft:
     """Our spreadsheet is filled by hand for this product, so any row we cannot place is an
-    error to fix, never a warning."""
-    rows = read_rows(path)
+    error to fix, never a warning. `kind`: "csv" or "xlsx", when the name may not say."""
+    rows = read_rows(path, kind)
     if not any(any(row) for row in rows):
         raise InputError("plan_empty", name=path.name)
     header = find_header(rows)

@@ -25,13 +25,17 @@ BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexErro
 CSV_SAMPLE = 4096
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
+KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+def read_rows(path: Path, kind: str | None = None) -> list[list[str]]:
+    """The rows of a "csv" or "xlsx" sheet: `kind`, or as the file's name says."""
+    kind = kind or KINDS.get(path.suffix.lower())
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
-    if suffix == ".csv":
+    if kind == "csv":
         return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
+    if kind == "xlsx":
         return _read_xlsx(path)
     raise InputError("sheet_wrong_type", name=path.name)
 
