@@ -42,19 +42,22 @@ MAX_CELLS = 100_000
 READ_MEMORY_BYTES = 512 * 1024 * 1024
 READ_SECONDS = 10.0
 
-# LibreOffice converting a .doc, .rtf, .odt, .xls or .ods (readers.convert), in a child of
-# the reading process with limits of its own: a plan converts in ~1 s at ~220 MB resident
-# (bench/import_bench.py --kinds), a first conversion on a machine makes LibreOffice's
-# profile (~3 s more). It maps far more than it touches, so its address space gets 2 GiB.
-# The reading process's whole budget grows by CONVERT_SECONDS for the kinds converted.
+# LibreOffice converting a .doc, .rtf, .odt or .ods (readers.convert), in a child of the
+# reading process with limits of its own: a plan converts in ~1.0 s of CPU at 210 MB
+# resident (bench/import_bench.py --kinds); a first conversion on a machine also makes
+# LibreOffice's profile (~3 s). It maps far more than it touches, so its address space gets
+# 2 GiB. The reading process's whole budget grows by CONVERT_SECONDS for the kinds
+# converted: 10 s could be spent converting alone on a machine busy with other uploads.
 CONVERT_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
 CONVERT_SECONDS = 20.0
 # The largest file LibreOffice may write: the converted document, many times its source.
 CONVERT_FILE_BYTES = 10 * MAX_FILE_BYTES
 
-# Pages of a PDF read: 5× a 100-page plan would be too slow to read (pdfplumber takes
-# ~0.1 s a page with tables), so ~2× a long plan.
-MAX_PDF_PAGES = 200
+# Pages of a PDF read: pdfplumber takes ~0.045 s of CPU a page of a real plan (0.94 s for
+# 21 pages, bench/import_bench.py --kinds), so 120 pages — more than the longest plan —
+# read in ~5.5 s, within READ_SECONDS. A PDF has no cap on what one page holds: a page made
+# to be slow is stopped by READ_SECONDS (file_too_complex).
+MAX_PDF_PAGES = 120
 
 _CHUNK = 64 * 1024
 

@@ -36,7 +36,7 @@ def read_plan(path: Path, school_year: str | None = None,
 
 
 def _read(path: Path, kind: str) -> PlanDraft:
-    if kind in ("xlsx", "csv"):
+    if kind in ("xlsx", "xls", "csv"):
         return parse_plan_sheet(path, kind)
     if kind == "docx":
         return parse_plan_docx(path)

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
 import zlib
 from datetime import date, datetime
 from pathlib import Path
 
+import xlrd
 from lxml import etree
 
 from core.errors import InputError
 from core.text import clean_lines, fold_words
 from readers.limits import MAX_FILE_BYTES, Budget, Unzipping
 from readers.text_file import read_text, visible_only
+from readers.xls_file import read_xls_cells
 from readers.xlsx_file import read_cells
 
 # What a malformed or hostile workbook raises on the way out of the zip or the XML parser.
@@ -29,7 +32,7 @@ KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
 def read_rows(path: Path, kind: str | None = None) -> list[list[str]]:
-    """The rows of a "csv" or "xlsx" sheet: `kind`, or as the file's name says."""
+    """The rows of a "csv", "xlsx" or "xls" sheet: `kind`, or as the file's name says."""
     kind = kind or KINDS.get(path.suffix.lower())
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
@@ -37,6 +40,8 @@ def read_rows(path: Path, kind: str | None = None) -> list[list[str]]:
         return _read_csv(path)
     if kind == "xlsx":
         return _read_xlsx(path)
+    if kind == "xls":
+        return _read_xls(path)
     raise InputError("sheet_wrong_type", name=path.name)
 
 
@@ -66,6 +71,19 @@ def _read_xlsx(path: Path) -> list[list[str]]:
                                           rows.budget):
                 rows.add(line, _row_of(cells, rows.budget))
     except BROKEN as exc:
+        raise InputError("sheet_broken", name=path.name) from exc
+    return rows.rows
+
+
+def _read_xls(path: Path) -> list[list[str]]:
+    rows = _Rows(Budget(path.name))
+    try:
+        for line, cells in read_xls_cells(path, rows.budget):
+            rows.add(line, _row_of(cells, rows.budget))
+    except xlrd.XLRDError as exc:
+        key = "docx_encrypted" if "encrypted" in str(exc).lower() else "sheet_broken"
+        raise InputError(key, name=path.name) from exc
+    except BROKEN + (AssertionError, struct.error) as exc:
         raise InputError("sheet_broken", name=path.name) from exc
     return rows.rows
 

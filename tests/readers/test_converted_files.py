@@ -156,6 +156,9 @@ def test_a_workbook_saved_as_excel_97_or_ods_reads_as_its_xlsx(tmp_path, kind):
     original = read_plan(xlsx, "2026-2027")
     assert tasks(read_plan(converted, "2026-2027")) == tasks(original) == {
         ("1.2", "Kiện toàn Hội đồng trường", "HT"), ("2.1", "Bồi dưỡng giáo viên", "HT")}
+    cut = tmp_path / f"cat-doi.{kind}"
+    cut.write_bytes(converted.read_bytes()[:4000])
+    assert refused(cut).key == "file_broken"
 
 
 def test_a_photo_or_a_scan_sent_as_a_plan_gets_what_to_send_instead(tmp_path):
