@@ -53,6 +53,23 @@ def kind_of(path: Path) -> str:
     return _by_name(path)
 
 
+def first_guess(path: Path) -> str:
+    """From the first bytes alone, without opening the container (the bot's own process
+    asks, before a reading process opens the file): "pdf", "converted" (Word 97 or Excel
+    97, RTF, OpenDocument — whose first member is its mimetype, stored as is) or "other"."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD)
+    except OSError:
+        return "other"
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(OLE_MAGIC) or head.lstrip().startswith(b"{\\rtf") or \
+            (head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head):
+        return "converted"
+    return "other"
+
+
 def _by_name(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in BY_NAME:

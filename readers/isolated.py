@@ -18,9 +18,9 @@ from pathlib import Path
 
 from core.calendar import SchoolCalendar
 from core.errors import InputError
-from readers.limits import CONVERT_MEMORY_BYTES, CONVERT_SECONDS, READ_MEMORY_BYTES, READ_SECONDS
+from readers.limits import CONVERT_MEMORY_BYTES, READ_MEMORY_BYTES, READ_SECONDS
 from readers.plan_draft import PlanDraft
-from readers.plan_files import needs_conversion, read_plan
+from readers.plan_files import extra_seconds, read_plan
 
 try:
     import resource
@@ -38,8 +38,8 @@ def read_plan_isolated(path: Path, school_year: str | None = None,
                        cal: SchoolCalendar = SchoolCalendar()) -> PlanDraft:
     """read_plan in a process of its own: the draft, or an InputError (file_too_complex when
     the file needed more memory or time than a plan can)."""
-    seconds = READ_SECONDS + (CONVERT_SECONDS if needs_conversion(path) else 0)
-    return isolated(read_plan, path, school_year, cal, seconds=seconds)
+    return isolated(read_plan, path, school_year, cal,
+                    seconds=READ_SECONDS + extra_seconds(path))
 
 
 def isolated(reader, path: Path, *args: object, seconds: float = READ_SECONDS):

@@ -58,6 +58,9 @@ CONVERT_FILE_BYTES = 10 * MAX_FILE_BYTES
 # read in ~5.5 s, within READ_SECONDS. A PDF has no cap on what one page holds: a page made
 # to be slow is stopped by READ_SECONDS (file_too_complex).
 MAX_PDF_PAGES = 120
+# So the reading process's budget grows by this for a PDF: a 21-page plan took 1.4 s of CPU
+# but 9–10 s of wall clock on a machine running a dozen other jobs on two cores.
+PDF_SECONDS = 10.0
 
 _CHUNK = 64 * 1024
 

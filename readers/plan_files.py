@@ -9,7 +9,8 @@ from pathlib import Path
 from core.calendar import SchoolCalendar
 from core.errors import InputError
 from readers.convert import TARGET, convert
-from readers.file_kind import kind_of
+from readers.file_kind import first_guess, kind_of
+from readers.limits import CONVERT_SECONDS, PDF_SECONDS
 from readers.pdf_file import read_pdf_blocks
 from readers.plan_complete import complete_draft
 from readers.plan_docx import parse_plan_docx
@@ -55,9 +56,7 @@ def _read_converted(path: Path, kind: str, folder: Path) -> PlanDraft:
         raise
 
 
-def needs_conversion(path: Path) -> bool:
-    """Whether reading the file starts by converting it (its budget grows by that)."""
-    try:
-        return kind_of(path) in TARGET
-    except InputError:
-        return False
+def extra_seconds(path: Path) -> float:
+    """How much longer than a .docx the file may take to read: converting it first, or
+    reading a PDF's pages (readers.limits says why). Told from the first bytes only."""
+    return {"converted": CONVERT_SECONDS, "pdf": PDF_SECONDS}.get(first_guess(path), 0.0)

@@ -21,8 +21,8 @@ from PIL import Image
 import readers.convert
 from core.errors import InputError
 from readers.isolated import read_plan_isolated
-from readers.limits import Budget
-from readers.plan_files import SUFFIXES, read_plan
+from readers.limits import CONVERT_SECONDS, PDF_SECONDS, Budget
+from readers.plan_files import SUFFIXES, extra_seconds, read_plan
 from readers.plan_sheet import plan_template_bytes
 from templates.render import Renderer
 from tests.phuhuu import SEEDS
@@ -263,3 +263,13 @@ def alive(pid: int) -> bool:
 def test_every_kind_the_chat_takes_is_named_in_the_refusal():
     sentence = Renderer().text("errors/plan_wrong_type.j2", name="x.zip")
     assert all(suffix in sentence for suffix in SUFFIXES if suffix != ".xlsm")
+
+
+def test_the_reading_budget_grows_for_the_kinds_converted_and_for_pdfs(seeds):
+    """Told from the first bytes, in the bot's own process, before anything opens the file."""
+    assert {name: extra_seconds(path) for name, path in seeds.items()
+            if "tt57" in name} == {
+        "plan-tt57-thcs-2026-2027.docx": 0.0, "plan-tt57-thcs-2026-2027.doc": CONVERT_SECONDS,
+        "plan-tt57-thcs-2026-2027.odt": CONVERT_SECONDS,
+        "plan-tt57-thcs-2026-2027.rtf": CONVERT_SECONDS,
+        "plan-tt57-thcs-2026-2027.pdf": PDF_SECONDS}
