@@ -2,14 +2,17 @@
 the same walk (readers.plan_reader) reads both.
 
 pdfplumber (MIT), chosen by bench/pdf_bench.py on PDFs LibreOffice printed from the three
-seed plans (table, 57/2026, prose): pdfplumber recovered 41/41 criteria and 68/68 tasks in
-0.2–0.6 s of CPU and ~75 MB; PyMuPDF (AGPL-3.0, which would bind the whole product)
-28/41 and 9/68 through the same walk in 3.6–5.8 s (its import included) and ~420 MB;
-camelot (tables only, no prose) 5/41 and 1/68 in 2–3.7 s and ~310 MB. A table is found by its ruling lines; the text
-outside the tables is read line by line, a line wrapped from the one before (it goes on in
-lower case) joined to it. A table that goes on over a page break is one table: the next
-page's table continues it when it opens that page with as many columns, without the
-header it may repeat; a row the break cut in two is made whole again."""
+seed plans (table, 57/2026, prose): pdfplumber recovered 41/41 criteria and 68/68 tasks
+in 0.2–0.6 s of CPU and ~75 MB; PyMuPDF (AGPL-3.0, which would bind the whole product),
+its lines and tables put in page order, 28/41 and 9/68 in 3.6–5.8 s (its import
+included) and ~420 MB; camelot (tables only, no prose) 5/41 and 1/68 in 2–3.7 s and
+~310 MB.
+
+A table is found by its ruling lines, a cell's text by the words inside it. Lines a
+paragraph or a cell wrapped are joined again (see _paragraphs, _cell_text). A table that
+goes on over a page break is one table: the next page's table continues it when it opens
+that page with as many columns, without the header it may repeat; a row the break cut in
+two is made whole again."""
 
 from __future__ import annotations
 
