@@ -7,8 +7,8 @@ LibreOffice is the reference open implementation of every format above. Converti
 takes it ~1.0 s of CPU and 210 MB resident (bench/import_bench.py --kinds).
 
 LibreOffice runs in a child process of its own, in a session of its own (killed whole if
-it outlives CONVERT_SECONDS), under its own memory limit: the reading process's 512 MiB
-is too tight for a large document in LibreOffice. It gets a private profile per conversion,
+it outlives CONVERT_SECONDS), under its own memory limit: LibreOffice converts a plan within
+the reading process's 512 MiB of address space, but with no room left for a large one. It gets a private profile per conversion,
 so two conversions at once never share one. A first start makes the profile (3.8 s
 against 1.0 s for a start on a made one, on an idle machine; 2.45 against ~2.0 s with
 the machine busy), so the first conversion on a machine keeps its profile as a template
