@@ -6,6 +6,7 @@ states known) the reader recovers, how fast, and what it gets wrong most.
     python bench/import_bench.py [SEEDS_DIR] [--repeat 20]
     python bench/import_bench.py --recovery 500 [--seed 1]
     python bench/import_bench.py --independent   # tests/readers/independent, answers by hand
+    python bench/import_bench.py --kinds [SEEDS_DIR] [--repeat 5]   # bench/file_kinds.py
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from readers.plan_files import read_plan  # noqa: E402
 from tests.readers.independent_check import (  # noqa: E402
     PENDING, SHORT, answer_of, compare, documents)
 from tests.readers.plangen import LAYOUTS, Score, generate, score  # noqa: E402
+from bench import file_kinds  # noqa: E402
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -40,9 +42,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="which N plans (--recovery)")
     parser.add_argument("--independent", action="store_true",
                         help="recovery on the plans written independently of the reader")
+    parser.add_argument("--kinds", action="store_true",
+                        help="each kind of file end to end, isolated, converted (file_kinds.py)")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # --kinds' child
     args = parser.parse_args()
     if args.independent:
         independent()
+        return
+    if args.one:
+        file_kinds.measure_one(args.one)
+        return
+    if args.kinds:
+        with tempfile.TemporaryDirectory() as folder:
+            file_kinds.kinds(args.seeds, min(args.repeat, 5), Path(folder))
         return
     if args.recovery:
         recovery(args.recovery, args.seed)

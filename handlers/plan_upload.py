@@ -15,6 +15,7 @@ from core.errors import InputError
 from core.text import file_name
 from storage.models import School, Upload
 from readers.isolated import read_plan_isolated
+from readers.plan_files import SUFFIXES
 from readers.plan_sheet import plan_template_bytes
 from reports.plan_workbook import plan_workbook
 from core.text import fold_words
@@ -24,7 +25,6 @@ from storage.schools import school_calendar, school_tz
 from storage.staff_repo import active_staff
 
 FLOW = "plan_import"
-SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".csv", ".txt", ".md")
 ACTIONS = ["import", "cancel", "excel"]  # in the order the buttons are numbered
 FOLDER = "ke-hoach"
 PLAN = Callback("plan", "action")

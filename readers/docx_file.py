@@ -88,8 +88,8 @@ def check_docx(path: Path) -> None:
         raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
     with path.open("rb") as handle:
         head = handle.read(8)
-    if head == OLE_MAGIC:
-        key = "docx_encrypted" if ENCRYPTED_MARK in path.read_bytes() else "doc_old"
+    if head == OLE_MAGIC:  # readers.file_kind sends Word 97 files to be converted first
+        key = "docx_encrypted" if ENCRYPTED_MARK in path.read_bytes() else "docx_not_word"
         raise InputError(key, name=path.name)
     if not zipfile.is_zipfile(path):
         raise InputError("docx_broken", name=path.name)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from core.calendar import SchoolCalendar
 from core.errors import InputError
-from readers.limits import READ_MEMORY_BYTES, READ_SECONDS
+from readers.limits import CONVERT_MEMORY_BYTES, READ_MEMORY_BYTES, READ_SECONDS
 from readers.plan_draft import PlanDraft
-from readers.plan_files import read_plan
+from readers.plan_files import extra_seconds, read_plan
 
 try:
     import resource
@@ -38,18 +38,19 @@ def read_plan_isolated(path: Path, school_year: str | None = None,
                        cal: SchoolCalendar = SchoolCalendar()) -> PlanDraft:
     """read_plan in a process of its own: the draft, or an InputError (file_too_complex when
     the file needed more memory or time than a plan can)."""
-    return isolated(read_plan, path, school_year, cal)
+    return isolated(read_plan, path, school_year, cal,
+                    seconds=READ_SECONDS + extra_seconds(path))
 
 
-def isolated(reader, path: Path, *args: object):
-    """reader(path, *args) in a process of its own, under READ_MEMORY_BYTES and
-    READ_SECONDS. `reader` must be importable by name (a module's function)."""
+def isolated(reader, path: Path, *args: object, seconds: float = READ_SECONDS):
+    """reader(path, *args) in a process of its own, under READ_MEMORY_BYTES and `seconds`.
+    `reader` must be importable by name (a module's function)."""
     child = subprocess.Popen(
         [sys.executable, "-m", "readers.isolated"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     try:
-        out, err = child.communicate(pickle.dumps((reader, path, args)), timeout=READ_SECONDS)
+        out, err = child.communicate(pickle.dumps((reader, path, args)), timeout=seconds)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
@@ -95,10 +96,13 @@ def _serve() -> None:
 
 
 def _limit_memory() -> None:
+    """The reading process's own limit; the hard limit leaves room for the converter it may
+    start (readers.convert), which raises its soft limit to CONVERT_MEMORY_BYTES."""
     if resource is None:
         return
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY_BYTES, READ_MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY_BYTES,
+                                                max(READ_MEMORY_BYTES, CONVERT_MEMORY_BYTES)))
     except (ValueError, OSError):  # macOS does not enforce it; the time limit still holds
         pass
 

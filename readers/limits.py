@@ -47,6 +47,26 @@ MAX_SHEETS = 250
 READ_MEMORY_BYTES = 512 * 1024 * 1024
 READ_SECONDS = 10.0
 
+# LibreOffice converting a .doc, .rtf, .odt or .ods (readers.convert), in a child of the
+# reading process with limits of its own: a plan converts in ~1.0 s of CPU at 210 MB
+# resident (bench/import_bench.py --kinds); a first conversion on a machine also makes
+# LibreOffice's profile (~3 s). It maps far more than it touches, so its address space gets
+# 2 GiB. The reading process's whole budget grows by CONVERT_SECONDS for the kinds
+# converted: 10 s could be spent converting alone on a machine busy with other uploads.
+CONVERT_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
+CONVERT_SECONDS = 20.0
+# The largest file LibreOffice may write: the converted document, many times its source.
+CONVERT_FILE_BYTES = 10 * MAX_FILE_BYTES
+
+# Pages of a PDF read: pdfplumber takes ~0.045 s of CPU a page of a real plan (0.94 s for
+# 21 pages, bench/import_bench.py --kinds), so 120 pages — more than the longest plan —
+# read in ~5.5 s, within READ_SECONDS. A PDF has no cap on what one page holds: a page made
+# to be slow is stopped by READ_SECONDS (file_too_complex).
+MAX_PDF_PAGES = 120
+# So the reading process's budget grows by this for a PDF: a 21-page plan took 1.4 s of CPU
+# but 9–10 s of wall clock on a machine running a dozen other jobs on two cores.
+PDF_SECONDS = 10.0
+
 _CHUNK = 64 * 1024
 
 
@@ -54,7 +74,8 @@ class Budget:
     """What one document has given so far. Passing a cap refuses the whole document, naming
     the cap: a document is read whole or not at all, never silently cut."""
 
-    LIMITS = {"rows": MAX_ROWS, "cells": MAX_CELLS, "chars": MAX_CHARS, "sheets": MAX_SHEETS}
+    LIMITS = {"rows": MAX_ROWS, "cells": MAX_CELLS, "chars": MAX_CHARS, "sheets": MAX_SHEETS,
+              "pages": MAX_PDF_PAGES}
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -71,6 +92,9 @@ class Budget:
 
     def sheets(self, count: int = 1) -> None:
         self._add("sheets", count)
+
+    def pages(self, count: int) -> None:
+        self._add("pages", count)
 
     def refuse(self, what: str) -> None:
         raise InputError("file_too_long", name=self.name, what=what, limit=self.LIMITS[what])

@@ -55,20 +55,21 @@ REQUIRED = {"criterion", "task"}
 PROBLEMS = ("row_without_criterion",)
 
 
-def parse_plan_sheet(path: Path) -> PlanDraft:
+def parse_plan_sheet(path: Path, kind: str | None = None) -> PlanDraft:
     """A sheet in our template's columns — the template, the plan export, a school's own
     table with a criterion and a task column — is read strictly. A school's workbook of
     several sheets (a cover, the tasks, the monitoring), or a sheet whose criteria head
     their rows instead of filling a column, is read as a document is, sheet by sheet. The
-    preview is told when text in a legacy font was converted."""
+    preview is told when text in a legacy font was converted. `kind`: "csv", "xlsx" or
+    "xls", when the name may not say."""
     notes: set[str] = set()
-    draft = _parse_sheets(path, notes)
+    draft = _parse_sheets(path, notes, kind)
     draft.warn_notes(notes)
     return draft
 
 
-def _parse_sheets(path: Path, notes: set[str]) -> PlanDraft:
-    sheets = [sheet for sheet in read_sheets(path, notes=notes)
+def _parse_sheets(path: Path, notes: set[str], kind: str | None) -> PlanDraft:
+    sheets = [sheet for sheet in read_sheets(path, notes=notes, kind=kind)
               if any(any(row) for row in sheet.rows)]
     if not sheets:
         raise InputError("plan_empty", name=path.name)

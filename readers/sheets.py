@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import xlrd
 from lxml import etree
 from openpyxl.utils.cell import range_boundaries
 
@@ -20,6 +22,7 @@ from core.errors import InputError
 from core.text import clean_lines, fold_words
 from readers.limits import MAX_FILE_BYTES, Budget, Unzipping
 from readers.text_file import read_text, visible_only
+from readers.xls_file import read_xls_cells
 from readers.xlsx_file import Workbook
 
 # What a malformed or hostile workbook raises on the way out of the zip or the XML parser.
@@ -34,24 +37,31 @@ class Sheet:
     rows: list[list[str]]
 
 
-def read_rows(path: Path, notes: set[str] | None = None) -> list[list[str]]:
+KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+def read_rows(path: Path, notes: set[str] | None = None,
+              kind: str | None = None) -> list[list[str]]:
     """The rows of the first visible sheet."""
-    sheets = read_sheets(path, limit=1, notes=notes)
+    sheets = read_sheets(path, limit=1, notes=notes, kind=kind)
     return sheets[0].rows if sheets else []
 
 
-def read_sheets(path: Path, limit: int | None = None,
-                notes: set[str] | None = None) -> list[Sheet]:
-    """The visible sheets in tab order (the first `limit` of them), within one budget;
-    `notes` gets "legacy_font_tcvn3" / "legacy_font_vni" when text in those encodings was
-    converted to Unicode."""
-    suffix = path.suffix.lower()
+def read_sheets(path: Path, limit: int | None = None, notes: set[str] | None = None,
+                kind: str | None = None) -> list[Sheet]:
+    """The visible sheets in tab order (the first `limit` of them), within one budget, of a
+    "csv", "xlsx" or "xls" file: `kind`, or as the file's name says. `notes` gets
+    "legacy_font_tcvn3" / "legacy_font_vni" when text in those encodings was converted to
+    Unicode."""
+    kind = kind or KINDS.get(path.suffix.lower())
     if not path.is_file():
         raise InputError("file_missing", name=str(path))
-    if suffix == ".csv":
+    if kind == "csv":
         return [Sheet(path.stem, _read_csv(path, notes))]
-    if suffix in (".xlsx", ".xlsm"):
+    if kind == "xlsx":
         return _read_xlsx(path, limit, notes)
+    if kind == "xls":
+        return [Sheet(path.stem, _read_xls(path))]
     raise InputError("sheet_wrong_type", name=path.name)
 
 
@@ -113,6 +123,19 @@ def _merge(rows: list[list[str]], merges: list[str], budget: Budget) -> None:
         for row in rows[top - 1:bottom]:
             row.extend([""] * (right - len(row)))
             row[left - 1:right] = [text] * (right - left + 1)
+
+
+def _read_xls(path: Path) -> list[list[str]]:
+    rows = _Rows(Budget(path.name))
+    try:
+        for line, cells in read_xls_cells(path, rows.budget):
+            rows.add(line, _row_of(cells, rows.budget))
+    except xlrd.XLRDError as exc:
+        key = "docx_encrypted" if "encrypted" in str(exc).lower() else "sheet_broken"
+        raise InputError(key, name=path.name) from exc
+    except BROKEN + (AssertionError, struct.error) as exc:
+        raise InputError("sheet_broken", name=path.name) from exc
+    return rows.rows
 
 
 def _row_of(cells: dict[int, object], budget: Budget) -> list[str]:

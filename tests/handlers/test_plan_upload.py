@@ -1,6 +1,7 @@
 """The principal sends the plan as a Word file: preview, then confirm or cancel."""
 
 import io
+import subprocess
 
 import docx
 import pytest
@@ -14,6 +15,7 @@ from readers.plan_files import read_plan
 from storage.linking import link_by_contact
 from storage.models import Plan, Task
 from tests.chat import Chat
+from tests.phuhuu import SEEDS
 
 HANH = "0901234501"  # HT
 TRANG = "0901234503"  # TTCM
@@ -94,15 +96,32 @@ async def test_only_the_board_can_import(chat_as, sessions, school):
     assert open_tasks(sessions) == 10
 
 
-async def test_a_broken_or_old_word_file_gets_one_sentence(chat_as, sessions, school):
+async def test_a_broken_word_file_gets_one_sentence(chat_as, sessions, school):
     hanh = chat_as(HANH)
     assert "bị hỏng" in await hanh.send_file(b"PK\x03\x04junk", "document", "kh.docx", DOCX)
     answer = await hanh.send_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "document",
                                   "kh.doc", "application/msword")
-    assert "Word cũ (.doc)" in answer
+    assert "bị hỏng hoặc không đúng định dạng" in answer
     assert "quá lớn" in await hanh.send_file(b"x", "document", "kh.docx", DOCX,
                                              size=50 * 2**20)
     assert open_tasks(sessions) == 10
+
+
+async def test_a_plan_saved_as_word_97_is_previewed_as_its_docx(chat_as, sessions, school,
+                                                                 tmp_path):
+    seed = SEEDS / "plan-tt57-thcs-2026-2027.docx"
+    if not seed.is_file():
+        pytest.skip("seeds are not here")
+    subprocess.run(["soffice", "--headless", "--norestore",
+                    f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(seed)],
+                   check=True, capture_output=True)
+    hanh = chat_as(HANH)
+    preview = await hanh.send_file((tmp_path / f"{seed.stem}.doc").read_bytes(), "document",
+                                   "ke-hoach.doc", "application/msword")
+    assert "Xem trước kế hoạch" in preview and "6 tiêu chí, 6 nhiệm vụ" in preview
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert open_tasks(sessions) == 6
 
 
 def plan_of(draft) -> tuple:

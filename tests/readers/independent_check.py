@@ -19,8 +19,6 @@ KINDS = (".docx", ".doc", ".pdf", ".txt", ".xlsx", ".csv")
 # Documents whose file form or layout another helper is enabling now (issue 25): each entry
 # goes when its capability lands, and the strict xfail says so by failing.
 PENDING = {
-    "tieu-hoc-bang-ban-doc.doc": "Word 97 .doc is converted at the door (issue 25, item 1)",
-    "tieu-hoc-bang-ban-pdf.pdf": "PDF with a text layer is read at the door (issue 25, item 1)",
 }
 
 # Where the reader still falls short on a layout it is meant to read: measured, not hidden.
