@@ -133,11 +133,19 @@ def _paragraphs(lines: list[dict]) -> list[dict]:
         if close and not is_marked(text) and (
                 spaced or text[0].islower()
                 or _wraps(before["x1"], _first_word_width(line), margin, _size(line))):
-            joined[-1]["text"] += " " + text
+            joined[-1]["text"] = _wrapped(joined[-1]["text"], text)
         else:
             joined.append({"text": text, "top": line["top"]})
         before = line
     return joined
+
+
+def _wrapped(line: str, more: str) -> str:
+    """A line and the one it wrapped onto: after a space, or straight on after a hyphen
+    that ends a word («2024-» «2029»: Word wraps after the hyphen of «2024-2029»)."""
+    if line.endswith("-") and len(line) > 1 and not line[-2].isspace():
+        return line + more
+    return f"{line} {more}"
 
 
 def _wraps(end: float, word: float, right: float, size: float) -> bool:
@@ -218,7 +226,7 @@ def _cell_text(words: list[dict], box: tuple) -> str:
             text = words_text
         elif _wraps(before[-1]["x1"], line[0]["x1"] - line[0]["x0"], right,
                     line[0]["size"]) or words_text[0].islower():
-            text += " " + words_text
+            text = _wrapped(text, words_text)
         else:
             text += "\n" + words_text
     return text

@@ -1,7 +1,7 @@
 """The tasks written in one cell or paragraph: each «-», «+», «•» or numbered line is a task of
 its own; a line without a mark continues the one above (the cell wrapped it) — unless every
-line starts as a sentence does, a capital after a line that does not run on: then each is a
-task a person wrote as its own paragraph."""
+line starts with a capital and none before the last ends as a sentence or runs on: then
+each is an item of a list written without marks (a PDF's wrapped sentences end in a stop)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def task_texts(cell: str) -> list[str]:
 
 def _own_sentences(lines: list[str]) -> bool:
     return len(lines) > 1 and all(line[:1].isupper() for line in lines) and \
-        not any(line.rstrip().endswith((",", ":", "-", "và", "của", "cho")) for line in lines)
+        not any(line.rstrip().endswith((".", ",", ":", "-", "và", "của", "cho"))
+                for line in lines[:-1])
 
 
 def _inline(line: str) -> list[str]:
