@@ -34,6 +34,8 @@ class Carried:
     old_task_id: int
     status: str | None  # its last status; None when nobody answered
     reason: str | None  # the reason last given for it, if any
+    was: str | None  # its timeline this year
+    timeline: str | None  # its timeline in the draft
 
 
 def year_to_close(session: Session, school: School, today: date) -> tuple[Plan, str]:
@@ -107,15 +109,15 @@ def carried_history(session: Session, plan: Plan, draft: PlanDraft) -> list[Carr
     """The draft's tasks that go on from this year's, found as a re-import finds them (the
     same text, or an edited one still alike), each with its last status and reason."""
     match = match_tasks(open_plan_tasks(session, plan.id), draft)
-    found = [(code, draft_task_text(draft, code, index), old)
+    found = [(code, _draft_task(draft, code, index), old)
              for (code, index), (old, _) in match.pairs.items() if old is not None]
     reasons = _last_reasons(session, [old.id for _, _, old in found])
-    return [Carried(code, text, old.id, old.status, reasons.get(old.id))
-            for code, text, old in found]
+    return [Carried(code, new.text, old.id, old.status, reasons.get(old.id), old.timeline,
+                    new.timeline) for code, new, old in found]
 
 
-def draft_task_text(draft: PlanDraft, code: str, index: int) -> str:
-    return next(c for c in draft.criteria if c.id == code).tasks[index].text
+def _draft_task(draft: PlanDraft, code: str, index: int) -> TaskDraft:
+    return next(c for c in draft.criteria if c.id == code).tasks[index]
 
 
 def _last_reasons(session: Session, task_ids: list[int]) -> dict[int, str]:
