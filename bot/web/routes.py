@@ -11,6 +11,7 @@ from bot.web.console import Console
 from bot.web.district_pages import district_routes
 from bot.web.sandbox import Sandboxes, sandbox_routes
 from bot.web.school_pages import InvitationNames, school_routes
+from bot.web.year_pages import year_routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -26,6 +27,7 @@ def web_routes(console: Console, sandboxes: Sandboxes,
         Route("/web/signed-out", console.goodbye),
         Mount("/web/static", StaticFiles(directory=STATIC), name="static"),
         *school_routes(console, invitation_names),
+        *year_routes(console),
         *district_routes(console),
         *sandbox_routes(sandboxes),
     ]
