@@ -47,10 +47,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("school_id", "school_year", name=op.f("uq_school_years_school_id")),
     )
     op.create_index(op.f("ix_school_years_school_id"), "school_years", ["school_id"])
-    with op.batch_alter_table("tasks") as batch:
-        batch.add_column(sa.Column("carried_from_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(op.f("fk_tasks_carried_from_id_tasks"), "tasks",
-                                 ["carried_from_id"], ["id"])
+    # Added in place, not by copying the table (SQLite's batch mode): the rows of other
+    # tables that refer to tasks would stop the copy's DROP TABLE.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE tasks ADD COLUMN carried_from_id INTEGER CONSTRAINT "
+                   "fk_tasks_carried_from_id_tasks REFERENCES tasks (id)")
+    else:
+        op.add_column("tasks", sa.Column("carried_from_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_tasks_carried_from_id_tasks"), "tasks", "tasks",
+                              ["carried_from_id"], ["id"])
 
 
 def downgrade() -> None:
