@@ -14,7 +14,7 @@ from core.clock import Clock
 from core.errors import InputError
 from readers.next_year import next_school_year, shift_timeline
 from readers.plan_draft import CheckpointDraft, CriterionDraft, PlanDraft, TaskDraft
-from readers.timelines import parse_timeline
+from readers.timelines import parse_timeline, school_year_start
 from storage import audit
 from storage.models import Checkpoint, Criterion, Plan, School, SchoolYear, Task, TaskUpdate
 from storage.plans import (PlanImportReport, current_plan, match_tasks, open_plan_tasks,
@@ -75,9 +75,11 @@ def past_years(session: Session, school_id: int) -> list[SchoolYear]:
 def next_year_draft(session: Session, school: School, plan: Plan, year: str) -> PlanDraft:
     """Next year's plan from this one: every criterion with its title and target (a plan
     of several years keeps its later years' targets), the tasks not finished and the
-    recurring ones, dated timelines moved one year on and read on next year's calendar."""
+    recurring ones, this year's dated timelines moved one year on, all read on next year's
+    calendar."""
     following = next_school_year(year)
     cal = school_calendar(school)
+    year_end = cal.end(school_year_start(year))
     draft = PlanDraft(school=school.name, framework=plan.framework, level=plan.level,
                       school_year=following)
     tasks: dict[int, list[Task]] = {}
@@ -88,8 +90,8 @@ def next_year_draft(session: Session, school: School, plan: Plan, year: str) -> 
         draft.criteria.append(CriterionDraft(
             id=criterion.code, title=criterion.title, target=criterion.target,
             assessed_level=criterion.assessed_level,
-            tasks=[_carried_task(t, following, cal) for t in tasks.get(criterion.id, [])
-                   if _goes_on(t)]))
+            tasks=[_carried_task(t, following, cal, year_end)
+                   for t in tasks.get(criterion.id, []) if _goes_on(t)]))
     return draft
 
 
@@ -97,8 +99,11 @@ def _goes_on(task: Task) -> bool:
     return task.schedule_kind == "recurring" or task.status != "done"
 
 
-def _carried_task(task: Task, year: str, cal) -> TaskDraft:
-    timeline = shift_timeline(task.timeline, task.schedule_kind == "recurring")
+def _carried_task(task: Task, year: str, cal, year_end: date) -> TaskDraft:
+    """The task in next year's draft: its timeline moved a year on, unless it is recurring
+    or dated after the year closing (a later year's task of a plan of several years)."""
+    later = task.due_on is not None and task.due_on > year_end
+    timeline = shift_timeline(task.timeline, task.schedule_kind == "recurring" or later)
     return TaskDraft(text=task.text, owners=list(task.owner_phrases or []),
                      owners_text=task.owners_text, output=task.output, timeline=timeline,
                      support=task.support, note=task.note,

@@ -5,23 +5,27 @@ left out; the year's report kept unchanged; next year's reminders from next year
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from io import BytesIO
 
 import docx
 import pytest
 from sqlalchemy import select
-from io import BytesIO
 
 from core.clock import ShiftedClock
 from core.errors import InputError
+from readers.plan_files import read_plan
+from readers.staff_sheet import parse_staff_sheet
 from reminders.preview import preview
 from reminders.state import load_state
 from reports.report_data import report_data
 from reports.year_end import close_year, closing, kept_file, read_draft, rebuilt_report
 from storage.models import Criterion, Plan, School, SchoolYear, Staff, Task
-from storage.plans import current_plan
+from storage.plans import current_plan, save_plan
 from storage.school_years import open_next_year
+from storage.schools import pick_school
+from storage.staff_repo import import_staff
 from storage.updates import record_update
-from tests.conftest import TEST_START
+from tests.conftest import DEMO, TEST_START
 
 STRATEGY = "Rà soát chiến lược phát triển nhà trường giai đoạn 2026-2030"
 DATA = "Cập nhật đầy đủ dữ liệu ngành và hồ sơ điện tử"
@@ -185,3 +189,37 @@ def test_confirming_twice_is_refused(sessions, lived_year, clock, evidence, rend
                 open_next_year(s, school, row, draft, clock, "cli")
     with sessions() as s:
         assert s.query(Plan).filter_by(school_id=lived_year.id).count() == 2
+
+
+def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
+        sessions, clock, evidence, renderer, tmp_path):
+    """A 2021-2026 plan closed in June 2022: this year's late task moves a year on; the
+    task planned for 2024 and the targets of each year stay as written."""
+    target = "2021-2022: Mức 1; 2022-2023: Mức 2; 2025-2026: Mức 3"
+    (tmp_path / "plan.csv").write_text(
+        "Tiêu chí,Kết quả cần đạt,Công việc/giải pháp,Chủ trì,Thời gian thực hiện\n"
+        f'1.1,"{target}",Xây dựng quy chế,HT,Tháng 11/2021\n'
+        "1.1,,Công nhận đạt chuẩn Mức 3,HT,Năm 2024\n", encoding="utf-8")
+    plan_clock = type(clock)(datetime(2021, 9, 10, 2, 0, tzinfo=timezone.utc))
+    with sessions.begin() as s:
+        school = pick_school(s, "giaidoan", plan_clock, create=True)
+        import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+        draft = read_plan(tmp_path / "plan.csv", "2021-2026")
+        draft.school_year = "2021-2026"
+        save_plan(s, school, draft, plan_clock)
+        school_id = school.id
+    june = type(clock)(datetime(2022, 6, 15, 2, 0, tzinfo=timezone.utc))
+    with sessions.begin() as s:
+        row, summary = close_year(s, s.get(School, school_id), june, evidence, renderer, "cli")
+        assert (summary.school_year, summary.next_year) == ("2021-2022", "2022-2023")
+        (criterion,) = summary.draft.criteria
+        assert criterion.target == target
+        assert [(t.text, t.timeline) for t in criterion.tasks] == [
+            ("Xây dựng quy chế", "Tháng 11/2022"), ("Công nhận đạt chuẩn Mức 3", "Năm 2024")]
+        open_next_year(s, s.get(School, school_id), row,
+                       read_draft(row.draft, row.draft_name, row, s.get(School, school_id)),
+                       june, "cli")
+    with sessions() as s:
+        plan = current_plan(s, school_id)
+        assert plan.school_year == "2022-2023"
+        assert s.scalar(select(Criterion.target).where(Criterion.plan_id == plan.id)) == target
