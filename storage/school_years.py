@@ -17,6 +17,7 @@ from readers.plan_draft import CheckpointDraft, CriterionDraft, PlanDraft, TaskD
 from readers.timelines import parse_timeline, school_year_start
 from storage import audit
 from storage.models import Checkpoint, Criterion, Plan, School, SchoolYear, Task, TaskUpdate
+from storage.outbox import drop_pending_about
 from storage.plans import (PlanImportReport, current_plan, match_tasks, open_plan_tasks,
                            save_plan, school_year_first)
 from storage.schools import school_calendar
@@ -172,8 +173,11 @@ def open_next_year(session: Session, school: School, row: SchoolYear, draft: Pla
     report = save_plan(session, school, draft, clock, source_name=row.draft_name, via=via,
                        actor_id=actor_id)
     _link_carried(session, plan, carried)
-    for task in open_plan_tasks(session, old.id):
+    closing = open_plan_tasks(session, old.id)
+    for task in closing:
         task.closed_at = now
+    # A reminder already queued about last year's tasks goes no more.
+    drop_pending_about(session, school.id, {t.id for t in closing}, now, "year closed")
     row.opened_at, row.next_plan_id = now, plan.id
     audit.record(session, YEAR_OPEN, school.id, now, via, actor_id, subject=draft.school_year,
                  tasks=report.tasks, carried=len(carried))

@@ -19,7 +19,8 @@ from reminders.preview import preview
 from reminders.state import load_state
 from reports.report_data import report_data
 from reports.year_end import close_year, closing, kept_file, read_draft, rebuilt_report
-from storage.models import Criterion, Plan, School, SchoolYear, Staff, Task
+from storage.models import (Criterion, OutboxMessage, Plan, School, SchoolYear, Staff,
+                            Task)
 from storage.plans import current_plan, save_plan
 from storage.school_years import open_next_year
 from storage.schools import pick_school
@@ -152,10 +153,20 @@ def test_next_years_reminders_come_from_next_years_plan_and_calendar(
         sessions, lived_year, clock, evidence, renderer):
     row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
     with sessions.begin() as s:
+        # Queued before the confirmation, about last year's stocktake: it goes no more.
+        old = task(s, STOCKTAKE)
+        now = clock.now()
+        s.add(OutboxMessage(school_id=lived_year.id, key="deadline:stocktake", kind="deadline",
+                            period="p", staff_id=old.owners[0].staff_id, channel="test",
+                            chat_id="1", due_at=now, not_before=now, status="pending",
+                            task_ids=[old.id], criteria=["4.1"], body={"text": "hạn"},
+                            attempts=0, created_at=now))
         row = s.get(SchoolYear, row_id)
         school = s.get(School, lived_year.id)
         open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row, school),
                        clock, "cli")
+    with sessions() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "dropped"
     # The process runs "as of" the first day of the new year, its minutes passing.
     start = ShiftedClock(TEST_START.replace(year=2027, month=9, day=1)).now()
     with sessions() as s:
