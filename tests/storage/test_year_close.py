@@ -19,6 +19,9 @@ from reminders.preview import preview
 from reminders.state import load_state
 from reports.report_data import report_data
 from reports.year_end import close_year, closing, kept_file, read_draft, rebuilt_report
+from storage.archive import restore_archive, write_archive
+from storage.db import make_engine, recreate, session_factory
+from storage.evidence_store import EvidenceStore
 from storage.models import (Criterion, OutboxMessage, Plan, School, SchoolYear, Staff,
                             Task)
 from storage.plans import current_plan, save_plan
@@ -234,3 +237,29 @@ def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
         plan = current_plan(s, school_id)
         assert plan.school_year == "2022-2023"
         assert s.scalar(select(Criterion.target).where(Criterion.plan_id == plan.id)) == target
+
+
+def test_a_closed_year_moves_with_its_school(db, sessions, lived_year, clock, evidence,
+                                             renderer, tmp_path):
+    """The school's archive carries the kept report; restored elsewhere it reads back
+    with the same checksum, and a carried task still leads to last year's."""
+    row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
+    with sessions.begin() as s:
+        row = s.get(SchoolYear, row_id)
+        school = s.get(School, lived_year.id)
+        open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row, school),
+                       clock, "cli")
+        _, kept = kept_file(evidence, row, "report")
+    summary = write_archive(db, evidence.root, tmp_path / "demo.zip", "demo")
+    assert summary.files == 1 and not summary.missing
+    target = make_engine(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    recreate(target)
+    elsewhere = EvidenceStore(tmp_path / "elsewhere")
+    restore_archive(target, elsewhere.root, tmp_path / "demo.zip", tmp_path / "templates")
+    with session_factory(target)() as s:
+        row = s.scalar(select(SchoolYear))
+        assert kept_file(elsewhere, row, "report")[1] == kept
+        carried = s.scalar(select(Task).where(Task.plan_id == row.next_plan_id,
+                                              Task.text == STOCKTAKE))
+        assert s.get(Task, carried.carried_from_id).plan_id == row.plan_id
+    target.dispose()
