@@ -13,7 +13,9 @@ from readers.next_year import next_school_year
 from reports.plan_workbook import plan_workbook
 from reports.year_end import close_year, closing, read_draft
 from storage.db import writing
+from storage.plans import plan_gaps, resolve_owners
 from storage.school_years import open_next_year, waiting_year
+from storage.staff_repo import active_staff
 from storage.schools import pick_school
 
 
@@ -48,13 +50,25 @@ def _close(args: argparse.Namespace, app: App) -> int:
     if args.dry_run:
         with app.sessions() as session:
             school = pick_school(session, args.school, app.clock)
-            _say(app, "cli/year_closing.j2", c=closing(session, school, app.clock), done=False)
+            summary = closing(session, school, app.clock)
+            _say(app, "cli/year_closing.j2", c=summary, done=False)
+            _preview(app, session, school, summary.draft)
         return 0
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
-        row, summary = close_year(session, school, app.clock, app.engine.evidence, app.renderer, "cli")
+        row, summary = close_year(session, school, app.clock, app.engine.evidence,
+                                  app.renderer, "cli")
         _say(app, "cli/year_closing.j2", c=summary, done=True, row=row)
+        _preview(app, session, school, summary.draft)
     return 0
+
+
+def _preview(app: App, session, school, draft) -> None:
+    """The draft as `plan import --dry-run` shows a plan: owners matched, gaps."""
+    staff = active_staff(session, school.id)
+    owners = resolve_owners(draft, staff)
+    _say(app, "cli/plan_preview.j2", draft=draft, owners=owners,
+         gaps=plan_gaps(draft, owners) if staff else None, mismatch=None)
 
 
 def _draft(args: argparse.Namespace, app: App) -> int:

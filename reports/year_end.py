@@ -117,9 +117,14 @@ def rebuilt_report(session: Session, school: School, row: SchoolYear) -> ReportD
 
 def read_draft(content: bytes, name: str, row: SchoolYear, school: School) -> PlanDraft:
     """Next year's draft read from its workbook (the one made at closing, or the
-    principal's edited copy), in a process of its own as every uploaded plan."""
+    principal's edited copy), in a process of its own as every uploaded plan; a file that
+    names another school year is refused."""
+    year = next_school_year(row.school_year)
     with tempfile.TemporaryDirectory(prefix="caitien-year-") as folder:
         path = Path(folder) / (Path(name).name or "plan.xlsx")
         path.write_bytes(content)
-        return read_plan_isolated(path, next_school_year(row.school_year),
-                                  school_calendar(school))
+        draft = read_plan_isolated(path, year, school_calendar(school))
+    # Last year's plan sent back by mistake would start the new year with last year's dates.
+    if draft.school_year and draft.school_year != year:
+        raise InputError("year_draft_other_year", file_year=draft.school_year, year=year)
+    return draft

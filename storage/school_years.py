@@ -43,7 +43,7 @@ def year_to_close(session: Session, school: School, today: date) -> tuple[Plan, 
     """The school's plan and the school year closing with it («2026-2027»)."""
     plan = current_plan(session, school.id)
     if plan is None:
-        raise InputError("plan_none")
+        raise InputError("year_no_plan")
     first = school_year_first(session, school, today)
     return plan, f"{first}-{first + 1}"
 

@@ -20,12 +20,16 @@ def count(db, model) -> int:
 def test_close_draft_edit_and_open_the_next_year(cli, db, tmp_path, monkeypatch):
     monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    code, _, err = cli("year", "close")
+    assert code == 2 and "chưa có năm học nào để kết thúc" in err
     assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    assert cli("plan", "export", "nam-nay.xlsx")[0] == 0  # this year's plan, for later
     monkeypatch.setenv("CAITIEN_CLOCK_START", JUNE)
 
     code, out, _ = cli("year", "close", "--dry-run")
     assert code == 0 and out.startswith("Xem trước (chưa ghi gì): kết thúc năm học 2026-2027")
     assert "Dự thảo kế hoạch năm học 2027-2028" in out
+    assert "«NV Thiết bị»: 1 người" in out  # the draft's owners, as an import shows them
     assert count(db, SchoolYear) == 0 and not (tmp_path / "evidence").exists()
 
     code, out, _ = cli("year", "close")
@@ -50,6 +54,8 @@ def test_close_draft_edit_and_open_the_next_year(cli, db, tmp_path, monkeypatch)
     (tmp_path / "hong.xlsx").write_bytes(b"not a workbook at all")
     code, _, err = cli("year", "draft", "--from", "hong.xlsx")
     assert code == 2 and err.strip()
+    code, _, err = cli("year", "draft", "--from", "nam-nay.xlsx")
+    assert code == 2 and "là kế hoạch năm học 2026-2027, không phải dự thảo" in err
     assert cli("year", "draft", "--from", "nam-sau.xlsx")[0] == 0
     code, _, err = cli("year", "draft")
     assert code == 2 and "--out" in err
