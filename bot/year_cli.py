@@ -51,14 +51,14 @@ def _close(args: argparse.Namespace, app: App) -> int:
         with app.sessions() as session:
             school = pick_school(session, args.school, app.clock)
             summary = closing(session, school, app.clock)
-            _say(app, "cli/year_closing.j2", c=summary, done=False)
+            _say(app, "year/closing.j2", c=summary, done=False)
             _preview(app, session, school, summary.draft)
         return 0
     with writing(app.sessions) as session:
         school = pick_school(session, args.school, app.clock)
         row, summary = close_year(session, school, app.clock, app.engine.evidence,
                                   app.renderer, "cli")
-        _say(app, "cli/year_closing.j2", c=summary, done=True, row=row)
+        _say(app, "year/closing.j2", c=summary, done=True, row=row)
         _preview(app, session, school, summary.draft)
     return 0
 

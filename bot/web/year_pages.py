@@ -6,7 +6,6 @@ workbook to download, edit and send back, and the confirmation that opens the ne
 from __future__ import annotations
 
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,7 +78,7 @@ def year_routes(console: Console) -> list[Route]:
             except InputError as error:
                 return school, None, _words(error)
         school, summary, problem = await console.read(read)
-        text = summary and console.renderer.text("cli/year_closing.j2", c=summary, done=False)
+        text = summary and console.renderer.text("year/closing.j2", c=summary, done=False)
         return console.page("web/year_close.j2", 400 if problem else 200, viewer=viewer,
                             school=school, c=summary, summary=text, problem=problem)
 

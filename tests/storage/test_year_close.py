@@ -11,7 +11,7 @@ import docx
 import pytest
 from sqlalchemy import select
 
-from core.clock import ShiftedClock
+from core.clock import FixedClock, ShiftedClock
 from core.errors import InputError
 from readers.plan_files import read_plan
 from readers.staff_sheet import parse_staff_sheet
@@ -214,7 +214,7 @@ def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
         "Tiêu chí,Kết quả cần đạt,Công việc/giải pháp,Chủ trì,Thời gian thực hiện\n"
         f'1.1,"{target}",Xây dựng quy chế,HT,Tháng 11/2021\n'
         "1.1,,Công nhận đạt chuẩn Mức 3,HT,Năm 2024\n", encoding="utf-8")
-    plan_clock = type(clock)(datetime(2021, 9, 10, 2, 0, tzinfo=timezone.utc))
+    plan_clock = FixedClock(datetime(2021, 9, 10, 2, 0, tzinfo=timezone.utc))
     with sessions.begin() as s:
         school = pick_school(s, "giaidoan", plan_clock, create=True)
         import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
@@ -222,7 +222,7 @@ def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
         draft.school_year = "2021-2026"
         save_plan(s, school, draft, plan_clock)
         school_id = school.id
-    june = type(clock)(datetime(2022, 6, 15, 2, 0, tzinfo=timezone.utc))
+    june = FixedClock(datetime(2022, 6, 15, 2, 0, tzinfo=timezone.utc))
     with sessions.begin() as s:
         row, summary = close_year(s, s.get(School, school_id), june, evidence, renderer, "cli")
         assert (summary.school_year, summary.next_year) == ("2021-2022", "2022-2023")
