@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,7 @@ class Closing:
     report: ReportData
     draft: PlanDraft
     carried: list[Carried]
+    year_end: date  # the last day of the year on the school's calendar
 
     @property
     def left_out(self) -> int:
@@ -64,7 +66,7 @@ def closing(session: Session, school: School, clock: Clock) -> Closing:
     data = report_data(session, school, period, today, plan=plan, until=now)
     draft = next_year_draft(session, school, plan, year)
     return Closing(year, next_school_year(year), plan, period, data, draft,
-                   carried_history(session, plan, draft))
+                   carried_history(session, plan, draft), cal.end(first))
 
 
 def close_year(session: Session, school: School, clock: Clock, store: EvidenceStore,

@@ -70,3 +70,13 @@ def test_close_draft_edit_and_open_the_next_year(cli, db, tmp_path, monkeypatch)
     assert moved.timeline == "Tháng 10/2027" and moved.carried_from_id is not None
     code, _, err = cli("year", "open")
     assert code == 2 and "Chưa có dự thảo" in err
+
+
+def test_closing_before_the_years_end_says_so_first(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    monkeypatch.setenv("CAITIEN_CLOCK_START", "2026-11-02T09:00:00+07:00")
+    code, out, _ = cli("year", "close", "--dry-run")
+    assert code == 0 and "năm học đến 31/05/2027 mới kết thúc" in out
+    assert "Báo cáo cả năm (05/09/2026–02/11/2026)" in out
