@@ -82,9 +82,14 @@ def close_year(session: Session, school: School, clock: Clock, store: EvidenceSt
     # Issue 26, points 1-2: the evidence list (.xlsx, .docx) and the evidence box (.zip)
     # of the year join the kept files here, each through _keep, as kinds of their own.
     name = renderer.text("chat/plan_excel_name.j2", school=school, draft=c.draft)
-    row = record_close(session, school, c.plan, c.school_year, now,
-                       (c.period.start, c.period.end), c.report.made_on, files,
-                       name, plan_workbook(c.draft, renderer), via, actor_id)
+    try:
+        row = record_close(session, school, c.plan, c.school_year, now,
+                           (c.period.start, c.period.end), c.report.made_on, files,
+                           name, plan_workbook(c.draft, renderer), via, actor_id)
+    except Exception:  # not recorded: the files kept for it would be nobody's
+        for entry in files:
+            store.discard(entry["path"])
+        raise
     return row, c
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
@@ -146,7 +147,12 @@ def record_close(session: Session, school: School, plan: Plan, year: str, at: da
                      closed_by=actor_id, period_start=period[0], period_end=period[1],
                      report_until=at, made_on=made_on, files=files, draft_name=draft_name,
                      draft=draft)
-    session.add(row)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # closed at the same moment by someone else: their close stands
+        refuse_closed(session, school, year)
+        raise
     audit.record(session, YEAR_CLOSE, school.id, at, via, actor_id, subject=year,
                  files=[f["name"] for f in files])
     session.flush()
