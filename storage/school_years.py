@@ -23,9 +23,6 @@ from storage.plans import (PlanImportReport, current_plan, match_tasks, open_pla
                            save_plan, school_year_first)
 from storage.schools import school_calendar
 
-YEAR_CLOSE = "year_close"
-YEAR_OPEN = "year_open"
-
 
 @dataclass
 class Carried:
@@ -153,7 +150,7 @@ def record_close(session: Session, school: School, plan: Plan, year: str, at: da
     except IntegrityError:  # closed at the same moment by someone else: their close stands
         refuse_closed(session, school, year)
         raise
-    audit.record(session, YEAR_CLOSE, school.id, at, via, actor_id, subject=year,
+    audit.record(session, audit.YEAR_CLOSE, school.id, at, via, actor_id, subject=year,
                  files=[f["name"] for f in files])
     session.flush()
     return row
@@ -185,8 +182,8 @@ def open_next_year(session: Session, school: School, row: SchoolYear, draft: Pla
     # A reminder already queued about last year's tasks goes no more.
     drop_pending_about(session, school.id, {t.id for t in closing}, now, "year closed")
     row.opened_at, row.next_plan_id = now, plan.id
-    audit.record(session, YEAR_OPEN, school.id, now, via, actor_id, subject=draft.school_year,
-                 tasks=report.tasks, carried=len(carried))
+    audit.record(session, audit.YEAR_OPEN, school.id, now, via, actor_id,
+                 subject=draft.school_year, tasks=report.tasks, carried=len(carried))
     session.flush()
     return report
 

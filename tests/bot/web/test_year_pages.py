@@ -95,6 +95,8 @@ async def test_the_principal_closes_the_year_and_opens_the_next(web_app, sign_in
     assert f"/tasks/{old_task}" in new.text
     assert (await principal.post(base + "/open", data={"csrf": csrf_of(draft)})
             ).status_code == 404  # nothing waits any more
+    trail = await principal.get(f"/web/s/{school_id(web_app)}/audit")
+    assert "Kết thúc năm học" in trail.text and "chuyển tiếp từ năm học trước" in trail.text
 
 
 async def test_a_teacher_cannot_close_the_year(web_app, sign_in, clock):
