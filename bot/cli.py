@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import evidence_cli, logs, records_cli
+from bot.year_cli import add_year_commands, year_command
 from bot.app import App, build_app
 from bot.config import Settings
 from templates.render import Renderer
@@ -203,6 +204,7 @@ def parser() -> argparse.ArgumentParser:
     web_link.add_argument("--school", help="the staff member of this school (when the phone "
                                            "is in several schools or is a district account)")
 
+    add_year_commands(commands)
     invite = commands.add_parser("invite", help="personal links for staff to link Telegram")
     invite.add_argument("--json", action="store_true")
     invite.add_argument("--days", type=int, default=30, help="days a link stays valid")
@@ -319,6 +321,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return evidence_cli.evidence_command(args, settings)
     if args.command == "invite":
         return invite(args, settings)
+    if args.command == "year":
+        return year_command(args, settings)
     if args.command == "school" and args.school_command == "add":
         from bot.district_cli import school_add
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readers.frameworks import frameworks
-from storage.models import Checkpoint, Criterion, Evidence, School, Staff, Task, TaskUpdate
+from storage.models import (Checkpoint, Criterion, Evidence, Plan, School, Staff, Task,
+                            TaskUpdate)
 from storage.plans import current_plan
 from storage.schools import school_calendar
 from storage.staff_repo import active_staff, is_board
@@ -171,14 +172,18 @@ def evidence_with_codes(session: Session, school_id: int, framework: str | None
 
 
 def report_data(session: Session, school: School, period: Period, today: date,
-                public_url: str | None = None) -> ReportData:
+                public_url: str | None = None, plan: Plan | None = None,
+                until: datetime | None = None) -> ReportData:
     """`public_url`: where the web console is reached (CAITIEN_PUBLIC_URL), for links to
-    the evidence; without it the report names the files only."""
-    plan = current_plan(session, school.id)
+    the evidence; without it the report names the files only. A closed school year's
+    report passes its own plan, and the moment it was closed as `until` when that came
+    before the period's end: what was said later is not in it."""
+    plan = plan or current_plan(session, school.id)
     if plan is None:
         raise LookupError("no plan")
     tz = ZoneInfo(school.timezone)
-    until = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=tz)
+    until = min(until, end) if until else end
     criteria = session.scalars(select(Criterion).where(Criterion.plan_id == plan.id)
                                .order_by(Criterion.position)).all()
     tasks = session.scalars(select(Task).where(Task.plan_id == plan.id)

@@ -46,7 +46,7 @@ SCHOOL_TABLES = frozenset({
     "districts", "district_members", "staff", "accounts", "invites", "plans",
     "plan_checkpoints", "criteria", "tasks", "task_owners", "task_updates", "evidence",
     "evidence_criteria", "outbox", "reminder_snoozes", "overdue_alerts", "audit_events",
-    "school_bots", "conversations"})
+    "school_bots", "school_years", "conversations"})
 DEPLOYMENT_TABLES = frozenset({
     "settings", "processed_events", "inbox", "link_failures", "downloads",
     "uploads", "web_sign_ins", "web_sessions", "web_failures",
@@ -209,10 +209,12 @@ class _Scope:
 
 
 def _paths_of(table: str, row: dict) -> list[str]:
-    """Evidence files a row names: an evidence row's, and those a conversation holds (sent
-    before /capnhat, or received in an update not saved yet)."""
+    """Evidence files a row names: an evidence row's, a closed year's kept report, and those
+    a conversation holds (sent before /capnhat, or received in an update not saved yet)."""
     if table == "evidence":
         return [row["path"]]
+    if table == "school_years":
+        return [f.get("path") if isinstance(f, dict) else None for f in row.get("files") or []]
     if table == "conversations":
         files = [*((row.get("data") or {}).get("files") or []),
                  *((row.get("held") or {}).get("files") or [])]

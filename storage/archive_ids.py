@@ -167,6 +167,7 @@ NO_IDS: frozenset[tuple[str, str]] = frozenset({
     ("tasks", "owner_phrases"), ("outbox", "criteria"), ("conversations", "held"),
     ("inbox", "payload"), ("settings", "key"), ("school_bots", "key"),
     ("processed_events", "event_id"),
+    ("school_years", "files"),  # names, paths and checksums of a closed year's kept files
 })
 
 

@@ -236,6 +236,9 @@ class Task(Base):
     status: Mapped[str | None] = mapped_column(String(20))
     status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The task of last school year's plan this one carries on (a year closed unfinished):
+    # its answers and evidence stay with that task, under that year.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
 
     criterion: Mapped[Criterion] = relationship()
     owners: Mapped[list[TaskOwner]] = relationship(
@@ -318,6 +321,36 @@ class EvidenceCriterion(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SchoolYear(Base):
+    """A school year the board closed: its report, written then and kept unchanged (the
+    file and its checksum, and the moment its figures stop), and next year's draft plan (a
+    plan workbook, edited by the principal, until she confirms it and it becomes
+    `next_plan_id`)."""
+
+    __tablename__ = "school_years"
+    __table_args__ = (UniqueConstraint("school_id", "school_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[str] = mapped_column(String(9))  # the year closed, "2026-2027"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The report covers period_start..period_end; answers given from report_until on are
+    # not in it, so rebuilding it later gives the same figures.
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    report_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    made_on: Mapped[date] = mapped_column(Date)
+    # The files kept that day, each {"kind", "name", "path" (in the evidence folder),
+    # "mime_type", "size", "sha256"}: the report ("report") and what joins it.
+    files: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    draft_name: Mapped[str] = mapped_column(String(300))
+    draft: Mapped[bytes] = mapped_column(LargeBinary)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
 
 
 class Conversation(Base):

@@ -180,3 +180,17 @@ def pending_tasks(session: Session, message: OutboxMessage, staff_ids: list[int]
         select(Task).where(Task.id.in_(message.task_ids), Task.closed_at.is_(None),
                            Task.id.in_(owned), Task.id.not_in(answered)))}
     return [found[i] for i in message.task_ids if i in found]
+
+
+def drop_pending_about(session: Session, school_id: int, task_ids: set[int],
+                       now: datetime, error: str) -> int:
+    """Scheduled messages not sent yet that are about any of these tasks are dropped (a
+    closed school year's): how many."""
+    dropped = 0
+    for message in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.school_id == school_id, OutboxMessage.status == PENDING,
+            OutboxMessage.kind != "reply")):
+        if task_ids.intersection(message.task_ids or []):
+            finish(session, message.id, DROPPED, now, error=error)
+            dropped += 1
+    return dropped

@@ -12,6 +12,7 @@ from bot.web.district_pages import district_routes
 from bot.web.evidence_pages import evidence_routes
 from bot.web.sandbox import Sandboxes, sandbox_routes
 from bot.web.school_pages import InvitationNames, school_routes
+from bot.web.year_pages import year_routes
 
 STATIC = Path(__file__).parent / "static"
 
@@ -28,6 +29,7 @@ def web_routes(console: Console, sandboxes: Sandboxes,
         Mount("/web/static", StaticFiles(directory=STATIC), name="static"),
         *school_routes(console, invitation_names),
         *evidence_routes(console),
+        *year_routes(console),
         *district_routes(console),
         *sandbox_routes(sandboxes),
     ]

@@ -1,0 +1,82 @@
+"""`caitien year` as the IT person runs it for the principal in June: look first, close
+the year, fetch next year's draft, send back her edited copy, open the new year."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from storage.models import Plan, SchoolYear, Task
+from tests.conftest import DEMO
+
+JUNE = "2027-06-15T09:00:00+07:00"
+
+
+def count(db, model) -> int:
+    with db.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar()
+
+
+def test_close_draft_edit_and_open_the_next_year(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    code, _, err = cli("year", "close")
+    assert code == 2 and "chưa có năm học nào để kết thúc" in err
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    assert cli("plan", "export", "nam-nay.xlsx")[0] == 0  # this year's plan, for later
+    monkeypatch.setenv("CAITIEN_CLOCK_START", JUNE)
+
+    code, out, _ = cli("year", "close", "--dry-run")
+    assert code == 0 and out.startswith("Xem trước (chưa ghi gì): kết thúc năm học 2026-2027")
+    assert "Dự thảo kế hoạch năm học 2027-2028" in out
+    assert "«NV Thiết bị»: 1 người" in out  # the draft's owners, as an import shows them
+    assert count(db, SchoolYear) == 0 and not (tmp_path / "evidence").exists()
+
+    code, out, _ = cli("year", "close")
+    assert code == 0 and out.startswith("Đã kết thúc năm học 2026-2027.")
+    assert "mã kiểm tra" in out and count(db, SchoolYear) == 1
+    code, _, err = cli("year", "close")
+    assert code == 2 and "đã kết thúc lúc 09:00 15/06/2027" in err
+    assert count(db, SchoolYear) == 1
+
+    code, out, _ = cli("year", "draft", "--out", "nam-sau.xlsx")
+    assert code == 0 and "caitien year open --file nam-sau.xlsx" in out
+    book = load_workbook(tmp_path / "nam-sau.xlsx")
+    sheet = book.active
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Tiêu chí")
+    column = [c.value for c in header].index("Thời gian thực hiện")
+    stocktake = next(r for r in sheet.iter_rows() if r[3].value and
+                     r[3].value.startswith("Kiểm kê"))
+    assert stocktake[column].value == "Tháng 11/2027"
+    stocktake[column].value = "Tháng 10/2027"  # the principal moves it a month earlier
+    book.save(tmp_path / "nam-sau.xlsx")
+
+    (tmp_path / "hong.xlsx").write_bytes(b"not a workbook at all")
+    code, _, err = cli("year", "draft", "--from", "hong.xlsx")
+    assert code == 2 and err.strip()
+    code, _, err = cli("year", "draft", "--from", "nam-nay.xlsx")
+    assert code == 2 and "là kế hoạch năm học 2026-2027, không phải dự thảo" in err
+    assert cli("year", "draft", "--from", "nam-sau.xlsx")[0] == 0
+    code, _, err = cli("year", "draft")
+    assert code == 2 and "--out" in err
+
+    code, out, _ = cli("year", "open")
+    assert code == 0 and out.startswith("Đã bắt đầu năm học 2027-2028")
+    with db.connect() as conn:
+        plans = conn.execute(select(Plan.id, Plan.school_year).order_by(Plan.id)).all()
+        assert [y for _, y in plans] == ["2026-2027", "2027-2028"]
+        moved = conn.execute(select(Task.timeline, Task.carried_from_id).where(
+            Task.plan_id == plans[1][0], Task.text.like("Kiểm kê%"))).one()
+    assert moved.timeline == "Tháng 10/2027" and moved.carried_from_id is not None
+    code, _, err = cli("year", "open")
+    assert code == 2 and "Chưa có dự thảo" in err
+
+
+def test_closing_before_the_years_end_says_so_first(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    monkeypatch.setenv("CAITIEN_CLOCK_START", "2026-11-02T09:00:00+07:00")
+    code, out, _ = cli("year", "close", "--dry-run")
+    assert code == 0 and "năm học đến 31/05/2027 mới kết thúc" in out
+    assert "Báo cáo cả năm (05/09/2026–02/11/2026)" in out

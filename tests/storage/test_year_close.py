@@ -1,0 +1,265 @@
+"""Closing the example school's 2026-2027 and opening 2027-2028: unfinished tasks carried
+with their history and their timelines moved a year on, recurring ones kept, finished ones
+left out; the year's report kept unchanged; next year's reminders from next year's plan."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from io import BytesIO
+
+import docx
+import pytest
+from sqlalchemy import select
+
+from core.clock import FixedClock, ShiftedClock
+from core.errors import InputError
+from readers.plan_files import read_plan
+from readers.staff_sheet import parse_staff_sheet
+from reminders.preview import preview
+from reminders.state import load_state
+from reports.report_data import report_data
+from reports.year_end import close_year, closing, kept_file, read_draft, rebuilt_report
+from storage.archive import restore_archive, write_archive
+from storage.db import make_engine, recreate, session_factory
+from storage.evidence_store import EvidenceStore
+from storage.models import (Criterion, OutboxMessage, Plan, School, SchoolYear, Staff,
+                            Task)
+from storage.plans import current_plan, save_plan
+from storage.school_years import open_next_year
+from storage.schools import pick_school
+from storage.staff_repo import import_staff
+from storage.updates import record_update
+from tests.conftest import DEMO, TEST_START
+
+STRATEGY = "Rà soát chiến lược phát triển nhà trường giai đoạn 2026-2030"
+DATA = "Cập nhật đầy đủ dữ liệu ngành và hồ sơ điện tử"
+STOCKTAKE = "Kiểm kê và bổ sung thiết bị dạy học tối thiểu"
+# After the year's end (31/5/2027): the summer the board closes the year in.
+CLOSING = datetime(2027, 6, 15, 2, 0, tzinfo=timezone.utc)
+
+
+def task(session, text: str, plan_id: int | None = None) -> Task:
+    query = select(Task).where(Task.text == text)
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    return session.scalars(query.order_by(Task.id)).first()
+
+
+@pytest.fixture
+def lived_year(sessions, school, clock):
+    """The strategy done, the monthly data task answered done, the stocktake late with a
+    reason; the rest never answered."""
+    with sessions.begin() as s:
+        for text, status, reason in ((STRATEGY, "done", None), (DATA, "done", None),
+                                     (STOCKTAKE, "late", "Chờ kinh phí mua sắm")):
+            t = task(s, text)
+            record_update(s, t, t.owners[0].staff_id, status, None, reason, [], clock)
+    clock.advance(seconds=(CLOSING - TEST_START).total_seconds())
+    return school
+
+
+def close(sessions, school, clock, evidence, renderer):
+    with sessions.begin() as s:
+        row, summary = close_year(s, s.get(School, school.id), clock, evidence, renderer,
+                                  "cli")
+        return row.id, summary
+
+
+def test_closing_carries_unfinished_and_recurring_tasks_and_leaves_finished_ones(
+        sessions, lived_year, clock, evidence, renderer):
+    row_id, summary = close(sessions, lived_year, clock, evidence, renderer)
+    assert (summary.school_year, summary.next_year) == ("2026-2027", "2027-2028")
+    with sessions() as s:
+        row = s.get(SchoolYear, row_id)
+        draft = read_draft(row.draft, row.draft_name, row, s.get(School, lived_year.id))
+        tasks = {t.text: t for c in draft.criteria for t in c.tasks}
+        assert STRATEGY not in tasks
+        assert tasks[DATA].timeline == "Hàng tháng"
+        assert (tasks[DATA].schedule.kind, tasks[DATA].schedule.start) == (
+            "recurring", date(2027, 9, 5))
+        assert tasks[STOCKTAKE].timeline == "Tháng 11/2027"
+        assert tasks[STOCKTAKE].schedule.due == date(2027, 11, 30)
+        assert tasks["Đề nghị UBND phường cải tạo nhà vệ sinh học sinh"].timeline == \
+            "Năm học 2027-2028"
+        assert draft.school_year == "2027-2028"
+        # Every criterion stays, with its target: the one whose only task is done too.
+        assert [c.id for c in draft.criteria] == [c.code for c in s.scalars(
+            select(Criterion).where(Criterion.plan_id == row.plan_id)
+            .order_by(Criterion.position))]
+        assert next(c for c in draft.criteria if c.id == "1.1").target == "Duy trì Mức 2"
+    history = {c.text: (c.status, c.reason) for c in summary.carried}
+    assert history[STOCKTAKE] == ("late", "Chờ kinh phí mua sắm")
+    assert history[DATA] == ("done", None)
+    assert STRATEGY not in history
+    assert summary.left_out == 1
+
+
+def test_until_confirmed_the_year_goes_on_and_a_second_close_is_refused(
+        sessions, lived_year, clock, evidence, renderer):
+    close(sessions, lived_year, clock, evidence, renderer)
+    with sessions() as s:
+        assert current_plan(s, lived_year.id).school_year == "2026-2027"
+        assert task(s, STOCKTAKE).closed_at is None
+    with pytest.raises(InputError) as refused:
+        close(sessions, lived_year, clock, evidence, renderer)
+    assert refused.value.key == "year_closed_already"
+    assert renderer.text("errors/year_closed_already.j2", **refused.value.params) == (
+        "Năm học 2026-2027 đã kết thúc lúc 09:00 15/06/2027; báo cáo năm ấy được giữ "
+        "nguyên, không kết thúc lại được.")
+    with sessions() as s, pytest.raises(InputError):
+        closing(s, s.get(School, lived_year.id), clock)
+
+
+def test_confirming_opens_the_new_year_and_leaves_the_old_report_as_it_was(
+        sessions, lived_year, clock, evidence, renderer):
+    row_id, summary = close(sessions, lived_year, clock, evidence, renderer)
+    with sessions() as s:
+        row = s.get(SchoolYear, row_id)
+        entry, kept = kept_file(evidence, row, "report")
+        docx.Document(BytesIO(kept))  # a Word file that opens
+    # Answers after the close, still on last year's plan: not in its kept report.
+    clock.advance(days=1)
+    with sessions.begin() as s:
+        late = task(s, STOCKTAKE)
+        record_update(s, late, late.owners[0].staff_id, "done", "Đã kiểm kê", None, [], clock)
+        row = s.get(SchoolYear, row_id)
+        school = s.get(School, lived_year.id)
+        staff_before = [m.id for m in s.scalars(select(Staff).where(Staff.school_id == school.id))]
+        calendar_before = school.calendar
+        report = open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row,
+                                                           school), clock, "cli")
+        old_plan = row.plan_id
+    assert report.tasks == summary.draft.task_count
+    with sessions() as s:
+        school = s.get(School, lived_year.id)
+        plan = current_plan(s, school.id)
+        assert plan.school_year == "2027-2028" and plan.id != old_plan
+        carried = task(s, STOCKTAKE, plan.id)
+        assert carried.carried_from_id == task(s, STOCKTAKE, old_plan).id
+        assert carried.due_on == date(2027, 11, 30)
+        assert task(s, STRATEGY, plan.id) is None
+        assert all(t.closed_at is not None for t in s.scalars(
+            select(Task).where(Task.plan_id == old_plan)))
+        assert [m.id for m in s.scalars(select(Staff).where(Staff.school_id == school.id))] \
+            == staff_before and school.calendar == calendar_before
+        row = s.get(SchoolYear, row_id)
+        assert kept_file(evidence, row, "report") == (entry, kept)
+        again = rebuilt_report(s, school, row)
+        assert again.counts == summary.report.counts
+        assert [r.__dict__ for r in again.rows] == [r.__dict__ for r in summary.report.rows]
+        # The console's ordinary report is next year's now.
+        assert report_data(s, school, summary.period, date(2027, 6, 16)).school_year == \
+            "2027-2028"
+
+
+def test_next_years_reminders_come_from_next_years_plan_and_calendar(
+        sessions, lived_year, clock, evidence, renderer):
+    row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
+    with sessions.begin() as s:
+        # Queued before the confirmation, about last year's stocktake: it goes no more.
+        old = task(s, STOCKTAKE)
+        now = clock.now()
+        s.add(OutboxMessage(school_id=lived_year.id, key="deadline:stocktake", kind="deadline",
+                            period="p", staff_id=old.owners[0].staff_id, channel="test",
+                            chat_id="1", due_at=now, not_before=now, status="pending",
+                            task_ids=[old.id], criteria=["4.1"], body={"text": "hạn"},
+                            attempts=0, created_at=now))
+        row = s.get(SchoolYear, row_id)
+        school = s.get(School, lived_year.id)
+        open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row, school),
+                       clock, "cli")
+    with sessions() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "dropped"
+    # The process runs "as of" the first day of the new year, its minutes passing.
+    start = ShiftedClock(TEST_START.replace(year=2027, month=9, day=1)).now()
+    with sessions() as s:
+        school = s.get(School, lived_year.id)
+        new_plan = current_plan(s, school.id).id
+        new_tasks = set(s.scalars(select(Task.id).where(Task.plan_id == new_plan)))
+        state = load_state(s, school, start)
+        assert {t.id for t in state.tasks} <= new_tasks
+        coming = preview(s, school, start, start + timedelta(days=120), "silent")
+        codes_of_plan = {c for c in s.scalars(select(Criterion.code)
+                                              .where(Criterion.plan_id == new_plan))}
+    assert coming.lines, "next year's plan has reminders"
+    assert min(line["at"] for line in coming.lines) >= "2027-09-05"
+    assert {c for line in coming.lines for c in line["criteria"]} <= codes_of_plan
+    # The finished strategy task (criterion 1.1 had nothing else) is never reminded.
+    assert "1.1" not in {c for line in coming.lines for c in line["criteria"]}
+
+
+def test_confirming_twice_is_refused(sessions, lived_year, clock, evidence, renderer):
+    row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
+    for attempt in range(2):
+        with sessions.begin() as s:
+            row = s.get(SchoolYear, row_id)
+            school = s.get(School, lived_year.id)
+            draft = read_draft(row.draft, row.draft_name, row, school)
+            if attempt:
+                with pytest.raises(InputError) as refused:
+                    open_next_year(s, school, row, draft, clock, "cli")
+                assert refused.value.key == "year_opened_already"
+            else:
+                open_next_year(s, school, row, draft, clock, "cli")
+    with sessions() as s:
+        assert s.query(Plan).filter_by(school_id=lived_year.id).count() == 2
+
+
+def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
+        sessions, clock, evidence, renderer, tmp_path):
+    """A 2021-2026 plan closed in June 2022: this year's late task moves a year on; the
+    task planned for 2024 and the targets of each year stay as written."""
+    target = "2021-2022: Mức 1; 2022-2023: Mức 2; 2025-2026: Mức 3"
+    (tmp_path / "plan.csv").write_text(
+        "Tiêu chí,Kết quả cần đạt,Công việc/giải pháp,Chủ trì,Thời gian thực hiện\n"
+        f'1.1,"{target}",Xây dựng quy chế,HT,Tháng 11/2021\n'
+        "1.1,,Công nhận đạt chuẩn Mức 3,HT,Năm 2024\n", encoding="utf-8")
+    plan_clock = FixedClock(datetime(2021, 9, 10, 2, 0, tzinfo=timezone.utc))
+    with sessions.begin() as s:
+        school = pick_school(s, "giaidoan", plan_clock, create=True)
+        import_staff(s, school, parse_staff_sheet(DEMO / "staff.csv"))
+        draft = read_plan(tmp_path / "plan.csv", "2021-2026")
+        draft.school_year = "2021-2026"
+        save_plan(s, school, draft, plan_clock)
+        school_id = school.id
+    june = FixedClock(datetime(2022, 6, 15, 2, 0, tzinfo=timezone.utc))
+    with sessions.begin() as s:
+        row, summary = close_year(s, s.get(School, school_id), june, evidence, renderer, "cli")
+        assert (summary.school_year, summary.next_year) == ("2021-2022", "2022-2023")
+        (criterion,) = summary.draft.criteria
+        assert criterion.target == target
+        assert [(t.text, t.timeline) for t in criterion.tasks] == [
+            ("Xây dựng quy chế", "Tháng 11/2022"), ("Công nhận đạt chuẩn Mức 3", "Năm 2024")]
+        open_next_year(s, s.get(School, school_id), row,
+                       read_draft(row.draft, row.draft_name, row, s.get(School, school_id)),
+                       june, "cli")
+    with sessions() as s:
+        plan = current_plan(s, school_id)
+        assert plan.school_year == "2022-2023"
+        assert s.scalar(select(Criterion.target).where(Criterion.plan_id == plan.id)) == target
+
+
+def test_a_closed_year_moves_with_its_school(db, sessions, lived_year, clock, evidence,
+                                             renderer, tmp_path):
+    """The school's archive carries the kept report; restored elsewhere it reads back
+    with the same checksum, and a carried task still leads to last year's."""
+    row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
+    with sessions.begin() as s:
+        row = s.get(SchoolYear, row_id)
+        school = s.get(School, lived_year.id)
+        open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row, school),
+                       clock, "cli")
+        _, kept = kept_file(evidence, row, "report")
+    summary = write_archive(db, evidence.root, tmp_path / "demo.zip", "demo")
+    assert summary.files == 1 and not summary.missing
+    target = make_engine(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    recreate(target)
+    elsewhere = EvidenceStore(tmp_path / "elsewhere")
+    restore_archive(target, elsewhere.root, tmp_path / "demo.zip", tmp_path / "templates")
+    with session_factory(target)() as s:
+        row = s.scalar(select(SchoolYear))
+        assert kept_file(elsewhere, row, "report")[1] == kept
+        carried = s.scalar(select(Task).where(Task.plan_id == row.next_plan_id,
+                                              Task.text == STOCKTAKE))
+        assert s.get(Task, carried.carried_from_id).plan_id == row.plan_id
+    target.dispose()
