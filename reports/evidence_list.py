@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from readers.frameworks import criterion_sort_key, criterion_title, frameworks
 from reports.report_data import evidence_with_codes, own_name, short_name
-from storage.models import Criterion, Evidence, EvidenceCriterion, School, Staff, Task
+from storage.models import (Criterion, Evidence, EvidenceCriterion, Plan, School, Staff,
+                            Task)
 from storage.plans import current_plan
 from storage.staff_repo import active_staff, is_board
 from templates.render import Renderer
@@ -74,10 +75,10 @@ class EvidenceList:
         return found
 
 
-def evidence_list(session: Session, school: School, today: date,
-                  renderer: Renderer) -> EvidenceList:
-    """The list of the school's current plan; LookupError without a plan."""
-    plan = current_plan(session, school.id)
+def evidence_list(session: Session, school: School, today: date, renderer: Renderer,
+                  plan: Plan | None = None) -> EvidenceList:
+    """The list of `plan` (the school's current plan by default); LookupError without one."""
+    plan = plan or current_plan(session, school.id)
     if plan is None:
         raise LookupError("no plan")
     tz = ZoneInfo(school.timezone)
@@ -92,7 +93,7 @@ def evidence_list(session: Session, school: School, today: date,
     shared: dict[str, list[ListItem]] = {}
     # In the list's order: by criterion, then in the order items came in.
     found = sorted(((item, code) for item, code in evidence_with_codes(
-        session, school.id, plan.framework) if item.task_id in tasks),
+        session, school.id, plan.framework, plan.id) if item.task_id in tasks),
         key=lambda pair: (criterion_sort_key(pair[0].criterion_code), pair[0].id))
     lines = _told_apart([_line(item, code, tasks[item.task_id], names, tz, renderer)
                          for item, code in found], renderer)

@@ -151,7 +151,8 @@ def task_detail(session: Session, scope: Scope, task_id: int, today: date
         Staff.school_id == task.school_id)).all())
     plan = session.get(Plan, task.plan_id)
     evidence = [(item, code) for item, code in evidence_with_codes(
-        session, task.school_id, plan.framework if plan else None) if item.task_id == task.id]
+        session, task.school_id, plan.framework if plan else None, task.plan_id)
+        if item.task_id == task.id]
     updates = session.scalars(select(TaskUpdate).where(TaskUpdate.task_id == task.id)
                               .order_by(TaskUpdate.id.desc())).all()
     corrected = {u.corrects_id for u in updates if u.corrects_id}

@@ -157,17 +157,21 @@ def evidence_code(framework: str | None, criterion: str, number: int) -> str:
     return f"[H{criterion.split('.')[0]}-{criterion}-{number:02d}]"
 
 
-def evidence_with_codes(session: Session, school_id: int, framework: str | None
-                        ) -> list[tuple[Evidence, str]]:
-    """Every evidence file of the school with its code, numbered per criterion in the order
-    the files came in: a file keeps its code from one report to the next."""
-    numbers: dict[str, int] = {}
+def evidence_with_codes(session: Session, school_id: int, framework: str | None,
+                        plan_id: int | None = None) -> list[tuple[Evidence, str]]:
+    """The school's evidence files (those of plan `plan_id`'s tasks, when given) with their
+    codes, numbered per plan and criterion in the order the files came in: a file keeps its
+    code from one report to the next, and a new school year's plan starts at 01."""
+    query = (select(Evidence, Task.plan_id).join(Task, Task.id == Evidence.task_id)
+             .where(Evidence.school_id == school_id).order_by(Evidence.id))
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    numbers: dict[tuple[int, str], int] = {}
     found = []
-    for item in session.scalars(select(Evidence).where(Evidence.school_id == school_id)
-                                .order_by(Evidence.id)):
-        numbers[item.criterion_code] = numbers.get(item.criterion_code, 0) + 1
-        found.append((item, evidence_code(framework, item.criterion_code,
-                                          numbers[item.criterion_code])))
+    for item, plan in session.execute(query):
+        key = (plan, item.criterion_code)
+        numbers[key] = numbers.get(key, 0) + 1
+        found.append((item, evidence_code(framework, item.criterion_code, numbers[key])))
     return found
 
 
@@ -193,7 +197,7 @@ def report_data(session: Session, school: School, period: Period, today: date,
     answers = _answers(session, school.id, until)
     console = (f"{public_url.rstrip('/')}/web/s/{school.id}/evidence/"
                if public_url else None)
-    codes, by_update, evidence = _evidence(session, school.id, plan.framework, until, names,
+    codes, by_update, evidence = _evidence(session, school.id, plan, until, names,
                                            tasks, tz, console)
     by_criterion: dict[int, list[Task]] = {}
     for task in tasks:
@@ -317,14 +321,14 @@ def own_name(file_name: str | None) -> str | None:
     return file_name.strip()
 
 
-def _evidence(session: Session, school_id: int, framework: str | None, until: datetime,
+def _evidence(session: Session, school_id: int, plan: Plan, until: datetime,
               names: dict[int, str], tasks: list[Task], tz: ZoneInfo, console: str | None
               ) -> tuple[dict[int, list[str]], dict[int, list[str]], list[EvidenceLine]]:
     texts = {t.id: t.text for t in tasks}
     by_task: dict[int, list[str]] = {}
     by_update: dict[int, list[str]] = {}
     found = []
-    for item, code in evidence_with_codes(session, school_id, framework):
+    for item, code in evidence_with_codes(session, school_id, plan.framework, plan.id):
         if item.created_at >= until or item.task_id not in texts:
             continue
         by_task.setdefault(item.task_id, []).append(code)

@@ -19,6 +19,9 @@ from readers.isolated import read_plan_isolated
 from readers.next_year import next_school_year
 from readers.plan_draft import PlanDraft
 from readers.timelines import school_year_start
+from reports.evidence_box import write_box
+from reports.evidence_files import evidence_list_docx, evidence_list_xlsx
+from reports.evidence_list import evidence_list
 from reports.plan_workbook import plan_workbook
 from reports.report_data import Period, ReportData, report_data
 from reports.report_files import report_docx
@@ -31,6 +34,8 @@ from templates.render import Renderer
 
 FOLDER = "nam-hoc"  # the kept files' folder beside the evidence's
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 
 
 @dataclass
@@ -79,8 +84,7 @@ def close_year(session: Session, school: School, clock: Clock, store: EvidenceSt
     files = [_keep(store, school, "report", renderer.text(
         "reports/file_name.j2", school=school, period=c.period) + ".docx",
         report_docx(c.report, renderer), DOCX, clock)]
-    # Issue 26, points 1-2: the evidence list (.xlsx, .docx) and the evidence box (.zip)
-    # of the year join the kept files here, each through _keep, as kinds of their own.
+    files += _keep_evidence(session, school, c.plan, store, renderer, clock)
     name = renderer.text("chat/plan_excel_name.j2", school=school, draft=c.draft)
     try:
         row = record_close(session, school, c.plan, c.school_year, now,
@@ -93,6 +97,26 @@ def close_year(session: Session, school: School, clock: Clock, store: EvidenceSt
     return row, c
 
 
+def _keep_evidence(session: Session, school: School, plan: Plan, store: EvidenceStore,
+                   renderer: Renderer, clock: Clock) -> list[dict]:
+    """The year's evidence list (.xlsx, .docx) and its evidence box (.zip), as the
+    evaluators will ask for them: the box is written on disk, then moved in."""
+    listed = evidence_list(session, school, clock.now().date(), renderer, plan)
+    name = renderer.text("reports/evidence_list_file_name.j2", school_code=school.code,
+                         school_year=listed.school_year)
+    files = [_keep(store, school, "evidence_list_xlsx", name + ".xlsx",
+                   evidence_list_xlsx(listed, renderer), XLSX, clock),
+             _keep(store, school, "evidence_list_docx", name + ".docx",
+                   evidence_list_docx(listed, renderer), DOCX, clock)]
+    with tempfile.TemporaryDirectory(prefix="caitien-box-") as folder:
+        box = Path(folder) / "box.zip"
+        write_box(listed, store, renderer, box)
+        stored = store.save_file(school.code, FOLDER, box, name + ".zip", ZIP, clock.now())
+    files.append({"kind": "evidence_box", "name": name + ".zip", "path": stored.path,
+                  "mime_type": ZIP, "size": stored.size, "sha256": stored.sha256})
+    return files
+
+
 def _keep(store: EvidenceStore, school: School, kind: str, name: str, content: bytes,
           mime_type: str, clock: Clock) -> dict:
     stored = store.save(school.code, FOLDER, "document", content, name, mime_type,
@@ -101,17 +125,24 @@ def _keep(store: EvidenceStore, school: School, kind: str, name: str, content: b
             "size": stored.size, "sha256": stored.sha256}
 
 
-def kept_file(store: EvidenceStore, row: SchoolYear, kind: str) -> tuple[dict, bytes]:
-    """A kept file of the closed year and its content, as it was written: a file missing
-    or changed since (its checksum differs) is refused, never handed out as the year's."""
+KEPT_KINDS = ("report", "evidence_list_xlsx", "evidence_list_docx", "evidence_box")
+
+
+def kept_file(store: EvidenceStore, row: SchoolYear, kind: str) -> tuple[dict, Path]:
+    """A kept file of the closed year and where it is, as it was written: a file missing or
+    changed since (its checksum differs) is refused, never handed out as the year's. The
+    checksum is read in chunks: a box may weigh gigabytes."""
     entry = next((f for f in row.files if f["kind"] == kind), None)
     path = store.file_of(entry["path"]) if entry else None
     if path is None:
         raise InputError("year_file_missing", school_year=row.school_year)
-    content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != entry["sha256"]:
         raise InputError("year_file_changed", school_year=row.school_year)
-    return entry, content
+    return entry, path
 
 
 def rebuilt_report(session: Session, school: School, row: SchoolYear) -> ReportData:

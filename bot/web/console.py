@@ -7,13 +7,15 @@ import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bot.app import App
 from bot.web.guard import COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_ok, csrf_token, sign, unsign
@@ -235,6 +237,16 @@ def address(request: Request) -> str:
 
 
 def download(content: bytes, name: str, mime_type: str) -> Response:
-    return Response(content, media_type=mime_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "private, no-store"})
+    return Response(content, media_type=mime_type, headers=_attachment(name))
+
+
+def download_file(path: Path, name: str, mime_type: str,
+                  background: BackgroundTask | None = None) -> Response:
+    """A file on disk sent as it is read (a box of gigabytes is never held in memory)."""
+    return FileResponse(path, media_type=mime_type, headers=_attachment(name),
+                        background=background)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "private, no-store"}

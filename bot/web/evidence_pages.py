@@ -13,17 +13,16 @@ import tempfile
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
-from bot.web.console import Console, NotFound, download
+from bot.web.console import Console, NotFound, download, download_file
 from bot.web.school_pages import DOCX, XLSX
 from reports.evidence_box import write_box
 from reports.evidence_files import evidence_list_docx, evidence_list_xlsx
@@ -105,10 +104,8 @@ def evidence_routes(console: Console) -> list[Route]:
             raise
         name = console.renderer.text("reports/evidence_box_file_name.j2",
                                      school_code=school.code, school_year=data.school_year)
-        return FileResponse(target, media_type="application/zip", headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.zip",
-            "Cache-Control": "private, no-store"},
-            background=BackgroundTask(target.unlink, missing_ok=True))
+        return download_file(target, f"{name}.zip", "application/zip",
+                             BackgroundTask(target.unlink, missing_ok=True))
 
     @page
     async def item_page(request, viewer, school_id):

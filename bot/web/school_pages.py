@@ -187,7 +187,8 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
                                        console.clock)
                 plan = session.get(Plan, task.plan_id)
                 code = next(c for e, c in evidence_with_codes(
-                    session, school.id, plan.framework if plan else None) if e.id == item.id)
+                    session, school.id, plan.framework if plan else None, task.plan_id)
+                    if e.id == item.id)
                 record(session, EVIDENCE, school.id, now, "web", actor_id=viewer.staff_id,
                        subject=task.text, task_id=task.id, evidence_id=item.id, code=code,
                        file=name)

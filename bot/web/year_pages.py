@@ -16,12 +16,12 @@ from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
 from bot.channels import TELEGRAM
-from bot.web.console import FORM_BYTES, Console, NotFound, download
+from bot.web.console import FORM_BYTES, Console, NotFound, download, download_file
 from core.errors import InputError
 from core.text import file_name
 from readers.next_year import next_school_year
 from reports.plan_workbook import plan_workbook
-from reports.year_end import close_year, closing, kept_file, read_draft
+from reports.year_end import KEPT_KINDS, close_year, closing, kept_file, read_draft
 from storage.access import sees_task
 from storage.models import Criterion, Plan, SchoolYear, Task
 from storage.plans import plan_gaps, resolve_owners
@@ -186,24 +186,26 @@ def year_routes(console: Console) -> list[Route]:
         return back(school_id, "?done=opened")
 
     @page
-    async def report_file(request, viewer, school_id):
+    async def kept(request, viewer, school_id):
         store = console.app.engine.evidence
 
         def read(session: Session):
             school = console.school(session, viewer, school_id)
             row = session.get(SchoolYear, request.path_params["year"])
-            if row is None or row.school_id != school.id or not viewer.scope.reports:
+            kind = request.path_params["kind"]
+            if row is None or row.school_id != school.id or not viewer.scope.reports \
+                    or kind not in KEPT_KINDS:
                 raise NotFound
             try:
-                return kept_file(store, row, "report"), None
+                return kept_file(store, row, kind), None
             except InputError as error:
                 return None, _words(error)
         found, problem = await console.read(read)
         if problem is not None:
             return console.page("web/year_problem.j2", 410, viewer=viewer, problem=problem,
                                 back=f"/web/s/{school_id}/years")
-        entry, content = found
-        return download(content, entry["name"], entry["mime_type"])
+        entry, path = found
+        return download_file(path, entry["name"], entry["mime_type"])
 
     def _words(error: InputError) -> str:
         return console.renderer.text(f"errors/{error.key}.j2", **error.params)
@@ -217,7 +219,7 @@ def year_routes(console: Console) -> list[Route]:
         Route(base + "/draft", draft_upload, methods=["POST"]),
         Route(base + "/draft.xlsx", draft_file),
         Route(base + "/open", open_year, methods=["POST"]),
-        Route(base + "/{year:id}/report.docx", report_file),
+        Route(base + "/{year:id}/{kind}", kept),
     ]
 
 

@@ -5,6 +5,7 @@ left out; the year's report kept unchanged; next year's reminders from next year
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+import zipfile
 from io import BytesIO
 
 import docx
@@ -115,8 +116,15 @@ def test_confirming_opens_the_new_year_and_leaves_the_old_report_as_it_was(
     row_id, summary = close(sessions, lived_year, clock, evidence, renderer)
     with sessions() as s:
         row = s.get(SchoolYear, row_id)
-        entry, kept = kept_file(evidence, row, "report")
+        entry, path = kept_file(evidence, row, "report")
+        kept = path.read_bytes()
         docx.Document(BytesIO(kept))  # a Word file that opens
+        # The year's evidence list and box are kept beside it, the box's list at its root.
+        assert {f["kind"] for f in row.files} == {
+            "report", "evidence_list_xlsx", "evidence_list_docx", "evidence_box"}
+        docx.Document(kept_file(evidence, row, "evidence_list_docx")[1])
+        with zipfile.ZipFile(kept_file(evidence, row, "evidence_box")[1]) as box:
+            assert any(name.endswith(".xlsx") for name in box.namelist())
     # Answers after the close, still on last year's plan: not in its kept report.
     clock.advance(days=1)
     with sessions.begin() as s:
@@ -143,7 +151,7 @@ def test_confirming_opens_the_new_year_and_leaves_the_old_report_as_it_was(
         assert [m.id for m in s.scalars(select(Staff).where(Staff.school_id == school.id))] \
             == staff_before and school.calendar == calendar_before
         row = s.get(SchoolYear, row_id)
-        assert kept_file(evidence, row, "report") == (entry, kept)
+        assert kept_file(evidence, row, "report")[1].read_bytes() == kept
         again = rebuilt_report(s, school, row)
         assert again.counts == summary.report.counts
         assert [r.__dict__ for r in again.rows] == [r.__dict__ for r in summary.report.rows]
@@ -241,7 +249,7 @@ def test_a_plan_of_several_years_keeps_its_later_years_targets_and_tasks(
 
 def test_a_closed_year_moves_with_its_school(db, sessions, lived_year, clock, evidence,
                                              renderer, tmp_path):
-    """The school's archive carries the kept report; restored elsewhere it reads back
+    """The school's archive carries the kept files; restored elsewhere it reads back
     with the same checksum, and a carried task still leads to last year's."""
     row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
     with sessions.begin() as s:
@@ -249,16 +257,16 @@ def test_a_closed_year_moves_with_its_school(db, sessions, lived_year, clock, ev
         school = s.get(School, lived_year.id)
         open_next_year(s, school, row, read_draft(row.draft, row.draft_name, row, school),
                        clock, "cli")
-        _, kept = kept_file(evidence, row, "report")
+        kept = kept_file(evidence, row, "report")[1].read_bytes()
     summary = write_archive(db, evidence.root, tmp_path / "demo.zip", "demo")
-    assert summary.files == 1 and not summary.missing
+    assert summary.files == len(row.files) == 4 and not summary.missing
     target = make_engine(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
     recreate(target)
     elsewhere = EvidenceStore(tmp_path / "elsewhere")
     restore_archive(target, elsewhere.root, tmp_path / "demo.zip", tmp_path / "templates")
     with session_factory(target)() as s:
         row = s.scalar(select(SchoolYear))
-        assert kept_file(elsewhere, row, "report")[1] == kept
+        assert kept_file(elsewhere, row, "report")[1].read_bytes() == kept
         carried = s.scalar(select(Task).where(Task.plan_id == row.next_plan_id,
                                               Task.text == STOCKTAKE))
         assert s.get(Task, carried.carried_from_id).plan_id == row.plan_id

@@ -59,9 +59,12 @@ async def test_the_principal_closes_the_year_and_opens_the_next(web_app, sign_in
 
     with web_app.sessions() as session:
         row_id = session.scalar(select(SchoolYear.id))
-    kept = await principal.get(f"{base}/{row_id}/report.docx")
+    kept = await principal.get(f"{base}/{row_id}/report")
     assert kept.status_code == 200
     docx.Document(BytesIO(kept.content))
+    box = await principal.get(f"{base}/{row_id}/evidence_box")
+    assert box.status_code == 200 and box.content.startswith(b"PK")
+    assert (await principal.get(f"{base}/{row_id}/anything")).status_code == 404
 
     workbook = await principal.get(base + "/draft.xlsx")
     book = openpyxl.load_workbook(BytesIO(workbook.content))
@@ -88,7 +91,7 @@ async def test_the_principal_closes_the_year_and_opens_the_next(web_app, sign_in
     years = await principal.get(base)
     assert "Năm học 2026-2027" in years.text and f"/tasks/{old_task}" in years.text
     assert 'id="close-year"' in years.text  # the next close is next June's
-    assert (await principal.get(f"{base}/{row_id}/report.docx")).content == kept.content
+    assert (await principal.get(f"{base}/{row_id}/report")).content == kept.content
     old = await principal.get(f"/web/s/{school_id(web_app)}/tasks/{old_task}")
     assert old.status_code == 200 and "Chờ kinh phí mua sắm" in old.text
     new = await principal.get(f"/web/s/{school_id(web_app)}/tasks/{carried.id}")
@@ -117,5 +120,5 @@ async def test_a_teacher_cannot_close_the_year(web_app, sign_in, clock):
             ).status_code == 303
     with web_app.sessions() as session:
         row_id = session.scalar(select(SchoolYear.id))
-    assert (await teacher.get(f"{base}/{row_id}/report.docx")).status_code == 404
+    assert (await teacher.get(f"{base}/{row_id}/report")).status_code == 404
     assert (await teacher.get(base + "/draft.xlsx")).status_code == 404
