@@ -12,7 +12,10 @@ A table is found by its ruling lines, a cell's text by the words inside it. Line
 paragraph or a cell wrapped are joined again (see _paragraphs, _cell_text). A table that
 goes on over a page break is one table: the next page's table continues it when it opens
 that page with as many columns, without the header it may repeat; a row the break cut in
-two is made whole again."""
+two is made whole again.
+
+Text in a legacy Vietnamese font (TCVN3, VNI) is decoded by the font each letter is drawn
+in (readers.pdf_fonts)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from core.errors import InputError
 from core.text import clean, clean_lines
 from readers.docx_file import Block
 from readers.limits import Budget
+from readers.pdf_fonts import LegacyText
 from readers.task_lines import is_marked
 from readers.text_file import visible_only
 
@@ -50,21 +54,28 @@ _BROKEN = (PdfminerException, PDFSyntaxError, PSException, KeyError, ValueError,
            AttributeError, IndexError, AssertionError, RecursionError, OSError, EOFError)
 
 
-def read_pdf_blocks(path: Path) -> list[Block]:
+def read_pdf_blocks(path: Path, notes: set[str] | None = None) -> list[Block]:
+    """The PDF's blocks in reading order. `notes` gets "legacy_font_tcvn3" /
+    "legacy_font_vni" when text in those encodings was converted to Unicode."""
     budget = Budget(path.name)
+    legacy = LegacyText()
     try:
         with pdfplumber.open(path) as pdf:
             budget.pages(len(pdf.pages))
             pages, letters = [], 0
             for page in pdf.pages:
                 letters += len(page.chars)
+                legacy.decode_letters(page.chars)
                 pages.append(_page_blocks(page, budget))
                 page.close()  # lets go of what the page cached
     except _BROKEN as exc:
         raise InputError(_refusal(exc), name=path.name) from exc
     if not letters:  # pictures of pages: a scan, or a photo saved as PDF
         raise InputError("plan_scanned", name=path.name)
-    return _joined(pages)
+    blocks = legacy.finish(_joined(pages))
+    if notes is not None:
+        notes.update(legacy.notes)
+    return blocks
 
 
 def _refusal(exc: Exception) -> str:

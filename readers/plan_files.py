@@ -41,10 +41,11 @@ def _read(path: Path, kind: str) -> PlanDraft:
         return parse_plan_sheet(path, kind)
     if kind == "docx":
         return parse_plan_docx(path)
-    if kind == "pdf":
-        return read_document(read_pdf_blocks(path), path.name)
     notes: set[str] = set()
-    draft = read_document(read_text_blocks(path, notes), path.name)
+    if kind == "pdf":
+        draft = read_document(read_pdf_blocks(path, notes), path.name)
+    else:
+        draft = read_document(read_text_blocks(path, notes), path.name)
     draft.warn_notes(notes)
     return draft
 
