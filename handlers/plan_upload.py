@@ -98,6 +98,20 @@ def prompt(turn: Turn) -> None:
              confirm=turn.conversation.data.get("confirm"))
 
 
+def ask(turn: Turn) -> None:
+    """The preview's question again; after a photo (not kept: it is not a plan file), the
+    sentence saying what to send instead, the preview still waiting."""
+    pictures = [a for a in turn.msg.attachments if _is_picture(a)]
+    if pictures:
+        turn.say("errors/plan_scanned.j2", _buttons(turn), name=pictures[0].file_name)
+    else:
+        prompt(turn)
+
+
+def _is_picture(attachment: Attachment) -> bool:
+    return attachment.kind == "photo" or (attachment.mime_type or "").startswith("image/")
+
+
 def corrected(turn: Turn, stored: list[dict]) -> None:
     """A file sent while the preview waits: a corrected plan takes the waiting one's place."""
     plans = [f for f in stored if Path(f.get("file_name") or "").suffix.lower() in SUFFIXES]
@@ -224,6 +238,6 @@ DIALOGUE = Dialogue(
     cancel=cancel,
     leaves=False,
     busy="chat/plan_busy.j2",
-    steps=(Step("confirm", prompt, answer, frozenset({TEXT, CHOICE, FILES}), (PLAN,),
+    steps=(Step("confirm", ask, answer, frozenset({TEXT, CHOICE, FILES}), (PLAN,),
                 files=corrected, stores=_stores, keeps_files=False),),
 )

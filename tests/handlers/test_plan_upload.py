@@ -6,6 +6,7 @@ import subprocess
 import docx
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 from sqlalchemy import func, select
 
 from bot.channels import zalo_caps
@@ -255,3 +256,31 @@ async def test_a_document_with_no_plan_comes_back_with_the_template(chat_as, ses
         assert name.endswith(".xlsx") and "bảng Excel mẫu gửi kèm" in answer
         assert understood(tmp_path, data, name)[4][0][0] == "1.2"
     assert open_tasks(sessions) == 10
+
+
+async def test_a_photo_or_a_scan_while_the_preview_waits_says_what_to_send(chat_as, sessions,
+                                                                          school, evidence):
+    """A picture of the plan is not a plan file: one sentence says what to send, and the
+    preview read from the Word file still waits for «Nhập»."""
+    hanh = chat_as(HANH)
+    assert "Xem trước kế hoạch" in await hanh.send_file(NEW_PLAN, "document", "ke-hoach.docx",
+                                                          DOCX)
+    photo = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(photo, "JPEG")
+    assert (await hanh.send_file(photo.getvalue())).startswith(
+        "Đây là ảnh chụp, không có chữ để đọc. Hãy gửi bản Word (.docx) của kế hoạch, "
+        "hoặc bản PDF xuất thẳng từ Word.")
+    scan = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(scan, "PDF")
+    answer = await hanh.send_file(scan.getvalue(), "document", "ban-scan.pdf",
+                                  "application/pdf")
+    assert "Tệp ban-scan.pdf là ảnh chụp hoặc bản scan, không có chữ để đọc." in answer
+    assert open_tasks(sessions) == 10
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert open_tasks(sessions) == 2
+    assert not list(evidence.root.rglob("*.jpg"))  # the photo was not kept as evidence
+
+
+async def test_a_photo_outside_the_import_is_still_held_as_evidence(chat_as, school):
+    hanh = chat_as(HANH)
+    assert "Đã nhận 1 tệp" in await hanh.send_file(b"photo")
