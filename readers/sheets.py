@@ -1,4 +1,4 @@
-"""Read a spreadsheet (.xlsx or .csv) as sheets of rows of clean strings, within the caps of
+"""Read a spreadsheet (.xlsx, .xls or .csv) as sheets of rows of clean strings, within the caps of
 readers.limits whatever the file claims about its size: rows end at their last filled cell,
 and empty rows after the last filled one are not there. A merged cell reads as Word's do: its
 text in every cell it covers, across the columns and down the rows."""
@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.text import clean_lines, fold_words
 from readers.limits import MAX_FILE_BYTES, Budget, Unzipping
 from readers.text_file import read_text, visible_only
-from readers.xls_file import read_xls_cells
+from readers.xls_file import read_xls_sheets
 from readers.xlsx_file import Workbook
 
 # What a malformed or hostile workbook raises on the way out of the zip or the XML parser.
@@ -37,7 +37,7 @@ class Sheet:
     rows: list[list[str]]
 
 
-KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
 
 
 def read_rows(path: Path, notes: set[str] | None = None,
@@ -61,7 +61,7 @@ def read_sheets(path: Path, limit: int | None = None, notes: set[str] | None = N
     if kind == "xlsx":
         return _read_xlsx(path, limit, notes)
     if kind == "xls":
-        return [Sheet(path.stem, _read_xls(path))]
+        return _read_xls(path, limit, notes)
     raise InputError("sheet_wrong_type", name=path.name)
 
 
@@ -125,17 +125,25 @@ def _merge(rows: list[list[str]], merges: list[str], budget: Budget) -> None:
             row[left - 1:right] = [text] * (right - left + 1)
 
 
-def _read_xls(path: Path) -> list[list[str]]:
-    rows = _Rows(Budget(path.name))
+def _read_xls(path: Path, limit: int | None, notes: set[str] | None) -> list[Sheet]:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
+    budget = Budget(path.name)
+    sheets = []
     try:
-        for line, cells in read_xls_cells(path, rows.budget):
-            rows.add(line, _row_of(cells, rows.budget))
+        for sheet in read_xls_sheets(path, budget, limit, notes):
+            budget.sheets()
+            rows = _Rows(budget)
+            for line, cells in sheet.rows:
+                rows.add(line, _row_of(cells, budget))
+            _merge(rows.rows, sheet.merges, budget)
+            sheets.append(Sheet(sheet.name, rows.rows))
     except xlrd.XLRDError as exc:
         key = "docx_encrypted" if "encrypted" in str(exc).lower() else "sheet_broken"
         raise InputError(key, name=path.name) from exc
     except BROKEN + (AssertionError, struct.error) as exc:
         raise InputError("sheet_broken", name=path.name) from exc
-    return rows.rows
+    return sheets
 
 
 def _row_of(cells: dict[int, object], budget: Budget) -> list[str]:
