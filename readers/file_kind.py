@@ -39,8 +39,12 @@ def kind_of(path: Path) -> str:
         raise InputError("file_too_big", name=path.name, limit_mb=MAX_FILE_BYTES // 2**20)
     with path.open("rb") as handle:
         head = handle.read(HEAD)
+    if not head:  # a download or a sync that never finished
+        raise InputError("file_empty", name=path.name)
     if b"%PDF-" in head:  # a PDF may have bytes before its header; readers allow 1 KB
         return "pdf"
+    if _is_web_page(head):  # «Save as Web Page», renamed: no reader takes the markup
+        raise InputError("plan_wrong_type", name=path.name)
     if head.startswith(IMAGE_MAGIC) or head[4:12] in IMAGE_BOX or \
             (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
         raise InputError("plan_scanned", name=path.name)
@@ -68,6 +72,11 @@ def first_guess(path: Path) -> str:
             (head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head):
         return "converted"
     return "other"
+
+
+def _is_web_page(head: bytes) -> bool:
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html"))
 
 
 def _by_name(path: Path) -> str:
