@@ -11,6 +11,7 @@ good: TCVN3's «ư» is code 0xAD, a soft hyphen, which is not drawn («Người
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -30,7 +31,7 @@ class LegacyText:
         """Each letter drawn in a legacy font decoded in place (pdfplumber builds the page's
         words and lines from these same letters)."""
         for char in chars:
-            encoding = encoding_of_font(_font_name(char.get("fontname")))
+            encoding = _encoding(char.get("fontname"))
             if encoding is not None:
                 char["text"] = decode(char["text"], encoding)
                 self.notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
@@ -43,6 +44,12 @@ class LegacyText:
         if encoding is not None:
             self.notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
         return [_converted(block, encoding) for block in blocks]
+
+
+@functools.lru_cache(maxsize=256)
+def _encoding(font: str | None) -> str | None:
+    """A page names a handful of fonts over thousands of letters."""
+    return encoding_of_font(_font_name(font))
 
 
 def _font_name(name: str | None) -> str:
