@@ -6,8 +6,11 @@ letter by letter, before words and lines are made of the letters.
 
 When the computer that printed it had no such font, the printer put another in its place
 (LibreOffice: DejaVu Sans) and kept the codes: nothing names the encoding any more, so the
-whole text is judged as a plain text is (readers.legacy_text). One letter is lost then for
-good: TCVN3's «ư» is code 0xAD, a soft hyphen, which is not drawn («Người» prints «Ngêi»)."""
+whole text is judged as a plain text is (readers.legacy_text).
+
+One letter is lost for good in a PDF LibreOffice printed, with the font or without it:
+TCVN3's «ư» is code 0xAD, a soft hyphen, which is not drawn («Người» prints «Ngêi»), or
+drawn as a hyphen where the line breaks there."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def test_a_tcvn3_plan_printed_with_its_font_is_decoded_by_the_font(tmp_path):
 
 
 def test_a_tcvn3_plan_printed_without_its_font_is_decoded_by_its_words(tmp_path):
-    """TCVN3's «ư» is a soft hyphen's code: the printer draws none (or a hyphen where it
+    """TCVN3's «ư» is a soft hyphen's code: LibreOffice prints none (or a hyphen where it
     breaks the line there), so «thư viện» comes out «th viện» — lost in the PDF itself."""
     pdf = printed(tmp_path, INDEPENDENT / "tieu-hoc-tcvn3.docx")
     assert "VnTime" not in fonts_in(pdf)
