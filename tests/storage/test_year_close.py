@@ -383,3 +383,39 @@ def test_the_export_holds_both_years_evidence_and_the_closed_year(
     shown = dict(zip(header, next(book["Minh chứng"].iter_rows(min_row=2, values_only=True))))
     assert (shown["Tên minh chứng"], shown["Dùng cho cả tiêu chí"], shown["Năm học"]) == (
         "Biên bản kiểm kê", "1.1", "2026-2027")
+
+
+HOSTILE = ("../../etc/passwd «Biên bản» / họp ..\\.. 📸🎉 " + "rất dài " * 60)[:300]
+
+
+def test_a_close_with_a_file_gone_and_a_hostile_name_still_keeps_the_year(
+        sessions, lived_year, clock, evidence, renderer):
+    """One item's file was deleted from the server; another's name has separators, «..»,
+    emoji and 300 characters. The close goes through; the box names the missing one in its
+    ĐỌC TRƯỚC and keeps every other file inside its criterion's folder."""
+    with sessions.begin() as s:
+        stocktake = task(s, STOCKTAKE)
+        named = hand_in(s, evidence, clock, stocktake, PDF, "bien-ban.pdf")
+        edit_entry(s, named, ListEntry(HOSTILE, None, None, None, None, False), clock)
+        gone = hand_in(s, evidence, clock, stocktake, b"%PDF-1.4 gone", "mat.pdf")
+        evidence.file_of(gone.path).unlink()
+    row_id, _ = close(sessions, lived_year, clock, evidence, renderer)
+
+    with sessions() as s:
+        row = s.get(SchoolYear, row_id)
+        listed = listed_codes(kept_file(evidence, row, "evidence_list_xlsx")[1].read_bytes())
+        box_path = kept_file(evidence, row, "evidence_box")[1]
+    assert listed[0] == (1, "MC.4.1.01", HOSTILE) and listed[1][1] == "MC.4.1.02"
+    with zipfile.ZipFile(box_path) as box:
+        names = box.namelist()
+        readme = box.read("ĐỌC TRƯỚC.txt").decode("utf-8")
+        (hostile,) = [n for n in names if "MC.4.1.01" in n]
+        assert box.read(hostile) == PDF
+    assert hostile.startswith("Tiêu chuẩn 4/Tiêu chí 4.1/MC.4.1.01 ")
+    leaf = hostile.rsplit("/", 1)[1]
+    assert hostile.count("/") == 2 and "\\" not in leaf and leaf.endswith(".pdf")
+    assert "📸🎉" in leaf and len(leaf) <= 130
+    assert all(part.strip(". ") == part and part for n in names for part in n.split("/"))
+    assert not any("MC.4.1.02" in n for n in names)
+    assert "Không tìm thấy tệp của 1 minh chứng trên máy chủ" in readme
+    assert "- MC.4.1.02 " in readme
