@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from reports.cells import text_cell
 from reports.report_data import evidence_with_codes
 from storage.audit import ANSWER, CORRECTION, KINDS, trail
-from storage.models import (Account, Checkpoint, Criterion, District, School, Staff, Task,
-                            TaskOwner, TaskUpdate)
+from storage.models import (Account, Checkpoint, Criterion, District, EvidenceCriterion,
+                            Plan, School, SchoolYear, Staff, Task, TaskOwner, TaskUpdate)
 from storage.plans import current_plan
 from storage.schools import school_calendar
 from templates.render import Renderer
@@ -50,7 +50,6 @@ def school_export(session: Session, school: School, now: datetime) -> dict:
 
     district = session.get(District, school.district_id) if school.district_id else None
     plan = current_plan(session, school.id)
-    framework = plan.framework if plan else None
     names = {}
     staff = []
     for member in session.scalars(select(Staff).where(Staff.school_id == school.id)
@@ -81,18 +80,35 @@ def school_export(session: Session, school: School, now: datetime) -> dict:
     tasks = sorted(session.scalars(select(Task).where(Task.school_id == school.id)),
                    key=lambda t: (order.get(t.criterion_id, len(order)), t.position, t.id))
     criterion_of = {t.id: codes.get(t.criterion_id) for t in tasks}
+    task_plan = {t.id: t.plan_id for t in tasks}
 
+    plans = session.scalars(select(Plan).where(Plan.school_id == school.id)
+                            .order_by(Plan.id)).all()
+    year_of = {p.id: p.school_year for p in plans}
+    also: dict[int, list[str]] = {}
+    for link in session.scalars(select(EvidenceCriterion)
+                                .where(EvidenceCriterion.school_id == school.id)
+                                .order_by(EvidenceCriterion.added_at)):
+        also.setdefault(link.evidence_id, []).append(link.criterion_code)
     evidence = []
     update_codes: dict[int, list[str]] = {}
-    for item, code in evidence_with_codes(session, school.id, framework):
+    # Codes are numbered per plan, so each year's item is coded within its own plan (and
+    # framework), with its school year beside the code: «MC.1.1.01» recurs every year.
+    for item, code in ((i, c) for p in plans
+                       for i, c in evidence_with_codes(session, school.id, p.framework, p.id)):
         if item.update_id is not None:
             update_codes.setdefault(item.update_id, []).append(code)
         evidence.append({
-            "code": code, "task_id": item.task_id, "update_id": item.update_id,
-            "criterion": item.criterion_code, "author_id": item.author_id,
+            "code": code, "school_year": year_of[task_plan[item.task_id]],
+            "task_id": item.task_id, "update_id": item.update_id,
+            "criterion": item.criterion_code, "also_criteria": also.get(item.id, []),
+            "author_id": item.author_id,
             "author": names.get(item.author_id), "kind": item.kind,
             "file_name": item.file_name, "path": item.path, "mime_type": item.mime_type,
-            "size": item.size, "sha256": item.sha256, "created_at": at(item.created_at)})
+            "size": item.size, "sha256": item.sha256, "created_at": at(item.created_at),
+            "title": item.title, "issued_ref": item.issued_ref,
+            "issued_on": _day(item.issued_on), "issuer": item.issuer, "note": item.note,
+            "withdrawn_at": at(item.withdrawn_at)})
 
     # Columns, not entities: a school's updates run to thousands of rows.
     updates = [{"id": u.id, "task_id": u.task_id, "criterion": criterion_of.get(u.task_id),
@@ -135,10 +151,21 @@ def school_export(session: Session, school: School, now: datetime) -> dict:
                    "schedule": {"kind": t.schedule_kind, "every": t.schedule_every,
                                 "starts_on": _day(t.starts_on), "due_on": _day(t.due_on)},
                    "status": t.status, "status_at": at(t.status_at),
-                   "closed_at": at(t.closed_at)}
+                   "closed_at": at(t.closed_at), "school_year": year_of.get(t.plan_id),
+                   "carried_from": t.carried_from_id}
                   for t in tasks],
         "updates": updates,
         "evidence": evidence,
+        "school_years": [
+            {"school_year": y.school_year, "closed_at": at(y.closed_at),
+             "period_start": _day(y.period_start), "period_end": _day(y.period_end),
+             "opened_at": at(y.opened_at),
+             "next_school_year": year_of.get(y.next_plan_id) if y.next_plan_id else None,
+             "files": [{k: f.get(k) for k in ("kind", "name", "size", "sha256")}
+                       for f in y.files]}
+            for y in session.scalars(select(SchoolYear)
+                                     .where(SchoolYear.school_id == school.id)
+                                     .order_by(SchoolYear.school_year))],
         "audit": [{"at": at(e.at), "kind": e.kind, "actor": e.actor, "via": e.via,
                    "subject": e.subject, "details": e.details}
                   for e in reversed(trail(session, school.id, kinds=AUDIT_KINDS))],
@@ -189,15 +216,22 @@ COLUMNS = {
               ("owners_text", 28, True), ("owners", 40, True), ("output", 30, True),
               ("timeline", 22, True), ("support", 24, True), ("note", 24, True),
               ("schedule", 18, True), ("starts_on", 12, False), ("due_on", 12, False),
-              ("status", 16, False), ("status_at", 17, False), ("closed_at", 17, False)),
+              ("status", 16, False), ("status_at", 17, False), ("closed_at", 17, False),
+              ("school_year", 11, False), ("carried_from", 12, False)),
     "updates": (("id", 10, False), ("task_id", 10, False), ("criterion", 9, False),
                 ("author_id", 10, False), ("author", 26, True), ("status", 16, False),
                 ("done_text", 60, True), ("reason", 40, True), ("corrects", 12, False),
                 ("evidence", 18, True), ("created_at", 17, False)),
-    "evidence": (("code", 16, False), ("criterion", 9, False), ("task_id", 10, False),
+    "evidence": (("code", 16, False), ("school_year", 11, False), ("criterion", 9, False),
+                 ("also_criteria", 14, True), ("task_id", 10, False),
                  ("update_id", 10, False), ("author", 26, True), ("kind", 10, False),
                  ("file_name", 28, True), ("path", 44, True), ("mime_type", 18, False),
-                 ("size", 12, False), ("sha256", 20, False), ("created_at", 17, False)),
+                 ("size", 12, False), ("sha256", 20, False), ("created_at", 17, False),
+                 ("title", 40, True), ("issued_ref", 20, True), ("issued_on", 12, False),
+                 ("issuer", 26, True), ("note", 30, True), ("withdrawn_at", 17, False)),
+    "school_years": (("school_year", 11, False), ("closed_at", 17, False),
+                     ("opened_at", 17, False), ("next_school_year", 11, False),
+                     ("file", 44, True), ("size", 12, False), ("sha256", 20, False)),
     "audit": (("at", 17, False), ("kind", 22, True), ("actor", 26, True), ("via", 12, False),
               ("subject", 50, True), ("details", 50, True)),
 }
@@ -243,7 +277,7 @@ def export_workbook(data: dict, renderer: Renderer) -> bytes:
              t["timeline"], t["support"], t["note"], _schedule(t["schedule"], words),
              _local(t["schedule"]["starts_on"]), _local(t["schedule"]["due_on"]),
              renderer.label(f"status.{t['status'] or 'none'}"), _local(t["status_at"]),
-             _local(t["closed_at"])]
+             _local(t["closed_at"]), t["school_year"], t["carried_from"]]
             for t in data["tasks"]]),
         ("updates", COLUMNS["updates"], [
             [u["id"], u["task_id"], u["criterion"], u["author_id"], u["author"],
@@ -251,10 +285,17 @@ def export_workbook(data: dict, renderer: Renderer) -> bytes:
              u["corrects"], ", ".join(u["evidence"]), _local(u["created_at"])]
             for u in data["updates"]]),
         ("evidence", COLUMNS["evidence"], [
-            [e["code"], e["criterion"], e["task_id"], e["update_id"], e["author"],
+            [e["code"], e["school_year"], e["criterion"], ", ".join(e["also_criteria"]),
+             e["task_id"], e["update_id"], e["author"],
              words.get(f"kind.{e['kind']}", e["kind"]), e["file_name"], e["path"],
-             e["mime_type"], e["size"], e["sha256"], _local(e["created_at"])]
+             e["mime_type"], e["size"], e["sha256"], _local(e["created_at"]), e["title"],
+             e["issued_ref"], _local(e["issued_on"]), e["issuer"], e["note"],
+             _local(e["withdrawn_at"])]
             for e in data["evidence"]]),
+        ("school_years", COLUMNS["school_years"], [
+            [y["school_year"], _local(y["closed_at"]), _local(y["opened_at"]),
+             y["next_school_year"], f and f["name"], f and f["size"], f and f["sha256"]]
+            for y in data["school_years"] for f in (y["files"] or [None])]),
         ("audit", COLUMNS["audit"], [
             [_local(e["at"]), audit_words[f"kind.{e['kind']}"],
              e["actor"] or audit_words["actor.none"],

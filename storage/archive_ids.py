@@ -30,7 +30,7 @@ CALLBACK_IDS: dict[str, dict[int, str]] = {
 }
 # Audit details naming a row (storage/audit.py record's keyword arguments).
 AUDIT_IDS = {"staff_id": "staff", "task_id": "tasks", "update_id": "task_updates",
-             "plan_id": "plans"}
+             "plan_id": "plans", "evidence_id": "evidence"}
 # A conversation's data (handlers/*: save_step): the keys naming rows.
 CONVERSATION_IDS = {"task_id": "tasks", "task_ids": "tasks", "school_id": "schools",
                     "staff_id": "staff", "corrects": "task_updates", "reminder": "outbox",

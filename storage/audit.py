@@ -26,10 +26,11 @@ CORRECTION = "correction"
 FORGET = "forget"
 LEFT = "left"
 EVIDENCE = "evidence"
+EVIDENCE_EDIT = "evidence_edit"  # the board's edit of an item's entry, or its criteria
 YEAR_CLOSE = "year_close"
 YEAR_OPEN = "year_open"
-KINDS = (ANSWER, CORRECTION, EVIDENCE, PLAN_IMPORT, PLAN_ADJUST, CALENDAR, PAUSE, INVITATION,
-         LEFT, SIGN_IN, SIGN_OUT, FORGET, YEAR_CLOSE, YEAR_OPEN)
+KINDS = (ANSWER, CORRECTION, EVIDENCE, EVIDENCE_EDIT, PLAN_IMPORT, PLAN_ADJUST, CALENDAR,
+         PAUSE, INVITATION, LEFT, SIGN_IN, SIGN_OUT, FORGET, YEAR_CLOSE, YEAR_OPEN)
 # Events about a person name them by id only (details["staff_id"]): the trail reads the name
 # from the staff row, so a person whose data is erased is not still named here.
 ABOUT_SOMEONE = frozenset({PAUSE, INVITATION, LEFT, FORGET})

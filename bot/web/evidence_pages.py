@@ -27,6 +27,8 @@ from bot.web.school_pages import DOCX, XLSX
 from reports.evidence_box import write_box
 from reports.evidence_files import evidence_list_docx, evidence_list_xlsx
 from reports.evidence_list import evidence_list
+from reports.report_data import evidence_with_codes
+from storage.audit import EVIDENCE_EDIT, record
 from storage.evidence_items import (
     ListEntry,
     attach,
@@ -36,7 +38,7 @@ from storage.evidence_items import (
     plan_criteria,
     too_long,
 )
-from storage.models import Evidence, School
+from storage.models import Evidence, Plan, School, Task
 
 
 def evidence_routes(console: Console) -> list[Route]:
@@ -141,17 +143,27 @@ def evidence_routes(console: Console) -> list[Route]:
 
         def write(session: Session) -> str | None:
             item = the_item(session, viewer, school_id, evidence_id)
+            criterion = str(form.get("criterion") or "")
             if action == "attach":
-                ok = attach(session, item, str(form.get("criterion") or ""), viewer.staff_id,
-                            console.clock)
-                return None if ok else "bad_criterion"
+                if not attach(session, item, criterion, viewer.staff_id, console.clock):
+                    return "bad_criterion"
+                _audit(session, item, attached=criterion)
+                return None
             if action == "detach":
-                detach(session, item, str(form.get("criterion") or ""))
+                if detach(session, item, criterion):
+                    _audit(session, item, detached=criterion)
                 return None
             if too_long(entry):
                 return "too_long"
-            edit_entry(session, item, entry, console.clock)
+            changes = edit_entry(session, item, entry, console.clock)
+            if changes:
+                _audit(session, item, changes=changes)
             return None
+
+        def _audit(session: Session, item: Evidence, **details: object) -> None:
+            record(session, EVIDENCE_EDIT, school_id, console.clock.now(), "web",
+                   actor_id=viewer.staff_id, subject=item.title or item.file_name,
+                   evidence_id=item.id, code=_code_of(session, item), **details)
         problem = await console.write(write)
         if problem:
             return RedirectResponse(f"{back}?problem={problem}", status_code=303)
@@ -165,6 +177,14 @@ def evidence_routes(console: Console) -> list[Route]:
         Route(base + "/{evidence:id}", item_page),
         Route(base + "/{evidence:id}", item_save, methods=["POST"]),
     ]
+
+
+def _code_of(session: Session, item: Evidence) -> str:
+    """The item's code as the list shows it (numbered within its plan)."""
+    plan = session.get(Plan, session.get(Task, item.task_id).plan_id)
+    return next(code for e, code in evidence_with_codes(session, item.school_id,
+                                                         plan.framework, plan.id)
+                if e.id == item.id)
 
 
 def _day(text: str) -> date | None:

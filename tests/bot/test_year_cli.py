@@ -3,11 +3,16 @@ the year, fetch next year's draft, send back her edited copy, open the new year.
 
 from __future__ import annotations
 
+import docx
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from storage.models import Plan, SchoolYear, Task
+from readers.plan_files import read_plan
+from reports.plan_workbook import stored_plan
+from storage.db import session_factory
+from storage.models import Plan, School, SchoolYear, Task
 from tests.conftest import DEMO
+from tests.reports.test_plan_form import plan_of
 
 JUNE = "2027-06-15T09:00:00+07:00"
 
@@ -80,3 +85,37 @@ def test_closing_before_the_years_end_says_so_first(cli, db, tmp_path, monkeypat
     code, out, _ = cli("year", "close", "--dry-run")
     assert code == 0 and "năm học đến 31/05/2027 mới kết thúc" in out
     assert "Báo cáo cả năm (05/09/2026–02/11/2026)" in out
+
+
+def test_the_new_years_plan_in_the_ministrys_form_reads_back_as_the_same_plan(
+        cli, db, tmp_path, monkeypatch):
+    """After `year open`, `plan export --format docx` writes next year's plan — titled with
+    the new school year — and the importer reads that Word file back as the stored plan."""
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    monkeypatch.setenv("CAITIEN_CLOCK_START", JUNE)
+    assert cli("year", "close")[0] == 0
+    assert cli("year", "open")[0] == 0
+
+    code, _, err = cli("plan", "export", "--format", "docx", "ke-hoach-2027.docx")
+    assert code == 0, err
+    text = "\n".join(p.text for p in docx.Document(tmp_path / "ke-hoach-2027.docx").paragraphs)
+    assert "NĂM HỌC 2027-2028" in text and "2026-2027" not in text
+    again = read_plan(tmp_path / "ke-hoach-2027.docx")
+    with session_factory(db)() as session:
+        school = session.scalar(select(School))
+        kept = stored_plan(session, school)
+        dues = dict(session.execute(select(Task.text, Task.due_on).where(
+            Task.plan_id == session.scalar(select(func.max(Plan.id))))).all())
+    assert again.school_year == kept.school_year == "2027-2028"
+    # The stored plan as the workbook writes it has no schedules: those are read from the
+    # timelines, here against the new year — the same days the new year's tasks are due.
+    for task in (t for c in kept.criteria for t in c.tasks):
+        task.schedule = None
+    read_dues = {t.text: t.schedule.due for c in again.criteria for t in c.tasks}
+    for task in (t for c in again.criteria for t in c.tasks):
+        task.schedule = None
+    assert plan_of(again)[1:] == plan_of(kept)[1:]
+    assert again.task_count == kept.task_count == len(dues) > 0
+    assert read_dues == dues

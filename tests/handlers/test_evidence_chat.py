@@ -11,9 +11,12 @@ import docx
 import openpyxl
 from sqlalchemy import select
 
-from storage.models import Evidence
+from reports.year_end import close_year, kept_file
+from storage.models import Evidence, School, SchoolYear
 from tests.chat import Chat
+from tests.conftest import TEST_START
 from tests.phuhuu import chat_of
+from tests.storage.test_year_close import CLOSING
 
 TRANG = "0901234503"  # TTCM, three tasks
 HANH = "0901234501"  # HT
@@ -106,3 +109,29 @@ async def test_typed_words_ask_for_the_list_too(year_of_updates, engine):
     tot = Chat(engine, int(chat_of("Tốt")))
     await tot.send("danh mục minh chứng")
     assert [r.document[0][-4:] for r in tot.last] == ["xlsx", "docx"]
+
+
+async def test_after_the_close_the_list_is_the_closed_years_kept_one(
+        chat_as, channel, sessions, school, clock, evidence, renderer):
+    trang = chat_as(TRANG)
+    await hand_in(trang)
+    await trang.send_file(PDF, "document", "scan.pdf", "application/pdf")
+    await trang.press("✅ Xong")
+    await trang.press("💾 Lưu")
+    clock.advance(seconds=(CLOSING - TEST_START).total_seconds())
+    with sessions.begin() as s:
+        row, _ = close_year(s, s.get(School, school.id), clock, evidence, renderer, "cli")
+        kept = kept_file(evidence, row, "evidence_list_xlsx")[1].read_bytes()
+    hanh = chat_as(HANH)
+    caption = await hanh.send("/minhchung")
+    assert caption.startswith("Danh mục minh chứng năm học 2026-2027 — bản đã lưu khi kết "
+                              "thúc năm học lúc 09:00 15/06/2027")
+    if channel != "plain":
+        assert hanh.last[0].document == ("danh-muc-minh-chung-demo-2026-2027.xlsx", kept)
+        assert hanh.last[1].document[0] == "danh-muc-minh-chung-demo-2026-2027.docx"
+    with sessions.begin() as s:
+        kept_file(evidence, s.get(SchoolYear, row.id), "evidence_list_docx")[1].write_bytes(
+            b"changed")
+    answer = await hanh.send("/minhchung")
+    assert "không còn nguyên như lúc lưu" in answer
+    assert all(r.document is None for r in hanh.last)

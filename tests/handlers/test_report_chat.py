@@ -10,11 +10,17 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from storage.models import Staff
+from reports.year_end import close_year, kept_file, read_draft
+from storage.models import School, SchoolYear, Staff, Task
+from storage.school_years import open_next_year
+from storage.updates import record_update
 from tests.chat import Chat
+from tests.conftest import TEST_START
 from tests.phuhuu import chat_of
+from tests.storage.test_year_close import CLOSING
 
 DUC = "0912000003"  # TTCM
+HANH = "0901234501"  # the example school's principal
 
 
 @pytest.fixture
@@ -72,3 +78,51 @@ async def test_cancel_and_other_commands_leave_the_report_dialogue(year_of_updat
     await tot.send("/baocao")
     assert "Nhiệm vụ của thầy/cô" in await tot.send("/nhiemvu")
     assert "tin nhắn cũ" in await tot.press_data("rp:year")
+
+
+async def test_after_the_close_the_whole_year_is_the_kept_report_of_the_closed_year(
+        chat_as, channel, sessions, school, clock, evidence, renderer):
+    """Closed in June, next year's plan not yet confirmed: «Cả năm học» is the file kept
+    that day, byte for byte, labelled as such — not a report that counts later answers."""
+    clock.advance(seconds=(CLOSING - TEST_START).total_seconds())
+    with sessions.begin() as s:
+        row, _ = close_year(s, s.get(School, school.id), clock, evidence, renderer, "cli")
+        kept = kept_file(evidence, row, "report")[1].read_bytes()
+        row_id = row.id
+    clock.advance(days=1)
+    with sessions.begin() as s:  # an answer after the close, on last year's plan
+        late = s.scalar(select(Task).where(Task.school_id == school.id).order_by(Task.id))
+        record_update(s, late, late.owners[0].staff_id, "done", "Đã xong", None, [], clock)
+    hanh = chat_as(HANH)
+    await hanh.send("/baocao")
+    caption = await hanh.press("Cả năm học")
+    assert caption.startswith("📄 Báo cáo cả năm học 2026-2027 — bản đã lưu khi kết thúc "
+                              "năm học lúc 09:00 15/06/2027")
+    assert "Kế hoạch năm học 2027-2028 đang chờ xác nhận" in caption
+    word, excel = hanh.last[:2]
+    if channel == "plain":  # no files here: the reply names them, the console has them
+        assert "«bao-cao-cai-tien-demo-year.docx» không gửi được" in word.text
+    else:
+        assert word.document == ("bao-cao-cai-tien-demo-year.docx", kept)
+        assert openpyxl.load_workbook(BytesIO(excel.document[1])).sheetnames[0] == "Báo cáo"
+
+    with sessions.begin() as s:
+        row = s.get(SchoolYear, row_id)
+        open_next_year(s, s.get(School, school.id), row, read_draft(
+            row.draft, row.draft_name, row, s.get(School, school.id)), clock, "cli")
+    await hanh.send("/baocao")
+    assert "năm học 2027-2028" in await hanh.press("Cả năm học")
+    assert all(r.document is None or r.document[1] != kept for r in hanh.last)
+
+
+async def test_a_kept_report_gone_from_disk_is_said_so_not_rebuilt(
+        chat_as, sessions, school, clock, evidence, renderer):
+    clock.advance(seconds=(CLOSING - TEST_START).total_seconds())
+    with sessions.begin() as s:
+        row, _ = close_year(s, s.get(School, school.id), clock, evidence, renderer, "cli")
+        kept_file(evidence, row, "report")[1].unlink()
+    hanh = chat_as(HANH)
+    await hanh.send("/baocao")
+    answer = await hanh.press("Cả năm học")
+    assert "Không tìm thấy tệp báo cáo đã lưu của năm học 2026-2027" in answer
+    assert all(r.document is None for r in hanh.last)

@@ -30,7 +30,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = local(2024, 6, 1, 9)
 CORRECTION = "Đã tập huấn 3 buổi cho hội đồng trường (sửa: 3, không phải 2)."
 SHEETS = ["Trường", "Lịch", "Ngày nghỉ", "Cán bộ", "Kế hoạch", "Tiêu chí", "Nhiệm vụ",
-          "Cập nhật", "Minh chứng", "Nhật ký"]
+          "Cập nhật", "Minh chứng", "Năm học đã kết thúc", "Nhật ký"]
 
 
 @pytest.fixture

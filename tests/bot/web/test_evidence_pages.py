@@ -4,6 +4,7 @@ nothing of it."""
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
 from io import BytesIO
 
@@ -11,7 +12,10 @@ import docx
 import openpyxl
 from sqlalchemy import select
 
+from storage import evidence_items
+from storage.audit import EVIDENCE_EDIT, trail
 from storage.db import writing
+from storage.evidence_items import attach, other_criteria
 from storage.models import Evidence, Staff, Task
 from storage.updates import record_update
 from tests.bot.web.conftest import PRINCIPAL, TEACHER, school_id
@@ -106,3 +110,87 @@ async def test_a_teacher_sees_no_list_and_edits_nothing(web_app, sign_in, clock)
     teacher = await sign_in(TEACHER)
     for path in ("", ".xlsx", ".zip", f"/{item_id}"):
         assert (await teacher.get(f"/web/s/{school}/evidence-list{path}")).status_code == 404
+
+
+VICE_PRINCIPAL = "0901234588"  # added here: a second member of the board
+
+
+async def test_the_boards_edits_are_on_the_audit_trail(web_app, sign_in, clock):
+    school = school_id(web_app)
+    item_id, own, other = hand_in(web_app, clock)
+    principal = await sign_in(PRINCIPAL)
+    page = f"/web/s/{school}/evidence-list/{item_id}"
+    csrf = csrf_of(await principal.get(page))
+    await principal.post(page, data={"csrf": csrf, "title": "Biên bản họp",
+                                     "issued_ref": "Số 12/BB-THCS", "issued_on": "2026-10-05",
+                                     "issuer": "Hội đồng trường", "note": "Bản chụp"})
+    await principal.post(page, data={"csrf": csrf, "title": "Biên bản họp",
+                                     "issued_ref": "Số 12/BB-THCS", "issued_on": "2026-10-05",
+                                     "issuer": "Hội đồng trường", "note": "Bản chụp"})
+    await principal.post(page, data={"csrf": csrf, "title": "Biên bản họp",
+                                     "issued_ref": "Số 12/BB-THCS", "issued_on": "2026-10-05",
+                                     "issuer": "Hội đồng trường", "withdrawn": "1"})
+    await principal.post(page, data={"csrf": csrf, "action": "attach", "criterion": other})
+    await principal.post(page, data={"csrf": csrf, "action": "detach", "criterion": other})
+    await principal.post(page, data={"csrf": csrf, "action": "detach", "criterion": other})
+
+    with web_app.sessions() as session:
+        edits = trail(session, school, kinds={EVIDENCE_EDIT})
+    code = f"MC.{own}.01"
+    # Newest first; saving the same entry again and detaching twice leave one line each.
+    assert [(e.actor, e.via, e.subject) for e in edits] == [
+        ("Nguyễn Thị Minh Hạnh", "web", "Biên bản họp")] * 4
+    assert [{k: v for k, v in e.details.items() if k != "evidence_id"} for e in edits] == [
+        {"code": code, "detached": other},
+        {"code": code, "attached": other},
+        {"code": code, "changes": {"note": ["Bản chụp", None], "withdrawn": [False, True]}},
+        {"code": code, "changes": {"title": [None, "Biên bản họp"],
+                                   "issued_ref": [None, "Số 12/BB-THCS"],
+                                   "issuer": [None, "Hội đồng trường"],
+                                   "note": [None, "Bản chụp"],
+                                   "issued_on": [None, "2026-10-05"]}}]
+    audit = await principal.get(f"/web/s/{school}/audit?kind=evidence_edit")
+    assert audit.text.count("Sửa minh chứng") >= 4
+    assert f"{code}: Tên: (trống) → «Biên bản họp»" in audit.text
+    assert "Ngày ban hành: (trống) → 05/10/2026" in audit.text
+    assert f"{code}: Ghi chú: «Bản chụp» → (trống); rút minh chứng" in audit.text
+    assert f"{code}: thêm vào tiêu chí {other}" in audit.text
+    assert f"{code}: bỏ khỏi tiêu chí {other}" in audit.text
+
+
+async def test_two_board_members_attach_the_same_item_at_once(web_app, sign_in, clock):
+    school = school_id(web_app)
+    item_id, _, other = hand_in(web_app, clock)
+    with writing(web_app.sessions) as session:
+        session.add(Staff(school_id=school, name="Lê Phó Hiệu", phone=VICE_PRINCIPAL,
+                          phone_norm=VICE_PRINCIPAL, roles=["PHT"]))
+    page = f"/web/s/{school}/evidence-list/{item_id}"
+    board = [await sign_in(PRINCIPAL), await sign_in(VICE_PRINCIPAL)]
+    forms = [{"csrf": csrf_of(await b.get(page)), "action": "attach", "criterion": other}
+             for b in board]
+    answers = await asyncio.gather(*(b.post(page, data=f) for b, f in zip(board, forms)))
+    places = sorted(a.headers["location"] for a in answers)
+    assert [a.status_code for a in answers] == [303, 303]
+    assert places[0].endswith("problem=bad_criterion")
+    assert "problem" not in places[1]
+    with web_app.sessions() as session:
+        assert other_criteria(session, session.get(Evidence, item_id)) == [other]
+        assert len(trail(session, school, kinds={EVIDENCE_EDIT})) == 1
+
+
+def test_an_attach_that_lost_the_race_is_refused_and_its_transaction_lives_on(web_app,
+                                                                             clock,
+                                                                             monkeypatch):
+    """The check before the insert saw no link (the other member's was not committed yet);
+    the insert then meets it: the answer is «already there», and the rest of the
+    transaction still commits."""
+    item_id, _, other = hand_in(web_app, clock)
+    with writing(web_app.sessions) as session:
+        attach(session, session.get(Evidence, item_id), other, None, clock)
+    monkeypatch.setattr(evidence_items, "other_criteria", lambda session, item: [])
+    with writing(web_app.sessions) as session:
+        item = session.get(Evidence, item_id)
+        assert attach(session, item, other, None, clock) is False
+        item.note = "Vẫn lưu"
+    with web_app.sessions() as session:
+        assert session.get(Evidence, item_id).note == "Vẫn lưu"

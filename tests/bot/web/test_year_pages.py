@@ -12,7 +12,7 @@ import openpyxl
 from sqlalchemy import select
 
 from storage.db import writing
-from storage.models import Plan, SchoolYear, Task
+from storage.models import Plan, School, SchoolYear, Staff, Task
 from storage.updates import record_update
 from tests.bot.web.conftest import PRINCIPAL, TEACHER, school_id
 from tests.conftest import TEST_START
@@ -122,3 +122,30 @@ async def test_a_teacher_cannot_close_the_year(web_app, sign_in, clock):
         row_id = session.scalar(select(SchoolYear.id))
     assert (await teacher.get(f"{base}/{row_id}/report")).status_code == 404
     assert (await teacher.get(base + "/draft.xlsx")).status_code == 404
+
+
+OTHER_SCHOOLS_TEACHER = "0907000002"  # added here, at the other school («khac»)
+
+
+async def test_another_schools_people_get_no_kept_file(web_app, sign_in, clock):
+    """The kept files' addresses carry the school and the year's id: neither a teacher nor
+    the principal of another school gets them, under either school's address."""
+    to_june(web_app, clock)
+    base = f"/web/s/{school_id(web_app)}/years"
+    principal = await sign_in(PRINCIPAL)
+    asked = await principal.get(base + "/close")
+    await principal.post(base + "/close", data={"csrf": csrf_of(asked)})
+    with writing(web_app.sessions) as session:
+        row_id = session.scalar(select(SchoolYear.id))
+        other = session.scalar(select(School).where(School.code == "khac"))
+        session.add(Staff(school_id=other.id, name="Giáo viên Khác",
+                          phone=OTHER_SCHOOLS_TEACHER, phone_norm=OTHER_SCHOOLS_TEACHER,
+                          roles=["GVBM"]))
+        other_id = other.id
+    assert (await principal.get(f"{base}/{row_id}/report")).status_code == 200
+    for phone in (OTHER_SCHOOLS_TEACHER, "0907000001"):
+        stranger = await sign_in(phone)
+        for kind in ("report", "evidence_box", "evidence_list_xlsx"):
+            assert (await stranger.get(f"{base}/{row_id}/{kind}")).status_code == 404
+            assert (await stranger.get(f"/web/s/{other_id}/years/{row_id}/{kind}")
+                    ).status_code == 404
