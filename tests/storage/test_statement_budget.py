@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from tests.handlers.test_update_flow import TRANG
 
-BUDGETS = {"/nhiemvu": 12, "/capnhat": 12, "pick": 15, "button": 13, "note": 12,
-           "photo": 17, "save": 16}
+BUDGETS = {"/nhiemvu": 10, "/capnhat": 10, "pick": 13, "button": 11, "note": 10,
+           "photo": 15, "save": 14}
 
 
 @contextmanager
