@@ -56,8 +56,9 @@ def yield_writes() -> None:
     _THREAD.yields = True
 MIGRATION_LOCK = 0x6361_6974  # "cait": the advisory lock migrations run under
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
-# The turns' threads (asyncio's default executor: min(32, CPUs + 4)), the strangers' thread
-# and the event loop's own short reads: each holds at most one connection at a time.
+# A connection for each of the turns' threads (asyncio's default executor: min(32, CPUs +
+# 4)), and two for the work on threads of its own (the strangers' turns among it); a burst
+# past that overflows rather than waits.
 POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 2
 
 
