@@ -49,7 +49,7 @@ class App:
 
 
 def build_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
-    db = make_engine(settings.database_url)
+    db = make_engine(settings.database_url, settings.sqlite_synchronous)
     if migrate:
         upgrade(db)
     sessions = session_factory(db)

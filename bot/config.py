@@ -11,6 +11,7 @@ from dotenv import load_dotenv
 
 from core.clock import Clock, ShiftedClock, SystemClock
 from core.errors import InputError
+from storage.db import SQLITE_SYNCHRONOUS
 from storage.retention import DEFAULT_KEEP, MIN_KEEP
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -56,6 +57,9 @@ class Settings:
     # Fetch people's files from private and loopback addresses too: only for the local
     # fakes of the tests and the demo (bot/fetching.py).
     fetch_private: bool = False
+    # SQLite's sync at each commit: NORMAL survives the process being killed, FULL also the
+    # machine losing power, at an fsync a turn (storage/db.py).
+    sqlite_synchronous: str = "NORMAL"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -88,6 +92,7 @@ class Settings:
             public_url=(env.get("CAITIEN_PUBLIC_URL") or "").rstrip("/") or None,
             link_hours=float(env.get("CAITIEN_LINK_HOURS") or 72),
             retention_days=_retention_days(env.get("CAITIEN_RETENTION_DAYS")),
+            sqlite_synchronous=_synchronous(env.get("CAITIEN_SQLITE_SYNCHRONOUS")),
             clock_start=_moment(env.get("CAITIEN_CLOCK_START")),
             trusted_proxies=(env.get("CAITIEN_TRUSTED_PROXIES") or "").strip() or None,
             fetch_private=(env.get("CAITIEN_FETCH_PRIVATE") or "off").lower() in (
@@ -105,6 +110,14 @@ def _moment(value: str | None) -> datetime | None:
     if moment.tzinfo is None:
         raise ValueError(f"CAITIEN_CLOCK_START needs a time zone: {value}")
     return moment
+
+
+def _synchronous(value: str | None) -> str:
+    mode = (value or "NORMAL").strip().upper()
+    if mode not in SQLITE_SYNCHRONOUS:
+        raise InputError("setting_not_one_of", setting="CAITIEN_SQLITE_SYNCHRONOUS",
+                         value=value, allowed=SQLITE_SYNCHRONOUS)
+    return mode
 
 
 def _retention_days(value: str | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator
@@ -54,11 +55,22 @@ def yield_writes() -> None:
     """This thread's writes wait for everyone else's (a ThreadPoolExecutor's initializer)."""
     _THREAD.yields = True
 MIGRATION_LOCK = 0x6361_6974  # "cait": the advisory lock migrations run under
+SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
+# A connection for each of the turns' threads (asyncio's default executor: min(32, CPUs +
+# 4)), and two for the work on threads of its own (the strangers' turns among it); a burst
+# past that overflows rather than waits.
+POOL_SIZE = min(32, (os.cpu_count() or 1) + 4) + 2
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
     """An engine whose errors name the statement but not its values: an error logged while
-    a turn is saved would otherwise carry what the person typed, or a phone number."""
+    a turn is saved would otherwise carry what the person typed, or a phone number.
+
+    SQLite runs in WAL with `synchronous=NORMAL` unless told FULL: a commit is then written
+    to the WAL but not synced, which survives the process being killed (what the product
+    promises to survive) though not the machine losing power; FULL syncs every commit."""
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"sqlite_synchronous is one of {SQLITE_SYNCHRONOUS}")
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                hide_parameters=True)
@@ -72,6 +84,7 @@ def make_engine(url: str) -> Engine:
             # WAL lets the bot read while a CLI import writes; foreign keys are off by default.
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={sqlite_synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
@@ -84,7 +97,11 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # No ping at each checkout (a round trip per transaction): a connection the server closed
+    # fails its turn's first statement, which the engine retries (handlers/engine.py), and
+    # the pool then drops every connection older than the failure.
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_SIZE,
+                         hide_parameters=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,0 +1,48 @@
+"""Every figure of the README's table of a turn's speed, in one go, on this machine (it takes
+some minutes; nothing here depends on CI): the engine alone on SQLite and PostgreSQL
+(update_bench.py), the real polling path beside its echo ceiling (poll_bench.py), and
+`caitien serve` with 100 teachers beside its echo ceiling, on SQLite and PostgreSQL, with
+and without a full-year report every second (serve_bench.py). Usage:
+
+    python bench/figures.py [--postgres URL] [--teachers 100] [--poll-teachers 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+
+def run(title: str, script: str, *args: str) -> int:
+    print(f"\n== {title}: {script} {' '.join(args)}", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
+    return subprocess.run([sys.executable, str(BENCH / script), *args], env=env).returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres",
+                        default="postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+                        help="an empty database these benches may wipe")
+    parser.add_argument("--teachers", type=int, default=100)
+    parser.add_argument("--poll-teachers", type=int, default=300)
+    args = parser.parse_args()
+    failed = [
+        code for code in (
+            run("engine alone, SQLite", "update_bench.py"),
+            run("engine alone, PostgreSQL", "update_bench.py",
+                "--database-url", args.postgres),
+            run("polling path", "poll_bench.py", "--teachers", str(args.poll_teachers)),
+            run("webhook path", "serve_bench.py", "--teachers", str(args.teachers),
+                "--postgres", args.postgres))
+        if code]
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
