@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
+from functools import wraps
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -132,6 +133,20 @@ class Console:
 
     def not_found(self, viewer: Viewer | None) -> HTMLResponse:
         return self.page("web/not_found.j2", 404, viewer=viewer)
+
+    def school_page(self, handler: Callable) -> Callable:
+        """A page of one school: resolves the viewer; a stranger gets the sign-in sentence,
+        an object they may not see 404. `handler(request, viewer, school_id)`."""
+        @wraps(handler)
+        async def wrapped(request: Request) -> Response:
+            viewer = await self.viewer(request)
+            if viewer is None:
+                return self.signed_out(request)
+            try:
+                return await handler(request, viewer, request.path_params["school"])
+            except NotFound:
+                return self.not_found(viewer)
+        return wrapped
 
     def signed_out(self, request: Request) -> HTMLResponse:
         return self.page("web/signed_out.j2", 401, viewer=None, next=request.url.path)

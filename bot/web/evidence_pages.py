@@ -11,13 +11,11 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date
-from functools import wraps
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
@@ -43,17 +41,7 @@ from storage.models import Evidence, Plan, School, Task
 
 def evidence_routes(console: Console) -> list[Route]:
 
-    def page(handler):
-        @wraps(handler)
-        async def wrapped(request: Request) -> Response:
-            viewer = await console.viewer(request)
-            if viewer is None:
-                return console.signed_out(request)
-            try:
-                return await handler(request, viewer, request.path_params["school"])
-            except NotFound:
-                return console.not_found(viewer)
-        return wrapped
+    page = console.school_page
 
     def the_list(session: Session, viewer, school_id: int):
         school = console.school(session, viewer, school_id)

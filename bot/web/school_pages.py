@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from functools import wraps
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -61,19 +60,7 @@ def school_routes(console: Console, invitation_names: InvitationNames) -> list[R
     """`invitation_names(session, school_id)` gives the Telegram bot's username (None
     without one) and the school's pool of Zalo bots, for the invitation cards."""
 
-    def page(handler):
-        """Resolves the viewer and the school; a stranger gets the sign-in sentence, an
-        object they may not see 404."""
-        @wraps(handler)
-        async def wrapped(request: Request) -> Response:
-            viewer = await console.viewer(request)
-            if viewer is None:
-                return console.signed_out(request)
-            try:
-                return await handler(request, viewer, request.path_params["school"])
-            except NotFound:
-                return console.not_found(viewer)
-        return wrapped
+    page = console.school_page
 
     def today(school: School) -> date:
         return console.clock.now().astimezone(ZoneInfo(school.timezone)).date()

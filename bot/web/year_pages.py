@@ -5,13 +5,11 @@ workbook to download, edit and send back, and the confirmation that opens the ne
 
 from __future__ import annotations
 
-from functools import wraps
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 import bot.url_ids  # noqa: F401  (the {name:id} path parameter)
@@ -35,17 +33,7 @@ DRAFT_BYTES = TELEGRAM.max_file_bytes  # an edited draft: as big as a plan sent 
 
 def year_routes(console: Console) -> list[Route]:
 
-    def page(handler):
-        @wraps(handler)
-        async def wrapped(request: Request) -> Response:
-            viewer = await console.viewer(request)
-            if viewer is None:
-                return console.signed_out(request)
-            try:
-                return await handler(request, viewer, request.path_params["school"])
-            except NotFound:
-                return console.not_found(viewer)
-        return wrapped
+    page = console.school_page
 
     def board_school(session: Session, viewer, school_id: int):
         """The school, for its board only: anyone else is told the page is not there."""
