@@ -1,0 +1,126 @@
+"""A plan sent in chat is read once, before the turn's transaction: the preview, the Excel
+copy and «Nhập» all use that one reading, and while it goes on nobody waits for the
+database."""
+
+import asyncio
+import sqlite3
+import subprocess
+import threading
+
+import pytest
+from sqlalchemy import func, select, text
+
+from handlers import plan_upload
+from storage.models import Staff, Task
+from storage.schools import pick_school
+from tests.handlers.test_plan_upload import DOCX, HANH, NEW_PLAN, plan_docx
+
+OTHER_PLAN = plan_docx([["1", "Tiêu chí 1.1: Kế hoạch nhà trường", "Viết lại kế hoạch", "HT"]])
+OTHER_PRINCIPAL = "0907000001"
+
+
+@pytest.fixture
+def readings(monkeypatch) -> list[list[str]]:
+    """The reading processes started (`python -m readers.isolated`), as they start."""
+    started: list[list[str]] = []
+
+    class Counted(subprocess.Popen):
+        def __init__(self, args, *rest, **options):
+            if list(args[1:]) == ["-m", "readers.isolated"]:
+                started.append(list(args))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", Counted)
+    return started
+
+
+def open_task_texts(sessions) -> set[str]:
+    with sessions() as s:
+        return set(s.scalars(select(Task.text).where(Task.closed_at.is_(None))))
+
+
+async def test_one_reading_process_from_the_file_to_the_import(chat_as, sessions, school,
+                                                                readings):
+    hanh = chat_as(HANH)
+    assert "Xem trước kế hoạch" in await hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX)
+    assert len(readings) == 1
+    await hanh.press("📊 Tải bảng Excel")
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert len(readings) == 1
+
+
+async def test_a_corrected_file_is_read_once_too(chat_as, sessions, school, readings):
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX)
+    assert "Xem trước kế hoạch" in await hanh.send_file(OTHER_PLAN, "document", "kh2.docx",
+                                                         DOCX)
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert len(readings) == 2
+    assert open_task_texts(sessions) == {"Viết lại kế hoạch"}
+
+
+async def test_the_import_is_what_the_preview_showed_whatever_the_file_reads_as_now(
+        chat_as, sessions, school, monkeypatch, tmp_path):
+    hanh = chat_as(HANH)
+    preview = await hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX)
+    assert "2 tiêu chí, 2 nhiệm vụ" in preview
+    # From here on, reading the file would give another plan.
+    other = tmp_path / "other.docx"
+    other.write_bytes(OTHER_PLAN)
+    real = plan_upload.read_plan_isolated
+    monkeypatch.setattr(plan_upload, "read_plan_isolated", lambda *_: real(other))
+    assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
+    assert open_task_texts(sessions) == {
+        "Tổ chức sinh hoạt chuyên môn theo nghiên cứu bài học", "Sửa phòng thí nghiệm"}
+
+
+def writes_open(db) -> int:
+    """How many transactions hold a write, seen from outside the application: on SQLite
+    whether a write lock can be taken at once, on PostgreSQL the connections idle inside a
+    transaction (ours, while the reader runs)."""
+    if db.dialect.name == "sqlite":
+        probe = sqlite3.connect(db.url.database, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return 0
+        except sqlite3.OperationalError:
+            return 1
+        finally:
+            probe.close()
+    with db.connect() as conn:
+        return conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state LIKE 'idle in transaction%'"))
+
+
+async def test_a_slow_reading_holds_no_write_and_another_school_goes_on(
+        chat_as, sessions, school, clock, db, monkeypatch):
+    with sessions.begin() as session:
+        other = pick_school(session, "khac", clock, create=True)
+        session.add(Staff(school_id=other.id, name="Hiệu trưởng Khác", phone=OTHER_PRINCIPAL,
+                          phone_norm=OTHER_PRINCIPAL, roles=["HT"]))
+    reading, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+    real = plan_upload.read_plan_isolated
+
+    def slow(*args):
+        seen.append(writes_open(db))
+        reading.set()
+        release.wait()
+        return real(*args)
+
+    monkeypatch.setattr(plan_upload, "read_plan_isolated", slow)
+    hanh, khac = chat_as(HANH), chat_as(OTHER_PRINCIPAL)
+    upload = asyncio.create_task(hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX))
+    try:
+        await asyncio.to_thread(reading.wait)
+        assert seen == [0]
+        # While the file is being read:
+        assert "Không có thao tác nào đang dở" in await khac.send("/huy")
+        assert not upload.done()
+    finally:
+        release.set()  # a failure above does not leave the reading waiting forever
+    assert "Xem trước kế hoạch" in await upload
+    with sessions() as s:
+        assert s.scalar(select(func.count(Task.id)).where(Task.closed_at.is_(None))) == 10
