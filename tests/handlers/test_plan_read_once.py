@@ -3,16 +3,16 @@ copy and «Nhập» all use that one reading, and while it goes on nobody waits 
 database."""
 
 import asyncio
-import sqlite3
 import subprocess
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from handlers import plan_upload
 from storage.models import Staff, Task
 from storage.schools import pick_school
+from tests.writes import writes_open
 from tests.handlers.test_plan_upload import DOCX, HANH, NEW_PLAN, plan_docx
 
 OTHER_PLAN = plan_docx([["1", "Tiêu chí 1.1: Kế hoạch nhà trường", "Viết lại kế hoạch", "HT"]])
@@ -72,26 +72,6 @@ async def test_the_import_is_what_the_preview_showed_whatever_the_file_reads_as_
     assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
     assert open_task_texts(sessions) == {
         "Tổ chức sinh hoạt chuyên môn theo nghiên cứu bài học", "Sửa phòng thí nghiệm"}
-
-
-def writes_open(db) -> int:
-    """How many transactions hold a write, seen from outside the application: on SQLite
-    whether a write lock can be taken at once, on PostgreSQL the connections idle inside a
-    transaction (ours, while the reader runs)."""
-    if db.dialect.name == "sqlite":
-        probe = sqlite3.connect(db.url.database, timeout=0, isolation_level=None)
-        try:
-            probe.execute("BEGIN IMMEDIATE")
-            probe.execute("ROLLBACK")
-            return 0
-        except sqlite3.OperationalError:
-            return 1
-        finally:
-            probe.close()
-    with db.connect() as conn:
-        return conn.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND state LIKE 'idle in transaction%'"))
 
 
 async def test_a_slow_reading_holds_no_write_and_another_school_goes_on(
