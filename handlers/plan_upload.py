@@ -21,7 +21,7 @@ from storage.models import School, Upload
 from readers.isolated import read_plan_isolated
 from readers.plan_draft import PlanDraft, draft_from_json, draft_to_json
 from readers.plan_files import SUFFIXES
-from readers.plan_sheet import plan_template_bytes
+from reports.plan_template import plan_template_bytes
 from reports.plan_workbook import plan_workbook
 from core.text import fold_words
 from storage.plans import (current_plan, plan_changes, plan_gaps, plan_mismatch,
@@ -115,7 +115,7 @@ def _refuse(turn: Turn, error: InputError) -> None:
     name = turn.renderer.text("chat/plan_template_name.j2")
     turn.replies.append(Reply(turn.renderer.text(f"errors/{error.key}.j2", **error.params,
                                                  template_attached=True),
-                              document=(name, plan_template_bytes())))
+                              document=(name, plan_template_bytes(turn.renderer))))
 
 
 def prompt(turn: Turn) -> None:
