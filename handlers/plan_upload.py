@@ -204,11 +204,13 @@ def _pending(turn: Turn) -> tuple[School, Upload, PlanDraft] | None:
     was kept by one that did not keep the plan read (the principal sends it again)."""
     data = turn.conversation.data
     upload = turn.session.get(Upload, data.get("upload_id"))
-    if upload is None or upload.draft is None:
+    draft = draft_from_json(upload.draft) if upload is not None and upload.draft else None
+    if draft is None:
+        _forget_upload(turn)
         save_step(turn.conversation, None, None, {}, turn.clock)
         turn.say("chat/plan_cancelled.j2")
         return None
-    return turn.session.get(School, data["school_id"]), upload, draft_from_json(upload.draft)
+    return turn.session.get(School, data["school_id"]), upload, draft
 
 
 def _forget_upload(turn: Turn) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
+from cattrs.errors import BaseValidationError
 from cattrs.preconf.json import make_converter
 
 from readers.timelines import Schedule
@@ -107,8 +108,12 @@ def draft_to_json(draft: PlanDraft) -> dict:
     return _JSON.unstructure(draft)
 
 
-def draft_from_json(data: dict) -> PlanDraft:
-    return _JSON.structure(data, PlanDraft)
+def draft_from_json(data: dict) -> PlanDraft | None:
+    """The draft draft_to_json kept; None when `data` is not one (kept by another version)."""
+    try:
+        return _JSON.structure(data, PlanDraft)
+    except BaseValidationError:
+        return None
 
 
 def _task_json(task: TaskDraft) -> dict:

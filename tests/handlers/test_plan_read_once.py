@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers import plan_upload
-from storage.models import Staff, Task
+from storage.models import Staff, Task, Upload
 from storage.schools import pick_school
 from tests.writes import writes_open
 from tests.handlers.test_plan_upload import DOCX, HANH, NEW_PLAN, plan_docx
@@ -104,3 +104,18 @@ async def test_a_slow_reading_holds_no_write_and_another_school_goes_on(
     assert "Xem trước kế hoạch" in await upload
     with sessions() as s:
         assert s.scalar(select(func.count(Task.id)).where(Task.closed_at.is_(None))) == 10
+
+
+@pytest.mark.parametrize("kept", [None, {"criteria": "not a list"}, {"criteria": [{}]}])
+async def test_an_upload_without_a_plan_this_version_reads_is_sent_again(chat_as, sessions,
+                                                                          school, kept):
+    """Kept before the plan was kept with it (None), or by another version: «Nhập» imports
+    nothing and says so; the current plan stays, the file is dropped (it is sent again)."""
+    hanh = chat_as(HANH)
+    await hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX)
+    with sessions.begin() as s:
+        s.scalar(select(Upload)).draft = kept
+    assert "kế hoạch đang dùng không thay đổi" in await hanh.press("📥 Nhập")
+    assert len(open_task_texts(sessions)) == 10
+    with sessions() as s:
+        assert s.scalar(select(func.count(Upload.id))) == 0
