@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers import plan_upload
+from handlers.engine import Engine
 from storage.models import Staff, Task, Upload
 from storage.schools import pick_school
 from tests.writes import writes_open
@@ -117,5 +118,19 @@ async def test_an_upload_without_a_plan_this_version_reads_is_sent_again(chat_as
         s.scalar(select(Upload)).draft = kept
     assert "kế hoạch đang dùng không thay đổi" in await hanh.press("📥 Nhập")
     assert len(open_task_texts(sessions)) == 10
+    with sessions() as s:
+        assert s.scalar(select(func.count(Upload.id))) == 0
+
+
+async def test_a_plan_file_that_was_not_read_ahead_is_asked_for_again(chat_as, sessions,
+                                                                      school, monkeypatch):
+    """Were the person's state to change between the download and the turn, the file would
+    reach the preview unread: it is asked for again, never read inside the transaction."""
+    async def not_read(self, target, stored):
+        return None
+
+    monkeypatch.setattr(Engine, "_read_plan", not_read)
+    hanh = chat_as(HANH)
+    assert "gửi lại" in await hanh.send_file(NEW_PLAN, "document", "kh.docx", DOCX)
     with sessions() as s:
         assert s.scalar(select(func.count(Upload.id))) == 0
