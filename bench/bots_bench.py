@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.localapi.server import Limits, LocalBotApi
+from bot.telegram.fakeapi import Limits, LocalBotApi
 from bot.telegram.adapter import TelegramTransport
 from bot.telegram.connection import connect
 from core.clock import FixedClock

@@ -4,8 +4,8 @@ sends (429 with retry_after, 5xx) for a while. Then everything is let settle and
 messages received against answers sent, updates confirmed against rows saved, reminders
 planned against reminders delivered.
 
-What runs: the local Bot API server (bot/localapi, with Telegram's limits) in this process,
-and `caitien run` (long polling with getUpdates offsets, what most schools run) as a
+What runs: the local Bot API server (bot/telegram/fakeapi.py, with Telegram's limits) in this
+process, and `caitien run` (long polling with getUpdates offsets, what most schools run) as a
 subprocess on DATABASE_URL, its reminder tick at one second. The school is the demo school's
 staff (bot/demo/staff.csv) plus --teachers generated teachers who chat and --silent generated
 staff who only receive reminders, all linked through their invitation codes before the
@@ -92,7 +92,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bot.localapi.server import Limits, LocalBotApi, LocalUser, SentMessage
+from bot.telegram.fakeapi import Limits, LocalBotApi, LocalUser, SentMessage
 from core.messages import Button, Reply
 from storage.db import make_engine, recreate, session_factory
 from storage.models import Account, OutboxMessage, ProcessedEvent, Staff, TaskUpdate

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.reminders.fanout
 
-from bot.localapi.server import Limits, LocalBotApi  # noqa: E402
+from bot.telegram.fakeapi import Limits, LocalBotApi  # noqa: E402
 from bot.zalo.fakeapi import FakeZaloApi, ZaloLimits  # noqa: E402
 from storage.db import make_engine, recreate, session_factory  # noqa: E402
 from storage.models import OutboxMessage  # noqa: E402

@@ -29,7 +29,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from readers import convert
-from readers.plan_sheet import plan_template_bytes
+from reports.plan_template import plan_template_bytes
+from templates.render import Renderer
 
 TARGET_SECONDS, TARGET_MB = 3.0, 300
 TASK_ROWS = 120
@@ -106,7 +107,7 @@ def _long_plan(seeds: Path, path: Path) -> Path:
 
 
 def _workbook(path: Path) -> Path:
-    book = load_workbook(io.BytesIO(plan_template_bytes()))
+    book = load_workbook(io.BytesIO(plan_template_bytes(Renderer())))
     sheet = book.active
     header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Tiêu chí")
     for i in range(TASK_ROWS):

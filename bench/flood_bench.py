@@ -34,7 +34,7 @@ import httpx  # noqa: E402
 from bot.app import build_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.demo.run import DATA  # noqa: E402
-from bot.localapi.server import Limits, LocalBotApi  # noqa: E402
+from bot.telegram.fakeapi import Limits, LocalBotApi  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from readers.plan_files import read_plan  # noqa: E402
 from readers.staff_sheet import parse_staff_sheet  # noqa: E402

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import App, build_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.localapi.server import LocalBotApi  # noqa: E402
+from bot.telegram.fakeapi import LocalBotApi  # noqa: E402
 from bot.telegram.polling import running_bot  # noqa: E402
 from bot.zalo.fakeapi import FakeZaloApi  # noqa: E402
 from bot.zalo.polling import running_zalo  # noqa: E402

@@ -45,7 +45,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from bot.localapi.server import LocalBotApi
+from bot.telegram.fakeapi import LocalBotApi
 from bot.telegram.webhook import SECRET_HEADER, store_secret
 from bot.zalo.fakeapi import FakeZaloApi
 from bot.zalo.webhook import PATH as ZALO_PATH

@@ -30,7 +30,6 @@ from storage.models import Staff
 from core.phones import normalize_phone
 from readers.isolated import read_plan_isolated
 from readers.plan_files import read_plan
-from readers.plan_sheet import write_plan_template
 from storage.plans import (
     current_plan,
     plan_gaps,
@@ -42,6 +41,7 @@ from storage.plans import (
 )
 from reports.report_data import period_of, report_data
 from reports.plan_form import document_plan_form, plan_form_docx, stored_plan_form
+from reports.plan_template import write_plan_template
 from reports.plan_workbook import plan_workbook, stored_plan
 from reports.report_files import monitoring_docx, report_docx, report_xlsx
 from storage.schools import pick_school, school_calendar, school_tz
@@ -294,8 +294,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "export":
         return records_cli.export_command(args, settings)
     if args.command == "plan" and args.plan_command == "template":
-        write_plan_template(args.file)
-        _say(build_app(settings, migrate=False), "cli/plan_template.j2", file=args.file)
+        app = build_app(settings, migrate=False)
+        write_plan_template(args.file, app.renderer)
+        _say(app, "cli/plan_template.j2", file=args.file)
         return 0
     if args.command == "plan" and args.plan_command == "export":
         return plan_export(args, settings)

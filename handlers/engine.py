@@ -41,7 +41,7 @@ from handlers import (
     web_chat,
 )
 from handlers.dialogue import FILES, Command, Dialogue
-from handlers.turn import Turn
+from handlers.turn import PlanRead, Turn
 from handlers.typed import is_cancel, says_only, words_as
 from storage.conversations import (
     HOLD_FILES,
@@ -194,12 +194,15 @@ class Engine:
         caps = self.caps(msg.channel)
         stored: list[dict] = []
         problems: list[str] = []
+        target = None
         if msg.attachments and fetch is not None:
             target = await asyncio.to_thread(self._download_target, msg)
             if target is not None:
                 stored, problems = await self._download(msg.attachments, target, fetch, caps)
         try:
-            outcome = await self._with_retries(msg, caps, stored, problems, executor)
+            plan_read = await self._read_plan(target, stored)
+            outcome = await self._with_retries(msg, caps, stored, problems, plan_read,
+                                               executor)
         except Exception:
             self._discard(stored)
             raise
@@ -220,13 +223,13 @@ class Engine:
         return outcome.replies
 
     async def _with_retries(self, msg: Incoming, caps: Capabilities, stored: list[dict],
-                            problems: list[str],
+                            problems: list[str], plan_read: PlanRead | None = None,
                             executor: ThreadPoolExecutor | None = None) -> Outcome:
         loop = asyncio.get_running_loop()
         for delay in (*DB_RETRIES, None):
             try:
                 return await loop.run_in_executor(executor, partial(
-                    self._transaction, msg, caps, stored, problems))
+                    self._transaction, msg, caps, stored, problems, plan_read))
             except DBAPIError as exc:
                 if delay is None or not _transient(exc):
                     raise
@@ -267,15 +270,16 @@ class Engine:
     # --- inside the transaction -----------------------------------------------------------
 
     def _transaction(self, msg: Incoming, caps: Capabilities, stored: list[dict],
-                     problems: list[str]) -> Outcome:
+                     problems: list[str], plan_read: PlanRead | None = None) -> Outcome:
         with writing(self.sessions) as session:
-            return self._handle_in(session, msg, caps, stored, problems)
+            return self._handle_in(session, msg, caps, stored, problems, plan_read)
 
     def _handle_in(self, session: Session, msg: Incoming, caps: Capabilities,
-                   stored: list[dict], problems: list[str]) -> Outcome:
+                   stored: list[dict], problems: list[str],
+                   plan_read: PlanRead | None = None) -> Outcome:
         staff = linked_staff(session, msg.channel, msg.user_id)
         turn = Turn(session, msg, staff, None, self.renderer, self.clock, self.evidence, caps,
-                    public_url=self.public_url, budgets=self.budgets())
+                    public_url=self.public_url, budgets=self.budgets(), plan_read=plan_read)
         if not msg.private:
             if msg.command == board_chat.REGISTER:
                 board_chat.register(turn)
@@ -499,6 +503,15 @@ class Engine:
             if member is None:
                 return None
             return session.get(School, member.school_id).code, HELD_FOLDER
+
+    async def _read_plan(self, target: tuple[str, str] | None,
+                         stored: list[dict]) -> PlanRead | None:
+        """A plan file downloaded to be previewed is read here, before the transaction: the
+        turn then only writes what was read (handlers/plan_upload.receive)."""
+        if target is None or target[1] != plan_upload.FOLDER or not stored:
+            return None
+        return await asyncio.to_thread(plan_upload.read_ahead, self.sessions, self.evidence,
+                                       target[0], stored[0])
 
     def _board_school(self, session: Session, msg: Incoming) -> School | None:
         member = next((m for m in linked_staff(session, msg.channel, msg.user_id)

@@ -6,21 +6,27 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.calendar import SchoolCalendar
 from core.messages import Attachment, Reply
 from handlers.dialogue import CHOICE, FILES, TEXT, Callback, Dialogue, Step
-from handlers.turn import Turn
+from handlers.turn import PlanRead, Turn
 from handlers.typed import pick_option
 from storage.conversations import save_step
 from core.errors import InputError
 from core.text import file_name
 from storage.models import School, Upload
 from readers.isolated import read_plan_isolated
+from readers.plan_draft import PlanDraft, draft_from_json, draft_to_json
 from readers.plan_files import SUFFIXES
-from readers.plan_sheet import plan_template_bytes
+from reports.plan_template import plan_template_bytes
 from reports.plan_workbook import plan_workbook
 from core.text import fold_words
 from storage.plans import (current_plan, plan_changes, plan_gaps, plan_mismatch,
                            resolve_owners, save_plan, short_school_name)
+from storage.evidence_store import EvidenceStore
 from storage.schools import school_calendar, school_tz
 from storage.staff_repo import active_staff
 
@@ -36,19 +42,38 @@ def is_plan_file(attachment: Attachment) -> bool:
         in SUFFIXES
 
 
-def receive(turn: Turn, school: School, stored: dict) -> bool:
-    """Read the uploaded file and show what importing it would do. The file waits for the
-    confirmation in the database, where whichever process gets the answer finds it.
-    Returns whether it could be read."""
-    upload = Upload(school_id=school.id, file_name=stored["file_name"],
-                    mime_type=stored.get("mime_type"),
-                    data=turn.evidence.path_of(stored["path"]).read_bytes(),
-                    created_at=turn.clock.now())
+def read_ahead(sessions: sessionmaker[Session], evidence: EvidenceStore, school_code: str,
+               stored: dict) -> PlanRead:
+    """The plan file just downloaded, read once, in a process of its own, before the turn's
+    transaction begins: however long the reading takes, no lock is held meanwhile."""
+    with sessions() as session:
+        school = session.scalar(select(School).where(School.code == school_code))
+        plan = current_plan(session, school.id)
+        year, cal = (plan.school_year if plan else None), school_calendar(school)
+    data = evidence.path_of(stored["path"]).read_bytes()
     try:
-        draft = _read(turn, school, upload)
+        draft = _read(data, stored["file_name"], year, cal)
     except InputError as error:
-        _refuse(turn, error)
+        return PlanRead(stored["path"], data, refused=error)
+    return PlanRead(stored["path"], data, draft=draft)
+
+
+def receive(turn: Turn, school: School, stored: dict) -> bool:
+    """Show what importing the file read ahead would do. The file and the plan as read
+    wait for the confirmation in the database, where whichever process gets the answer
+    finds them. Returns whether it could be read."""
+    read = turn.plan_read
+    if read is None or read.path != stored["path"]:
+        # Not read ahead: the person's state changed between the download and this turn.
+        turn.say("chat/file_failed.j2")
         return False
+    if read.refused is not None:
+        _refuse(turn, read.refused)
+        return False
+    draft = read.draft
+    upload = Upload(school_id=school.id, file_name=stored["file_name"],
+                    mime_type=stored.get("mime_type"), data=read.data,
+                    draft=draft_to_json(draft), created_at=turn.clock.now())
     turn.session.add(upload)
     turn.session.flush()
     staff = active_staff(turn.session, school.id)
@@ -90,7 +115,7 @@ def _refuse(turn: Turn, error: InputError) -> None:
     name = turn.renderer.text("chat/plan_template_name.j2")
     turn.replies.append(Reply(turn.renderer.text(f"errors/{error.key}.j2", **error.params,
                                                  template_attached=True),
-                              document=(name, plan_template_bytes())))
+                              document=(name, plan_template_bytes(turn.renderer))))
 
 
 def prompt(turn: Turn) -> None:
@@ -160,8 +185,7 @@ def _import(turn: Turn) -> None:
     pending = _pending(turn)
     if pending is None:
         return
-    school, upload = pending
-    draft = _read(turn, school, upload)
+    school, upload, draft = pending
     report = save_plan(turn.session, school, draft, turn.clock, source_name=upload.file_name,
                        via=turn.msg.channel, actor_id=turn.staff_in(school.id).id)
     # The signed document is kept with the school's files, as the evidence of what was
@@ -180,8 +204,7 @@ def _send_excel(turn: Turn) -> None:
     pending = _pending(turn)
     if pending is None:
         return
-    school, upload = pending
-    draft = _read(turn, school, upload)
+    school, _, draft = pending
     name = turn.renderer.text("chat/plan_excel_name.j2", school=school, draft=draft)
     turn.replies.append(Reply(turn.renderer.text("chat/plan_excel.j2"),
                               document=(name, plan_workbook(draft, turn.renderer))))
@@ -189,16 +212,19 @@ def _send_excel(turn: Turn) -> None:
              confirm=turn.conversation.data.get("confirm"))
 
 
-def _pending(turn: Turn) -> tuple[School, Upload] | None:
-    """The school and the file waiting for the confirmation; None, and the dialogue closed,
-    when the file went with an older version's files (the principal sends it again)."""
+def _pending(turn: Turn) -> tuple[School, Upload, PlanDraft] | None:
+    """The school, the file waiting for the confirmation and the plan as the preview read
+    it; None, and the dialogue closed, when the file went with an older version's files, or
+    was kept by one that did not keep the plan read (the principal sends it again)."""
     data = turn.conversation.data
     upload = turn.session.get(Upload, data.get("upload_id"))
-    if upload is None:
+    draft = draft_from_json(upload.draft) if upload is not None and upload.draft else None
+    if draft is None:
+        _forget_upload(turn)
         save_step(turn.conversation, None, None, {}, turn.clock)
         turn.say("chat/plan_cancelled.j2")
         return None
-    return turn.session.get(School, data["school_id"]), upload
+    return turn.session.get(School, data["school_id"]), upload, draft
 
 
 def _forget_upload(turn: Turn) -> None:
@@ -207,16 +233,14 @@ def _forget_upload(turn: Turn) -> None:
         turn.session.delete(upload)
 
 
-def _read(turn: Turn, school: School, upload: Upload):
-    """The readers take a file: the upload is written to a private temporary one, and read
+def _read(data: bytes, name: str | None, school_year: str | None,
+          cal: SchoolCalendar) -> PlanDraft:
+    """The readers take a file: the bytes are written to a private temporary one, and read
     in a process of its own, so that a file made to be expensive costs only that process."""
-    plan = current_plan(turn.session, school.id)
-    name = file_name(upload.file_name, limit=120) or "plan"
     with tempfile.TemporaryDirectory(prefix="caitien-plan-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(upload.data)
-        return read_plan_isolated(path, plan.school_year if plan else None,
-                                  school_calendar(school))
+        path = Path(folder) / (file_name(name, limit=120) or "plan")
+        path.write_bytes(data)
+        return read_plan_isolated(path, school_year, cal)
 
 
 def _buttons(turn: Turn):

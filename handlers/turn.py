@@ -6,11 +6,25 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from core.errors import InputError
 from core.messages import EVERYTHING, Button, Capabilities, Incoming, Reply
+from readers.plan_draft import PlanDraft
 from templates.render import Renderer
 from core.clock import Clock
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, Staff
+
+
+@dataclass(frozen=True)
+class PlanRead:
+    """A plan file sent in chat, read before the turn's transaction began
+    (handlers/plan_upload.read_ahead): its bytes and what the reader made of them, the draft
+    or why not."""
+
+    path: str  # where the file was downloaded, as the turn's stored files name it
+    data: bytes
+    draft: PlanDraft | None = None
+    refused: InputError | None = None
 
 
 @dataclass
@@ -26,6 +40,7 @@ class Turn:
     public_url: str | None = None  # where `caitien serve` is reached: the web console
     # Channels whose bots have a monthly message quota (Zalo): messages a month per bot.
     budgets: dict[str, int] = field(default_factory=dict)
+    plan_read: PlanRead | None = None
     replies: list[Reply] = field(default_factory=list)
     # Files to delete once the transaction that forgets them has committed.
     discarded: list[str] = field(default_factory=list)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
+from cattrs.errors import BaseValidationError
+from cattrs.preconf.json import make_converter
+
 from readers.timelines import Schedule
+
+# The draft as plain JSON and back, dates as ISO strings: what a preview showed is kept with
+# the upload, so that «Nhập» stores it as it was, without reading the file again.
+_JSON = make_converter()
 
 
 @dataclass
@@ -95,6 +102,18 @@ class PlanDraft:
             ],
             "warnings": [say(w) for w in self.warnings],
         }
+
+
+def draft_to_json(draft: PlanDraft) -> dict:
+    return _JSON.unstructure(draft)
+
+
+def draft_from_json(data: dict) -> PlanDraft | None:
+    """The draft draft_to_json kept; None when `data` is not one (kept by another version)."""
+    try:
+        return _JSON.structure(data, PlanDraft)
+    except BaseValidationError:
+        return None
 
 
 def _task_json(task: TaskDraft) -> dict:

@@ -1,16 +1,9 @@
-"""The plan spreadsheet: one row per task. Read it, and write the empty template."""
+"""The plan spreadsheet: one row per task, read (reports/plan_template.py writes it)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import InputError
 from readers.columns import Header, find_header
@@ -22,33 +15,6 @@ from readers.plan_reader import read_document
 from readers.sheets import Sheet, read_sheets
 from readers.workbook_blocks import sheet_blocks
 from core.text import fold_words
-
-# What the template's header row says, in the order of its columns.
-TEMPLATE_COLUMNS = [
-    ("criterion", "Tiêu chí"),
-    ("title", "Tên tiêu chí"),
-    ("target", "Kết quả cần đạt"),
-    ("task", "Công việc/giải pháp"),
-    ("owners", "Chủ trì, phối hợp"),
-    ("output", "Sản phẩm"),
-    ("timeline", "Thời gian thực hiện"),
-    ("support", "Điều kiện hỗ trợ"),
-    ("note", "Ghi chú"),
-]
-TEMPLATE_EXAMPLE = {
-    "criterion": "1.2",
-    "title": "Hội đồng trường và các hội đồng khác",
-    "target": "Duy trì Mức 2",
-    "task": "Rà soát, kiện toàn Hội đồng trường; họp định kỳ theo quy chế",
-    "owners": "HT, PHT, TTCM",
-    "output": "Quyết định kiện toàn; biên bản họp",
-    "timeline": "Tháng 9/2026",
-    "support": "",
-    "note": "",
-}
-
-TEMPLATE_WIDTHS = [9, 30, 24, 48, 22, 28, 20, 20, 16]
-TEMPLATE_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 _YEAR = re.compile(r"(20\d\d)\s*[-–—/]\s*(20\d\d)")
 REQUIRED = {"criterion", "task"}
@@ -138,47 +104,3 @@ def read_preamble(rows: list[list[str]], draft: PlanDraft) -> None:
 def _level(words: str) -> str | None:
     return next((level for level, needles in LEVELS
                  if any(re.search(rf"\b{re.escape(n)}\b", words) for n in needles)), None)
-
-
-def write_plan_template(path: Path) -> None:
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(_template_rows())
-        return
-    _template_workbook().save(path)
-
-
-def plan_template_bytes() -> bytes:
-    """The empty template as an .xlsx file's bytes, to send in chat."""
-    buffer = io.BytesIO()
-    _template_workbook().save(buffer)
-    return buffer.getvalue()
-
-
-def _template_rows() -> list[list[str]]:
-    return [[label for _, label in TEMPLATE_COLUMNS],
-            [TEMPLATE_EXAMPLE[field] for field, _ in TEMPLATE_COLUMNS]]
-
-
-def _template_workbook() -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kế hoạch"
-    for row in _template_rows():
-        sheet.append(row)
-    format_plan_sheet(sheet, 1)
-    return workbook
-
-
-def format_plan_sheet(sheet: Worksheet, header_row: int) -> None:
-    """The look the template and an exported plan share, for reading on a small screen as
-    well as a PC: the header stands out and stays in view, every cell wraps its text."""
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = TEMPLATE_HEADER_FILL
-    for row in sheet.iter_rows(min_row=header_row, max_col=len(TEMPLATE_COLUMNS)):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(TEMPLATE_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)

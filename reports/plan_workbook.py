@@ -12,13 +12,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from reports.cells import append_text
+from reports.plan_template import FIELDS, format_plan_sheet, plan_headers
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.text import clean
 from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
-from readers.plan_sheet import TEMPLATE_COLUMNS, format_plan_sheet
 from storage.models import Criterion, Plan, School, Task
 from storage.plans import current_plan
 from templates.render import Renderer
@@ -42,7 +42,7 @@ def plan_workbook(draft: PlanDraft, renderer: Renderer) -> bytes:
         _title_row(sheet, line, Font())
     _title_row(sheet, words["note"], NOTE_FONT)
     sheet.append([])
-    sheet.append([label for _, label in TEMPLATE_COLUMNS])
+    sheet.append(plan_headers(renderer))
     header_row = sheet.max_row
     for row in _rows(draft):
         append_text(sheet, row)
@@ -69,7 +69,7 @@ def _rows(draft: PlanDraft) -> list[list[str | None]]:
                       "owners": task.owners_text or ", ".join(task.owners),
                       "output": task.output, "timeline": task.timeline,
                       "support": task.support, "note": task.note}
-            rows.append([clean(values[field]) or None for field, _ in TEMPLATE_COLUMNS])
+            rows.append([clean(values[field]) or None for field in FIELDS])
     return rows
 
 

@@ -409,7 +409,9 @@ class LinkFailure(Base):
 
 class Upload(Base):
     """A plan file sent in chat, kept between its preview and «Nhập» where every replica
-    can read it; deleted once imported or cancelled."""
+    can read it; deleted once imported or cancelled. `draft` is the plan as the preview read
+    it (readers.plan_draft.draft_to_json), what «Nhập» stores; `data` the file itself, kept
+    as the evidence of what was imported, never read again."""
 
     __tablename__ = "uploads"
 
@@ -418,6 +420,7 @@ class Upload(Base):
     file_name: Mapped[str | None] = mapped_column(String(300))
     mime_type: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    draft: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from bot.app import build_app
 from bot.cli import main
 from bot.config import Settings
-from bot.localapi.server import LocalBotApi
+from bot.telegram.fakeapi import LocalBotApi
 from bot.plaintext.channel import PLAIN_TEXT
 from core.messages import Capabilities
 from bot.telegram.polling import running_bot

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.localapi.server import LocalUser
+from bot.telegram.fakeapi import LocalUser
 from bot.zalo.fakeapi import FakeZaloUser
 
 # A tiny JPEG-looking photo for Zalo (its image events carry a URL the fake serves).

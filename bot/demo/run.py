@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.demo.people import Person
 from bot.demo.school import CODE, DATA, set_up_school
 from bot.downloads import PATH as FILES_PATH
-from bot.localapi.server import LocalBotApi
+from bot.telegram.fakeapi import LocalBotApi
 from bot.telegram.polling import running_bot
 from bot.web.sandbox import Sandboxes
 from bot.web.sandbox_server import sandbox_app, serving

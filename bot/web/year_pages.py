@@ -5,6 +5,7 @@ workbook to download, edit and send back, and the confirmation that opens the ne
 
 from __future__ import annotations
 
+import asyncio
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,39 +139,56 @@ def year_routes(console: Console) -> list[Route]:
                                 back=f"/web/s/{school_id}/years/draft")
         data = await upload.read(DRAFT_BYTES + 1)
         name = file_name(upload.filename) or "ke-hoach.xlsx"
-
-        def write(session: Session):
-            school = board_school(session, viewer, school_id)
-            row = _waiting(session, school.id)
-            if len(data) > DRAFT_BYTES:
-                return console.renderer.text("errors/file_too_big.j2",
-                                             limit_mb=DRAFT_BYTES // (1024 * 1024))
-            try:
-                draft = read_draft(data, name, row, school)
-            except InputError as error:
-                return _words(error)
-            row.draft, row.draft_name = plan_workbook(draft, console.renderer), name
-            return None
-        problem = await console.write(write)
+        school, row = await console.read(waiting, viewer, school_id)
+        if len(data) > DRAFT_BYTES:
+            problem = console.renderer.text("errors/file_too_big.j2",
+                                            limit_mb=DRAFT_BYTES // (1024 * 1024))
+        else:
+            problem = await _replace_draft(viewer, school_id, row, school, data, name)
         if problem is not None:
             return console.page("web/year_problem.j2", 400, viewer=viewer, problem=problem,
                                 back=f"/web/s/{school_id}/years/draft")
         return back(school_id, "/draft")
+
+    def waiting(session: Session, viewer, school_id: int):
+        school = board_school(session, viewer, school_id)
+        return school, _waiting(session, school.id)
+
+    async def _replace_draft(viewer, school_id: int, row: SchoolYear, school, data: bytes,
+                             name: str) -> str | None:
+        """The edited copy read before the write, in a process of its own (no lock is held
+        while it reads), then put in the draft's place; what is wrong with it, if it does
+        not read."""
+        try:
+            draft = await asyncio.to_thread(read_draft, data, name, row, school)
+        except InputError as error:
+            return _words(error)
+        workbook = plan_workbook(draft, console.renderer)
+
+        def write(session: Session):
+            _, now = waiting(session, viewer, school_id)
+            now.draft, now.draft_name = workbook, name
+        await console.write(write)
+        return None
 
     @page
     async def open_year(request, viewer, school_id):
         form = await console.form(request, viewer)
         if form is None:
             return console.refused(viewer)
+        school, row = await console.read(waiting, viewer, school_id)
+        # Read before the write, in a process of its own: no lock is held while it reads.
+        draft = await asyncio.to_thread(read_draft, row.draft, row.draft_name, row, school)
 
         def write(session: Session):
-            school = board_school(session, viewer, school_id)
-            row = _waiting(session, school.id)
-            draft = read_draft(row.draft, row.draft_name, row, school)
-            open_next_year(session, school, row, draft, console.clock, "web",
+            school, now = waiting(session, viewer, school_id)
+            if now.id != row.id or now.draft != row.draft:
+                return False  # replaced meanwhile: the new draft is shown, to confirm again
+            open_next_year(session, school, now, draft, console.clock, "web",
                            viewer.staff_id)
-            return row.school_year
-        await console.write(write)
+            return True
+        if not await console.write(write):
+            return back(school_id, "/draft")
         return back(school_id, "?done=opened")
 
     @page

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from bot.localapi.server import Limits, LocalBotApi
+from bot.telegram.fakeapi import Limits, LocalBotApi
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.localapi.server import Limits
+from bot.telegram.fakeapi import Limits
 from bot.telegram.polling import running_bot
 from bot.telegram.webhook import SECRET_HEADER
 from core.messages import Reply

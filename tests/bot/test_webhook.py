@@ -141,7 +141,7 @@ async def test_health_says_database_schema_and_who_sends_reminders(app, api):
             answer = await client.get(f"{base}/healthz")
     report = answer.json()
     assert answer.status_code == 200 and report["ok"] and report["database"]
-    assert report["schema"] == report["schema_head"] == "0020"
+    assert report["schema"] == report["schema_head"] == "0021"
     assert report["reminders"]["this_process"] is True
 
 

@@ -23,7 +23,7 @@ from core.errors import InputError
 from readers.isolated import read_plan_isolated
 from readers.limits import CONVERT_SECONDS, PDF_SECONDS, Budget
 from readers.plan_files import SUFFIXES, extra_seconds, read_plan
-from readers.plan_sheet import plan_template_bytes
+from reports.plan_template import plan_template_bytes
 from templates.render import Renderer
 from tests.phuhuu import SEEDS
 
@@ -136,7 +136,7 @@ def test_a_doc_reads_in_the_isolated_process_two_at_once(seeds):
 
 def plan_workbook(path: Path) -> Path:
     """The plan template with two tasks filled in."""
-    book = load_workbook(io.BytesIO(plan_template_bytes()))
+    book = load_workbook(io.BytesIO(plan_template_bytes(Renderer())))
     sheet = book.active
     header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Tiêu chí")
     for offset, (criterion, task) in enumerate([("1.2", "Kiện toàn Hội đồng trường"),

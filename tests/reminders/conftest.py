@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.localapi.server import Limits, LocalBotApi
+from bot.telegram.fakeapi import Limits, LocalBotApi
 from core.messages import Capabilities, Reply
 from core.clock import FixedClock
 from reminders.limits import RateLimiter

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from readers.frameworks import frameworks
 from readers.plan_draft import CriterionDraft, PlanDraft, TaskDraft
 from readers.plan_files import read_plan
-from readers.plan_sheet import TEMPLATE_COLUMNS
+from reports.plan_template import plan_headers
 from reports.plan_workbook import plan_workbook, stored_plan
 from storage.plans import plan_changes, save_plan
 from storage.schools import pick_school
@@ -21,7 +21,7 @@ from tests.conftest import DEMO
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_DOCUMENTS = sorted(p.name for p in SEEDS.glob("*") if p.suffix in (".docx", ".txt"))
-HEADERS = [label for _, label in TEMPLATE_COLUMNS]
+HEADERS = plan_headers(Renderer())
 
 
 def plan_of(draft: PlanDraft) -> tuple:

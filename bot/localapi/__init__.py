@@ -1,1 +1,0 @@
-"""A local stand-in for the Telegram Bot API server."""
