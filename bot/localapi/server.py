@@ -119,6 +119,7 @@ class LocalBotApi(LocalFake):
 
     def __init__(self, token: str = "123456789:LOCAL-TEST-TOKEN",
                  username: str = "caitien_local_bot", limits: Limits | None = None) -> None:
+        super().__init__()
         self.token = token
         self.limits = limits
         self.bot_id = int(token.split(":", 1)[0])
@@ -150,7 +151,7 @@ class LocalBotApi(LocalFake):
         """Another bot on this server (a school's own): its own chats, updates, webhook and
         limits, as Telegram keeps them per bot."""
         other = LocalBotApi(token, username, self.limits)
-        other.port, other._bots = self.port, self._bots
+        other.port, other._bots, other.closing = self.port, self._bots, self.closing
         self._bots[token] = other
         return other
 
@@ -274,7 +275,7 @@ class LocalBotApi(LocalFake):
             if delay is not None:
                 self.state.delays.remove(delay)
         if delay is not None:
-            await asyncio.sleep(delay[1])
+            await self.pause(delay[1])
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)
@@ -315,6 +316,8 @@ class LocalBotApi(LocalFake):
                 count = self.state.accepted
                 if self.state.dropped_holds != generation:
                     return False
+            if self.closing.is_set():
+                return False
             if hold is None or count < hold:
                 return True
             await asyncio.sleep(0.02)
@@ -397,7 +400,7 @@ class LocalBotApi(LocalFake):
                     self.state.confirmed = max(self.state.confirmed, offset)
                 start = offset or self.state.confirmed
                 ready = [u for u in self.state.updates if u["update_id"] >= start][:limit]
-            if ready or time.monotonic() >= deadline:
+            if ready or time.monotonic() >= deadline or self.closing.is_set():
                 return ready
             await asyncio.sleep(0.01)
 
