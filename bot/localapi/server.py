@@ -108,6 +108,7 @@ class _State:
     accepted: int = 0  # messages recorded, in all chats
     hold_after: int | None = None  # new messages wait past this many
     dropped_holds: int = 0  # times the waiting ones were let go without arriving
+    holding: int = 0  # messages waiting now
     webhook_url: str = ""  # set: updates are POSTed there, getUpdates answers 409
     webhook_secret: str = ""
     webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
@@ -199,6 +200,11 @@ class LocalBotApi(LocalFake):
     def message_count(self) -> int:
         with self.state.lock:
             return self.state.accepted
+
+    def held_count(self) -> int:
+        """How many messages are waiting for `release_held` now."""
+        with self.state.lock:
+            return self.state.holding
 
     def delay_next(self, method: str, seconds: float) -> None:
         """Answer the next call of `method` only after `seconds`, as a slow network does."""
@@ -310,17 +316,26 @@ class LocalBotApi(LocalFake):
         """False when this message was held and then lost."""
         with self.state.lock:
             generation = self.state.dropped_holds
-        while True:
-            with self.state.lock:
-                hold = self.state.hold_after
-                count = self.state.accepted
-                if self.state.dropped_holds != generation:
+        waiting = False
+        try:
+            while True:
+                with self.state.lock:
+                    hold = self.state.hold_after
+                    count = self.state.accepted
+                    if self.state.dropped_holds != generation:
+                        return False
+                    if hold is None or count < hold:
+                        return True
+                    if not waiting:
+                        self.state.holding += 1
+                        waiting = True
+                if self.closing.is_set():
                     return False
-            if self.closing.is_set():
-                return False
-            if hold is None or count < hold:
-                return True
-            await asyncio.sleep(0.02)
+                await asyncio.sleep(0.02)
+        finally:
+            if waiting:
+                with self.state.lock:
+                    self.state.holding -= 1
 
     def _over_limits(self, chat_id: int | None) -> int | None:
         """None when this message may go now (and counts it); else seconds to wait."""
