@@ -32,7 +32,7 @@ from storage.staff_repo import import_staff
 from readers.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
 from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
-from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, chat_of, local
+from tests.phuhuu import NEW_YEAR, PHONES, SEEDS, TABLE_PLAN, TET_2024, chat_of, local
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The engine's test channels: "test" can do everything a chat can, "plain" only text.
@@ -217,11 +217,26 @@ def year_clock() -> FixedClock:
     return FixedClock(local(2023, 7, 1, 2, 0))
 
 
+@pytest.fixture(scope="session")
+def seed():
+    """`seed(name)`: the path of one of the real plans in ../shared/seeds. When it is not
+    there the test is skipped, saying so; with CAITIEN_REQUIRE_SEEDS=1 (CI) it fails, since
+    a suite that skips them has not read a single real plan."""
+    def path(name: str | Path) -> Path:
+        found = SEEDS / name
+        if not found.exists():
+            reason = f"{found} is not here (the real plans, beside the repository)"
+            if os.environ.get("CAITIEN_REQUIRE_SEEDS") == "1":
+                pytest.fail(reason)
+            pytest.skip(reason)
+        return found
+    return path
+
+
 @pytest.fixture
-def phuhuu(sessions, year_clock):
+def phuhuu(sessions, year_clock, seed):
     """The school, its staff (linked, chat id = user id), its plan and a calendar with Tết."""
-    if not TABLE_PLAN.exists():
-        pytest.skip("seeds are not here")
+    seed(TABLE_PLAN)
     with sessions.begin() as session:
         school = pick_school(session, "phuhuu", year_clock, create=True)
         school.calendar = {"holidays": [NEW_YEAR, TET_2024]}
