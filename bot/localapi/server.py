@@ -60,10 +60,6 @@ class SentMessage:
     def buttons(self) -> list[str]:
         return [b["text"] for row in self.button_rows() for b in row]
 
-    def keyboard(self) -> list[dict]:
-        return [b for row in (self.reply_markup or {}).get("keyboard", []) for b in row]
-
-
 @dataclass
 class Failure:
     method: str
