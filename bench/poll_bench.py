@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.localapi.server import LocalBotApi
+from bot.telegram.fakeapi import LocalBotApi
 from core.clock import FixedClock
 
 # bench/ is the script's folder: its shared module imports as a top-level one.

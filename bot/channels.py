@@ -23,7 +23,6 @@ TELEGRAM = Capabilities(
 ZALO = Capabilities(
     "zalo",
     buttons=False,
-    edit=False,
     contact=False,
     documents_out=False,  # until there is a public address to link files from
     photos_out=False,

@@ -3,6 +3,7 @@ the local fakes of the Telegram and Zalo APIs run beside the code that calls the
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -47,6 +48,8 @@ class LocalServer:
             self._server.should_exit = True
             self._thread.join(timeout=10)
             self._server = None
+            if self._thread.is_alive():  # a request still waiting: say so, not leak it
+                raise RuntimeError(f"{self.name} did not stop")
 
 
 class LocalFake:
@@ -59,16 +62,29 @@ class LocalFake:
     port: int | None = None
     _server: LocalServer | None = None
 
+    def __init__(self) -> None:
+        # Set by stop(): requests that wait (a long poll, a held message) answer at once,
+        # so the server stops without waiting out their timeouts.
+        self.closing = threading.Event()
+
     def routes(self) -> list:
         raise NotImplementedError
 
+    async def pause(self, seconds: float) -> None:
+        """An injected delay: `seconds`, or less when the fake is stopping."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.closing.is_set():
+            await asyncio.sleep(0.02)
+
     def start(self):
+        self.closing.clear()
         self._server = LocalServer(Starlette(routes=self.routes()), self.server_name,
                                    self.graceful_seconds)
         self.port = self._server.start()
         return self
 
     def stop(self) -> None:
+        self.closing.set()
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -186,12 +186,13 @@ class Handlers:
     def __init__(self, make: Callable) -> None:
         self.make = make
         self.handlers: dict = {}
+        self._stopping: set[asyncio.Task] = set()  # held: the loop keeps only weak references
 
     def of(self, transport):
         handler = self.handlers.get(transport.key)
         if handler is None or handler.transport is not transport:
             if handler is not None:
-                asyncio.ensure_future(handler.stop())
+                self._stop_later(handler)
             handler = self.handlers[transport.key] = self.make(transport)
             handler.start_sweeping()
         return handler
@@ -199,12 +200,18 @@ class Handlers:
     def forget(self, transport) -> None:
         handler = self.handlers.pop(transport.key, None)
         if handler is not None:
-            asyncio.ensure_future(handler.stop())
+            self._stop_later(handler)
+
+    def _stop_later(self, handler) -> None:
+        task = asyncio.ensure_future(handler.stop())
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
 
     async def stop(self) -> None:
         for handler in self.handlers.values():
             await handler.stop()
         self.handlers.clear()
+        await asyncio.gather(*self._stopping)
 
 
 def _wall() -> datetime:

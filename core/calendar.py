@@ -33,9 +33,6 @@ class Holiday:
     name: str = ""
     kind: str = SCHOOL
 
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 @dataclass(frozen=True)
 class SchoolCalendar:

@@ -98,7 +98,6 @@ class Capabilities:
 
     name: str
     buttons: bool = True
-    edit: bool = True  # change a message already sent (take its buttons off)
     contact: bool = True  # a person can share their phone number
     documents_out: bool = True  # Word and Excel files can be sent
     photos_out: bool = True  # a picture can be sent (the digest's chart)

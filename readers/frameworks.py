@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 
 CATALOGUE = Path(__file__).parent / "catalogue" / "frameworks.json"
-CRITERION_ID = re.compile(r"^([1-9])\s*\.\s*(\d{1,2})$")
 
 
 @cache
@@ -19,14 +17,6 @@ def frameworks() -> dict:
 @cache
 def known_criterion_ids() -> frozenset[str]:
     return frozenset(cid for fw in frameworks().values() for cid in fw["criteria"])
-
-
-def parse_criterion_id(raw: str) -> str | None:
-    """'1.2', '1. 2', '1,2' → '1.2'; None when it is not shaped like an id."""
-    match = CRITERION_ID.match(raw.strip().replace(",", ".").rstrip("."))
-    if not match:
-        return None
-    return f"{int(match.group(1))}.{int(match.group(2))}"
 
 
 def criterion_sort_key(code: str) -> tuple[int, int]:

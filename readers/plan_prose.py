@@ -273,10 +273,3 @@ def _title_after(line: str, ids: list[str]) -> str:
     """The words after the ids of a heading («Tiêu chí 1.2: Hội đồng trường …»)."""
     match = re.match(r"^.*?\d{1,2}\s*[.,]\s*\d{1,2}\s*[:.\-–)]?\s*(.*)$", line)
     return match.group(1).strip() if match and len(ids) == 1 else ""
-
-
-def read_prose(lines: list[str], plan: PlanBuilder, first_only: bool = False) -> None:
-    reader = ProseReader(plan, is_self_assessment(lines), first_only)
-    for line in lines:
-        reader.read(line)
-    reader.finish()

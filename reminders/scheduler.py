@@ -105,6 +105,9 @@ class ReminderService:
         self._scheduler: AsyncIOScheduler | None = None
         self._renewed: datetime | None = None
         self._outage = False
+        # Ticks finished: "nothing more was sent" is known once one more has run, not after
+        # a guessed pause.
+        self.ticks_done = 0
 
     def tick(self) -> TickReport | None:
         """Plan every school; None when another process holds the lease."""
@@ -137,6 +140,8 @@ class ReminderService:
                             type(exc.orig).__name__ if hasattr(exc, "orig") else exc)
                 self._outage = True
             return None
+        finally:
+            self.ticks_done += 1
         if self._outage:
             log.warning("reminders go on: the database answers again")
             self._outage = False

@@ -107,11 +107,6 @@ def due_messages(session: Session, now: datetime, limit: int,
         .order_by(due.c.turn, OutboxMessage.not_before, OutboxMessage.id).limit(limit)))
 
 
-def next_due(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(OutboxMessage.not_before))
-                          .where(OutboxMessage.status == PENDING))
-
-
 def claim(session: Session, message_id: int, holder: str, now: datetime) -> bool:
     """Move one row from pending to sending; only one caller can win it."""
     return claim_many(session, [message_id], holder, now) == {message_id}

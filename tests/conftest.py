@@ -4,7 +4,6 @@ CAITIEN_TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@127.0.0.1:5
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from bot.app import build_app
 from bot.cli import main
 from bot.config import Settings
 from bot.telegram.fakeapi import LocalBotApi
-from bot.plaintext.channel import PLAIN_TEXT
 from core.messages import Capabilities
 from bot.telegram.polling import running_bot
 from handlers.engine import Engine
@@ -32,12 +30,18 @@ from storage.staff_repo import import_staff
 from readers.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
 from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
-from tests.phuhuu import NEW_YEAR, PHONES, TABLE_PLAN, TET_2024, chat_of, local
+from tests.phuhuu import NEW_YEAR, PHONES, SEEDS, TABLE_PLAN, TET_2024, chat_of, local
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# The engine's test channels: "test" can do everything a chat can, "plain" only text.
+# The engine's test channels: "test" can do everything a chat can; "plain" carries text and
+# nothing else (no buttons, no contact sharing, no documents out), the shape of the most
+# limited messengers: the conversation suite runs on it a second time, to prove every
+# dialogue works typed.
 TEST_CHANNELS = {"test": Capabilities("test", max_file_bytes=1024 * 1024),
-                 "plain": replace(PLAIN_TEXT, max_file_bytes=1024 * 1024)}
+                 "plain": Capabilities("plain", buttons=False, contact=False,
+                                       documents_out=False, files_in=True,
+                                       max_file_bytes=1024 * 1024, max_text=2000,
+                                       groups=False)}
 DEMO = Path(__file__).parent.parent / "bot" / "demo"
 # The tests' "now": a Monday, 09:00 in Hồ Chí Minh City. Every process a test starts is given
 # it too (CAITIEN_CLOCK_START), so no test depends on today's date.
@@ -217,11 +221,28 @@ def year_clock() -> FixedClock:
     return FixedClock(local(2023, 7, 1, 2, 0))
 
 
+@pytest.fixture(scope="session")
+def seed():
+    """`seed(name)`: the path of one of the real plans in ../shared/seeds. When it is not
+    there the test is skipped, saying so; with CAITIEN_REQUIRE_SEEDS=1 (CI) it fails, since
+    a suite that skips them has not read a single real plan."""
+    return lambda name: require_seed(SEEDS / name)
+
+
+def require_seed(found: Path) -> Path:
+    """`found`, one of the real plans; skipped without it, failed in CI (see `seed`)."""
+    if not found.exists():
+        reason = f"{found} is not here (the real plans, beside the repository)"
+        if os.environ.get("CAITIEN_REQUIRE_SEEDS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
 @pytest.fixture
-def phuhuu(sessions, year_clock):
+def phuhuu(sessions, year_clock, seed):
     """The school, its staff (linked, chat id = user id), its plan and a calendar with Tết."""
-    if not TABLE_PLAN.exists():
-        pytest.skip("seeds are not here")
+    seed(TABLE_PLAN)
     with sessions.begin() as session:
         school = pick_school(session, "phuhuu", year_clock, create=True)
         school.calendar = {"holidays": [NEW_YEAR, TET_2024]}

@@ -60,10 +60,6 @@ class SentMessage:
     def buttons(self) -> list[str]:
         return [b["text"] for row in self.button_rows() for b in row]
 
-    def keyboard(self) -> list[dict]:
-        return [b for row in (self.reply_markup or {}).get("keyboard", []) for b in row]
-
-
 @dataclass
 class Failure:
     method: str
@@ -108,6 +104,7 @@ class _State:
     accepted: int = 0  # messages recorded, in all chats
     hold_after: int | None = None  # new messages wait past this many
     dropped_holds: int = 0  # times the waiting ones were let go without arriving
+    holding: int = 0  # messages waiting now
     webhook_url: str = ""  # set: updates are POSTed there, getUpdates answers 409
     webhook_secret: str = ""
     webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
@@ -119,6 +116,7 @@ class LocalBotApi(LocalFake):
 
     def __init__(self, token: str = "123456789:LOCAL-TEST-TOKEN",
                  username: str = "caitien_local_bot", limits: Limits | None = None) -> None:
+        super().__init__()
         self.token = token
         self.limits = limits
         self.bot_id = int(token.split(":", 1)[0])
@@ -150,7 +148,7 @@ class LocalBotApi(LocalFake):
         """Another bot on this server (a school's own): its own chats, updates, webhook and
         limits, as Telegram keeps them per bot."""
         other = LocalBotApi(token, username, self.limits)
-        other.port, other._bots = self.port, self._bots
+        other.port, other._bots, other.closing = self.port, self._bots, self.closing
         self._bots[token] = other
         return other
 
@@ -198,6 +196,11 @@ class LocalBotApi(LocalFake):
     def message_count(self) -> int:
         with self.state.lock:
             return self.state.accepted
+
+    def held_count(self) -> int:
+        """How many messages are waiting for `release_held` now."""
+        with self.state.lock:
+            return self.state.holding
 
     def delay_next(self, method: str, seconds: float) -> None:
         """Answer the next call of `method` only after `seconds`, as a slow network does."""
@@ -274,7 +277,7 @@ class LocalBotApi(LocalFake):
             if delay is not None:
                 self.state.delays.remove(delay)
         if delay is not None:
-            await asyncio.sleep(delay[1])
+            await self.pause(delay[1])
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)
@@ -309,15 +312,26 @@ class LocalBotApi(LocalFake):
         """False when this message was held and then lost."""
         with self.state.lock:
             generation = self.state.dropped_holds
-        while True:
-            with self.state.lock:
-                hold = self.state.hold_after
-                count = self.state.accepted
-                if self.state.dropped_holds != generation:
+        waiting = False
+        try:
+            while True:
+                with self.state.lock:
+                    hold = self.state.hold_after
+                    count = self.state.accepted
+                    if self.state.dropped_holds != generation:
+                        return False
+                    if hold is None or count < hold:
+                        return True
+                    if not waiting:
+                        self.state.holding += 1
+                        waiting = True
+                if self.closing.is_set():
                     return False
-            if hold is None or count < hold:
-                return True
-            await asyncio.sleep(0.02)
+                await asyncio.sleep(0.02)
+        finally:
+            if waiting:
+                with self.state.lock:
+                    self.state.holding -= 1
 
     def _over_limits(self, chat_id: int | None) -> int | None:
         """None when this message may go now (and counts it); else seconds to wait."""
@@ -397,7 +411,7 @@ class LocalBotApi(LocalFake):
                     self.state.confirmed = max(self.state.confirmed, offset)
                 start = offset or self.state.confirmed
                 ready = [u for u in self.state.updates if u["update_id"] >= start][:limit]
-            if ready or time.monotonic() >= deadline:
+            if ready or time.monotonic() >= deadline or self.closing.is_set():
                 return ready
             await asyncio.sleep(0.01)
 

@@ -112,6 +112,7 @@ class FakeZaloApi(LocalFake):
                  limits: ZaloLimits | None = None, wrap_webhook: bool = True,
                  replay: bool = False, instant_idle: bool = False,
                  monthly_quota: int | None = None) -> None:
+        super().__init__()
         self.token, self.name, self.limits = token, name, limits
         self.monthly_quota = monthly_quota
         self.replay, self.instant_idle = replay, instant_idle
@@ -141,6 +142,7 @@ class FakeZaloApi(LocalFake):
         other = FakeZaloApi(token, name, self.limits, self.wrap_webhook, self.replay,
                             self.instant_idle, self.monthly_quota)
         other.port, other._bots, other._media = self.port, self._bots, self._media
+        other.closing = self.closing
         self._bots[token] = other
         return other
 
@@ -236,7 +238,7 @@ class FakeZaloApi(LocalFake):
             failure = _take(self.state.failures, method)
             delay = _take(self.state.delays, method)
         if delay is not None:
-            await asyncio.sleep(delay[1])
+            await self.pause(delay[1])
         if failure is not None:
             raise _Refused(failure[1], failure[2])
         if method == "getUpdates":
@@ -292,7 +294,7 @@ class FakeZaloApi(LocalFake):
 
     async def _serve_media(self, request: Request) -> Response:
         if self.media_delay:
-            await asyncio.sleep(self.media_delay)
+            await self.pause(self.media_delay)
         found = self._media.get(request.path_params["name"])
         if found is None:
             return Response(status_code=404)
@@ -317,7 +319,7 @@ class FakeZaloApi(LocalFake):
                     return self.state.last_update
                 if self.replay and self.state.last_update is not None:
                     return self.state.last_update
-            if (self.instant_idle or time.monotonic() >= deadline
+            if (self.instant_idle or time.monotonic() >= deadline or self.closing.is_set()
                     or await request.is_disconnected()):
                 raise _Refused(408, "Request timeout")
             await asyncio.sleep(0.01)

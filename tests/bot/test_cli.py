@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import docx
-import pytest
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
@@ -218,11 +217,8 @@ def test_run_with_a_wrong_token_is_one_clear_sentence(cli, api, monkeypatch):
     assert code == 2 and "không chấp nhận TELEGRAM_BOT_TOKEN" in err
 
 
-def test_the_import_preview_warns_about_another_schools_plan(cli, db):
-    from tests.phuhuu import SEEDS
-    prose = SEEDS / "plan-thcs-narrative-2020-2021.docx"
-    if not prose.exists():
-        pytest.skip("seeds are not here")
+def test_the_import_preview_warns_about_another_schools_plan(cli, db, seed):
+    prose = seed("plan-thcs-narrative-2020-2021.docx")
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
     assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
     code, out, _ = cli("plan", "import", str(prose), "--dry-run")
@@ -234,11 +230,8 @@ def test_the_import_preview_warns_about_another_schools_plan(cli, db):
     assert count(db, Plan) == 1  # a dry run writes nothing
 
 
-def test_another_schools_plan_is_imported_only_when_asked_for(cli, db):
-    from tests.phuhuu import SEEDS
-    prose = SEEDS / "plan-thcs-narrative-2020-2021.docx"
-    if not prose.exists():
-        pytest.skip("seeds are not here")
+def test_another_schools_plan_is_imported_only_when_asked_for(cli, db, seed):
+    prose = seed("plan-thcs-narrative-2020-2021.docx")
     assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
     assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
     code, _, err = cli("plan", "import", str(prose))

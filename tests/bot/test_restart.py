@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from storage.db import make_engine, session_factory
 from storage.models import TaskUpdate
+from tests.reminders.conftest import wait_for
 
 
 def start_bot(env: dict[str, str], cwd) -> subprocess.Popen:
@@ -110,7 +111,8 @@ async def test_kill_9_with_forty_messages_in_flight_leaves_none_unanswered(
         for _ in range(10):
             for teacher in teachers:
                 teacher.send("/nhiemvu")
-        await asyncio.sleep(1.0)
+        # Killed once answers are going out: the rest are fetched, under way or waiting.
+        await wait_for(lambda: sum(len(t.all_replies()) for t in teachers) > len(teachers))
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()

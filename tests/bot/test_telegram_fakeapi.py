@@ -1,11 +1,16 @@
 """The local Bot API server answers python-telegram-bot the way Telegram does."""
 
 import asyncio
+import threading
 from datetime import timedelta
 
+import httpx
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+
+from bot.telegram.fakeapi import LocalBotApi
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -64,3 +69,17 @@ async def test_an_outage_refuses_a_share_of_the_calls_for_a_while(api, client):
     assert 10 <= outcomes.count("refused") <= 30
     assert len(api.sent_to(46)) == outcomes.count("sent")
     assert (api.refused(429), api.refused(502)) == (1, outcomes.count("refused"))
+
+
+def test_stopping_answers_a_long_poll_under_way_and_the_server_ends():
+    """A poller left waiting (its process killed, or a test over) does not hold the server
+    open until its timeout: stop() answers it at once and the server's thread ends."""
+    api = LocalBotApi().start()
+    answers = []
+    poller = threading.Thread(target=lambda: answers.append(httpx.post(
+        f"{api.base_url}{api.token}/getUpdates", json={"timeout": 60}, timeout=90).json()))
+    poller.start()
+    wait_until(lambda: api.state.polls == 1)
+    api.stop()  # raises when the server is still running 10 s later
+    poller.join()
+    assert answers == [{"ok": True, "result": []}]

@@ -3,20 +3,14 @@ says the font was converted."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.handlers.test_plan_upload import DOCX, HANH
-from tests.phuhuu import SEEDS
+from tests.phuhuu import TABLE_PLAN
 from tests.readers.legacy_docs import reencode_docx, tcvn3_letters, tcvn3_pieces
 
-TABLE_PLAN = SEEDS / "plan-thcs-table-2023-2024.docx"
 
-
-async def test_the_preview_says_the_tcvn3_font_was_converted(chat_as, school, tmp_path):
-    if not TABLE_PLAN.exists():
-        pytest.skip("seeds are not here")
+async def test_the_preview_says_the_tcvn3_font_was_converted(chat_as, school, tmp_path, seed):
     legacy = tmp_path / "ke-hoach-cu.docx"
-    reencode_docx(TABLE_PLAN, legacy, tcvn3_pieces, tcvn3_letters())
+    reencode_docx(seed(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
     hanh = chat_as(HANH)
     preview = await hanh.send_file(legacy.read_bytes(), "document", "ke-hoach-cu.docx", DOCX)
     assert "Đã chuyển phông TCVN3 sang Unicode." in preview

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import docx
-import pytest
 from sqlalchemy import select
 
 from storage.models import Plan
@@ -17,20 +16,14 @@ PROSE = SEEDS / "plan-thcs-narrative-2020-2021.docx"  # Mạo Khê II, 2020-2021
 TT57 = SEEDS / "plan-tt57-thcs-2026-2027.docx"  # Hòa Bình, 2026-2027
 
 
-def seed(path) -> bytes:
-    if not path.exists():
-        pytest.skip("seeds are not here")
-    return path.read_bytes()
-
-
 def plan_year(sessions) -> str:
     with sessions() as s:
         return s.scalar(select(Plan.school_year).order_by(Plan.id.desc()).limit(1))
 
 
-async def test_another_schools_plan_needs_the_school_typed(chat_as, sessions, school):
+async def test_another_schools_plan_needs_the_school_typed(chat_as, sessions, school, seed):
     hanh = chat_as(HANH)
-    preview = await hanh.send_file(seed(PROSE), "document", "ke-hoach.docx", DOCX)
+    preview = await hanh.send_file(seed(PROSE).read_bytes(), "document", "ke-hoach.docx", DOCX)
     assert "Trong tệp: TRƯỜNG TRUNG HỌC CƠ SỞ MẠO KHÊ II, năm học 2020-2021" in preview
     assert "Trường đang dùng: Trường THCS Hoà Bình (trường giả định), năm học 2026-2027" \
         in preview
@@ -60,9 +53,9 @@ async def test_another_schools_plan_needs_the_school_typed(chat_as, sessions, sc
     assert plan_year(sessions) == "2020-2021"
 
 
-async def test_the_schools_own_plan_imports_with_one_press(chat_as, sessions, school):
+async def test_the_schools_own_plan_imports_with_one_press(chat_as, sessions, school, seed):
     hanh = chat_as(HANH)
-    preview = await hanh.send_file(seed(TT57), "document", "ke-hoach.docx", DOCX)
+    preview = await hanh.send_file(seed(TT57).read_bytes(), "document", "ke-hoach.docx", DOCX)
     assert "Trong tệp" not in preview and "nhập vào" not in preview
     assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")
     assert plan_year(sessions) == "2026-2027"

@@ -16,7 +16,6 @@ from readers.plan_files import read_plan
 from storage.linking import link_by_contact
 from storage.models import Plan, Task
 from tests.chat import Chat
-from tests.phuhuu import SEEDS
 
 HANH = "0901234501"  # HT
 TRANG = "0901234503"  # TTCM
@@ -109,16 +108,14 @@ async def test_a_broken_word_file_gets_one_sentence(chat_as, sessions, school):
 
 
 async def test_a_plan_saved_as_word_97_is_previewed_as_its_docx(chat_as, sessions, school,
-                                                                 tmp_path):
-    seed = SEEDS / "plan-tt57-thcs-2026-2027.docx"
-    if not seed.is_file():
-        pytest.skip("seeds are not here")
+                                                                 tmp_path, seed):
+    tt57 = seed("plan-tt57-thcs-2026-2027.docx")
     subprocess.run(["soffice", "--headless", "--norestore",
                     f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(seed)],
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(tt57)],
                    check=True, capture_output=True)
     hanh = chat_as(HANH)
-    preview = await hanh.send_file((tmp_path / f"{seed.stem}.doc").read_bytes(), "document",
+    preview = await hanh.send_file((tmp_path / f"{tt57.stem}.doc").read_bytes(), "document",
                                    "ke-hoach.doc", "application/msword")
     assert "Xem trước kế hoạch" in preview and "6 tiêu chí, 6 nhiệm vụ" in preview
     assert "Đã nhập kế hoạch" in await hanh.press("📥 Nhập")

@@ -25,7 +25,6 @@ from readers.limits import CONVERT_SECONDS, PDF_SECONDS, Budget
 from readers.plan_files import SUFFIXES, extra_seconds, read_plan
 from reports.plan_template import plan_template_bytes
 from templates.render import Renderer
-from tests.phuhuu import SEEDS
 
 PLANS = ("plan-thcs-table-2023-2024", "plan-tt57-thcs-2026-2027",
          "plan-thcs-narrative-2020-2021")
@@ -42,12 +41,10 @@ def soffice(tmp: Path, target: str, *files: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def seeds(tmp_path_factory) -> dict[str, Path]:
+def seeds(tmp_path_factory, seed) -> dict[str, Path]:
     """Each seed plan as .docx (the original) and as .doc, .odt, .rtf and .pdf."""
-    if not SEEDS.is_dir():
-        pytest.skip("seeds are not here")
     tmp = tmp_path_factory.mktemp("seeds")
-    files = {f"{name}.docx": SEEDS / f"{name}.docx" for name in PLANS}
+    files = {f"{name}.docx": seed(f"{name}.docx") for name in PLANS}
     for kind in ("doc", "odt", "rtf", "pdf"):
         for path in soffice(tmp, kind, *files.values()):
             files[path.name] = path

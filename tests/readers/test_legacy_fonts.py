@@ -38,16 +38,9 @@ from tests.readers.legacy_docs import (
     windows,
 )
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-TABLE_PLAN = SEEDS / "plan-thcs-table-2023-2024.docx"
-TEXT_PLAN = SEEDS / "plan-thcs-table-2023-2024.txt"
+TABLE_PLAN = "plan-thcs-table-2023-2024.docx"
+TEXT_PLAN = "plan-thcs-table-2023-2024.txt"
 LEGACY_NOTES = {"legacy_font_tcvn3", "legacy_font_vni"}
-
-
-def needs(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return path
 
 
 # --- the tables, letter by letter ------------------------------------------------------
@@ -118,24 +111,24 @@ def same_plan(legacy, original, note: str) -> None:
     assert [w.key for w in legacy.warnings if w.key in LEGACY_NOTES] == [note]
 
 
-def test_a_tcvn3_plan_reads_as_its_unicode_original(tmp_path):
+def test_a_tcvn3_plan_reads_as_its_unicode_original(tmp_path, seed):
     legacy = tmp_path / "tcvn3.docx"
-    reencode_docx(needs(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
+    reencode_docx(seed(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
     text = "\n".join(block.text or "" for block in read_blocks(legacy))
     assert "KÕ" not in text and "KẾ HOẠCH" in text
-    same_plan(parse_plan_docx(legacy), parse_plan_docx(TABLE_PLAN), "legacy_font_tcvn3")
+    same_plan(parse_plan_docx(legacy), parse_plan_docx(seed(TABLE_PLAN)), "legacy_font_tcvn3")
 
 
-def test_a_vni_plan_reads_as_its_unicode_original(tmp_path):
+def test_a_vni_plan_reads_as_its_unicode_original(tmp_path, seed):
     legacy = tmp_path / "vni.docx"
-    reencode_docx(needs(TABLE_PLAN), legacy, vni_pieces, vni_letters())
-    same_plan(parse_plan_docx(legacy), parse_plan_docx(TABLE_PLAN), "legacy_font_vni")
+    reencode_docx(seed(TABLE_PLAN), legacy, vni_pieces, vni_letters())
+    same_plan(parse_plan_docx(legacy), parse_plan_docx(seed(TABLE_PLAN)), "legacy_font_vni")
 
 
-def test_the_legacy_document_really_is_legacy(tmp_path):
+def test_the_legacy_document_really_is_legacy(tmp_path, seed):
     # Read with no fonts at all, the re-encoded plan is the mojibake a school sees.
     legacy = tmp_path / "tcvn3.docx"
-    reencode_docx(needs(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
+    reencode_docx(seed(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
     bare = replace_part(legacy, tmp_path / "bare.docx", "word/document.xml",
                         _without_fonts(legacy))
     text = " ".join(block.text or "" for block in read_blocks(bare))
@@ -308,8 +301,8 @@ def test_a_shared_rich_text_decodes_its_runs(tmp_path):
     assert notes == LEGACY_NOTES
 
 
-def test_a_tcvn3_text_export_reads_as_its_unicode_original(tmp_path):
-    original = lower_toned_capitals(needs(TEXT_PLAN).read_text(encoding="utf-8"))
+def test_a_tcvn3_text_export_reads_as_its_unicode_original(tmp_path, seed):
+    original = lower_toned_capitals(seed(TEXT_PLAN).read_text(encoding="utf-8"))
     (tmp_path / "u.txt").write_text(original, encoding="utf-8")
     (tmp_path / "t.txt").write_bytes(_tcvn3_bytes(original))
     legacy, unicode = read_plan(tmp_path / "t.txt"), read_plan(tmp_path / "u.txt")
@@ -321,12 +314,12 @@ def _tcvn3_bytes(text: str) -> bytes:
     return "".join(coded.get(ch, ch) for ch in text).encode("cp1252")
 
 
-def test_a_vni_text_export_reads_as_its_unicode_original(tmp_path):
+def test_a_vni_text_export_reads_as_its_unicode_original(tmp_path, seed):
     coded = vni_letters()
-    original = needs(TEXT_PLAN).read_text(encoding="utf-8")
+    original = seed(TEXT_PLAN).read_text(encoding="utf-8")
     (tmp_path / "v.txt").write_bytes("".join(coded.get(ch, ch) for ch in original)
                                       .encode("cp1252"))
-    same_plan(read_plan(tmp_path / "v.txt"), read_plan(TEXT_PLAN), "legacy_font_vni")
+    same_plan(read_plan(tmp_path / "v.txt"), read_plan(seed(TEXT_PLAN)), "legacy_font_vni")
 
 
 def test_a_tcvn3_csv_reads_as_its_unicode_original(tmp_path):
@@ -373,8 +366,8 @@ def test_texts_that_are_not_legacy_are_left_as_they_are(tmp_path, name, data):
     assert text == expected
 
 
-def test_a_real_cp1258_plan_is_not_taken_for_legacy(tmp_path):
-    original = needs(TEXT_PLAN).read_text(encoding="utf-8")
+def test_a_real_cp1258_plan_is_not_taken_for_legacy(tmp_path, seed):
+    original = seed(TEXT_PLAN).read_text(encoding="utf-8")
     (tmp_path / "w.txt").write_bytes(iconv(original, "CP1258//TRANSLIT"))
     notes: set[str] = set()
     read_text(tmp_path / "w.txt", "text_not_text", notes)
@@ -383,9 +376,9 @@ def test_a_real_cp1258_plan_is_not_taken_for_legacy(tmp_path):
 
 # --- what the person sees --------------------------------------------------------------
 
-def test_the_preview_says_the_font_was_converted(cli, tmp_path):
+def test_the_preview_says_the_font_was_converted(cli, tmp_path, seed):
     legacy = tmp_path / "tcvn3.docx"
-    reencode_docx(needs(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
+    reencode_docx(seed(TABLE_PLAN), legacy, tcvn3_pieces, tcvn3_letters())
     code, out, _ = cli("plan", "import", str(legacy), "--dry-run", "--json")
     assert code == 0
     assert "Đã chuyển phông TCVN3 sang Unicode." in json.loads(out)["warnings"]

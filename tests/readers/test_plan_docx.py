@@ -11,16 +11,13 @@ import pytest
 from core.errors import InputError
 from readers.plan_files import read_plan
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 EXPECTED = json.loads((Path(__file__).parents[1] / "fixtures" / "seed_plans.json")
                       .read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_seed_documents_import_as_expected(name):
-    if not (SEEDS / name).exists():
-        pytest.skip(f"{SEEDS / name} is not here")
-    draft = read_plan(SEEDS / name)
+def test_seed_documents_import_as_expected(name, seed):
+    draft = read_plan(seed(name))
     expected = EXPECTED[name]
     assert (draft.school, draft.framework, draft.level, draft.school_year) == (
         expected["school"], expected["framework"], expected["level"], expected["school_year"])
@@ -148,10 +145,8 @@ TEXT_TWINS = ["plan-thcs-table-2023-2024", "plan-thcs-narrative-2020-2021",
 
 
 @pytest.mark.parametrize("stem", TEXT_TWINS)
-def test_the_text_export_finds_what_the_word_file_has(stem):
-    if not (SEEDS / f"{stem}.txt").exists():
-        pytest.skip("seeds are not here")
-    from_text, from_word = read_plan(SEEDS / f"{stem}.txt"), read_plan(SEEDS / f"{stem}.docx")
+def test_the_text_export_finds_what_the_word_file_has(stem, seed):
+    from_text, from_word = read_plan(seed(f"{stem}.txt")), read_plan(seed(f"{stem}.docx"))
     assert (from_text.framework, from_text.school_year) == (from_word.framework,
                                                             from_word.school_year)
     assert from_text.level == from_word.level
@@ -159,11 +154,9 @@ def test_the_text_export_finds_what_the_word_file_has(stem):
     assert not [w for w in from_text.warnings if w.key == "row_without_criterion"]
 
 
-def test_the_prose_plan_reads_the_same_from_text_and_word():
-    if not (SEEDS / "plan-thcs-narrative-2020-2021.txt").exists():
-        pytest.skip("seeds are not here")
-    text = read_plan(SEEDS / "plan-thcs-narrative-2020-2021.txt")
-    word = read_plan(SEEDS / "plan-thcs-narrative-2020-2021.docx")
+def test_the_prose_plan_reads_the_same_from_text_and_word(seed):
+    text = read_plan(seed("plan-thcs-narrative-2020-2021.txt"))
+    word = read_plan(seed("plan-thcs-narrative-2020-2021.docx"))
     assert [[t.text for t in c.tasks] for c in text.criteria] == [
         [t.text for t in c.tasks] for c in word.criteria]
 
@@ -219,20 +212,16 @@ def test_a_criterion_repeated_further_down_a_table_is_kept_and_warned_about(tmp_
     assert [w.key for w in draft.warnings] == ["criterion_repeated"]
 
 
-def test_the_reports_text_export_gives_the_plan_column_as_tasks():
-    if not (SEEDS / "progress-report-2021-2022.txt").exists():
-        pytest.skip("seeds are not here")
-    text = read_plan(SEEDS / "progress-report-2021-2022.txt")
-    word = read_plan(SEEDS / "progress-report-2021-2022.docx")
+def test_the_reports_text_export_gives_the_plan_column_as_tasks(seed):
+    text = read_plan(seed("progress-report-2021-2022.txt"))
+    word = read_plan(seed("progress-report-2021-2022.docx"))
     assert [len(c.tasks) for c in text.criteria] == [1, 1, 1, 1]
     for from_text, from_word in zip(text.criteria, word.criteria):
         assert from_word.tasks[0].text.startswith(from_text.tasks[0].text[:60])
 
 
-def test_the_monitoring_table_gives_review_checkpoints_not_tasks():
-    if not (SEEDS / "plan-tt57-thcs-2026-2027.docx").exists():
-        pytest.skip("seeds are not here")
-    draft = read_plan(SEEDS / "plan-tt57-thcs-2026-2027.docx")
+def test_the_monitoring_table_gives_review_checkpoints_not_tasks(seed):
+    draft = read_plan(seed("plan-tt57-thcs-2026-2027.docx"))
     assert [(c.when, c.reviewer, c.schedule.due.isoformat()) for c in draft.checkpoints] == [
         ("Cuối học kỳ I", "Hội đồng tự đánh giá", "2027-01-15"),
         ("Cuối năm học", "Hội đồng tự đánh giá", "2027-05-31")]

@@ -1,7 +1,7 @@
 import csv
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.errors import InputError
 from readers.plan_sheet import parse_plan_sheet

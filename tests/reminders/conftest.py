@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -83,10 +83,6 @@ def run_until(service, year_clock):
     return run
 
 
-def week_later(moment: datetime) -> datetime:
-    return moment + timedelta(days=7)
-
-
 @pytest.fixture
 def demo_recorder(clock, channel) -> Recorder:
     return Recorder(clock, replace(TEST_CHANNELS[channel], per_second=1e6, chat_interval=0.0))
@@ -114,6 +110,13 @@ async def wait_for(condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.05)
+
+
+async def ticks_pass(app, count: int = 2) -> None:
+    """`count` more reminder ticks finished: the first may have begun before what the test
+    just did, the next began after it, so all it would send is sent."""
+    start = app.reminders.ticks_done
+    await wait_for(lambda: app.reminders.ticks_done >= start + count)
 
 
 def reading(sessions, read):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
+
 from sqlalchemy import select
 
 from storage.linking import link_by_contact
 from storage.models import Staff
+from tests.conftest import require_seed
 from tests.reminders.conftest import FIXTURES, PHONES, TABLE_PLAN, chat_of
 
 
@@ -43,8 +44,7 @@ def test_the_preview_lives_both_assumptions(cli, phuhuu):
 
 def import_phuhuu(cli) -> None:
     """Staff and plan imported, nobody linked yet."""
-    if not TABLE_PLAN.exists():
-        pytest.skip("seeds are not here")
+    require_seed(TABLE_PLAN)
     assert cli("staff", "import", str(FIXTURES / "phuhuu_staff.csv"))[0] == 0
     # The Phú Hữu plan of 2023-2024, lived in its own year here though the clock is later.
     assert cli("plan", "import", str(TABLE_PLAN), "--other-school-year")[0] == 0

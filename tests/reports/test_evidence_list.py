@@ -12,7 +12,6 @@ from io import BytesIO
 
 import docx
 import openpyxl
-import pytest
 from sqlalchemy import select
 
 from readers.plan_files import read_plan
@@ -25,7 +24,7 @@ from storage.plans import save_plan
 from storage.schools import pick_school
 from storage.staff_repo import import_staff
 from storage.updates import record_update
-from tests.conftest import DEMO
+from tests.conftest import DEMO, require_seed
 from tests.reports.test_reports import TT57_PLAN
 
 HEADERS = ["TT", "Mã minh chứng", "Tên minh chứng", "Số/ngày ban hành hoặc thời điểm",
@@ -88,8 +87,7 @@ def test_the_word_and_excel_files_open_with_the_ministry_columns_and_group_rows(
 
 
 def test_a_57_2026_plan_lists_mc_codes_without_gaps(sessions, renderer, clock, evidence):
-    if not TT57_PLAN.exists():
-        pytest.skip("seeds are not here")
+    require_seed(TT57_PLAN)
     with sessions.begin() as session:
         school = pick_school(session, "hoabinh", clock, create=True)
         import_staff(session, school, parse_staff_sheet(DEMO / "staff.csv"))

@@ -18,9 +18,12 @@ from storage.plans import plan_changes, save_plan
 from storage.schools import pick_school
 from templates.render import Renderer
 from tests.conftest import DEMO
+from tests.phuhuu import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEED_DOCUMENTS = sorted(p.name for p in SEEDS.glob("*") if p.suffix in (".docx", ".txt"))
+# Without the seeds, one name still: its test then says they are missing, instead of none
+# being collected.
+SEED_DOCUMENTS = sorted(p.name for p in SEEDS.glob("*") if p.suffix in (".docx", ".txt")) or [
+    "plan-thcs-table-2023-2024.docx"]
 HEADERS = plan_headers(Renderer())
 
 
@@ -51,8 +54,8 @@ def assert_round_trip(draft: PlanDraft, folder: Path) -> PlanDraft:
 
 
 @pytest.mark.parametrize("name", SEED_DOCUMENTS)
-def test_each_seed_as_understood_goes_to_excel_and_back_unchanged(name, tmp_path):
-    draft = read_plan(SEEDS / name)
+def test_each_seed_as_understood_goes_to_excel_and_back_unchanged(name, tmp_path, seed):
+    draft = read_plan(seed(name))
     assert draft.task_count
     assert_round_trip(draft, tmp_path)
 
@@ -66,8 +69,8 @@ def import_plan(sessions, clock, path: Path):
 
 @pytest.mark.parametrize("name", ["demo", *SEED_DOCUMENTS[:1]])
 def test_a_stored_plan_goes_to_excel_and_back_and_importing_it_changes_nothing(
-        name, sessions, clock, tmp_path):
-    path = DEMO / "plan.csv" if name == "demo" else SEEDS / name
+        name, sessions, clock, tmp_path, seed):
+    path = DEMO / "plan.csv" if name == "demo" else seed(name)
     import_plan(sessions, clock, path)
     with sessions() as session:
         stored = stored_plan(session, pick_school(session, "hoabinh", clock))

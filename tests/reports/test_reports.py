@@ -7,7 +7,6 @@ from io import BytesIO
 
 import docx
 import openpyxl
-import pytest
 from sqlalchemy import select
 
 from storage.models import Evidence, School, Staff, Task
@@ -129,13 +128,11 @@ def test_evidence_codes_stay_put_between_reports(sessions, year_of_updates, evid
 
 
 def test_a_57_2026_plan_gets_its_codes_and_monitoring_table(sessions, renderer, clock,
-                                                            evidence):
-    if not TT57_PLAN.exists():
-        pytest.skip("seeds are not here")
+                                                            evidence, seed):
     with sessions.begin() as session:
         school = pick_school(session, "hoabinh", clock, create=True)
         import_staff(session, school, parse_staff_sheet(DEMO / "staff.csv"))
-        save_plan(session, school, read_plan(TT57_PLAN), clock)
+        save_plan(session, school, read_plan(seed(TT57_PLAN)), clock)
         task = session.scalar(select(Task).where(Task.school_id == school.id)
                               .order_by(Task.id))
         stored = evidence.save("hoabinh", "1.4", "photo", b"photo", None, "image/jpeg",

@@ -4,7 +4,6 @@ check-ins held back or sent through Telegram, a real quota waited out with an ho
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +14,7 @@ from bot.telegram.polling import running_bot
 from bot.zalo.fakeapi import FakeZaloApi
 from bot.zalo.polling import running_zalo
 from storage.models import BotMonth, OutboxMessage
-from tests.reminders.conftest import local, move_to, reading, wait_for
+from tests.reminders.conftest import local, move_to, reading, ticks_pass, wait_for
 
 CHECK_IN = "tháng 11/2026"
 HANH, TRANG, BAO = "0901234501", "0901234503", "0901234504"  # HT, TTCM, GVCN
@@ -78,7 +77,7 @@ async def test_every_message_counts_the_principal_hears_at_80_and_replies_go_fir
                 OutboxMessage.kind == "monthly", OutboxMessage.status == "dropped")) >= 1))
         trang.send("/nhiemvu")
         assert (await trang.reply()).text
-        await asyncio.sleep(1.5)  # ticks go by: nothing more is sent on Zalo unasked
+        await ticks_pass(app)  # ticks go by: nothing more is sent on Zalo unasked
     assert not [m for m in trang.all_replies() + bao.all_replies() if CHECK_IN in (m.text or "")]
     assert len([m for m in hanh.all_replies() if "tin trong tháng 11" in (m.text or "")]) == 1
     assert counted(app) == zalo_api.message_count()
@@ -121,12 +120,12 @@ async def test_a_real_quota_429_stops_scheduled_sends_probes_hourly_and_ends_wit
         # Every tick plans and drains: within the hour not one more try.
         for _ in range(5):
             clock.advance(minutes=10)
-            await asyncio.sleep(0.6)
+            await ticks_pass(app)
         assert len(spent_api.calls("sendMessage")) == tries
         # Next day (held back, the check-ins come again): one probe, not one each.
         move_to(clock, local(2026, 11, 26, 8, 0))
         await wait_for(lambda: len(spent_api.calls("sendMessage")) == tries + 1)
-        await asyncio.sleep(1.5)
+        await ticks_pass(app)
         assert len(spent_api.calls("sendMessage")) == tries + 1
         # The month turns: Zalo's quota is whole again, and what was held back goes.
         spent_api.new_month()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import docx
@@ -11,6 +10,8 @@ from sqlalchemy import select
 
 from core.messages import Reply
 from storage.models import Evidence, TaskUpdate
+from tests.bot.zalo.test_zalo_webhook import inbox_rows
+from tests.reminders.conftest import wait_for
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"evidence-photo" * 50
 
@@ -92,7 +93,8 @@ async def test_in_a_zalo_group_the_board_hears_the_digest_comes_privately(
     hanh.send(zalo_invites["0901234501"])
     await hanh.reply()
     hanh.send_in_group("9r0up", "/dangky")
-    await asyncio.sleep(0.5)
+    # Answered, and the update out of the inbox: its turn is over, nothing more will come.
+    await wait_for(lambda: zalo_api.sent_to("9r0up") and not inbox_rows(zalo_polling))
     (answer,) = zalo_api.sent_to("9r0up")
     assert "gửi riêng cho từng thành viên Ban giám hiệu" in answer.text
 

@@ -3,7 +3,6 @@ channel per person (the one they wrote from last)."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from bot.config import Settings
 from bot.telegram.polling import running_bot
 from bot.zalo.polling import running_zalo
 from storage.models import Account, OutboxMessage
-from tests.reminders.conftest import local, move_to, reading, wait_for
+from tests.reminders.conftest import local, move_to, reading, ticks_pass, wait_for
 
 CHECK_IN = "tháng 11/2026"
 
@@ -47,7 +46,7 @@ async def test_a_person_on_both_channels_is_reminded_once_where_they_wrote_last(
         assert "1. ✍️ Cập nhật ngay" in bao.all_replies()[-1].text  # choices, numbered
         bao.send("1")  # typing the number takes the reminder's choice
         assert "Tình trạng" in (await bao.reply()).text
-        await asyncio.sleep(1.5)
+        await ticks_pass(app)
     assert not [m for m in on_zalo.all_replies() if CHECK_IN in (m.text or "")]
     app.db.dispose()
 

@@ -14,7 +14,8 @@ from storage.db import make_engine, session_factory
 from storage.models import InboxUpdate, TaskUpdate
 from tests.conftest import TEST_START
 from tests.bot.test_restart import start_bot, wait_polling
-from tests.reminders.conftest import wait_for
+from tests.reminders.conftest import reading, wait_for
+from tests.reminders.test_fanout_restart import all_sent
 from tests.reminders.fanout import build_fanout
 
 PEOPLE = 24
@@ -69,7 +70,8 @@ async def test_killed_before_answering_then_answered_after_restart(
 
 async def test_kill_9_mid_fan_out_then_restart_sends_each_once_but_one(
         zalo_api, db, db_url, tmp_path):
-    chats = [str(c) for c in build_fanout(session_factory(db), PEOPLE, channel="zalo")]
+    sessions = session_factory(db)
+    chats = [str(c) for c in build_fanout(sessions, PEOPLE, channel="zalo")]
     env = run_env(zalo_api, db_url, tmp_path, CAITIEN_REMINDER_TICK_SECONDS="1",
                   ZALO_MESSAGES_PER_SECOND="4")
     process = start_bot(env, tmp_path)
@@ -81,7 +83,7 @@ async def test_kill_9_mid_fan_out_then_restart_sends_each_once_but_one(
     process = start_bot(env, tmp_path)
     try:
         await wait_for(lambda: len({c for c in chats if zalo_api.sent_to(c)}) == PEOPLE)
-        await asyncio.sleep(1.5)  # anything sent twice would arrive by now
+        await wait_for(reading(sessions, all_sent))  # nothing is left to send, twice or once
     finally:
         process.terminate()
         process.wait(timeout=30)
