@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from sqlalchemy import select
 
 from storage.linking import link_by_contact
