@@ -168,6 +168,7 @@ NO_IDS: frozenset[tuple[str, str]] = frozenset({
     ("inbox", "payload"), ("settings", "key"), ("school_bots", "key"),
     ("processed_events", "event_id"),
     ("school_years", "files"),  # names, paths and checksums of a closed year's kept files
+    ("uploads", "draft"),  # a plan as read: criterion codes and phrases as written
 })
 
 
