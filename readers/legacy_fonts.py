@@ -97,6 +97,21 @@ def decode(text: str, encoding: str) -> str:
     return decoded.upper() if encoding == TCVN3_CAPS else decoded
 
 
+def note_of(encoding: str) -> str:
+    """The preview's line for text converted from `encoding` (templates/warnings/)."""
+    return "legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3"
+
+
+def decode_noted(text: str, encoding: str | None, notes: set[str] | None) -> str:
+    """`text` decoded from `encoding` (None: as it is); `notes` learns when it changed."""
+    if encoding is None:
+        return text
+    decoded = decode(text, encoding)
+    if notes is not None and decoded != text:
+        notes.add(note_of(encoding))
+    return decoded
+
+
 def typed_in_unicode(text: str) -> bool:
     """Whether `text` holds a Vietnamese letter only Unicode has: then no legacy font's
     bytes are in it."""

@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from readers.docx_file import Block
-from readers.legacy_fonts import VNI, decode, encoding_of_font
+from readers.legacy_fonts import decode, encoding_of_font, note_of
 from readers.legacy_text import legacy_encoding
 
 
@@ -37,7 +37,7 @@ class LegacyText:
             encoding = _encoding(char.get("fontname"))
             if encoding is not None:
                 char["text"] = decode(char["text"], encoding)
-                self.notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
+                self.notes.add(note_of(encoding))
 
     def finish(self, blocks: list[Block]) -> list[Block]:
         """The blocks in NFC (a VNI mark decoded alone is a combining mark that now follows
@@ -45,7 +45,7 @@ class LegacyText:
         reads as Vietnamese only in one."""
         encoding = None if self.notes else legacy_encoding(_all_text(blocks))
         if encoding is not None:
-            self.notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
+            self.notes.add(note_of(encoding))
         return [_converted(block, encoding) for block in blocks]
 
 

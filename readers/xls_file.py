@@ -13,7 +13,7 @@ from pathlib import Path
 import xlrd
 from openpyxl.utils.cell import get_column_letter
 
-from readers.legacy_fonts import VNI, decode, encoding_of_font
+from readers.legacy_fonts import decode_noted, encoding_of_font
 from readers.limits import Budget
 
 Cells = dict[int, object]
@@ -66,7 +66,7 @@ def _ref(row_low: int, row_high: int, column_low: int, column_high: int) -> str:
 
 def _value(cell, book, fonts: list[str | None], notes: set[str] | None) -> object:
     if cell.ctype == xlrd.XL_CELL_TEXT:
-        return _decoded(cell.value, _encoding(cell, book, fonts), notes)
+        return decode_noted(cell.value, _encoding(cell, book, fonts), notes)
     if cell.ctype == xlrd.XL_CELL_NUMBER:
         return int(cell.value) if float(cell.value).is_integer() else cell.value
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -85,11 +85,3 @@ def _encoding(cell, book, fonts: list[str | None]) -> str | None:
     font = book.xf_list[cell.xf_index].font_index
     return fonts[font] if 0 <= font < len(fonts) else None
 
-
-def _decoded(text: str, encoding: str | None, notes: set[str] | None) -> str:
-    if encoding is None:
-        return text
-    decoded = decode(text, encoding)
-    if notes is not None and decoded != text:
-        notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
-    return decoded

@@ -21,7 +21,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.utils.datetime import from_ISO8601
 from openpyxl.utils.escape import unescape
 
-from readers.legacy_fonts import VNI, decode, encoding_of_font
+from readers.legacy_fonts import decode_noted, encoding_of_font
 from readers.limits import MAX_CELLS, Budget, Unzipping, xml_elements
 
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -85,7 +85,7 @@ class Workbook:
         if isinstance(value, _Runs):
             return value.text(encoding, self.notes)
         if encoding and isinstance(value, str):
-            return _decoded(value, encoding, self.notes)
+            return decode_noted(value, encoding, self.notes)
         return value
 
 
@@ -141,7 +141,7 @@ class _Runs(tuple):
     is shown in the cell's."""
 
     def text(self, cell_encoding: str | None, notes: set[str] | None) -> str:
-        return "".join(_decoded(text, cell_encoding if font is None
+        return "".join(decode_noted(text, cell_encoding if font is None
                                 else encoding_of_font(font), notes)
                        for font, text in self)
 
@@ -187,14 +187,6 @@ def _legacy_styles(unzipping: Unzipping, name: str | None) -> dict[int, str]:
     return {index: fonts[font] for index, font in enumerate(styles)
             if 0 <= font < len(fonts) and fonts[font]}
 
-
-def _decoded(text: str, encoding: str | None, notes: set[str] | None) -> str:
-    if encoding is None:
-        return text
-    decoded = decode(text, encoding)
-    if notes is not None and decoded != text:
-        notes.add("legacy_font_vni" if encoding == VNI else "legacy_font_tcvn3")
-    return decoded
 
 
 def _workbook_parts(unzipping: Unzipping) -> dict:
