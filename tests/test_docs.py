@@ -136,12 +136,16 @@ def test_a_service_starts_a_command_caitien_accepts(unit, line):
     _parses(line)
 
 
-def test_the_units_are_whole():
-    for name in ("caitien.service", "caitien-backup.service", "caitien-backup.timer"):
-        unit = configparser.ConfigParser(interpolation=None, strict=False)
-        unit.optionxform = str
-        unit.read(ROOT / "deploy" / name, encoding="utf-8")
-        assert "Unit" in unit, name
-    timer = configparser.ConfigParser(interpolation=None)
-    timer.read(ROOT / "deploy" / "caitien-backup.timer", encoding="utf-8")
-    assert timer["Timer"]["OnCalendar"]
+def _unit(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str  # systemd's keys are case-sensitive
+    unit.read(ROOT / "deploy" / name, encoding="utf-8")
+    return unit
+
+
+def test_the_nightly_backup_reads_what_the_bot_writes():
+    bot, backup = _unit("caitien.service"), _unit("caitien-backup.service")
+    for key in ("User", "WorkingDirectory"):  # the same .env, so the same database
+        assert backup["Service"][key] == bot["Service"][key], key
+    assert backup["Service"]["Type"] == "oneshot"
+    assert _unit("caitien-backup.timer")["Timer"]["OnCalendar"]
