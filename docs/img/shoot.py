@@ -4,7 +4,8 @@ console (console.png), both of the bundled fictional example school.
 
     PYTHONPATH=. .venv/bin/python docs/img/shoot.py
 
-Needs the test extras (Playwright) and `chromium`; writes docs/img/*.png."""
+Needs the test extras (Playwright), `chromium` and `fonts-noto-color-emoji` (without it the
+buttons' emoji are empty boxes); writes docs/img/*.png."""
 
 from __future__ import annotations
 
