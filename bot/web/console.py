@@ -99,9 +99,10 @@ class Console:
         token = unsign(self.key, request.cookies.get(COOKIE))
         if token is None:
             return None
-        return await self.read(self._viewer, token)
+        return await self.read(self.viewer_of, token)
 
-    def _viewer(self, session: Session, token: str) -> Viewer | None:
+    def viewer_of(self, session: Session, token: str) -> Viewer | None:
+        """Who the session `token` is, in a session a page already has open."""
         found = live_session(session, token, self.clock.now())
         if found is None:
             return None

@@ -67,7 +67,7 @@ def district_routes(console: Console) -> list[Route]:
 
             def resolve(session: Session):
                 """The viewer and, for a district account, its schools: one session."""
-                viewer = console._viewer(session, token)
+                viewer = console.viewer_of(session, token)
                 if viewer is None or viewer.member_id is None:
                     return viewer, None
                 return viewer, read(session, viewer)

@@ -92,9 +92,9 @@ def school_route(console: Console, path: str, handler: Handler, *, scope: Need =
         token = unsign(console.key, request.cookies.get(COOKIE))
         if token is None:
             return console.signed_out(request)
-        form, too_big = (await _form(console, request, token, limit,
-                                                upload is not None)
-                         if posted else (None, False))
+        form, too_big = None, False
+        if posted:
+            form, too_big = await _form(console, request, token, limit, upload is not None)
 
         def run() -> Response | Ask:
             try:
@@ -105,7 +105,7 @@ def school_route(console: Console, path: str, handler: Handler, *, scope: Need =
                 return answered.response
 
         def answer(session: Session) -> Response | Ask:
-            viewer = console._viewer(session, token)
+            viewer = console.viewer_of(session, token)
             if viewer is None:
                 return console.signed_out(request)
             if posted and form is None and not too_big:
