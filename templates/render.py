@@ -44,6 +44,11 @@ class Renderer:
     def html(self, template: str, /, **context: object) -> str:
         return self.web.get_template(template).render(**context)
 
+    def html_block(self, template: str, block: str, /, **context: object) -> str:
+        """One block of a page alone: the part htmx swaps in, from the page's own template."""
+        page = self.web.get_template(template)
+        return "".join(page.blocks[block](page.new_context(context)))
+
     def file(self, name: str) -> Path:
         """A template that is not text (the Word report): the school's own, else ours."""
         return next(f / name for f in self.folders if (f / name).exists())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 from dataclasses import dataclass
-from functools import wraps
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -40,6 +39,8 @@ FORM_BYTES = 64 * 1024  # a console form is a few fields; anything bigger is ref
 # Refused sign-in links per address before the next ones are refused unread.
 SIGN_IN_FAILURES = 10
 SIGN_IN_WINDOW = timedelta(minutes=15)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,10 @@ class Console:
         token = unsign(self.key, request.cookies.get(COOKIE))
         if token is None:
             return None
-        return await self.read(self._viewer, token)
+        return await self.read(self.viewer_of, token)
 
-    def _viewer(self, session: Session, token: str) -> Viewer | None:
+    def viewer_of(self, session: Session, token: str) -> Viewer | None:
+        """Who the session `token` is, in a session a page already has open."""
         found = live_session(session, token, self.clock.now())
         if found is None:
             return None
@@ -133,20 +135,6 @@ class Console:
 
     def not_found(self, viewer: Viewer | None) -> HTMLResponse:
         return self.page("web/not_found.j2", 404, viewer=viewer)
-
-    def school_page(self, handler: Callable) -> Callable:
-        """A page of one school: resolves the viewer; a stranger gets the sign-in sentence,
-        an object they may not see 404. `handler(request, viewer, school_id)`."""
-        @wraps(handler)
-        async def wrapped(request: Request) -> Response:
-            viewer = await self.viewer(request)
-            if viewer is None:
-                return self.signed_out(request)
-            try:
-                return await handler(request, viewer, request.path_params["school"])
-            except NotFound:
-                return self.not_found(viewer)
-        return wrapped
 
     def signed_out(self, request: Request) -> HTMLResponse:
         return self.page("web/signed_out.j2", 401, viewer=None, next=request.url.path)

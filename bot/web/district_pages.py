@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.web.console import Console, Viewer, download
+from bot.web.console import XLSX, Console, Viewer, download
+from bot.web.guard import COOKIE, unsign
 from reports.district_data import SORTS, SchoolRow, district_rows, district_xlsx, sort_rows
 from storage.models import District, DistrictMember
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The direction a column sorts in when first clicked: the schools that need a look first.
 FIRST_DESCENDING = {"name": False, "plan": False, "share": False, "overdue": True,
                     "silent": True, "checkpoint": False}
@@ -61,13 +61,23 @@ def district_routes(console: Console) -> list[Route]:
         and reads the district's schools, in the order the query asks for."""
         @wraps(answer)
         async def wrapped(request: Request) -> Response:
-            viewer = await console.viewer(request)
+            token = unsign(console.key, request.cookies.get(COOKIE))
+            if token is None:
+                return console.signed_out(request)
+
+            def resolve(session: Session):
+                """The viewer and, for a district account, its schools: one session."""
+                viewer = console.viewer_of(session, token)
+                if viewer is None or viewer.member_id is None:
+                    return viewer, None
+                return viewer, read(session, viewer)
+            viewer, found = await console.read(resolve)
             if viewer is None:
                 return console.signed_out(request)
-            if viewer.member_id is None:
+            if found is None:
                 return console.not_found(viewer)
             order = Order.of(request.query_params)
-            district, rows = await console.read(read, viewer)
+            district, rows = found
             return answer(viewer, district, sort_rows(rows, order.key, order.descending), order)
         return wrapped
 

@@ -170,15 +170,17 @@ class Sandboxes:
 def sandbox_routes(sandboxes: Sandboxes) -> list[Route]:
     renderer = sandboxes.renderer
 
-    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(renderer.html(template, viewer=None, **context),
-                            status_code=status, headers={"Cache-Control": "no-store"})
+    def page(template: str, status: int = 200, block: str | None = None,
+             **context: Any) -> HTMLResponse:
+        html = (renderer.html_block(template, block, viewer=None, **context) if block
+                else renderer.html(template, viewer=None, **context))
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
     def room(request: Request, box: Sandbox) -> Response:
-        """The whole page, or only the room for htmx to swap in."""
-        template = "web/sandbox_room.j2" if _htmx(request) else "web/sandbox.j2"
-        return page(template, box=box, token=sandboxes.token(box.id), personas=PERSONAS,
-                    chat=list(box.chat()), now=box.now(), upload_mb=UPLOAD_BYTES // 2**20)
+        """The whole page, or only its room for htmx to swap in."""
+        return page("web/sandbox.j2", block="room" if _htmx(request) else None, box=box,
+                    token=sandboxes.token(box.id), personas=PERSONAS, chat=list(box.chat()),
+                    now=box.now(), upload_mb=UPLOAD_BYTES // 2**20)
 
     def refused(request: Request) -> Response:
         response = page("web/refused.j2", 403)

@@ -62,7 +62,7 @@ BY_USER = {p.user_id: p for p in PERSONAS}
 @dataclass
 class Entry:
     """One line of a chat: the person's (`mine`) or the bot's; or, with `notice`, the
-    sandbox's own word (web/sandbox_room.j2 says it)."""
+    sandbox's own word (web/sandbox.j2 says it)."""
 
     at: datetime  # school time
     mine: bool = False
