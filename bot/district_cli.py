@@ -9,8 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.command_line import Context
-from bot.telegram.school_bot_cli import school_bot_command
-from bot.zalo.pool_cli import add_zalo_bot, show_zalo_pool
 from core.clock import Clock
 from core.errors import InputError
 from core.phones import normalize_phone
@@ -73,7 +71,11 @@ def school_add(ctx: Context) -> int:
 
 def school_bot(ctx: Context) -> int:
     """A Zalo bot added to the school's pool, or its own Telegram bot set, removed or shown;
-    shown, the Zalo pool is listed after it."""
+    shown, the Zalo pool is listed after it. The channels' modules are imported here, when
+    needed: their clients are heavy for the commands that do not talk to a channel."""
+    from bot.telegram.school_bot_cli import school_bot_command
+    from bot.zalo.pool_cli import add_zalo_bot, show_zalo_pool
+
     if ctx.args.zalo_token:
         return add_zalo_bot(ctx)
     code = school_bot_command(ctx)
