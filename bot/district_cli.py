@@ -1,16 +1,14 @@
-"""`caitien district add|member|list`, `caitien school add` and `caitien web link`: the
-districts (Phòng GD&ĐT) and their accounts, the schools they oversee, and a one-time
-sign-in link to the web console for a staff member or a district account."""
+"""`caitien district add|member|list`, `caitien school add|bot` and `caitien web link`: the
+districts (Phòng GD&ĐT) and their accounts, the schools they oversee and the bots each
+school's staff talk to, and a one-time sign-in link to the web console for a staff member
+or a district account."""
 
 from __future__ import annotations
-
-import argparse
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.app import build_app
-from bot.config import Settings
+from bot.command_line import Context
 from core.clock import Clock
 from core.errors import InputError
 from core.phones import normalize_phone
@@ -28,55 +26,78 @@ from storage.schools import pick_school
 from storage.web_access import LINK_LIFETIME, issue_sign_in
 
 
-def district_command(args: argparse.Namespace, settings: Settings) -> int:
-    app = build_app(settings)
-    now = app.clock.now()
-    with writing(app.sessions) as session:
-        if args.district_command == "add":
-            district = add_district(session, args.code, args.name, now)
-            text = app.renderer.text("cli/district_added.j2", district=district)
-        elif args.district_command == "member":
-            district = find_district(session, args.code)
-            member = add_member(session, district, args.name, args.phone, now)
-            text = app.renderer.text("cli/district_member_added.j2", district=district,
-                                     member=member)
-        else:
-            text = app.renderer.text("cli/district_list.j2", listings=districts(session))
+def district_add(ctx: Context) -> int:
+    with writing(ctx.app.sessions) as session:
+        district = add_district(session, ctx.args.code, ctx.args.name, ctx.app.clock.now())
+        text = ctx.renderer.text("cli/district_added.j2", district=district)
     print(text)
     return 0
 
 
-def school_add(args: argparse.Namespace, settings: Settings) -> int:
+def district_member(ctx: Context) -> int:
+    args = ctx.args
+    with writing(ctx.app.sessions) as session:
+        district = find_district(session, args.code)
+        member = add_member(session, district, args.name, args.phone, ctx.app.clock.now())
+        text = ctx.renderer.text("cli/district_member_added.j2", district=district,
+                                 member=member)
+    print(text)
+    return 0
+
+
+def district_list(ctx: Context) -> int:
+    with ctx.app.sessions() as session:
+        ctx.say("cli/district_list.j2", listings=districts(session))
+    return 0
+
+
+def school_add(ctx: Context) -> int:
     """Creates the school, or names an existing one and attaches it to a district."""
-    app = build_app(settings)
+    args, app = ctx.args, ctx.app
     with writing(app.sessions) as session:
         created = session.scalar(select(School.id).where(School.code == args.code)) is None
         school = pick_school(session, args.code, app.clock, create=True,
-                             timezone=settings.timezone)
+                             timezone=ctx.settings.timezone)
         if args.name:
             school.name = args.name
         district = find_district(session, args.district) if args.district else None
         if district is not None:
             attach_school(session, school, district)
-        text = app.renderer.text("cli/school_added.j2", school=school, created=created,
+        text = ctx.renderer.text("cli/school_added.j2", school=school, created=created,
                                  district=district)
     print(text)
     return 0
 
 
-def web_link(args: argparse.Namespace, settings: Settings) -> int:
+def school_bot(ctx: Context) -> int:
+    """A Zalo bot added to the school's pool, or its own Telegram bot set, removed or shown;
+    shown, the Zalo pool is listed after it. The channels' modules are imported here, when
+    needed: their clients are heavy for the commands that do not talk to a channel."""
+    from bot.telegram.school_bot_cli import school_bot_command
+    from bot.zalo.pool_cli import add_zalo_bot, show_zalo_pool
+
+    if ctx.args.zalo_token:
+        return add_zalo_bot(ctx)
+    code = school_bot_command(ctx)
+    if not (ctx.args.telegram_token or ctx.args.remove):
+        show_zalo_pool(ctx)
+    return code
+
+
+def web_link(ctx: Context) -> int:
     """A sign-in link for whoever has the phone: with --school, that school's staff member;
     without, the district account with it, else the one staff member with it. Not on the
     audit trail: signing in with it is."""
-    if not settings.public_url:
+    public_url = ctx.settings.public_url
+    if not public_url:
         raise InputError("no_public_url")
-    app = build_app(settings)
+    app = ctx.app
     with writing(app.sessions) as session:
-        name, staff_id, member_id = _sign_in_owner(session, args.phone, args.school, app.clock)
+        name, staff_id, member_id = _sign_in_owner(session, ctx.args.phone, ctx.args.school,
+                                                   app.clock)
         token = issue_sign_in(session, app.clock.now(), staff_id=staff_id, member_id=member_id)
-    print(app.renderer.text("cli/web_link.j2", name=name,
-                            url=f"{settings.public_url}/web/login/{token}",
-                            minutes=int(LINK_LIFETIME.total_seconds() // 60)))
+    ctx.say("cli/web_link.j2", name=name, url=f"{public_url}/web/login/{token}",
+            minutes=int(LINK_LIFETIME.total_seconds() // 60))
     return 0
 
 

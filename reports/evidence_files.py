@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from reports.cells import append_text
 from reports.evidence_list import EvidenceList
-from reports.report_files import HEADER, WRAP, _bold, _grid, _print_setup
+from reports.sheet_style import HEADER, WRAP, bold, grid, print_setup
 from templates.render import Renderer
 
 WORD_TEMPLATE = "reports/danh-muc-minh-chung.docx"
@@ -55,11 +55,11 @@ def evidence_list_xlsx(data: EvidenceList, renderer: Renderer) -> bytes:
     sheet.title = words["sheet"]
     append_text(sheet, [data.school.upper()])
     sheet.append([words["title"]])
-    _bold(sheet, sheet.max_row)
+    bold(sheet, sheet.max_row)
     append_text(sheet, [words["subtitle"].replace("{year}", data.school_year)])
     first = sheet.max_row + 1
     sheet.append([words[f"col_{key}"] for key in KEYS])
-    _bold(sheet, first)
+    bold(sheet, first)
     for standard in list_rows(data, renderer):
         _group_row(sheet, standard["heading"])
         for criterion in standard["criteria"]:
@@ -71,8 +71,8 @@ def evidence_list_xlsx(data: EvidenceList, renderer: Renderer) -> bytes:
     for line in sheet.iter_rows(min_row=first):
         for cell in line:
             cell.alignment = HEADER if line[0].row == first else WRAP
-    _grid(sheet, first, len(KEYS))
-    _print_setup(sheet, f"{first}:{first}", landscape=False)
+    grid(sheet, first, len(KEYS))
+    print_setup(sheet, f"{first}:{first}", landscape=False)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -82,4 +82,4 @@ def _group_row(sheet, heading: str) -> None:
     append_text(sheet, [heading])
     sheet.merge_cells(start_row=sheet.max_row, end_row=sheet.max_row, start_column=1,
                       end_column=len(KEYS))
-    _bold(sheet, sheet.max_row)
+    bold(sheet, sheet.max_row)

@@ -10,11 +10,11 @@ from io import BytesIO
 
 from docxtpl import DocxTemplate, Listing, RichText
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
 from reports.cells import append_text
+from reports.sheet_style import HEADER, WRAP, bold, grid, print_setup
 
 from templates.render import Renderer
 from reports.report_data import ReportData
@@ -26,12 +26,6 @@ COLUMNS = ("criterion", "planned", "adjusted", "done", "ongoing", "not_started",
 WIDTHS = (22, 38, 30, 45, 38, 32, 30, 24)
 # The seed's groups over the columns: (first, last, word key); the others stand alone.
 GROUPS = ((1, 2, "group_plan"), (3, 6, "group_result"))
-MM = 1 / 25.4  # openpyxl's margins are in inches
-# One object a style: openpyxl looks each cell's style up by value, a new object costs more.
-WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER = Alignment(wrap_text=True, horizontal="center", vertical="center")
-GRID = Border(*(Side(style="thin"),) * 4)
-BOLD = Font(bold=True)
 LINK = Font(color="0563C1", underline="single")
 PLACE = "………………"  # the school's town, written in by hand as on paper forms
 
@@ -123,7 +117,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
     append_text(sheet, [data.school.upper()])
     append_text(sheet, [renderer.text("reports/number_line.j2", **top)])
     sheet.append([words["title"]])
-    _bold(sheet, sheet.max_row)
+    bold(sheet, sheet.max_row)
     append_text(sheet, [renderer.text("reports/subtitle.j2", data=data, period=period)])
     first = sheet.max_row + 1
     groups = {first_column: words[key].replace("{year}", data.school_year)
@@ -140,7 +134,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
             sheet.merge_cells(start_row=first, end_row=first + 1, start_column=index + 1,
                               end_column=index + 1)
     for row in (first, first + 1):
-        _bold(sheet, row)
+        bold(sheet, row)
         for cell in sheet[row]:
             cell.alignment = HEADER
     for number, title, rows in cells(data, renderer):
@@ -148,7 +142,7 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
                                           title=title)])
         sheet.merge_cells(start_row=sheet.max_row, end_row=sheet.max_row, start_column=1,
                           end_column=len(COLUMNS))
-        _bold(sheet, sheet.max_row)
+        bold(sheet, sheet.max_row)
         for row in rows:
             append_text(sheet, [row[key] for key in COLUMNS])
     for index, width in enumerate(WIDTHS):
@@ -156,8 +150,8 @@ def report_xlsx(data: ReportData, renderer: Renderer) -> bytes:
     for line in sheet.iter_rows(min_row=first + 2):
         for cell in line:
             cell.alignment = WRAP
-    _grid(sheet, first, len(COLUMNS))
-    _print_setup(sheet, f"{first}:{first + 1}", landscape=True)
+    grid(sheet, first, len(COLUMNS))
+    print_setup(sheet, f"{first}:{first + 1}", landscape=True)
     _table_sheet(book, words, "sheet_evidence", "ev", ("code", "criterion", "name", "who", "link"),
                  evidence_cells(data, renderer), (16, 9, 60, 28, 50))
     if data.monitoring:
@@ -175,7 +169,7 @@ def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
     and one line a row; a "url" in a row links its "link" cell."""
     sheet = book.create_sheet(words[title])
     sheet.append([words[f"{prefix}_{k}"] for k in keys])
-    _bold(sheet, 1)
+    bold(sheet, 1)
     for row in rows:
         append_text(sheet, [row[k] for k in keys])
         if row.get("url") and "link" in keys:
@@ -187,28 +181,5 @@ def _table_sheet(book: Workbook, words: dict[str, str], title: str, prefix: str,
     for line in sheet.iter_rows():
         for cell in line:
             cell.alignment = WRAP
-    _grid(sheet, 1, len(keys))
-    _print_setup(sheet, "1:1", landscape=len(keys) > 4)
-
-
-def _print_setup(sheet, title_rows: str, landscape: bool) -> None:
-    """A4, the margins of Nghị định 30/2020, the table's header rows on every page, as wide
-    as the page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM,
-                                     bottom=20 * MM, header=10 * MM, footer=10 * MM)
-    sheet.print_title_rows = title_rows
-
-
-def _grid(sheet, first: int, columns: int) -> None:
-    for line in sheet.iter_rows(min_row=first, max_col=columns):
-        for cell in line:
-            cell.border = GRID
-
-
-def _bold(sheet, row: int) -> None:
-    for cell in sheet[row]:
-        cell.font = BOLD
+    grid(sheet, 1, len(keys))
+    print_setup(sheet, "1:1", landscape=len(keys) > 4)

@@ -4,33 +4,31 @@ limits; `--remove` goes back to the deployment's default bot."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 
 from telegram.error import TelegramError
 
 from bot import logs
-from bot.app import build_app
+from bot.command_line import Context
 from bot.config import Settings
 from bot.telegram.adapter import CHANNEL
 from bot.telegram.connection import RejectedToken, connect
 from core.errors import InputError
 from storage.db import writing
-from storage.schools import pick_school
 from storage.school_bots import bot_of_school, give_school_bot, take_school_bot
 
 CONNECT_WAIT = 30.0  # seconds: the CLI says the network is down rather than wait for ever
 
 
-def school_bot_command(args: argparse.Namespace, settings: Settings) -> int:
-    app = build_app(settings)
+def school_bot_command(ctx: Context) -> int:
+    args, app, settings = ctx.args, ctx.app, ctx.settings
     token = (args.telegram_token or "").strip()
     logs.hide(token)
     username = None
     if token:
         key, username = asyncio.run(_check(settings, token))
     with writing(app.sessions) as session:
-        school = pick_school(session, args.school, app.clock)
+        school = ctx.school(session)
         old = bot_of_school(session, school.id, CHANNEL)
         old_token = old.token if old is not None else None
         if token:
@@ -45,7 +43,7 @@ def school_bot_command(args: argparse.Namespace, settings: Settings) -> int:
         code = school.code
     if old_token and (args.remove or token) and old_token.split(":")[0] != token.split(":")[0]:
         asyncio.run(_let_go(settings, old_token))
-    print(app.renderer.text(template, school=code, username=username))
+    ctx.say(template, school=code, username=username)
     return 0
 
 

@@ -3,14 +3,14 @@ every school's own bot, each at its own path with its own secret."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.app import App, build_app
+from bot.app import App
+from bot.command_line import Context
 from bot.config import Settings
 from bot.telegram.adapter import CHANNEL
 from bot.telegram.connection import RejectedToken, connected
@@ -21,9 +21,8 @@ from storage.school_bots import bot_tokens
 from templates.render import Renderer
 
 
-def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
-    renderer = Renderer(settings.templates_dir)
-    app = build_app(settings)
+def webhook_command(ctx: Context) -> int:
+    args, settings, renderer, app = ctx.args, ctx.settings, ctx.renderer, ctx.app
     if without_token(app):
         return 2
     try:

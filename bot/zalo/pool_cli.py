@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from bot import logs
-from bot.app import build_app
+from bot.command_line import Context
 from bot.config import Settings
 from bot.zalo.adapter import CHANNEL
 from bot.zalo.client import ZaloError
@@ -16,40 +16,38 @@ from bot.zalo.connection import ZaloRejected, connect
 from core.errors import InputError
 from storage.db import writing
 from storage.school_bots import add_pool_bot, pool_of_school
-from storage.schools import pick_school
 
 CONNECT_WAIT = 30.0  # seconds: the CLI says Zalo cannot be reached rather than wait for ever
 
 
-def add_zalo_bot(school_code: str | None, token: str, settings: Settings) -> int:
-    app = build_app(settings)
-    token = token.strip()
+def add_zalo_bot(ctx: Context) -> int:
+    app, settings = ctx.app, ctx.settings
+    token = ctx.args.zalo_token.strip()
     logs.hide(token)
     key, name = asyncio.run(_check(settings, token))
     with writing(app.sessions) as session:
-        school = pick_school(session, school_code, app.clock)
+        school = ctx.school(session)
         add_pool_bot(session, school, CHANNEL, key, token, name, app.clock)
         pool = pool_of_school(session, school.id, CHANNEL, settings.zalo_users_per_bot,
                               default=bool(settings.zalo_token))
         code = school.code
-    print(app.renderer.text("cli/zalo_bot_added.j2", school=code, name=name or key,
-                            bots=len(pool), limit=settings.zalo_users_per_bot,
-                            room=sum(b.limit for b in pool)))
+    ctx.say("cli/zalo_bot_added.j2", school=code, name=name or key, bots=len(pool),
+            limit=settings.zalo_users_per_bot, room=sum(b.limit for b in pool))
     return 0
 
 
-def show_zalo_pool(school_code: str | None, settings: Settings) -> None:
+def show_zalo_pool(ctx: Context) -> None:
     """The school's Zalo bots, each with its people; nothing when it has none."""
-    app = build_app(settings)
+    app, settings = ctx.app, ctx.settings
     with app.sessions() as session:
-        school = pick_school(session, school_code, app.clock)
+        school = ctx.school(session)
         pool = pool_of_school(session, school.id, CHANNEL, settings.zalo_users_per_bot,
                               default=bool(settings.zalo_token))
         code = school.code
     if pool:
         rows = [{"name": b.name or b.key or "Zalo", "key": b.key, "users": b.users,
                  "limit": b.limit} for b in pool]
-        print(app.renderer.text("cli/zalo_pool.j2", school=code, rows=rows))
+        ctx.say("cli/zalo_pool.j2", school=code, rows=rows)
 
 
 async def _check(settings: Settings, token: str) -> tuple[str, str | None]:

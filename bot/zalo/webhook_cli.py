@@ -5,12 +5,11 @@ Zalo know."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
 from bot import logs
-from bot.app import build_app
+from bot.command_line import Context
 from bot.config import Settings
 from bot.webhooks import new_secret
 from bot.zalo.adapter import CHANNEL
@@ -18,14 +17,12 @@ from bot.zalo.client import ZaloError
 from bot.zalo.connection import ZaloRejected, connect
 from bot.zalo.webhook import PATH, store_secret
 from storage.school_bots import bot_tokens
-from templates.render import Renderer
 
 CHANNEL_NAME = "Zalo"
 
 
-def webhook_command(args: argparse.Namespace, settings: Settings) -> int:
-    renderer = Renderer(settings.templates_dir)
-    app = build_app(settings)
+def webhook_command(ctx: Context) -> int:
+    args, settings, renderer, app = ctx.args, ctx.settings, ctx.renderer, ctx.app
     bots = _bots(app)
     if not bots:
         print(renderer.text("errors/no_zalo_token.j2"), file=sys.stderr)

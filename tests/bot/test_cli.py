@@ -11,11 +11,13 @@ import docx
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from bot import plan_cli
 from bot.telegram.polling import running_bot
 from storage.audit import CALENDAR
 from storage.models import AuditEvent, Invite, Plan, Staff, Task
 from readers.plan_files import read_plan
 from tests.conftest import DEMO
+from tests.writes import writes_open
 
 
 def count(db, model):
@@ -72,6 +74,24 @@ def test_dry_run_json_prints_the_contract_and_writes_nothing(cli, db):
 
 def sheet_values(path) -> list[list]:
     return [[c.value for c in row] for row in load_workbook(path).active.rows]
+
+
+def test_a_plan_file_is_read_once_by_the_schools_calendar_while_nothing_is_written(
+        cli, db, monkeypatch):
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("calendar", "set", "--checkin-day", "20")[0] == 0
+    readings = []
+    real = plan_cli.read_plan_isolated
+
+    def counted(path, school_year, cal):
+        readings.append((cal.checkin_day, writes_open(db)))
+        return real(path, school_year, cal)
+
+    monkeypatch.setattr(plan_cli, "read_plan_isolated", counted)
+    assert cli("plan", "import", str(DEMO / "plan.csv"), "--dry-run")[0] == 0
+    assert readings == [(20, 0)]
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    assert readings == [(20, 0), (20, 0)] and count(db, Task) > 0
 
 
 def test_plan_export_writes_the_stored_plan_which_imports_again_unchanged(cli, db, tmp_path):

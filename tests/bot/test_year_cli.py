@@ -7,12 +7,14 @@ import docx
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from bot import year_cli
 from readers.plan_files import read_plan
 from reports.plan_workbook import stored_plan
 from storage.db import session_factory
 from storage.models import Plan, School, SchoolYear, Task
 from tests.conftest import DEMO
 from tests.reports.test_plan_form import plan_of
+from tests.writes import writes_open
 
 JUNE = "2027-06-15T09:00:00+07:00"
 
@@ -75,6 +77,49 @@ def test_close_draft_edit_and_open_the_next_year(cli, db, tmp_path, monkeypatch)
     assert moved.timeline == "Tháng 10/2027" and moved.carried_from_id is not None
     code, _, err = cli("year", "open")
     assert code == 2 and "Chưa có dự thảo" in err
+
+
+def test_the_draft_is_read_while_nothing_is_written(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    monkeypatch.setenv("CAITIEN_CLOCK_START", JUNE)
+    assert cli("year", "close")[0] == 0
+    assert cli("year", "draft", "--out", "nam-sau.xlsx")[0] == 0
+    seen = []
+    real = year_cli.read_draft
+
+    def watched(*args):
+        seen.append(writes_open(db))
+        return real(*args)
+
+    monkeypatch.setattr(year_cli, "read_draft", watched)
+    assert cli("year", "draft", "--from", "nam-sau.xlsx")[0] == 0
+    assert cli("year", "open")[0] == 0
+    assert seen == [0, 0] and count(db, Plan) == 2
+
+
+def test_a_draft_replaced_while_it_was_read_is_not_opened(cli, db, tmp_path, monkeypatch):
+    """The principal sends an edited draft on the web while `year open` reads the old one:
+    the year opens with neither until it is asked for again."""
+    monkeypatch.setenv("CAITIEN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    assert cli("staff", "import", str(DEMO / "staff.csv"))[0] == 0
+    assert cli("plan", "import", str(DEMO / "plan.csv"))[0] == 0
+    monkeypatch.setenv("CAITIEN_CLOCK_START", JUNE)
+    assert cli("year", "close")[0] == 0
+    real = year_cli.read_draft
+
+    def replaced_meanwhile(*args):
+        draft = real(*args)
+        with session_factory(db)() as session:
+            row = session.scalar(select(SchoolYear))
+            row.draft, row.draft_name = row.draft + b" ", "ke-hoach-sua.xlsx"
+            session.commit()
+        return draft
+
+    monkeypatch.setattr(year_cli, "read_draft", replaced_meanwhile)
+    code, _, err = cli("year", "open")
+    assert code == 2 and "vừa được thay bằng một bản khác" in err and count(db, Plan) == 1
 
 
 def test_closing_before_the_years_end_says_so_first(cli, db, tmp_path, monkeypatch):
