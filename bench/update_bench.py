@@ -2,7 +2,8 @@
 
 Many teachers each run one full /capnhat (command, task, status, text, evidence photo,
 done, save) through the engine on a real database. Prints turns per second and latency
-percentiles. Usage:
+percentiles, and the CPU time a turn took in this process (every thread: the figure a busy
+machine disturbs least). Usage:
 
     python bench/update_bench.py [--teachers 200] [--database-url URL] [--concurrency 1]
 
@@ -68,9 +69,10 @@ async def run(url: str, teachers: int, concurrency: int) -> None:
             for n in range(first, teachers, concurrency):
                 await teacher(n)
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(lane(first) for first in range(min(concurrency, teachers))))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
     latencies.sort()
 
     def pct(share: float) -> float:
@@ -80,7 +82,8 @@ async def run(url: str, teachers: int, concurrency: int) -> None:
           f"turns={len(latencies)} "
           f"turns/s={len(latencies) / elapsed:7.1f} "
           f"p50={pct(0.50):6.2f} ms p95={pct(0.95):6.2f} ms max={latencies[-1] * 1000:6.2f} ms "
-          f"mean={statistics.mean(latencies) * 1000:6.2f} ms")
+          f"mean={statistics.mean(latencies) * 1000:6.2f} ms "
+          f"cpu/turn={cpu / len(latencies) * 1000:5.2f} ms")
     db.dispose()
 
 
