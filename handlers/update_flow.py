@@ -373,7 +373,7 @@ def _go(turn: Turn, step: str, data: dict) -> None:
 
 def _stores(session, data: dict, _attachments) -> tuple[str, str] | None:
     """Evidence goes to its school's folder of the task's criterion."""
-    task = session.get(Task, data.get("task_id"))
+    task = session.get(Task, data.get("task_id"), options=WITH_CRITERION)
     if task is None:
         return None
     return session.get(School, task.school_id).code, task.criterion.code
