@@ -40,7 +40,7 @@ async def fetch(_attachment: Attachment) -> bytes:
     return PHOTO
 
 
-async def run(url: str, teachers: int, top: int) -> None:
+async def run(url: str, teachers: int, top: int, clock_type: str = "wall") -> None:
     clock = FixedClock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc))
     db, sessions = bench_school(url, teachers, clock, "bench", lambda line: str(10_000 + line))
     statements: Counter[str] = Counter()
@@ -54,7 +54,7 @@ async def run(url: str, teachers: int, top: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine(sessions, Renderer(), EvidenceStore(Path(tmp)), clock)
-        yappi.set_clock_type("wall")
+        yappi.set_clock_type(clock_type)
         yappi.start()
         number = 0
         for n in range(teachers):
@@ -82,12 +82,15 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, default=100)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="cpu: what the turns cost, without the waits of a busy machine")
     args = parser.parse_args()
     if args.database_url:
-        asyncio.run(run(args.database_url, args.teachers, args.top))
+        asyncio.run(run(args.database_url, args.teachers, args.top, args.clock))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(f"sqlite:///{tmp}/bench.sqlite3", args.teachers, args.top))
+        asyncio.run(run(f"sqlite:///{tmp}/bench.sqlite3", args.teachers, args.top,
+                            args.clock))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ from storage.conversations import (
     expired_files,
     held_files,
     hold_files,
-    lock_conversation,
+    open_conversation,
+    record_event,
+    save_conversation,
     save_step,
 )
 from storage.db import writing, yield_writes
@@ -94,6 +96,11 @@ STRANGERS_THREAD = ThreadPoolExecutor(1, thread_name_prefix="strangers",
 # A button's data we made ourselves: short, ASCII (a «³» is a digit to str.isdigit(), not
 # to int()), and its numbers fit a database id.
 SANE_CHOICE = re.compile(r"^(?!.*\d{10})[\w:.\-]{1,64}$", re.ASCII)
+
+
+class _Redelivered(Exception):
+    """The event was handled before: the turn's transaction is undone, its answer is the
+    one kept then."""
 
 
 @dataclass
@@ -271,8 +278,14 @@ class Engine:
 
     def _transaction(self, msg: Incoming, caps: Capabilities, stored: list[dict],
                      problems: list[str], plan_read: PlanRead | None = None) -> Outcome:
-        with writing(self.sessions) as session:
-            return self._handle_in(session, msg, caps, stored, problems, plan_read)
+        try:
+            with writing(self.sessions) as session:
+                return self._handle_in(session, msg, caps, stored, problems, plan_read)
+        except _Redelivered:
+            log.info("redelivered event %s: answered again, not applied", msg.event_id)
+            with self.sessions() as session:
+                return Outcome([reply_from_body(r) for r in earlier_replies(
+                    session, msg.channel, msg.event_id)])
 
     def _handle_in(self, session: Session, msg: Incoming, caps: Capabilities,
                    stored: list[dict], problems: list[str],
@@ -294,19 +307,17 @@ class Engine:
             if linking is not None and linked_staff(session, msg.channel, msg.user_id):
                 return Outcome(replies, linked=True)
             return Outcome(replies, stranger=True)
-        event = claim_event(session, msg.channel, msg.event_id, self.clock, msg.user_id)
-        if event is None:
-            log.info("redelivered event %s: answered again, not applied", msg.event_id)
-            return Outcome([reply_from_body(r) for r in earlier_replies(
-                session, msg.channel, msg.event_id)])
         mark_reachable(session, msg.channel, msg.user_id, msg.bot, self.clock.now())
-        turn.conversation = lock_conversation(session, msg.channel, msg.user_id, self.clock)
+        turn.conversation, before = open_conversation(session, msg.channel, msg.user_id,
+                                                      self.clock)
         self._typed_choice(turn)
         kept = self._route(turn, stored, problems)
         turn.conversation.offered = _offered(turn.replies) or None
+        save_conversation(session, turn.conversation, before)
         replies = self._shaped(turn)
-        if msg.event_id is not None:
-            event.replies = _kept(replies)
+        if not record_event(session, msg.channel, msg.event_id, self.clock, msg.user_id,
+                            _kept(replies)):
+            raise _Redelivered  # undoes all the above
         return Outcome(replies, kept, turn.discarded)
 
     def _typed_choice(self, turn: Turn) -> None:

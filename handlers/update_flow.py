@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import joinedload
+
 from core.dates import find_days, school_year_of
 from core.messages import Button
 from handlers.dialogue import CHOICE, FILES, TEXT, Callback, Dialogue, Step
@@ -21,12 +23,14 @@ from handlers.typed import (
 from storage.conversations import held_files, save_step, take_held_files
 from storage.models import OutboxMessage, School, Task, TaskUpdate
 from storage.outbox import pending_tasks
-from storage.plans import tasks_of
+from storage.plans import owns_task, tasks_of
 from storage.schools import school_tz
 from core.text import fold_words
 from storage.updates import NEEDS_DONE_TEXT, NEEDS_REASON, STATUSES, latest_update, record_update
 
 FLOW = "update"
+# A step's question names the task's criterion: loaded with the task, not after it.
+WITH_CRITERION = [joinedload(Task.criterion)]
 MAX_ANSWER = 10_000
 MAX_FILES = 20
 MAX_NAME = 300  # the evidence list's column
@@ -304,7 +308,7 @@ def _answer_confirm(turn: Turn) -> None:
 
 def _save(turn: Turn) -> None:
     data = turn.conversation.data
-    task = turn.session.get(Task, data["task_id"])
+    task = _task(turn)
     if not _still_mine(turn, task.id):
         cancel(turn)
         return
@@ -336,7 +340,7 @@ def _reminder_rest(turn: Turn, reminder_id: int | None) -> int:
 # --- helpers -----------------------------------------------------------------------------
 
 def _task(turn: Turn) -> Task:
-    return turn.session.get(Task, turn.conversation.data["task_id"])
+    return turn.session.get(Task, turn.conversation.data["task_id"], options=WITH_CRITERION)
 
 
 def _tasks(turn: Turn) -> list[Task]:
@@ -360,7 +364,7 @@ def _task_by_words(turn: Turn, ids: list[int]) -> int | None:
 
 
 def _still_mine(turn: Turn, task_id: int) -> bool:
-    return any(t.id == task_id for t in tasks_of(turn.session, turn.staff_ids))
+    return owns_task(turn.session, turn.staff_ids, task_id)
 
 
 def _go(turn: Turn, step: str, data: dict) -> None:
@@ -369,7 +373,7 @@ def _go(turn: Turn, step: str, data: dict) -> None:
 
 def _stores(session, data: dict, _attachments) -> tuple[str, str] | None:
     """Evidence goes to its school's folder of the task's criterion."""
-    task = session.get(Task, data.get("task_id"))
+    task = session.get(Task, data.get("task_id"), options=WITH_CRITERION)
     if task is None:
         return None
     return session.get(School, task.school_id).code, task.criterion.code

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,26 @@ from storage.models import Conversation, ProcessedEvent
 
 KEEP_EVENTS = timedelta(days=7)
 HOLD_FILES = timedelta(minutes=10)  # a photo sent before /capnhat waits this long for it
+
+# A turn's statements, built once: building one cost about as much CPU as running it.
+_CONVERSATIONS = Conversation.__table__
+_EVENTS = ProcessedEvent.__table__
+_CHANGING = ("flow", "step", "data", "offered", "held", "updated_at")
+_LOCK = select(_CONVERSATIONS).where(
+    _CONVERSATIONS.c.channel == bindparam("channel"),
+    _CONVERSATIONS.c.external_user_id == bindparam("user_id")).with_for_update()
+_SAVE = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+
+
+def _inserts(table, index: list[str], returning) -> dict:
+    """The INSERT … ON CONFLICT DO NOTHING of each dialect (both take it)."""
+    return {name: insert(table).on_conflict_do_nothing(index_elements=index)
+            .returning(*returning) for name, insert in (("postgresql", pg_insert),
+                                                        ("sqlite", sqlite_insert))}
+
+
+_CREATE = _inserts(_CONVERSATIONS, ["channel", "external_user_id"], _CONVERSATIONS.c)
+_RECORD = _inserts(_EVENTS, ["channel", "event_id"], [_EVENTS.c.id])
 
 
 def lock_conversation(session: Session, channel: str, user_id: str,
@@ -34,6 +54,32 @@ def lock_conversation(session: Session, channel: str, user_id: str,
     except IntegrityError:
         pass  # another process created it first
     return session.scalar(query)
+
+
+def open_conversation(session: Session, channel: str, user_id: str,
+                      clock: Clock) -> tuple[Conversation, dict]:
+    """This user's conversation, its row locked until the transaction ends (PostgreSQL), as
+    an object outside the session, and what it held: the turn changes it freely and
+    `save_conversation` writes what changed in one UPDATE at the end (a row the session
+    tracks was flushed again by each query that followed a change)."""
+    row = session.execute(_LOCK, {"channel": channel, "user_id": user_id}).first()
+    if row is None:
+        row = session.execute(_CREATE[session.get_bind().dialect.name], {
+            "channel": channel, "external_user_id": user_id, "data": {},
+            "updated_at": clock.now()}).first()
+    if row is None:  # another process created it first: wait for its turn to end
+        row = session.execute(_LOCK, {"channel": channel, "user_id": user_id}).one()
+    conversation = Conversation(**row._mapping)
+    return conversation, {name: getattr(conversation, name) for name in _CHANGING}
+
+
+def save_conversation(session: Session, conversation: Conversation, before: dict) -> None:
+    """Write what the turn changed in the conversation `open_conversation` gave; nothing when
+    it changed nothing."""
+    changed = {name: getattr(conversation, name) for name in _CHANGING
+               if getattr(conversation, name) != before[name]}
+    if changed:
+        session.execute(_SAVE, {"conversation_id": conversation.id, **changed})
 
 
 def save_step(conversation: Conversation, flow: str | None, step: str | None, data: dict,
@@ -92,6 +138,20 @@ def claim_event(session: Session, channel: str, event_id: str | None,
              .on_conflict_do_nothing(index_elements=["channel", "event_id"])
              .returning(ProcessedEvent))
     return session.scalars(claim).one_or_none()
+
+
+def record_event(session: Session, channel: str, event_id: str | None, clock: Clock,
+                 user_id: str, replies: list[dict]) -> bool:
+    """Record this event as handled, with what it was answered, in the transaction that
+    applied it; False when it was handled before (a redelivery after a crash, or the same
+    update in flight in another process, whose row this waits for): that transaction is to
+    be undone. Recording at the end rather than claiming first takes one statement, not
+    two; a redelivery, rare, does its work for nothing."""
+    if event_id is None:
+        return True
+    return session.execute(_RECORD[session.get_bind().dialect.name], {
+        "channel": channel, "event_id": event_id, "external_user_id": user_id,
+        "processed_at": clock.now(), "replies": replies}).first() is not None
 
 
 def earlier_replies(session: Session, channel: str, event_id: str | None) -> list[dict]:

@@ -10,8 +10,8 @@ from difflib import SequenceMatcher
 from heapq import nsmallest
 from itertools import islice
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, delete, exists, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.calendar import SchoolCalendar
 from core.clock import Clock
@@ -445,22 +445,30 @@ def _set_owners(task: Task, phrases: list[str], owners_text: str | None,
             owner.is_lead, owner.phrase = is_lead, phrase
 
 
+# Built once: a turn of /capnhat or /nhiemvu runs them, and building one cost about what
+# running it did. Each task comes with its criterion from the same row.
+_OWNED = Task.id.in_(select(TaskOwner.task_id).where(
+    TaskOwner.staff_id.in_(bindparam("staff_ids", expanding=True))))
+_TASKS_OF = (select(Task).join(Criterion, Criterion.id == Task.criterion_id)
+             .where(_OWNED, Task.closed_at.is_(None))
+             .options(contains_eager(Task.criterion))
+             .order_by(Task.school_id, Criterion.position, Task.position, Task.id))
+_OWNS = select(exists().where(Task.id == bindparam("task_id"), _OWNED,
+                              Task.closed_at.is_(None),
+                              Criterion.id == Task.criterion_id))
+
+
 def tasks_of(session: Session, staff_ids: list[int]) -> list[Task]:
     """Open tasks owned by any of these staff records, in plan order."""
     if not staff_ids:
         return []
-    return list(
-        session.scalars(
-            select(Task)
-            .join(Criterion, Criterion.id == Task.criterion_id)
-            .where(
-                Task.id.in_(select(TaskOwner.task_id).where(TaskOwner.staff_id.in_(staff_ids))),
-                Task.closed_at.is_(None),
-            )
-            .options(selectinload(Task.criterion))
-            .order_by(Task.school_id, Criterion.position, Task.position, Task.id)
-        )
-    )
+    return list(session.scalars(_TASKS_OF, {"staff_ids": staff_ids}))
+
+
+def owns_task(session: Session, staff_ids: list[int], task_id: int) -> bool:
+    """Whether the task is among `tasks_of` these staff records, without loading them."""
+    return bool(staff_ids) and session.scalar(_OWNS, {"staff_ids": staff_ids,
+                                                      "task_id": task_id})
 
 
 def open_tasks(session: Session, school_id: int) -> list[Task]:
