@@ -87,9 +87,10 @@ class TelegramTransport:
         return str(sent.message_id)
 
 
-async def handle_update(turns: Turns, transport: TelegramTransport,
-                        update: Update) -> asyncio.Task | None:
-    """Run the update's turn; returns once it committed, with the task sending its replies."""
+async def handle_update(turns: Turns, transport: TelegramTransport, update: Update,
+                        kept: int | None = None) -> asyncio.Task | None:
+    """Run the update's turn; returns once it committed, with the task sending its replies
+    (which forgets `kept`, the update's inbox row, once they are out)."""
     bot = transport.bot
     incoming = to_incoming(bot, update, transport.key)
     if incoming is None:
@@ -108,7 +109,7 @@ async def handle_update(turns: Turns, transport: TelegramTransport,
         return await capped_download(file.file_path, limit)
 
     try:
-        return await turns.submit(incoming, fetch, transport)
+        return await turns.submit(incoming, fetch, transport, kept)
     finally:
         if settling is not None:  # the update is confirmed only once its press is settled
             await settling

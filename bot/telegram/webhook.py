@@ -61,7 +61,8 @@ class TelegramWebhook:
         bot = transport.bot
         self.kept = KeptUpdates(
             sessions, inbox_lane(transport.key),
-            lambda payload: handle_update(turns, transport, Update.de_json(payload, bot)),
+            lambda payload, kept: handle_update(turns, transport, Update.de_json(payload, bot),
+                                                kept),
             lambda payload: _sender(payload, bot))
 
     async def __call__(self, request: Request) -> Response:
@@ -92,7 +93,7 @@ class TelegramWebhook:
         if user is None:  # nobody's message: nothing to do or resend
             return Response(status_code=200)
         if await self.engine.is_staff(CHANNEL, str(user.id)):
-            return await self.kept.take(payload)
+            return await self.kept.take(payload, str(user.id))
         return await self.kept.run_now(payload)
 
     def start_sweeping(self) -> None:
