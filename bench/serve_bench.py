@@ -89,8 +89,18 @@ class Replies:
         return future
 
     def arrived(self, chat: str) -> None:
-        if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._settle, chat, time.perf_counter())
+        loop = self.loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._settle, chat, time.perf_counter())
+        except RuntimeError:  # a run's loop closed: a late reply of a server being stopped
+            pass
+
+    def done(self) -> None:
+        """The run's loop is about to close: replies still arriving are nobody's."""
+        self.loop = None
+        self.waiting.clear()
 
     def _settle(self, chat: str, moment: float) -> None:
         future = self.waiting.pop(chat, None)
@@ -366,6 +376,7 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
         latencies, elapsed, built = asyncio.run(
             crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share, report))
     finally:
+        REPLIES.done()
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)

@@ -23,7 +23,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels import TELEGRAM
-from bot.fetching import capped_download
+from bot.fetching import capped_download, file_client
 from bot.turns import Turns
 from core.errors import FileRefused
 from core.messages import Attachment, Incoming, Reply
@@ -52,6 +52,11 @@ class TelegramTransport:
         self.key = key
         self.caps = replace(TELEGRAM, per_second=per_second)
         self.limiter = RateLimiter(self.caps)
+        self.files = file_client()
+
+    async def close(self) -> None:
+        await self.files.aclose()
+        await self.bot.shutdown()
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         try:
@@ -106,7 +111,7 @@ async def handle_update(turns: Turns, transport: TelegramTransport, update: Upda
         file = await bot.get_file(attachment.ref)
         if file.file_size and file.file_size > limit:
             raise FileRefused("too_big")
-        return await capped_download(file.file_path, limit)
+        return await capped_download(file.file_path, limit, http=transport.files)
 
     try:
         return await turns.submit(incoming, fetch, transport, kept)
