@@ -345,6 +345,25 @@ async def crowd(bases: list[str], photo_id: str, photo_url: str, teachers: int,
     return latencies, elapsed, built
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user and system), from /proc: wall times swing with
+    whatever else the machine runs, a turn's CPU much less. 0 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(row.split()[1]) / 1024 for row in status.splitlines()
+                 if row.startswith("VmRSS:")), 0.0)
+
+
 def line(name: str, latencies: list[float], elapsed: float, extra: str = "") -> dict:
     latencies = sorted(latencies)
 
@@ -372,9 +391,13 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
     servers = start_servers(command, env, replicas, zalo=zalo_api is not None)
     photo_id, _ = api.add_file(PHOTO, "photo.jpg")
     photo_url = zalo_api.add_image(PHOTO, "image/jpeg") if zalo_api is not None else ""
+    pids = [process.pid for process, _ in servers]
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
     try:
         latencies, elapsed, built = asyncio.run(
             crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share, report))
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        rss = max(rss_mb(pid) for pid in pids)
     finally:
         REPLIES.done()
         for process, _ in servers:
@@ -385,6 +408,9 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
 
     def extra(channel: str | None) -> str:
         parts = []
+        if channel is None and cpu:  # the servers' CPU during the crowd, a turn's share
+            turns = sum(len(latencies[c]) for c in channels)
+            parts.append(f"cpu/turn={cpu / max(turns, 1) * 1000:.1f} ms rss={rss:.0f} MB")
         if saved is not None:
             who = [c for c in channels if channel in (None, c)]
             expected = sum(len(latencies[c]) for c in who) // TURNS
