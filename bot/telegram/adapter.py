@@ -93,16 +93,18 @@ class TelegramTransport:
 
 
 async def handle_update(turns: Turns, transport: TelegramTransport, update: Update,
-                        kept: int | None = None) -> asyncio.Task | None:
+                        kept: int | None = None, pressed_answered: bool = False
+                        ) -> asyncio.Task | None:
     """Run the update's turn; returns once it committed, with the task sending its replies
-    (which forgets `kept`, the update's inbox row, once they are out)."""
+    (which forgets `kept`, the update's inbox row, once they are out). `pressed_answered`:
+    a press's spinner was already stopped (the webhook's 200 carried it)."""
     bot = transport.bot
     incoming = to_incoming(bot, update, transport.key)
     if incoming is None:
         return None
     # A press is settled while its turn runs, not before it: the two round trips to the Bot
     # API cost the person nothing more than the turn itself (they were a tenth of a turn).
-    settling = (asyncio.create_task(_settle_button(bot, update))
+    settling = (asyncio.create_task(_settle_button(bot, update, pressed_answered))
                 if update.callback_query is not None else None)
 
     limit = transport.caps.max_file_bytes
@@ -120,11 +122,22 @@ async def handle_update(turns: Turns, transport: TelegramTransport, update: Upda
             await settling
 
 
-async def _settle_button(bot: Bot, update: Update) -> None:
-    """Stop the spinner and take the buttons off the message, so they are pressed once."""
+def press_answer(update: Update) -> dict | None:
+    """A webhook's answer may carry one Bot API call: for a press, the one that stops its
+    spinner, a round trip less (Telegram makes it; nobody learns whether it failed, which
+    for a spinner is no loss)."""
+    if update.callback_query is None:
+        return None
+    return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
+
+
+async def _settle_button(bot: Bot, update: Update, answered: bool) -> None:
+    """Stop the spinner (unless done) and take the buttons off the message, so they are
+    pressed once."""
     query = update.callback_query
     try:
-        await query.answer()
+        if not answered:
+            await query.answer()
         if query.message is not None:
             await query.edit_message_reply_markup(reply_markup=None)
     except TelegramError as exc:  # the press is answered all the same
