@@ -293,11 +293,18 @@ def capnhat_typed(photo_url: str) -> list[dict]:
             {"text": "1"}]  # 1. Lưu, 2. Sửa lại, 3. Huỷ
 
 
+# A /capnhat's turns, in order: the photo's is the tail, and the presses behind it wait.
+STEP_NAMES = ["/capnhat", "pick", "status", "note", "photo", "done", "save"]
+BY_STEP: dict[int, list[float]] = {}  # the current run's latencies by step
+
+
 async def teacher(channel: Telegram | Zalo, who: int | str, steps: list[dict],
                   latencies: list[float], offset: float) -> None:
     await asyncio.sleep(offset)
-    for content in steps:
-        latencies.append(await channel.post(who, **content))
+    for step, content in enumerate(steps):
+        took = await channel.post(who, **content)
+        latencies.append(took)
+        BY_STEP.setdefault(step, []).append(took)
         await asyncio.sleep(THINK)
 
 
@@ -364,14 +371,15 @@ def rss_mb(pid: int) -> float:
                  if row.startswith("VmRSS:")), 0.0)
 
 
+def pct(latencies: list[float], share: float) -> float:
+    """In ms."""
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
 def line(name: str, latencies: list[float], elapsed: float, extra: str = "") -> dict:
-    latencies = sorted(latencies)
-
-    def pct(share: float) -> float:
-        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
-
-    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(0.5), "p90": pct(0.9),
-               "p99": pct(0.99)}
+    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(latencies, 0.5),
+               "p90": pct(latencies, 0.9), "p99": pct(latencies, 0.99)}
     print(f"{name:40} turns={len(latencies):5} turns/s={figures['turns_per_s']:7.1f} "
           f"p50={figures['p50']:7.1f} ms p90={figures['p90']:7.1f} ms "
           f"p99={figures['p99']:7.1f} ms {extra}", flush=True)
@@ -421,6 +429,10 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
 
     combined = line(name + (" [all]" if len(channels) > 1 else ""),
                     [t for c in channels for t in latencies[c]], elapsed, extra(None))
+    print("  by step, p50/p99 ms: " + " · ".join(
+        f"{STEP_NAMES[step]} {pct(times, 0.5):.0f}/{pct(times, 0.99):.0f}"
+        for step, times in sorted(BY_STEP.items())), flush=True)
+    BY_STEP.clear()
     if len(channels) > 1:
         for channel in channels:
             line(f"  {channel}", latencies[channel], elapsed, extra(channel))
