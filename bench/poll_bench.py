@@ -27,6 +27,7 @@ from core.clock import FixedClock
 
 # bench/ is the script's folder: its shared module imports as a top-level one.
 from school import bench_school
+from serve_bench import cpu_seconds, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 PER_SECOND = 1000  # Telegram's 30 a second per bot, lifted: see serve_bench.py
@@ -68,6 +69,7 @@ def measure(name: str, command: list[str], env: dict[str, str], teachers: int) -
             while api.state.polls < 2:  # the second poll: the first batch was confirmed
                 assert process.poll() is None and time.monotonic() < deadline, "no polling"
                 time.sleep(0.05)
+            cpu = cpu_seconds(process.pid)
             started = time.perf_counter()
             for line in range(teachers):
                 chat = chat_of(line)
@@ -78,6 +80,8 @@ def measure(name: str, command: list[str], env: dict[str, str], teachers: int) -
                     "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}})
             answered = api.wait_for(teachers, WAIT)
             waits = sorted(t - started for t in api.arrivals[:teachers])
+            cpu = cpu_seconds(process.pid) - cpu
+            rss = rss_mb(process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -88,8 +92,8 @@ def measure(name: str, command: list[str], env: dict[str, str], teachers: int) -
 
     figures = {"answers_per_s": len(waits) / elapsed, "answered": answered}
     print(f"{name:32} answers={len(waits):5}/{teachers} answers/s="
-          f"{figures['answers_per_s']:7.1f} p50={pct(0.5):7.1f} ms p99={pct(0.99):7.1f} ms",
-          flush=True)
+          f"{figures['answers_per_s']:7.1f} p50={pct(0.5):7.1f} ms p99={pct(0.99):7.1f} ms "
+          f"cpu/answer={cpu / max(len(waits), 1) * 1000:.1f} ms rss={rss:.0f} MB", flush=True)
     return figures
 
 
@@ -109,6 +113,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["echo", "sqlite"])
     args = parser.parse_args()
     results = {}
+    print(f"offered: {args.teachers} updates at once, one /nhiemvu a teacher", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "echo"):
             results["echo"] = measure(

@@ -89,8 +89,18 @@ class Replies:
         return future
 
     def arrived(self, chat: str) -> None:
-        if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._settle, chat, time.perf_counter())
+        loop = self.loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._settle, chat, time.perf_counter())
+        except RuntimeError:  # a run's loop closed: a late reply of a server being stopped
+            pass
+
+    def done(self) -> None:
+        """The run's loop is about to close: replies still arriving are nobody's."""
+        self.loop = None
+        self.waiting.clear()
 
     def _settle(self, chat: str, moment: float) -> None:
         future = self.waiting.pop(chat, None)
@@ -283,11 +293,18 @@ def capnhat_typed(photo_url: str) -> list[dict]:
             {"text": "1"}]  # 1. Lưu, 2. Sửa lại, 3. Huỷ
 
 
+# A /capnhat's turns, in order: the photo's is the tail, and the presses behind it wait.
+STEP_NAMES = ["/capnhat", "pick", "status", "note", "photo", "done", "save"]
+BY_STEP: dict[int, list[float]] = {}  # the current run's latencies by step
+
+
 async def teacher(channel: Telegram | Zalo, who: int | str, steps: list[dict],
                   latencies: list[float], offset: float) -> None:
     await asyncio.sleep(offset)
-    for content in steps:
-        latencies.append(await channel.post(who, **content))
+    for step, content in enumerate(steps):
+        took = await channel.post(who, **content)
+        latencies.append(took)
+        BY_STEP.setdefault(step, []).append(took)
         await asyncio.sleep(THINK)
 
 
@@ -335,14 +352,34 @@ async def crowd(bases: list[str], photo_id: str, photo_url: str, teachers: int,
     return latencies, elapsed, built
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user and system), from /proc: wall times swing with
+    whatever else the machine runs, a turn's CPU much less. 0 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(row.split()[1]) / 1024 for row in status.splitlines()
+                 if row.startswith("VmRSS:")), 0.0)
+
+
+def pct(latencies: list[float], share: float) -> float:
+    """In ms."""
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
 def line(name: str, latencies: list[float], elapsed: float, extra: str = "") -> dict:
-    latencies = sorted(latencies)
-
-    def pct(share: float) -> float:
-        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
-
-    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(0.5), "p90": pct(0.9),
-               "p99": pct(0.99)}
+    figures = {"turns_per_s": len(latencies) / elapsed, "p50": pct(latencies, 0.5),
+               "p90": pct(latencies, 0.9), "p99": pct(latencies, 0.99)}
     print(f"{name:40} turns={len(latencies):5} turns/s={figures['turns_per_s']:7.1f} "
           f"p50={figures['p50']:7.1f} ms p90={figures['p90']:7.1f} ms "
           f"p99={figures['p99']:7.1f} ms {extra}", flush=True)
@@ -362,10 +399,15 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
     servers = start_servers(command, env, replicas, zalo=zalo_api is not None)
     photo_id, _ = api.add_file(PHOTO, "photo.jpg")
     photo_url = zalo_api.add_image(PHOTO, "image/jpeg") if zalo_api is not None else ""
+    pids = [process.pid for process, _ in servers]
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
     try:
         latencies, elapsed, built = asyncio.run(
             crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share, report))
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        rss = max(rss_mb(pid) for pid in pids)
     finally:
+        REPLIES.done()
         for process, _ in servers:
             process.terminate()
             process.wait(timeout=30)
@@ -374,6 +416,9 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
 
     def extra(channel: str | None) -> str:
         parts = []
+        if channel is None and cpu:  # the servers' CPU during the crowd, a turn's share
+            turns = sum(len(latencies[c]) for c in channels)
+            parts.append(f"cpu/turn={cpu / max(turns, 1) * 1000:.1f} ms rss={rss:.0f} MB")
         if saved is not None:
             who = [c for c in channels if channel in (None, c)]
             expected = sum(len(latencies[c]) for c in who) // TURNS
@@ -384,6 +429,10 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
 
     combined = line(name + (" [all]" if len(channels) > 1 else ""),
                     [t for c in channels for t in latencies[c]], elapsed, extra(None))
+    print("  by step, p50/p99 ms: " + " · ".join(
+        f"{STEP_NAMES[step]} {pct(times, 0.5):.0f}/{pct(times, 0.99):.0f}"
+        for step, times in sorted(BY_STEP.items())), flush=True)
+    BY_STEP.clear()
     if len(channels) > 1:
         for channel in channels:
             line(f"  {channel}", latencies[channel], elapsed, extra(channel))

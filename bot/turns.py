@@ -15,6 +15,7 @@ from reminders.budget import record_quota, record_sent
 from reminders.sender import Transport, file_not_sent, send_paced
 from storage.db import writing
 from storage.conversations import mark_answered
+from storage.inbox import forget_update
 from storage.outbox import mark_unreachable, queue_replies
 from templates.render import Renderer
 from templates.shaping import joined
@@ -40,11 +41,12 @@ class Turns:
         self._sending: set[asyncio.Task] = set()
 
     async def submit(self, incoming: Incoming, fetch: Fetch | None,
-                     transport: Transport) -> asyncio.Task:
+                     transport: Transport, kept: int | None = None) -> asyncio.Task:
         """Run the turn and return once it committed, with the task sending its replies
         (still ahead of this person's next turn): the caller confirms the update once they
-        are out, so a process that dies in between answers again rather than never. Raises
-        NotHandled when the turn did not commit."""
+        are out, so a process that dies in between answers again rather than never. `kept`,
+        the update's inbox row, is forgotten in the transaction that records the turn
+        answered (one write, not two). Raises NotHandled when the turn did not commit."""
         key = (incoming.channel, incoming.user_id)
         person = self._people.setdefault(key, [asyncio.Lock(), 0])
         person[1] += 1
@@ -58,7 +60,8 @@ class Turns:
         except BaseException:
             self._leave(key, person)
             raise
-        task = asyncio.create_task(self._send(key, person, transport, incoming, replies))
+        task = asyncio.create_task(self._send(key, person, transport, incoming, replies,
+                                              kept))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
         return task
@@ -82,7 +85,7 @@ class Turns:
             return [Reply(self.renderer.text("chat/error.j2"))]
 
     async def _send(self, key: tuple[str, str], person: list, transport: Transport,
-                    incoming: Incoming, replies: list[Reply]) -> None:
+                    incoming: Incoming, replies: list[Reply], kept: int | None) -> None:
         chat_id = incoming.chat_id
         out = joined(replies)
         if out and all(r.best_effort for r in out):
@@ -94,6 +97,8 @@ class Turns:
                     await self._try_once(transport, chat_id, reply)
                 except Exception:
                     log.exception("an answer to a stranger failed")
+            if kept is not None:
+                await self._forget_alone(kept)
             return
         try:
             left: list[Reply] = []
@@ -122,11 +127,26 @@ class Turns:
             if incoming.event_id is not None and out:
                 # (A turn that said nothing — a stranger silenced — has nothing to record.)
                 await asyncio.to_thread(self._answered, incoming, left, transport, count,
-                                        quota)
+                                        quota, kept)
+                kept = None
         except Exception:
             log.exception("sending replies failed")
         finally:
             self._leave(key, person)
+        if kept is not None:
+            await self._forget_alone(kept)
+
+    async def _forget_alone(self, kept: int) -> None:
+        """The inbox row of a turn with nothing recorded answered (or whose record failed):
+        left there, it would be swept and its turn run again."""
+        try:
+            await asyncio.to_thread(self._forget, kept)
+        except Exception:
+            log.exception("an answered update stayed in the inbox")
+
+    def _forget(self, kept: int) -> None:
+        with writing(self.engine.sessions) as session:
+            forget_update(session, kept)
 
     async def _try_once(self, transport: Transport, chat_id: str, reply: Reply) -> None:
         """A stranger's answer: sent if the bot has no backlog and the chat is free, else
@@ -145,7 +165,7 @@ class Turns:
             log.info("an answer to a stranger was not delivered (%s)", delivery.outcome)
 
     def _answered(self, incoming: Incoming, left: list[Reply], transport: Transport,
-                  count: int, quota: bool) -> None:
+                  count: int, quota: bool, kept: int | None) -> None:
         """The turn's replies are out, or handed to the outbox when the channel kept refusing
         them: either way the update, if it comes again, is not answered again (only the one
         on the wire when a process dies can go out twice). What went out is counted against
@@ -168,6 +188,8 @@ class Turns:
                             incoming.event_id)
             mark_answered(session, incoming.channel, incoming.event_id,
                           self.engine.clock.now())
+            if kept is not None:
+                forget_update(session, kept)
 
     def _count(self, channel: str, transport: Transport, count: int) -> None:
         with writing(self.engine.sessions) as session:

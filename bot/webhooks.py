@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from bot.turns import NotHandled
 from storage.db import writing
-from storage.inbox import claim_abandoned, earlier_updates, forget_update, keep_claimed
+from storage.inbox import claim_abandoned, earlier_ids, forget_update, keep_claimed, payloads_of
 
 MAX_BODY = 256 * 1024  # an update is a few kilobytes; anything near this is not one
 RELOAD_SECRET_AFTER = 5.0  # seconds: a secret set by `caitien webhook set` is seen this soon
@@ -64,8 +64,9 @@ async def read_capped(request: Request) -> bytes | None:
     return bytes(body)
 
 
-Handle = Callable[[dict], Awaitable[asyncio.Task | None]]
-"""Runs an update's turn; returns once it committed, with the task sending its replies."""
+Handle = Callable[[dict, int | None], Awaitable[asyncio.Task | None]]
+"""Runs an update's turn; returns once it committed, with the task sending its replies,
+which forgets the update's inbox row (the int) as it records the turn answered."""
 
 
 class KeptUpdates:
@@ -85,6 +86,11 @@ class KeptUpdates:
         self._handle_update = handle
         self._sender = sender
         self._running: set[asyncio.Task] = set()
+        # Whose each row of the lane is: an update's sender is read from its payload once,
+        # not at every look at who is ahead of whom. The rows this replica handles, and the
+        # ones it saw ahead of them (another replica's), until they leave the inbox.
+        self._senders: dict[int, str | None] = {}
+        self._others: dict[int, str | None] = {}
         self._room = asyncio.Semaphore(MAX_RUNNING)
         self._sweeping: asyncio.Task | None = None
 
@@ -92,20 +98,21 @@ class KeptUpdates:
         """A stranger's update is not kept (a flood of them must cost no writes): its turn
         runs before the 200; 503 when it did not commit, so the channel sends it again."""
         try:
-            sending = await self._handle_update(update)
+            sending = await self._handle_update(update, None)
         except NotHandled:
             return Response(status_code=503)
         if sending is not None:
             await asyncio.wait([sending], timeout=ANSWER_WAIT)
         return Response(status_code=200)
 
-    async def take(self, update: dict) -> Response:
+    async def take(self, update: dict, sender: str | None) -> Response:
         """200 once kept, the turn started; 503 when it could not be kept (the channel
         sends it again)."""
         try:
             row_id = await asyncio.to_thread(self._keep, update)
         except DBAPIError:
             return Response(status_code=503)
+        self._senders[row_id] = sender
         self._start(row_id, update)
         return Response(status_code=200)
 
@@ -127,29 +134,49 @@ class KeptUpdates:
 
     async def _handle(self, row_id: int, update: dict) -> None:
         try:
+            await self._handle_kept(row_id, update)
+        finally:
+            self._senders.pop(row_id, None)
+
+    async def _handle_kept(self, row_id: int, update: dict) -> None:
+        try:
             await self._after_earlier(row_id, update)
         except DBAPIError:
             return  # kept, and taken again once its claim runs out
         async with self._room:  # a burst of posts is kept at once, handled so many at a time
             try:
-                sending = await self._handle_update(update)
-                if sending is not None:
+                sending = await self._handle_update(update, row_id)
+                if sending is None:  # no turn, so nobody forgets it but us
+                    await asyncio.to_thread(self._forget, row_id)
+                else:
                     await sending
-                await asyncio.to_thread(self._forget, row_id)
             except (NotHandled, DBAPIError):
                 pass  # kept, and taken again once its claim runs out
 
     async def _after_earlier(self, row_id: int, update: dict) -> None:
         """Wait while an earlier update of the same person is still in the inbox (being
         handled here or elsewhere, or waiting for its claim to run out)."""
-        sender = self._sender(update)
-        while await asyncio.to_thread(self._earlier_of, row_id, sender):
+        if row_id not in self._senders:  # swept: not read when it came
+            self._senders[row_id] = self._sender(update)
+        sender = self._senders[row_id]
+        while True:
+            known = self._senders.keys() | self._others.keys()
+            ahead, found = await asyncio.to_thread(self._ahead, row_id, known)
+            for other, payload in found.items():
+                self._others[other] = self._sender(payload)
+            still = set(ahead)  # a row before this one and not ahead has left the inbox
+            for other in [i for i in self._others if i < row_id and i not in still]:
+                del self._others[other]
+            if not any(self._senders.get(i, self._others.get(i)) == sender for i in ahead):
+                return
             await asyncio.sleep(ORDER_WAIT)
 
-    def _earlier_of(self, row_id: int, sender: str | None) -> bool:
+    def _ahead(self, row_id: int, known: set[int]) -> tuple[list[int], dict[int, dict]]:
+        """The rows ahead of this one, by id; the payloads of those not seen before."""
         with self.sessions() as session:
-            return any(self._sender(u) == sender
-                       for u in earlier_updates(session, self.lane, row_id))
+            ahead = earlier_ids(session, self.lane, row_id)
+            unknown = [i for i in ahead if i not in known]
+            return ahead, payloads_of(session, unknown) if unknown else {}
 
     async def _sweep(self) -> None:
         while True:

@@ -58,10 +58,15 @@ def claim_abandoned(session: Session, channel: str, now: datetime, until: dateti
     return taken
 
 
-def earlier_updates(session: Session, channel: str, row_id: int) -> list[dict]:
-    """The updates of this lane kept before `row_id` and not yet forgotten."""
-    return list(session.scalars(select(InboxUpdate.payload).where(
+def earlier_ids(session: Session, channel: str, row_id: int) -> list[int]:
+    """The rows of this lane kept before `row_id` and not yet forgotten."""
+    return list(session.scalars(select(InboxUpdate.id).where(
         InboxUpdate.channel == channel, InboxUpdate.id < row_id)))
+
+
+def payloads_of(session: Session, row_ids: list[int]) -> dict[int, dict]:
+    return dict(session.execute(select(InboxUpdate.id, InboxUpdate.payload)
+                                .where(InboxUpdate.id.in_(row_ids))).all())
 
 
 def kept_updates(session: Session, channel: str) -> list[tuple[int, dict]]:

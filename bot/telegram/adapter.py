@@ -23,7 +23,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels import TELEGRAM
-from bot.fetching import capped_download
+from bot.fetching import capped_download, file_client
 from bot.turns import Turns
 from core.errors import FileRefused
 from core.messages import Attachment, Incoming, Reply
@@ -52,6 +52,11 @@ class TelegramTransport:
         self.key = key
         self.caps = replace(TELEGRAM, per_second=per_second)
         self.limiter = RateLimiter(self.caps)
+        self.files = file_client()
+
+    async def close(self) -> None:
+        await self.files.aclose()
+        await self.bot.shutdown()
 
     async def deliver(self, chat_id: str, reply: Reply) -> Delivery:
         try:
@@ -87,16 +92,19 @@ class TelegramTransport:
         return str(sent.message_id)
 
 
-async def handle_update(turns: Turns, transport: TelegramTransport,
-                        update: Update) -> asyncio.Task | None:
-    """Run the update's turn; returns once it committed, with the task sending its replies."""
+async def handle_update(turns: Turns, transport: TelegramTransport, update: Update,
+                        kept: int | None = None, pressed_answered: bool = False
+                        ) -> asyncio.Task | None:
+    """Run the update's turn; returns once it committed, with the task sending its replies
+    (which forgets `kept`, the update's inbox row, once they are out). `pressed_answered`:
+    a press's spinner was already stopped (the webhook's 200 carried it)."""
     bot = transport.bot
     incoming = to_incoming(bot, update, transport.key)
     if incoming is None:
         return None
     # A press is settled while its turn runs, not before it: the two round trips to the Bot
     # API cost the person nothing more than the turn itself (they were a tenth of a turn).
-    settling = (asyncio.create_task(_settle_button(bot, update))
+    settling = (asyncio.create_task(_settle_button(bot, update, pressed_answered))
                 if update.callback_query is not None else None)
 
     limit = transport.caps.max_file_bytes
@@ -105,20 +113,31 @@ async def handle_update(turns: Turns, transport: TelegramTransport,
         file = await bot.get_file(attachment.ref)
         if file.file_size and file.file_size > limit:
             raise FileRefused("too_big")
-        return await capped_download(file.file_path, limit)
+        return await capped_download(file.file_path, limit, http=transport.files)
 
     try:
-        return await turns.submit(incoming, fetch, transport)
+        return await turns.submit(incoming, fetch, transport, kept)
     finally:
         if settling is not None:  # the update is confirmed only once its press is settled
             await settling
 
 
-async def _settle_button(bot: Bot, update: Update) -> None:
-    """Stop the spinner and take the buttons off the message, so they are pressed once."""
+def press_answer(update: Update) -> dict | None:
+    """A webhook's answer may carry one Bot API call: for a press, the one that stops its
+    spinner, a round trip less (Telegram makes it; nobody learns whether it failed, which
+    for a spinner is no loss)."""
+    if update.callback_query is None:
+        return None
+    return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
+
+
+async def _settle_button(bot: Bot, update: Update, answered: bool) -> None:
+    """Stop the spinner (unless done) and take the buttons off the message, so they are
+    pressed once."""
     query = update.callback_query
     try:
-        await query.answer()
+        if not answered:
+            await query.answer()
         if query.message is not None:
             await query.edit_message_reply_markup(reply_markup=None)
     except TelegramError as exc:  # the press is answered all the same

@@ -38,7 +38,7 @@ class TelegramBots(BotRegistry[TelegramTransport]):
         return transport.bot.token
 
     async def _close(self, transport: TelegramTransport) -> None:
-        await transport.bot.shutdown()
+        await transport.close()
 
     async def _add_stored(self, key: str, token: str, school: str) -> None:
         logs.hide(token)

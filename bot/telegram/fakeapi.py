@@ -108,6 +108,7 @@ class _State:
     webhook_url: str = ""  # set: updates are POSTed there, getUpdates answers 409
     webhook_secret: str = ""
     webhook_answers: list[int] = field(default_factory=list)  # the statuses it answered
+    webhook_calls: list[str] = field(default_factory=list)  # methods its answers carried
     polls: int = 0  # getUpdates calls so far: a newer one ends the one waiting
 
 
@@ -233,14 +234,19 @@ class LocalBotApi(LocalFake):
     def _post_update(self, url: str, secret: str, update: dict, tries: int = 10) -> None:
         """As Telegram does: POST the update, and again after a pause until it gets a 2xx."""
         for attempt in range(tries):
+            carried = None
             try:
-                status = httpx.post(url, json=update, timeout=60,
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": secret}
-                                    ).status_code
+                answer = httpx.post(url, json=update, timeout=60,
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+                status = answer.status_code
+                if 200 <= status < 300 and answer.content:
+                    carried = answer.json()
             except httpx.HTTPError:
                 status = 0
             with self.state.lock:
                 self.state.webhook_answers.append(status)
+                if carried is not None:  # a call in the answer: Telegram makes it
+                    self.state.webhook_calls.append(carried.get("method"))
             if 200 <= status < 300:
                 return
             time.sleep(0.2 * (attempt + 1))

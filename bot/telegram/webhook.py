@@ -11,10 +11,10 @@ import json
 import logging
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from telegram import Update
 
-from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update
+from bot.telegram.adapter import CHANNEL, TelegramTransport, handle_update, press_answer
 from bot.turns import Turns
 from bot.webhooks import KeptUpdates, WebhookSecret, read_capped
 from storage.db import writing
@@ -61,7 +61,8 @@ class TelegramWebhook:
         bot = transport.bot
         self.kept = KeptUpdates(
             sessions, inbox_lane(transport.key),
-            lambda payload: handle_update(turns, transport, Update.de_json(payload, bot)),
+            lambda payload, kept: handle_update(turns, transport, Update.de_json(payload, bot),
+                                                kept, pressed_answered=True),
             lambda payload: _sender(payload, bot))
 
     async def __call__(self, request: Request) -> Response:
@@ -92,8 +93,13 @@ class TelegramWebhook:
         if user is None:  # nobody's message: nothing to do or resend
             return Response(status_code=200)
         if await self.engine.is_staff(CHANNEL, str(user.id)):
-            return await self.kept.take(payload)
-        return await self.kept.run_now(payload)
+            answer = await self.kept.take(payload, str(user.id))
+        else:
+            answer = await self.kept.run_now(payload)
+        carried = press_answer(update)
+        if answer.status_code != 200 or carried is None:
+            return answer
+        return JSONResponse(carried)
 
     def start_sweeping(self) -> None:
         self.kept.start_sweeping()

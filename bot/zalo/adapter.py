@@ -159,17 +159,18 @@ class ZaloTransport:
         return message_id
 
 
-async def handle_update(turns: Turns, transport: ZaloTransport,
-                        update: dict) -> asyncio.Task | None:
-    """Run the update's turn; returns once it committed, with the task sending its replies."""
-    return await handle_incoming(turns, transport, to_incoming(update, transport.key))
+async def handle_update(turns: Turns, transport: ZaloTransport, update: dict,
+                        kept: int | None = None) -> asyncio.Task | None:
+    """Run the update's turn; returns once it committed, with the task sending its replies
+    (which forgets `kept`, the update's inbox row, once they are out)."""
+    return await handle_incoming(turns, transport, to_incoming(update, transport.key), kept)
 
 
-async def handle_incoming(turns: Turns, transport: ZaloTransport,
-                          incoming: Incoming | None) -> asyncio.Task | None:
+async def handle_incoming(turns: Turns, transport: ZaloTransport, incoming: Incoming | None,
+                          kept: int | None = None) -> asyncio.Task | None:
     if incoming is None:
         return None
-    return await turns.submit(incoming, photo_fetcher(transport), transport)
+    return await turns.submit(incoming, photo_fetcher(transport), transport, kept)
 
 
 def to_incoming(update: dict, key: str | None = None) -> Incoming | None:

@@ -61,7 +61,8 @@ class ZaloWebhook:
         self.engine = turns.engine
         self.secret = WebhookSecret(lambda: load_secret(sessions, transport.key))
         self.kept = KeptUpdates(sessions, inbox_lane(transport.key),
-                                lambda update: handle_update(turns, transport, update),
+                                lambda update, kept: handle_update(turns, transport, update,
+                                                                   kept),
                                 lambda update: _sender(update, transport.key))
 
     async def __call__(self, request: Request) -> Response:
@@ -79,7 +80,7 @@ class ZaloWebhook:
         if incoming is None:  # not a person's message: nothing to do, nothing to resend
             return Response(status_code=200)
         if await self.engine.is_staff(incoming.channel, incoming.user_id):
-            return await self.kept.take(update)
+            return await self.kept.take(update, incoming.user_id)
         return await self.kept.run_now(update)
 
     def start_sweeping(self) -> None:
