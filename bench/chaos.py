@@ -46,7 +46,7 @@ no update is unconfirmed, no reminder is left to send and the chats are quiet):
   never, or more than once; and the rows against `caitien reminders preview` for the day.
 
 Target: nothing lost, nothing applied twice, at most one duplicate message a kill (the one on
-the wire when the process died: README, "Reminders"). The exit status is 1 when it is
+the wire when the process died: docs/reminders-and-reports.md, "Reminders"). The exit status is 1 when it is
 missed; the working folder (the app's log, caitien.log) is then kept.
 
 The database: restarting PostgreSQL breaks everything else that uses the same cluster at the

@@ -1,4 +1,4 @@
-"""Every figure of the README's table of a turn's speed, in one go, on this machine (it takes
+"""Every figure of the table of a turn's speed in docs/performance.md, in one go, on this machine (it takes
 some minutes; nothing here depends on CI): the engine alone on SQLite and PostgreSQL
 (update_bench.py), the real polling path beside its echo ceiling (poll_bench.py), and
 `caitien serve` with 100 teachers beside its echo ceiling, on SQLite and PostgreSQL, with

@@ -172,7 +172,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
 def server_config(asgi, settings: Settings, **options) -> uvicorn.Config:
     """How uvicorn serves: a forwarded client address is believed only from the proxies the
     settings name; an idle connection is closed after KEEP_ALIVE seconds (header and body
-    timeouts are the proxy's: README). No log configuration of uvicorn's own: its lines go
+    timeouts are the proxy's: docs/district.md). No log configuration of uvicorn's own: its lines go
     through the root handlers, and so through the filter that masks secrets and personal
     data (bot/logs.py)."""
     proxies = settings.trusted_proxies

@@ -2,7 +2,7 @@
 
 Each row is claimed in its own transaction before it is sent and marked right after, so a
 row goes out once even with several processes. A process killed while a message is on
-the wire leaves that row claimed; the next leader sends it again (see README: the one
+the wire leaves that row claimed; the next leader sends it again (see docs/architecture.md: the one
 case the Bot API cannot settle)."""
 
 from __future__ import annotations
