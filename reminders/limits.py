@@ -82,9 +82,11 @@ class RateLimiter:
         while (wait := self.chat_wait(chat_id)) > 0:
             await self._sleep(wait)
         now = self._now()
-        self._book(chat_id, now)
         start = max(now, self._next)
         self._next = start + self.spacing
+        # The chat is booked for when the message really leaves: booked at now, a message
+        # kept waiting for the bot's slot would leave its chat's next one too little room.
+        self._book(chat_id, start)
         if start > now:
             await self._sleep(start - now)
 

@@ -46,6 +46,16 @@ async def test_a_chat_takes_a_short_burst_then_one_a_second(ticks):
     assert 5.0 < ticks.now - 100.0 < 5.5
 
 
+async def test_a_chat_is_booked_for_when_its_message_really_leaves(ticks):
+    # The bot's slot comes 5 s later (its quota was met): the chat's next message must then
+    # wait a second after that departure, not after the moment the first one was booked.
+    limiter = RateLimiter(Capabilities("t", chat_burst=1), now=ticks, sleep=ticks.sleep)
+    limiter.pause_all(5)
+    await limiter.take("42")
+    assert ticks.now == pytest.approx(105.0)
+    assert 1.0 < limiter.chat_wait("42") <= 1.05
+
+
 async def test_twenty_a_minute_per_group(ticks):
     limiter = RateLimiter(TELEGRAM_LIKE, now=ticks, sleep=ticks.sleep)
     for _ in range(20):
