@@ -38,6 +38,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -371,6 +372,49 @@ def rss_mb(pid: int) -> float:
                  if row.startswith("VmRSS:")), 0.0)
 
 
+class FileProbe:
+    """The fake Bot API's own pace: while the crowd runs, a getFile and the download of the
+    bench's photo, a quarter of a second apart, from a thread of the bench (the fake shares
+    this process with the crowd's loop). When these are slow, the photo's turn, which makes
+    both calls before its transaction, is slow for the bench's sake, not caitien's."""
+
+    EVERY = 0.25
+
+    def __init__(self, api: LocalBotApi, file_id: str) -> None:
+        self.api = api
+        self.file_id = file_id
+        self.get_file: list[float] = []
+        self.download: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "FileProbe":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=60) as client:
+            while not self._stop.wait(self.EVERY):
+                started = time.perf_counter()
+                found = client.post(f"{self.api.base_url}{self.api.token}/getFile",
+                                    data={"file_id": self.file_id}).json()["result"]
+                fetched = time.perf_counter()
+                client.get(f"{self.api.file_base_url}{self.api.token}/{found['file_path']}")
+                self.get_file.append(fetched - started)
+                self.download.append(time.perf_counter() - fetched)
+
+    def summary(self) -> str:
+        if not self.get_file:
+            return "no probe"
+        return (f"the fake's getFile {pct(self.get_file, 0.5):.0f}/"
+                f"{pct(self.get_file, 0.99):.0f} · download {pct(self.download, 0.5):.0f}/"
+                f"{pct(self.download, 0.99):.0f} (p50/p99 ms, {len(self.get_file)} probes)")
+
+
 def pct(latencies: list[float], share: float) -> float:
     """In ms."""
     ordered = sorted(latencies)
@@ -402,8 +446,10 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
     pids = [process.pid for process, _ in servers]
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
     try:
-        latencies, elapsed, built = asyncio.run(
-            crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share, report))
+        with FileProbe(api, photo_id) as probe:
+            latencies, elapsed, built = asyncio.run(
+                crowd([b for _, b in servers], photo_id, photo_url, teachers, zalo_share,
+                      report))
         cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
         rss = max(rss_mb(pid) for pid in pids)
     finally:
@@ -432,6 +478,7 @@ def measure(name: str, api: LocalBotApi, zalo_api: FakeZaloApi | None, command: 
     print("  by step, p50/p99 ms: " + " · ".join(
         f"{STEP_NAMES[step]} {pct(times, 0.5):.0f}/{pct(times, 0.99):.0f}"
         for step, times in sorted(BY_STEP.items())), flush=True)
+    print(f"  {probe.summary()}", flush=True)
     BY_STEP.clear()
     if len(channels) > 1:
         for channel in channels:

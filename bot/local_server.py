@@ -27,6 +27,10 @@ class LocalServer:
         """The port it listens on, once it does."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Inherited by every connection it accepts: without it, an answer written in two
+        # pieces (headers, then the body) waited out the caller's delayed acknowledgement,
+        # 40 ms, on one call in two on a kept connection (a getFile, a photo's download).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off",
