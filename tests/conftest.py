@@ -53,6 +53,22 @@ TEST_START = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
 # SQLite's file is already its own, in the worker's temporary folder.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
+# Handed to the workers first (xdist gives out a file at a time, in collection order with
+# --no-loadscope-reorder): each of these takes a minute or more of one core, and one started
+# last would keep the run going long after the other workers are done.
+LONG_FIRST = ("tests/reminders/test_year.py", "tests/handlers/test_engine_states.py",
+              "tests/handlers/test_plan_upload.py", "tests/readers/test_converted_files.py",
+              "tests/handlers/test_typed_answers.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: the other files, and each file's tests, keep their order
+
+
 # The example database would be a folder written in the repository, shared by the workers;
 # the suite's property tests are derandomised or few enough to be found again without it.
 hypothesis_settings.register_profile("suite", database=None)
