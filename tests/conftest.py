@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from hypothesis import settings as hypothesis_settings
+from sqlalchemy import create_engine, make_url, select, text
 
 from bot.app import build_app
 from bot.cli import main
@@ -48,11 +49,49 @@ DEMO = Path(__file__).parent.parent / "bot" / "demo"
 TEST_START = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
 
 
+# Under pytest-xdist each worker ("gw0", "gw1", …) has a PostgreSQL database of its own;
+# SQLite's file is already its own, in the worker's temporary folder.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+# Handed to the workers first (xdist gives out a file at a time, in collection order with
+# --no-loadscope-reorder): each of these takes a minute or more of one core, and one started
+# last would keep the run going long after the other workers are done.
+LONG_FIRST = ("tests/reminders/test_year.py", "tests/handlers/test_engine_states.py",
+              "tests/handlers/test_plan_upload.py", "tests/readers/test_converted_files.py",
+              "tests/handlers/test_typed_answers.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: the other files, and each file's tests, keep their order
+
+
+# The example database would be a folder written in the repository, shared by the workers;
+# the suite's property tests are derandomised or few enough to be found again without it.
+hypothesis_settings.register_profile("suite", database=None)
+hypothesis_settings.load_profile("suite")
+
+
+def own_postgres(url: str, name: str) -> str:
+    """`url` pointing at the database `name` on the same server, created if missing."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def db_url(tmp_path_factory) -> str:
     url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    elif WORKER:
+        url = own_postgres(url, f"{make_url(url).database}_{WORKER}")
     engine = make_engine(url)
     recreate(engine)
     engine.dispose()

@@ -293,8 +293,11 @@ class FakeZaloApi(LocalFake):
             reached.add(chat_id)
 
     async def _serve_media(self, request: Request) -> Response:
-        if self.media_delay:
-            await self.pause(self.media_delay)
+        # `media_delay` is read again while the image is held, so a test can hold it for as
+        # long as it looks and then let it go (0) instead of racing a fixed delay.
+        started = time.monotonic()
+        while time.monotonic() - started < self.media_delay and not self.closing.is_set():
+            await asyncio.sleep(0.02)
         found = self._media.get(request.path_params["name"])
         if found is None:
             return Response(status_code=404)

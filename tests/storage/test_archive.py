@@ -38,7 +38,7 @@ from storage.updates import record_update
 from readers.plan_files import read_plan
 from readers.staff_sheet import parse_staff_sheet
 from storage.plans import save_plan
-from tests.conftest import DEMO
+from tests.conftest import DEMO, WORKER, own_postgres
 
 TEACHER, PRINCIPAL = "0901234504", "0901234501"
 
@@ -115,7 +115,7 @@ def other_db(tmp_path):
     """A second, empty database of the kind under test."""
     url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
     if url:
-        url = _scratch_postgres(url, "test_restore")
+        url = _scratch_postgres(url, "restore")
     else:
         url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     engine = make_engine(url)
@@ -124,13 +124,9 @@ def other_db(tmp_path):
 
 
 def _scratch_postgres(url: str, name: str) -> str:
-    """A database beside the suite's, emptied (its schema dropped)."""
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    scratch = make_url(url).set(database=name).render_as_string(hide_password=False)
+    """A database beside the suite's, emptied (its schema dropped): named after the suite's
+    and the worker, so parallel workers and runs each have their own."""
+    scratch = own_postgres(url, "_".join(filter(None, (make_url(url).database, name, WORKER))))
     engine = make_engine(scratch)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -376,7 +372,7 @@ def test_sqlite_to_postgresql_and_back_is_the_same_content(lived, db, evidence, 
         target_url = url
     laptop = tmp_path / "laptop.zip"
     write_archive(source, evidence.root, laptop, school_code="demo")
-    server = make_engine(_scratch_postgres(target_url, "test_move"))
+    server = make_engine(_scratch_postgres(target_url, "move"))
     try:
         restore_archive(server, tmp_path / "server-ev", laptop, tmp_path / "t")
         write_archive(server, tmp_path / "server-ev", tmp_path / "server.zip",

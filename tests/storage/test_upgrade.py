@@ -28,7 +28,7 @@ RELEASE = Path(__file__).parent.parent / "fixtures" / "release-0011.zip"
 @pytest.fixture
 def empty_db(tmp_path):
     url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
-    url = (_scratch_postgres(url, "test_upgrade") if url
+    url = (_scratch_postgres(url, "upgrade") if url
            else f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
     engine = make_engine(url)
     yield engine

@@ -153,13 +153,14 @@ async def test_kept_and_acknowledged_before_a_slow_photo_is_fetched(
     await trang.reply()
     trang.send("1")
     await trang.reply()
-    zalo_api.media_delay = 3.0  # Zalo's image server, slow today
+    zalo_api.media_delay = 60.0  # Zalo's image server, slow today: held until let go below
     pushed = len(zalo_api.webhook_pushes())
     trang.send_image(JPEG)
     await wait_for(lambda: len(zalo_api.webhook_pushes()) > pushed)
     # Zalo has its 200 while the photo is still on its way: the update waits in the inbox.
     assert zalo_api.webhook_pushes()[-1] == 200
     assert inbox_rows(zalo_app) == 1
+    zalo_api.media_delay = 0.0
     await trang.reply()
     await wait_for(lambda: inbox_rows(zalo_app) == 0)
 
