@@ -41,7 +41,7 @@ from handlers import (
     web_chat,
 )
 from handlers.dialogue import FILES, Command, Dialogue
-from handlers.turn import PlanRead, Turn
+from handlers.turn import Later, PlanRead, Turn
 from handlers.typed import is_cancel, says_only, words_as
 from storage.conversations import (
     HOLD_FILES,
@@ -108,6 +108,7 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     kept_files: bool = False
     discarded: list[str] = field(default_factory=list)
+    later: list[Later] = field(default_factory=list)  # only once the turn has committed
     stranger: bool = False
     linked: bool = False  # a stranger's turn that linked them
 
@@ -217,6 +218,9 @@ class Engine:
             self._discard(stored)
         for path in outcome.discarded:
             self.evidence.discard(path)
+        for work in outcome.later:
+            outcome.replies += shaped(await work(self.sessions, self.renderer, self.evidence),
+                                      caps, self.renderer)
         if outcome.stranger:
             self._note_stranger(msg)
             if not self._stranger_budget():
@@ -318,7 +322,7 @@ class Engine:
         if not record_event(session, msg.channel, msg.event_id, self.clock, msg.user_id,
                             _kept(replies)):
             raise _Redelivered  # undoes all the above
-        return Outcome(replies, kept, turn.discarded)
+        return Outcome(replies, kept, turn.discarded, turn.later)
 
     def _typed_choice(self, turn: Turn) -> None:
         """Typing the number or the words of a choice offered last picks it."""

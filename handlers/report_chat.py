@@ -9,6 +9,15 @@ that quietly differs from the signed one."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
 from core.errors import InputError
 from core.messages import Reply
 from handlers.dialogue import CHOICE, TEXT, Callback, Dialogue, Step
@@ -19,13 +28,17 @@ from storage.models import School
 from storage.plans import current_plan, school_year_first
 from storage.schools import school_tz
 from readers.next_year import next_school_year
-from reports.report_data import Period, period_of, report_data
-from reports.report_files import monitoring_docx, report_docx, report_xlsx
+from reports.apart import report_files
+from reports.report_data import Period, ReportData, period_of, report_data
 from reports.year_end import kept_file, rebuilt_report
+from storage.evidence_store import EvidenceStore
+from templates.render import Renderer
 from storage.access import may, scope_of
 from storage.models import SchoolYear
 from storage.school_years import waiting_year
 from storage.staff_repo import is_monitor
+
+log = logging.getLogger(__name__)
 
 FLOW = "report"
 PERIOD = Callback("rp", "period")  # hk1 | year | range
@@ -86,47 +99,89 @@ def cancel(turn: Turn) -> None:
 
 
 def _send(turn: Turn, school: School, period: Period) -> None:
+    """The files are built once the turn has committed (handlers/engine.py): read in a
+    session of their own, rendered in another process (reports/apart.py), so a year's report
+    holds neither the write lock nor the interpreter against other people's turns."""
     save_step(turn.conversation, None, None, {}, turn.clock)
     closed = waiting_year(turn.session, school.id) if period.key == "year" else None
+    kept = None
     if closed is not None:
-        _send_kept(turn, school, closed)
-        return
-    today = turn.clock.now().date()
-    data = report_data(turn.session, school, period, today, turn.public_url)
-    name = turn.renderer.text("reports/file_name.j2", school=school, period=period)
-    caption = turn.renderer.text("chat/report_ready.j2", data=data, period=turn.renderer.text(
-        "reports/period_names.j2", period=period))
-    turn.replies.append(Reply(caption, document=(f"{name}.docx",
-                                                 report_docx(data, turn.renderer))))
-    _send_rest(turn, school, period, data, name)
+        try:
+            entry, path = kept_file(turn.evidence, closed, "report")
+        except InputError as error:
+            turn.say(f"errors/{error.key}.j2", **error.params)
+            return
+        kept = _Kept(closed.id, entry["name"], str(path))
+    monitoring = any(is_monitor(m) for m in turn.staff if m.school_id == school.id)
+    turn.later.append(partial(_built, _Order(school.id, period, turn.clock.now().date(),
+                                             turn.public_url, monitoring, kept)))
 
 
-def _send_kept(turn: Turn, school: School, row: SchoolYear) -> None:
-    """The closed year's kept report, its Excel built again to the same figures."""
+@dataclass(frozen=True)
+class _Kept:
+    """The closed year's kept report, handed out as it was written."""
+    year_id: int
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class _Order:
+    """A report asked for in a committed turn: what to build."""
+    school_id: int
+    period: Period
+    today: date
+    public_url: str | None
+    monitoring: bool  # the monitoring team's own file too
+    kept: _Kept | None = None
+
+
+async def _built(order: _Order, sessions: sessionmaker[Session], renderer: Renderer,
+                 evidence: EvidenceStore) -> list[Reply]:
+    """The report's replies with their files; one sentence if they could not be made (the
+    turn itself is kept: asking again builds them again)."""
     try:
-        entry, path = kept_file(turn.evidence, row, "report")
-    except InputError as error:
-        turn.say(f"errors/{error.key}.j2", **error.params)
-        return
-    data = rebuilt_report(turn.session, school, row)
-    period = Period("year", row.period_start, row.period_end)
-    closed_at = row.closed_at.astimezone(school_tz(school))
-    turn.replies.append(Reply(turn.renderer.text("chat/report_kept.j2", data=data,
-                                                 row=row, closed_at=closed_at,
-                                                 next_year=next_school_year(row.school_year)),
-                              document=(entry["name"], path.read_bytes())))
-    name = entry["name"].rsplit(".", 1)[0]
-    _send_rest(turn, school, period, data, name)
+        data, lines, kept = await asyncio.to_thread(_read, order, sessions, renderer)
+        kinds = [*(["report"] if kept is None else []), "excel",
+                 *(["monitoring"] if order.monitoring else [])]
+        built = await report_files(data, renderer, kinds)
+        files = built if kept is None else [kept, *built]
+    except Exception:
+        log.exception("the report for school %s could not be built", order.school_id)
+        return [Reply(renderer.text("chat/report_failed.j2"))]
+    return [Reply(caption, document=(name, content))
+            for (caption, name), content in zip(lines, files, strict=True)]
 
 
-def _send_rest(turn: Turn, school: School, period: Period, data, name: str) -> None:
-    turn.replies.append(Reply(turn.renderer.text("chat/report_excel.j2"),
-                              document=(f"{name}.xlsx", report_xlsx(data, turn.renderer))))
-    if any(is_monitor(m) for m in turn.staff if m.school_id == school.id):
-        monitoring = turn.renderer.text("reports/monitoring_file_name.j2", school=school,
-                                        period=period)
-        turn.replies.append(Reply(turn.renderer.text("chat/report_monitoring.j2"), document=(
-            f"{monitoring}.docx", monitoring_docx(data, turn.renderer))))
+def _read(order: _Order, sessions: sessionmaker[Session], renderer: Renderer
+          ) -> tuple[ReportData, list[tuple[str, str]], bytes | None]:
+    """The report's figures, and each file's caption and name, read without writing; with
+    the kept report's bytes when it is the closed year's."""
+    with sessions() as session:
+        school = session.get(School, order.school_id)
+        period, kept = order.period, None
+        if order.kept is None:
+            data = report_data(session, school, period, order.today, order.public_url)
+            name = renderer.text("reports/file_name.j2", school=school, period=period)
+            lines = [(renderer.text("chat/report_ready.j2", data=data, period=renderer.text(
+                "reports/period_names.j2", period=period)), f"{name}.docx")]
+        else:
+            row = session.get(SchoolYear, order.kept.year_id)
+            data = rebuilt_report(session, school, row)
+            period = Period("year", row.period_start, row.period_end)
+            closed_at = row.closed_at.astimezone(school_tz(school))
+            name = order.kept.name.rsplit(".", 1)[0]
+            lines = [(renderer.text("chat/report_kept.j2", data=data, row=row,
+                                    closed_at=closed_at,
+                                    next_year=next_school_year(row.school_year)),
+                      order.kept.name)]
+            kept = Path(order.kept.path).read_bytes()
+        lines.append((renderer.text("chat/report_excel.j2"), f"{name}.xlsx"))
+        if order.monitoring:
+            monitoring = renderer.text("reports/monitoring_file_name.j2", school=school,
+                                       period=period)
+            lines.append((renderer.text("chat/report_monitoring.j2"), f"{monitoring}.docx"))
+    return data, lines, kept
 
 
 DIALOGUE = Dialogue(

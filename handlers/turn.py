@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import InputError
 from core.messages import EVERYTHING, Button, Capabilities, Incoming, Reply
@@ -13,6 +14,12 @@ from templates.render import Renderer
 from core.clock import Clock
 from storage.evidence_store import EvidenceStore
 from storage.models import Conversation, Staff
+
+
+# Work a turn leaves for after its commit (the report's files): slow, so done off the write
+# lock and off the serving process's interpreter where it can. Given the sessions (to read,
+# never to write), the renderer and the evidence store; returns replies sent after the turn's.
+Later = Callable[[sessionmaker[Session], Renderer, EvidenceStore], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     # Files to delete once the transaction that forgets them has committed.
     discarded: list[str] = field(default_factory=list)
+    later: list[Later] = field(default_factory=list)
 
     def say(self, template: str, buttons: list[list[Button]] | None = None, /,
             **context: object) -> Reply:
