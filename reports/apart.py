@@ -53,8 +53,7 @@ def _replace(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-async def report_files(data: ReportData, renderer: Renderer, kinds: list[str],
-                       seconds: float = BUILD_SECONDS) -> list[bytes]:
+async def report_files(data: ReportData, renderer: Renderer, kinds: list[str]) -> list[bytes]:
     """The report's files of these kinds (report: Word, excel, monitoring: the monitoring
     team's Word), in that order, built in the worker process. A build that raises raises
     here; a worker that died or ran out of time is BuildFailed."""
@@ -63,7 +62,7 @@ async def report_files(data: ReportData, renderer: Renderer, kinds: list[str],
     future = asyncio.get_running_loop().run_in_executor(pool, _report_files, data, folders,
                                                         kinds)
     try:
-        return await asyncio.wait_for(future, seconds)
+        return await asyncio.wait_for(future, BUILD_SECONDS)
     except (TimeoutError, BrokenProcessPool) as error:
         log.warning("the report's worker stopped (%s): a new one for the next report",
                     type(error).__name__)

@@ -10,10 +10,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from reports import apart
 from reports.year_end import close_year, kept_file, read_draft
 from storage.models import School, SchoolYear, Staff, Task
 from storage.school_years import open_next_year
 from storage.updates import record_update
+from templates.render import Renderer
 from tests.chat import Chat
 from tests.conftest import TEST_START
 from tests.phuhuu import chat_of
@@ -40,6 +42,40 @@ async def test_the_principal_gets_the_year_report_as_word_and_excel(year_of_upda
     assert excel.document[0] == "bao-cao-cai-tien-phuhuu-year.xlsx"
     assert len(docx.Document(BytesIO(word.document[1])).tables) >= 3
     assert openpyxl.load_workbook(BytesIO(excel.document[1])).sheetnames[0] == "Báo cáo"
+
+
+FAILED = ("Xin lỗi, lần này tôi chưa lập được tệp báo cáo. Thầy/cô gửi lại /baocao sau ít "
+          "phút để thử lại.")
+
+
+async def test_a_report_that_cannot_be_built_is_one_sentence_and_loses_nothing(
+        year_of_updates, as_, engine, tmp_path):
+    """The school's Word template is no Word file: the process building the files fails,
+    the principal is told so in one sentence, and the turn is kept: the dialogue is over,
+    the next command is answered, and once the template is mended the files come."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "bao-cao-thuc-hien.docx").write_bytes(b"not a Word file")
+    bundled, engine.renderer = engine.renderer, Renderer(tmp_path)
+    tot = as_("Tốt")
+    await tot.send("/baocao")
+    assert await tot.press("Cả năm học") == FAILED
+    assert "Nhiệm vụ của thầy/cô" in await tot.send("/nhiemvu")
+    engine.renderer = bundled
+    await tot.send("/baocao")
+    assert "2 nhiệm vụ hoàn thành" in await tot.press("Cả năm học")
+    assert [r.document[0][-4:] for r in tot.last] == ["docx", "xlsx"]
+
+
+async def test_a_build_out_of_time_is_stopped_and_the_next_report_gets_a_new_process(
+        year_of_updates, as_, monkeypatch):
+    tot = as_("Tốt")
+    with monkeypatch.context() as patch:
+        patch.setattr(apart, "BUILD_SECONDS", 0.0)
+        await tot.send("/baocao")
+        assert await tot.press("Học kỳ I") == FAILED
+    await tot.send("/baocao")
+    await tot.press("Học kỳ I")
+    assert [r.document[0][-4:] for r in tot.last] == ["docx", "xlsx"]
 
 
 async def test_a_date_range_typed_in(year_of_updates, as_):
