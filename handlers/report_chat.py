@@ -114,7 +114,8 @@ def _send(turn: Turn, school: School, period: Period) -> None:
         kept = _Kept(closed.id, entry["name"], str(path))
     monitoring = any(is_monitor(m) for m in turn.staff if m.school_id == school.id)
     turn.later.append(partial(_built, _Order(school.id, period, turn.clock.now().date(),
-                                             turn.public_url, monitoring, kept)))
+                                             turn.public_url, monitoring,
+                                             turn.caps.documents_out, kept)))
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class _Order:
     today: date
     public_url: str | None
     monitoring: bool  # the monitoring team's own file too
+    files_out: bool  # the channel sends files; else the replies only name them
     kept: _Kept | None = None
 
 
@@ -142,6 +144,8 @@ async def _built(order: _Order, sessions: sessionmaker[Session], renderer: Rende
     turn itself is kept: asking again builds them again)."""
     try:
         data, lines, kept = await asyncio.to_thread(_read, order, sessions, renderer)
+        if not order.files_out:  # nothing to build: the engine says where the files are
+            return [Reply(caption, document=(name, b"")) for caption, name in lines]
         kinds = [*(["report"] if kept is None else []), "excel",
                  *(["monitoring"] if order.monitoring else [])]
         built = await report_files(data, renderer, kinds)
