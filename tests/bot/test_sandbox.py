@@ -125,7 +125,9 @@ async def console(env, clock, school, sandbox_tmp):
 
 @pytest.fixture
 async def browser(console):
-    async with httpx.AsyncClient(base_url=console) as client:
+    # A browser waits for a page as long as it takes; httpx's 5 s is for machines talking.
+    # (A month fast-forwarded on a loaded machine took longer.)
+    async with httpx.AsyncClient(base_url=console, timeout=60) as client:
         person = Browser(client)
         assert (await person.start()).status_code == 303
         yield person
