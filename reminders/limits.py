@@ -37,6 +37,7 @@ class RateLimiter:
         self._now = now
         self._sleep = sleep
         self._next = 0.0
+        self._left = float("-inf")  # when the last message really left
         self._chat_due: dict[str, float] = {}
         self._held: dict[str, float] = {}
         self._groups: dict[str, deque[float]] = {}
@@ -89,6 +90,11 @@ class RateLimiter:
         self._book(chat_id, start)
         if start > now:
             await self._sleep(start - now)
+        # Woken late (a busy event loop), the sends booked one after another would all leave
+        # at once: each keeps its spacing from the one that really left before it.
+        while (gap := self._left + self.spacing - self._now()) > 0:
+            await self._sleep(gap)
+        self._left = self._now()
 
     def _book(self, chat_id: str, at: float) -> None:
         if self.is_group(chat_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from core.messages import Capabilities
@@ -54,6 +56,34 @@ async def test_a_chat_is_booked_for_when_its_message_really_leaves(ticks):
     await limiter.take("42")
     assert ticks.now == pytest.approx(105.0)
     assert 1.0 < limiter.chat_wait("42") <= 1.05
+
+
+async def test_sends_woken_late_together_still_leave_spaced():
+    """The event loop was busy: sends booked 1/30 s apart all wake at the same late moment,
+    and must not all leave then (Telegram would count them in one second)."""
+
+    class Stalled:
+        now = 100.0
+
+        def __call__(self) -> float:
+            return self.now
+
+        async def sleep(self, seconds: float) -> None:
+            due = self.now + seconds
+            await asyncio.sleep(0)
+            self.now = max(self.now, due, 100.2)  # nobody wakes before 100.2
+
+    clock = Stalled()
+    limiter = RateLimiter(TELEGRAM_LIKE, now=clock, sleep=clock.sleep)
+    left = []
+
+    async def send(chat: str) -> None:
+        await limiter.take(chat)
+        left.append(clock.now)
+
+    await asyncio.gather(*(send(str(chat)) for chat in range(4)))
+    left.sort()
+    assert all(b - a >= limiter.spacing - 1e-9 for a, b in zip(left, left[1:])), left
 
 
 async def test_twenty_a_minute_per_group(ticks):
