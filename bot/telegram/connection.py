@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-import httpx
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.config import Settings
+from bot.pools import SpreadTransport
 from bot.telegram.adapter import COMMANDS
 from core.errors import InputError
 from storage.conversations import forget_old_events
@@ -32,14 +31,10 @@ _menu_retries: set[asyncio.Task] = set()
 
 
 # Replies to many people go out at once: python-telegram-bot's default pool of one
-# connection would queue them all behind each other. Sixteen carry about 64 calls a second
-# at Telegram's 250 ms round trip, twice the 30 messages a second Telegram lets one bot send.
-# They are four pools of four (SpreadRequest): httpcore looks over every connection of a pool
-# several times for each request (and over them all again for each idle one), so one pool of
-# sixteen cost 1.8-2.3 ms of CPU a call with 16-50 calls at once against the local Bot API,
-# four pools of four 1.0-1.4 ms.
+# connection would queue them all behind each other. Sixteen (as small pools: bot/pools.py)
+# carry about 64 calls a second at Telegram's 250 ms round trip, twice the 30 messages a
+# second Telegram lets one bot send.
 CONNECTIONS = 16
-POOLS = 4
 
 USERNAME_SETTING = "telegram.bot_username"  # as the running bot last reported it
 
@@ -61,60 +56,12 @@ class PollingBot(Bot):
 def make_bot(settings: Settings, token: str | None = None) -> PollingBot:
     return PollingBot(token or settings.telegram_token, base_url=settings.telegram_api_base_url,
                base_file_url=settings.telegram_file_base_url,
-               request=SpreadRequest(POOLS, CONNECTIONS // POOLS),
-               get_updates_request=_request(1))
+               request=_request(CONNECTIONS), get_updates_request=_request(1))
 
 
 def _request(connections: int) -> HTTPXRequest:
-    # TCP_NODELAY: a request written in two pieces (headers, then a form body) otherwise
-    # waits out the peer's delayed acknowledgement, 40 ms a message.
-    transport = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=connections,
-                            max_keepalive_connections=connections),
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
     return HTTPXRequest(connection_pool_size=connections,
-                        httpx_kwargs={"transport": transport})
-
-
-class SpreadRequest(BaseRequest):
-    """Several small HTTPX pools as one: a call goes to the first pool with a connection
-    free, else to the least busy one (whose own queue, and pool timeout, it then waits in).
-    A quiet bot uses the first pool only; the others' connections expire unused."""
-
-    def __init__(self, pools: int, connections: int) -> None:
-        self._pools = [_request(connections) for _ in range(pools)]
-        self._busy = [0] * pools
-        self._connections = connections
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._pools[0].read_timeout
-
-    async def initialize(self) -> None:
-        for pool in self._pools:
-            await pool.initialize()
-
-    async def shutdown(self) -> None:
-        for pool in self._pools:
-            await pool.shutdown()
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout=BaseRequest.DEFAULT_NONE,
-                         write_timeout=BaseRequest.DEFAULT_NONE,
-                         connect_timeout=BaseRequest.DEFAULT_NONE,
-                         pool_timeout=BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
-        busy = self._busy
-        index = next((i for i, n in enumerate(busy) if n < self._connections), None)
-        if index is None:
-            index = busy.index(min(busy))
-        busy[index] += 1
-        try:
-            return await self._pools[index].do_request(
-                url, method, request_data, read_timeout=read_timeout,
-                write_timeout=write_timeout, connect_timeout=connect_timeout,
-                pool_timeout=pool_timeout)
-        finally:
-            busy[index] -= 1
+                        httpx_kwargs={"transport": SpreadTransport(connections)})
 
 
 class RejectedToken(Exception):

@@ -1,15 +1,14 @@
-"""The bot's sixteen connections to the Bot API, as four small pools
-(bot/telegram/connection.py SpreadRequest)."""
+"""The bot's sixteen connections to the Bot API, as four small pools (bot/pools.py)."""
 
 import asyncio
 
 from telegram import Bot
 
-from bot.telegram.connection import SpreadRequest
+from bot.telegram.connection import CONNECTIONS, _request
 
 
 async def test_twenty_replies_on_the_wire_at_once_all_arrive(api):
-    bot = Bot(api.token, base_url=api.base_url, request=SpreadRequest(4, 4))
+    bot = Bot(api.token, base_url=api.base_url, request=_request(CONNECTIONS))
     # Each answered after a pause: the twenty are out together, four more than the
     # connections, and those four wait in the least busy pool.
     for _ in range(20):
