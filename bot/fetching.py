@@ -119,7 +119,7 @@ async def _body(response: httpx.Response, limit: int, wanted: Callable[[str], bo
 
 
 @functools.cache
-def _tls() -> ssl.SSLContext:
+def tls() -> ssl.SSLContext:
     """Made once: a client made without one loads the certificate bundle again, about 25 ms
     of CPU on the event loop, which every turn under way then waited for."""
     return httpx.create_ssl_context()
@@ -128,7 +128,7 @@ def _tls() -> ssl.SSLContext:
 def file_client() -> httpx.AsyncClient:
     """For the downloads of one bot's files: kept open, so a photo after the first reuses a
     connection (no handshake, no client built per file); closed with the bot."""
-    return httpx.AsyncClient(verify=_tls(), limits=httpx.Limits(max_connections=DOWNLOADS,
+    return httpx.AsyncClient(verify=tls(), limits=httpx.Limits(max_connections=DOWNLOADS,
                                                                 max_keepalive_connections=8))
 
 
@@ -139,7 +139,7 @@ async def capped_download(url: str, limit: int, total_seconds: float = TOTAL_SEC
     that client; else through one made for this file."""
     async with asyncio.timeout(total_seconds), contextlib.AsyncExitStack() as stack:
         if http is None:
-            http = await stack.enter_async_context(httpx.AsyncClient(verify=_tls()))
+            http = await stack.enter_async_context(httpx.AsyncClient(verify=tls()))
         response = await stack.enter_async_context(http.stream("GET", url))
         response.raise_for_status()
         return await _body(response, limit, lambda _kind: True)

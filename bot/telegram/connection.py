@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-import httpx
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.config import Settings
+from bot.pools import SpreadTransport
 from bot.telegram.adapter import COMMANDS
 from core.errors import InputError
 from storage.conversations import forget_old_events
@@ -32,11 +31,9 @@ _menu_retries: set[asyncio.Task] = set()
 
 
 # Replies to many people go out at once: python-telegram-bot's default pool of one
-# connection would queue them all behind each other. Not many more than that: httpcore
-# looks over every connection of the pool for each request, and 50 replies at once cost
-# 3.2–4.6 ms of CPU each through 64 connections, 2.1–2.3 ms through 16 (32: 2.5–3.8).
-# Sixteen carry about 64 calls a second at Telegram's 250 ms round trip, twice the
-# 30 messages a second Telegram lets one bot send.
+# connection would queue them all behind each other. Sixteen (as small pools: bot/pools.py)
+# carry about 64 calls a second at Telegram's 250 ms round trip, twice the 30 messages a
+# second Telegram lets one bot send.
 CONNECTIONS = 16
 
 USERNAME_SETTING = "telegram.bot_username"  # as the running bot last reported it
@@ -63,14 +60,8 @@ def make_bot(settings: Settings, token: str | None = None) -> PollingBot:
 
 
 def _request(connections: int) -> HTTPXRequest:
-    # TCP_NODELAY: a request written in two pieces (headers, then a form body) otherwise
-    # waits out the peer's delayed acknowledgement, 40 ms a message.
-    transport = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=connections,
-                            max_keepalive_connections=connections),
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
     return HTTPXRequest(connection_pool_size=connections,
-                        httpx_kwargs={"transport": transport})
+                        httpx_kwargs={"transport": SpreadTransport(connections)})
 
 
 class RejectedToken(Exception):
