@@ -145,15 +145,18 @@ class Transcript:
                                      buttons=reply.buttons, channel=person.channel))
         return reply.text
 
-    async def downloads(self, text: str) -> None:
-        """Open the download links in a reply, as the principal would on her phone."""
+    async def downloads(self, text: str) -> int:
+        """Open the download links in a reply, as the principal would on her phone; how
+        many there were."""
         public = self.app.settings.public_url
+        urls = [w for w in text.split() if public and w.startswith(public)]
         async with httpx.AsyncClient() as http:
-            for url in [w for w in text.split() if public and w.startswith(public)]:
+            for url in urls:
                 answer = await http.get(url)
                 print(self.app.renderer.text("cli/demo_download.j2", url=url,
                                              status=answer.status_code,
                                              size=len(answer.content)))
+        return len(urls)
 
 
 async def _script(script: dict, api: LocalBotApi, zalo: FakeZaloApi, t: Transcript,
@@ -180,10 +183,14 @@ async def _script(script: dict, api: LocalBotApi, zalo: FakeZaloApi, t: Transcri
             reply = await person.reply()
             print(t.app.renderer.text("cli/demo_progress.j2", text=reply.text))
             continue
-        for _ in range(step.get("answers", 1)):
-            text = await t.answer(person)
-            if step.get("download"):
-                await t.downloads(text)
+        if step.get("download"):
+            # Messages close together arrive as one reply (Person.reply folds them), so a
+            # step waits for its links, not for a number of messages.
+            opened = 0
+            while opened < step["download"]:
+                opened += await t.downloads(await t.answer(person))
+            continue
+        await t.answer(person)
 
 
 def _person(api: LocalBotApi, zalo: FakeZaloApi, p: dict) -> Person:
