@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,6 +24,7 @@ from templates.render import Renderer
 log = logging.getLogger(__name__)
 
 BUILD_SECONDS = 120.0  # a year's report of a large school takes a few seconds
+PARENT_CHECK_SECONDS = 1.0
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _renderers: dict[tuple[str, ...], Renderer] = {}  # the worker's, one per template folder
@@ -37,8 +40,20 @@ def _executor() -> ProcessPoolExecutor:
         if _pool is None:
             # spawn: a fresh interpreter, never a fork of a process with threads and open
             # database connections.
-            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_outlive_no_parent,
+                                        initargs=(os.getpid(),))
         return _pool
+
+
+def _outlive_no_parent(parent: int) -> None:
+    """In the worker: end when the serving process is gone. Killed (kill -9, the OOM
+    killer), it cannot stop its worker, which would otherwise stay, an orphan, for good."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _replace(pool: ProcessPoolExecutor) -> None:
