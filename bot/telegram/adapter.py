@@ -125,7 +125,8 @@ async def handle_update(turns: Turns, transport: TelegramTransport, update: Upda
 def press_answer(update: Update) -> dict | None:
     """A webhook's answer may carry one Bot API call: for a press, the one that stops its
     spinner, a round trip less (Telegram makes it; nobody learns whether it failed, which
-    for a spinner is no loss)."""
+    for a spinner is no loss). Source: the Bot API, "Making requests when getting updates"
+    (core.telegram.org/bots/api#making-requests-when-getting-updates, since 29 August 2015)."""
     if update.callback_query is None:
         return None
     return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}

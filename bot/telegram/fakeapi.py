@@ -245,7 +245,9 @@ class LocalBotApi(LocalFake):
                 status = 0
             with self.state.lock:
                 self.state.webhook_answers.append(status)
-                if carried is not None:  # a call in the answer: Telegram makes it
+                # A call in the answer: Telegram makes it, telling nobody how it went (Bot
+                # API, "Making requests when getting updates").
+                if carried is not None:
                     self.state.webhook_calls.append(carried.get("method"))
             if 200 <= status < 300:
                 return
