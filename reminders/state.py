@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from core.calendar import SchoolCalendar
@@ -30,7 +30,6 @@ from storage.models import (
     Account,
     Checkpoint,
     Criterion,
-    OutboxMessage,
     OverdueAlert,
     Plan,
     ReminderSnooze,
@@ -136,7 +135,7 @@ def load_history(session: Session, school_id: int, now: datetime, tz: ZoneInfo) 
     return history
 
 
-def told_items(message: OutboxMessage, tz: ZoneInfo) -> list[Item]:
+def told_items(message: Row, tz: ZoneInfo) -> list[Item]:
     """The items a scheduled message carried, at its moment. A row written before messages
     carried their items (one kind each) is read as the one item it was."""
     if message.items:
@@ -203,13 +202,16 @@ def _owner_answers(session: Session, school_id: int, owners: dict[int, list[int]
     newest = (select(func.max(TaskUpdate.id)).where(TaskUpdate.school_id == school_id)
               .group_by(TaskUpdate.task_id, TaskUpdate.author_id))
     found: dict[int, Answer] = {}
-    for update, due in session.execute(
-            select(TaskUpdate, Task.due_on).join(Task, Task.id == TaskUpdate.task_id)
+    for update in session.execute(
+            select(TaskUpdate.task_id, TaskUpdate.author_id, TaskUpdate.status,
+                   TaskUpdate.created_at, TaskUpdate.reason, TaskUpdate.done_text,
+                   Task.due_on.label("due"))
+            .join(Task, Task.id == TaskUpdate.task_id)
             .where(TaskUpdate.id.in_(newest)).order_by(TaskUpdate.created_at)):
         if update.author_id not in owners.get(update.task_id, ()) or update.status == "done":
             continue
         day = update.created_at.astimezone(tz).date()
-        if update.status not in NEEDS_REASON and (due is None or day <= due):
+        if update.status not in NEEDS_REASON and (update.due is None or day <= update.due):
             continue
         found[update.task_id] = Answer(update.created_at, quiet_until(
             day, f"{update.reason or ''} {update.done_text or ''}", cal))

@@ -5,6 +5,7 @@ and steps exist (the handlers' declared dialogues), what each person may see
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections import defaultdict
 import io
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.clock import Clock
 from handlers.engine import DIALOGUES
 from handlers.plan_upload import FOLDER as PLAN_FOLDER
+from readers.plan_draft import PlanDraft
 from readers.plan_files import read_plan
 from readers.staff_sheet import parse_staff_sheet
 from storage.access import scope_of, sees_task
@@ -141,14 +143,25 @@ class World:
     reminders: dict[str, list[str]]  # person → the buttons of the reminder they were sent
 
 
-def build_world(session: Session, plans: dict[str, Path], clock: Clock) -> World:
-    """Both schools with their staff and plan (`plans`: school letter → plan_csv() file),
+def read_plans(folder: Path) -> dict[str, PlanDraft]:
+    """Each school's plan as imported from its plan_csv() file (read once: every example
+    starts from the same two)."""
+    plans = {}
+    for letter in SCHOOLS:
+        path = folder / f"plan-{letter}.csv"
+        path.write_bytes(plan_csv(letter))
+        plans[letter] = read_plan(path)
+    return plans
+
+
+def build_world(session: Session, plans: dict[str, PlanDraft], clock: Clock) -> World:
+    """Both schools with their staff and plan (`plans`: school letter → read_plans()),
     everyone in PEOPLE with a phone linked, invitations for the others, and a reminder of
     their tasks sent to each person who has some."""
     for letter, code in SCHOOLS.items():
         school = pick_school(session, code, clock, create=True)
         import_staff(session, school, staff_rows(letter))
-        save_plan(session, school, read_plan(plans[letter]), clock)
+        save_plan(session, school, copy.deepcopy(plans[letter]), clock)
     for person in PEOPLE:
         if person.phone:
             result = link_by_contact(session, person.phone, person.user_id, person.channel,
@@ -277,9 +290,10 @@ def inconsistencies(session: Session, evidence_root: Path,
         if not (evidence_root / item.path).is_file():
             found.append(f"evidence {item.id}: its file {item.path} is gone")
     accounts = defaultdict(list)  # (channel, user) → their staff, as linked_staff() says
-    for account in session.scalars(select(Account).join(Staff).where(Staff.active)
-                                   .order_by(Staff.school_id)):
-        accounts[(account.channel, account.external_user_id)].append(account.staff)
+    for channel, user, staff in session.execute(
+            select(Account.channel, Account.external_user_id, Staff).join(Staff)
+            .where(Staff.active).order_by(Staff.school_id)):
+        accounts[(channel, user)].append(staff)
     for conversation in session.scalars(select(Conversation)):
         where = f"conversation {conversation.channel}/{conversation.external_user_id}"
         if (conversation.flow is None) != (conversation.step is None) or (

@@ -53,13 +53,13 @@ from tests.conftest import TEST_CHANNELS, empty_database
 from tests.engine_model import (
     PEOPLE,
     PHONES,
-    SCHOOLS,
     Someone,
     build_world,
     inconsistencies,
     known_steps,
     leaks,
     plan_csv,
+    read_plans,
     snapshot,
 )
 
@@ -234,6 +234,15 @@ class EngineStates(RuleBasedStateMachine):
     def offered(self, who: Someone) -> list[list[str]]:
         return self.conversation(who)[2]
 
+    def offers(self) -> dict[str, list[list[str]]]:
+        """Everyone's `offered`, in one query."""
+        with self.sessions() as session:
+            found = {(channel, user): offered or [] for channel, user, offered in
+                     session.execute(select(Conversation.channel,
+                                            Conversation.external_user_id,
+                                            Conversation.offered))}
+        return {p.key: found.get((p.channel, p.user_id), []) for p in PEOPLE}
+
     def press(self, who: Someone, number: int, offered: list[list[str]]) -> None:
         """The choice listed `number`th: its button, or typed where there are none."""
         if TEST_CHANNELS[who.channel].buttons:
@@ -309,12 +318,13 @@ class EngineStates(RuleBasedStateMachine):
             else:
                 self.send(who, command="capnhat")
 
-    @precondition(lambda self: any(self.offered(p) for p in PEOPLE))
+    @precondition(lambda self: any(self.offers().values()))
     @rule(data=st.data())
     def press_offered(self, data):
         """Any of the choices someone was offered last."""
-        who = data.draw(st.sampled_from([p for p in PEOPLE if self.offered(p)]))
-        offered = self.offered(who)
+        offers = self.offers()
+        who = data.draw(st.sampled_from([p for p in PEOPLE if offers[p.key]]))
+        offered = offers[who.key]
         self.press(who, data.draw(st.integers(1, len(offered))), offered)
 
     @precondition(lambda self: any(self.seen.values()))
@@ -456,10 +466,7 @@ def _transcript(replies: list[Reply]) -> str:
 
 
 def test_the_engine_as_a_state_machine(db, renderer, tmp_path):
-    plans = {}  # the plan each school starts with, as imported from a file
-    for letter in SCHOOLS:
-        plans[letter] = tmp_path / f"plan-{letter}.csv"
-        plans[letter].write_bytes(plan_csv(letter))
+    plans = read_plans(tmp_path)  # the plan each school starts with, as imported
     run_state_machine_as_test(
         lambda: EngineStates(db, renderer, tmp_path / "evidence", plans),
         settings=settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
