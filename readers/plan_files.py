@@ -11,12 +11,10 @@ from core.errors import InputError
 from readers.convert import TARGET, convert
 from readers.file_kind import first_guess, kind_of
 from readers.limits import CONVERT_SECONDS, PDF_SECONDS
-from readers.pdf_file import read_pdf_blocks
 from readers.plan_complete import complete_draft
 from readers.plan_docx import parse_plan_docx
 from readers.plan_draft import PlanDraft
 from readers.plan_reader import read_document
-from readers.plan_sheet import parse_plan_sheet
 from readers.plan_text import read_text_blocks
 
 # What the chat, the web console and `caitien plan import` take as a plan.
@@ -37,12 +35,19 @@ def read_plan(path: Path, school_year: str | None = None,
 
 
 def _read(path: Path, kind: str) -> PlanDraft:
+    # The sheet and PDF readers are imported when a file needs them: a plan is read in a
+    # process of its own (readers.isolated), and openpyxl (with numpy) and pdfplumber were
+    # most of that process's start, which the principal waits for with every Word file.
     if kind in ("xlsx", "xls", "csv"):
+        from readers.plan_sheet import parse_plan_sheet
+
         return parse_plan_sheet(path, kind)
     if kind == "docx":
         return parse_plan_docx(path)
     notes: set[str] = set()
     if kind == "pdf":
+        from readers.pdf_file import read_pdf_blocks
+
         draft = read_document(read_pdf_blocks(path, notes), path.name)
     else:
         draft = read_document(read_text_blocks(path, notes), path.name)

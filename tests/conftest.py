@@ -61,12 +61,25 @@ LONG_FIRST = ("tests/reminders/test_year.py", "tests/handlers/test_engine_states
               "tests/handlers/test_typed_answers.py")
 
 
-def pytest_collection_modifyitems(items) -> None:
+# What makes a test one of the database's: it asks for the suite's database (`db_url`, on
+# which `db`, `sessions`, `cli`… stand) or for the PostgreSQL server itself.
+DATABASE_FIXTURES = {"db_url", "postgres_url"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
     def rank(item) -> int:
         path = item.nodeid.split("::")[0]
         return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
 
     items.sort(key=rank)  # stable: the other files, and each file's tests, keep their order
+    if os.environ.get("CAITIEN_TEST_DATABASE_URL"):
+        # On PostgreSQL, the tests that touch a database. The others (the readers, the
+        # report files, the demo and sandbox on their own SQLite files) run the same code on
+        # the same files whichever database is under test: the SQLite run ran them.
+        elsewhere = [i for i in items if not DATABASE_FIXTURES & set(i.fixturenames)]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [i for i in items if DATABASE_FIXTURES & set(i.fixturenames)]
 
 
 # The example database would be a folder written in the repository, shared by the workers;
@@ -91,8 +104,14 @@ def own_postgres(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory) -> str:
-    url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
+def postgres_url() -> str | None:
+    """The PostgreSQL server under test (CAITIEN_TEST_DATABASE_URL), or None on SQLite."""
+    return os.environ.get("CAITIEN_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory, postgres_url) -> str:
+    url = postgres_url
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:

@@ -4,7 +4,6 @@ PostgreSQL; damaged, newer and misdirected archives refused with one sentence.""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import zipfile
 from datetime import date
@@ -111,11 +110,10 @@ def files_of(path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def other_db(tmp_path):
+def other_db(tmp_path, postgres_url):
     """A second, empty database of the kind under test."""
-    url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
-    if url:
-        url = _scratch_postgres(url, "restore")
+    if postgres_url:
+        url = _scratch_postgres(postgres_url, "restore")
     else:
         url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     engine = make_engine(url)
@@ -358,9 +356,10 @@ def test_a_missing_evidence_file_is_reported_not_fatal(db, lived, evidence, tmp_
     assert Archive(tmp_path / "a.zip").manifest["missing"] == summary.missing
 
 
-def test_sqlite_to_postgresql_and_back_is_the_same_content(lived, db, evidence, tmp_path):
+def test_sqlite_to_postgresql_and_back_is_the_same_content(lived, db, evidence, tmp_path,
+                                                           postgres_url):
     """The move from a school's laptop to the district server, across database kinds."""
-    url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
+    url = postgres_url
     if url is None:
         source = db
         target_url = _reachable_postgres()

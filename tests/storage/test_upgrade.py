@@ -9,7 +9,6 @@ conversation in progress, a handled event, a sign-in)."""
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -26,9 +25,8 @@ RELEASE = Path(__file__).parent.parent / "fixtures" / "release-0011.zip"
 
 
 @pytest.fixture
-def empty_db(tmp_path):
-    url = os.environ.get("CAITIEN_TEST_DATABASE_URL")
-    url = (_scratch_postgres(url, "upgrade") if url
+def empty_db(tmp_path, postgres_url):
+    url = (_scratch_postgres(postgres_url, "upgrade") if postgres_url
            else f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
     engine = make_engine(url)
     yield engine
