@@ -96,6 +96,7 @@ class _State:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     calls: list[str] = field(default_factory=list)
     delays: list[tuple[str, float]] = field(default_factory=list)
+    holds: list[tuple[str, threading.Event]] = field(default_factory=list)
     commands: list[dict] = field(default_factory=list)
     recent: deque = field(default_factory=deque)  # when the last messages were accepted
     chat_last: dict[int, float] = field(default_factory=dict)
@@ -208,6 +209,14 @@ class LocalBotApi(LocalFake):
         with self.state.lock:
             self.state.delays.append((method, seconds))
 
+    def hold_next(self, method: str) -> threading.Event:
+        """Answer the next call of `method` only once the event returned is set (or the fake
+        stops): a call slow for as long as the test needs, however loaded the machine."""
+        release = threading.Event()
+        with self.state.lock:
+            self.state.holds.append((method, release))
+        return release
+
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         with self.state.lock:
             return list(self.state.sent.get(chat_id, []))
@@ -284,8 +293,13 @@ class LocalBotApi(LocalFake):
             delay = next((d for d in self.state.delays if d[0] == method), None)
             if delay is not None:
                 self.state.delays.remove(delay)
+            hold = next((h for h in self.state.holds if h[0] == method), None)
+            if hold is not None:
+                self.state.holds.remove(hold)
         if delay is not None:
             await self.pause(delay[1])
+        while hold is not None and not hold[1].is_set() and not self.closing.is_set():
+            await asyncio.sleep(0.02)
         if failure is not None:
             extra = {"retry_after": failure.retry_after} if failure.retry_after else None
             return _error(failure.status, failure.description, extra)

@@ -135,10 +135,11 @@ async def test_a_press_is_answered_while_a_slow_settling_is_still_on_its_way(api
     bao = await linked(7012, "0901234501")
     bao.send("/capnhat")
     await bao.reply()
-    api.delay_next("answerCallbackQuery", 2.0)
+    settled = api.hold_next("answerCallbackQuery")
     bao.press("1.")
     assert "Tình trạng" in (await bao.reply()).text
     assert api.calls("answerCallbackQuery") and not api.calls("editMessageReplyMarkup")
+    settled.set()
     await wait_for(lambda: api.calls("editMessageReplyMarkup"))
 
 
