@@ -72,10 +72,17 @@ async def report_files(data: ReportData, renderer: Renderer, kinds: list[str]) -
     """The report's files of these kinds (report: Word, excel, monitoring: the monitoring
     team's Word), in that order, built in the worker process. A build that raises raises
     here; a worker that died or ran out of time is BuildFailed."""
-    pool = _executor()
     folders = tuple(str(f) for f in renderer.folders)
-    future = asyncio.get_running_loop().run_in_executor(pool, _report_files, data, folders,
-                                                        kinds)
+    loop = asyncio.get_running_loop()
+    pool = _executor()
+    try:
+        future = loop.run_in_executor(pool, _report_files, data, folders, kinds)
+    except BrokenProcessPool:
+        # Its worker died between builds (the OOM killer, a person): nothing to do with this
+        # build, which a new worker takes. Left as it was, every report after it failed.
+        _replace(pool)
+        pool = _executor()
+        future = loop.run_in_executor(pool, _report_files, data, folders, kinds)
     try:
         return await asyncio.wait_for(future, BUILD_SECONDS)
     except (TimeoutError, BrokenProcessPool) as error:

@@ -1,4 +1,5 @@
-"""The report's worker process does not outlive the serving process that started it."""
+"""The report's worker process does not outlive the serving process that started it, and one
+that died between builds is replaced for the next."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reports import apart
+from templates.render import Renderer
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,3 +42,15 @@ def test_a_server_killed_with_kill_9_leaves_no_worker_behind():
     server.send_signal(signal.SIGKILL)
     server.wait()
     wait_until(lambda: not _alive(worker), timeout=30)
+
+
+async def test_a_worker_that_died_between_builds_is_replaced_for_the_next():
+    """Killed while idle (the OOM killer, a person), the worker leaves its pool broken: the
+    next build gets a new worker, not an error (no files asked: the worker is what is tried)."""
+    assert await apart.report_files(None, Renderer(), []) == []
+    pool = apart._executor()
+    (worker,) = pool._processes.values()
+    worker.kill()
+    wait_until(lambda: pool._broken, timeout=30)  # what makes the pool refuse new work
+    assert await apart.report_files(None, Renderer(), []) == []
+    assert apart._executor() is not pool
