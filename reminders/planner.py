@@ -153,9 +153,11 @@ class Item:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Item":
+    def from_json(cls, data: dict, at: datetime | None = None) -> "Item":
+        """The item as written; `at`, when given, instead of the moment written (a tick
+        reads weeks of items each time: the moment is its message's, already read)."""
         since = data.get("since")
-        return cls(data["kind"], data["key"], datetime.fromisoformat(data["at"]),
+        return cls(data["kind"], data["key"], at or datetime.fromisoformat(data["at"]),
                    tuple(data.get("tasks", ())), data.get("period", ""),
                    datetime.fromisoformat(since) if since else None,
                    rung=data.get("rung"), names=tuple(data.get("names", ())))
@@ -366,6 +368,13 @@ def _by_owner(tasks) -> dict[int, tuple[int, ...]]:
 
 # --- one day's messages --------------------------------------------------------------------
 
+def sends_on(calendar: SchoolCalendar, day: date) -> bool:
+    """Whether anything scheduled may go on `day`: nothing on a rest day or a holiday (the
+    summer break carries what the plan dates there). The scheduler asks it before reading
+    the school, so a Sunday's ticks read nothing."""
+    return calendar.allowed_day(day, dated=True)
+
+
 class Mailer:
     """Decides, day by day, what goes to whom. The scheduler asks for today (with `now`: only
     what has come); the preview asks for each day in turn, recording what went."""
@@ -387,6 +396,8 @@ class Mailer:
         """The messages of `day` (school time), one a recipient at most; with `now`, only
         those whose moment has come."""
         cal, tz = self.state.calendar, self.state.tz
+        if not sends_on(cal, day):
+            return []
         start = self.state.local(day, time(0))
         end = start + timedelta(days=1)
         due: dict[int | None, list[Item]] = {}
@@ -405,7 +416,7 @@ class Mailer:
                        if i is not None]
             if not cal.allowed_day(day):
                 pending = [i for i in pending if i.dated]
-            if not pending or not cal.allowed_day(day, dated=True):
+            if not pending:
                 continue
             today = [i.at for i in pending if i.at >= start]
             at = min(today) if today else self.state.local(day, cal.send_time)

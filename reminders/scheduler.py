@@ -9,6 +9,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from templates.render import Renderer
 from core.clock import Clock
 from readers.frameworks import criterion_sort_key
 from reminders.messages import compose
-from reminders.planner import GROUP, Mailer
+from reminders.planner import GROUP, Mailer, sends_on
 from reminders.sender import DrainReport, OutboxSender, Transport
 from reminders.state import Address, addresses, load_history, load_state
 from storage.db import writing
@@ -27,6 +28,7 @@ from storage.leases import give_up, hold
 from storage.models import OutboxMessage, OverdueAlert, School
 from storage.outbox import PENDING, add_message, release_claims
 from storage.retention import prune
+from storage.schools import school_calendar
 from storage.settings import put_setting, setting
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ def enqueue_due(session: Session, school: School, renderer: Renderer,
     """Write an outbox row for each message of this school whose moment has come today:
     everything due to one person, in one message."""
     report = TickReport()
+    if not sends_on(school_calendar(school), now.astimezone(ZoneInfo(school.timezone)).date()):
+        return report
     state = load_state(session, school, now)
     if state is None:
         return report

@@ -3,7 +3,7 @@ what was already told, read in a few queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -139,7 +139,7 @@ def told_items(message: Row, tz: ZoneInfo) -> list[Item]:
     """The items a scheduled message carried, at its moment. A row written before messages
     carried their items (one kind each) is read as the one item it was."""
     if message.items:
-        return [replace(Item.from_json(data), at=message.due_at) for data in message.items]
+        return [Item.from_json(data, at=message.due_at) for data in message.items]
     kind, period, at = message.kind, message.period, message.due_at
     tasks = tuple(message.task_ids or ())
     if kind == "monthly":
