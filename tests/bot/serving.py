@@ -11,6 +11,7 @@ import uvicorn
 
 from bot.app import App
 from bot.server import create_server, server_config
+from tests.waiting import wait_for
 
 
 def free_port() -> int:
@@ -32,6 +33,9 @@ async def served(app: App, port: int = 0) -> AsyncIterator[str]:
     while not server.started:
         assert not task.done(), task.exception() if task.done() else None
         await asyncio.sleep(0.02)
+    # As for the polling bot (tests/conftest.py's `bot`): the reminders' first tick is over
+    # before the test writes as anyone.
+    await wait_for(lambda: app.reminders is None or app.reminders.ticks_done >= 1)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,6 +14,7 @@ from reminders.limits import RateLimiter
 from reminders.scheduler import ReminderService
 from reminders.sender import Delivery
 from tests.conftest import TEST_CHANNELS
+from tests.waiting import wait_for  # noqa: F401  (re-exported for the tests here)
 from tests.phuhuu import (  # noqa: F401  (re-exported for the tests here)
     FIXTURES,
     PHONES,
@@ -103,13 +102,6 @@ def limited_api():
     """The local Bot API server holding the bot to Telegram's limits."""
     with LocalBotApi(limits=Limits()) as server:
         yield server
-
-
-async def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def ticks_pass(app, count: int = 2) -> None:
