@@ -32,8 +32,8 @@ from storage.staff_repo import import_staff
 from readers.staff_sheet import parse_staff_sheet
 from tests.chat import Chat
 from tests.phuhuu import FIXTURES as PHUHUU_FIXTURES
-from tests.waiting import wait_for
 from tests.phuhuu import NEW_YEAR, PHONES, SEEDS, TABLE_PLAN, TET_2024, chat_of, local
+from tests.waiting import wait_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The engine's test channels: "test" can do everything a chat can; "plain" carries text and
